@@ -1,0 +1,141 @@
+import Crypto
+import Foundation
+
+public enum ConsentStatus: String, Codable, Sendable {
+    case granted, revoked
+}
+
+/// A consent event as a caller submits it; the ledger adds id, recorded_at and the hash chain.
+public struct ConsentInput: Codable, Sendable, Hashable {
+    public var contactId: String
+    /// A channel kind, or "*" for every channel.
+    public var channel: String
+    /// A marketing topic, or "*" for all marketing.
+    public var topic: String
+    public var status: ConsentStatus
+    public var source: String
+    public var evidence: JSONValue?
+    public var actor: String?
+    public var occurredAt: Date
+
+    public init(
+        contactId: String, channel: String, topic: String = "*", status: ConsentStatus, source: String,
+        evidence: JSONValue? = nil, actor: String? = nil, occurredAt: Date
+    ) {
+        self.contactId = contactId
+        self.channel = channel
+        self.topic = topic
+        self.status = status
+        self.source = source
+        self.evidence = evidence
+        self.actor = actor
+        self.occurredAt = occurredAt
+    }
+
+    /// Whether this event speaks about `kind` (its own kind or every channel).
+    public func covers(_ kind: ChannelKind) -> Bool { channel == "*" || channel == kind.rawValue }
+}
+
+public struct ConsentEvent: Codable, Sendable, Hashable {
+    public var id: Int64
+    public var contactId: String
+    public var channel: String
+    public var topic: String
+    public var status: ConsentStatus
+    public var source: String
+    public var evidence: JSONValue?
+    public var actor: String?
+    public var occurredAt: Date
+    public var recordedAt: Date
+    public var prevHash: String
+    public var hash: String
+
+    public init(id: Int64, input: ConsentInput, recordedAt: Date, prevHash: String) {
+        self.id = id
+        self.contactId = input.contactId
+        self.channel = input.channel
+        self.topic = input.topic
+        self.status = input.status
+        self.source = input.source
+        self.evidence = input.evidence
+        self.actor = input.actor
+        self.occurredAt = input.occurredAt.truncatedToMilliseconds
+        self.recordedAt = recordedAt.truncatedToMilliseconds
+        self.prevHash = prevHash
+        self.hash = ""
+        self.hash = ConsentChain.hash(of: self)
+    }
+
+    public var input: ConsentInput {
+        ConsentInput(
+            contactId: contactId, channel: channel, topic: topic, status: status, source: source, evidence: evidence,
+            actor: actor, occurredAt: occurredAt)
+    }
+}
+
+/// The tamper-evident chain: each event's hash covers its canonical form and its predecessor's hash.
+public enum ConsentChain {
+    public static let genesis = String(repeating: "0", count: 64)
+
+    private struct Canonical: Encodable {
+        var id: Int64
+        var contactId: String
+        var channel: String
+        var topic: String
+        var status: ConsentStatus
+        var source: String
+        var evidence: JSONValue?
+        var actor: String?
+        var occurredAt: Date
+        var recordedAt: Date
+    }
+
+    public static func hash(of event: ConsentEvent) -> String {
+        let canonical = Canonical(
+            id: event.id, contactId: event.contactId, channel: event.channel, topic: event.topic, status: event.status,
+            source: event.source, evidence: event.evidence, actor: event.actor, occurredAt: event.occurredAt,
+            recordedAt: event.recordedAt)
+        var bytes = (try? HeraldJSON.encoder().encode(canonical)) ?? Data()
+        bytes.append(contentsOf: Array(event.prevHash.utf8))
+        return SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    }
+
+    public enum Verification: Sendable, Equatable {
+        case ok(events: Int, headHash: String)
+        case broken(eventId: Int64, index: Int, problem: String)
+    }
+
+    /// Walks events in id order; `state` carries the position across batches so a ledger streams through.
+    public struct Verifier: Sendable {
+        public private(set) var count = 0
+        public private(set) var head = ConsentChain.genesis
+        public private(set) var failure: Verification?
+
+        public init() {}
+
+        public mutating func feed(_ event: ConsentEvent) {
+            guard failure == nil else { return }
+            if event.prevHash != head {
+                failure = .broken(eventId: event.id, index: count, problem: "prev_hash does not match the event before it")
+            } else if ConsentChain.hash(of: event) != event.hash {
+                failure = .broken(eventId: event.id, index: count, problem: "hash does not match the event's content")
+            } else {
+                head = event.hash
+                count += 1
+            }
+        }
+
+        public var result: Verification { failure ?? .ok(events: count, headHash: head) }
+    }
+}
+
+extension Date {
+    /// Stores keep milliseconds; hashing and comparisons use the same precision.
+    public var truncatedToMilliseconds: Date {
+        Date(timeIntervalSince1970: (timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+    }
+
+    public var millisecondsSince1970: Int64 { Int64((timeIntervalSince1970 * 1000).rounded(.down)) }
+
+    public init(milliseconds: Int64) { self.init(timeIntervalSince1970: Double(milliseconds) / 1000) }
+}

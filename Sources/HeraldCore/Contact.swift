@@ -1,0 +1,82 @@
+import Foundation
+
+public struct PushToken: Codable, Sendable, Hashable {
+    public enum Platform: String, Codable, Sendable { case fcm, apns }
+    public var platform: Platform
+    public var token: String
+
+    public init(platform: Platform, token: String) {
+        self.platform = platform
+        self.token = token
+    }
+}
+
+/// A recipient, keyed by the caller's own user id.
+public struct Contact: Codable, Sendable, Hashable {
+    public var id: String
+    public var timezone: String?
+    public var locale: String?
+    public var attributes: [String: JSONValue]
+    public var email: String?
+    public var phone: String?
+    public var pushTokens: [PushToken]
+    public var telegramChatId: String?
+    public var whatsapp: String?
+
+    public init(
+        id: String, timezone: String? = nil, locale: String? = nil, attributes: [String: JSONValue] = [:],
+        email: String? = nil, phone: String? = nil, pushTokens: [PushToken] = [], telegramChatId: String? = nil,
+        whatsapp: String? = nil
+    ) {
+        self.id = id
+        self.timezone = timezone
+        self.locale = locale
+        self.attributes = attributes
+        self.email = email
+        self.phone = phone
+        self.pushTokens = pushTokens
+        self.telegramChatId = telegramChatId
+        self.whatsapp = whatsapp
+    }
+
+    /// The addresses this contact has on one kind of channel, in the form drivers need.
+    public func addresses(on kind: ChannelKind) -> [String] {
+        switch kind {
+        case .email: return email.map { [$0] } ?? []
+        case .sms: return phone.map { [$0] } ?? []
+        case .push: return pushTokens.map { "\($0.platform.rawValue):\($0.token)" }
+        case .messenger:
+            var found: [String] = []
+            if let chat = telegramChatId { found.append("telegram:\(chat)") }
+            if let wa = whatsapp { found.append("whatsapp:\(wa)") }
+            return found
+        }
+    }
+
+    /// The contact as segment expressions and templates see it.
+    public var templateContext: JSONValue {
+        var object: [String: JSONValue] = ["id": .string(id), "attributes": .object(attributes)]
+        if let timezone { object["timezone"] = .string(timezone) }
+        if let locale { object["locale"] = .string(locale) }
+        return .object(object)
+    }
+}
+
+extension Contact {
+    private enum CodingKeys: String, CodingKey {
+        case id, timezone, locale, attributes, email, phone, pushTokens, telegramChatId, whatsapp
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        timezone = try c.decodeIfPresent(String.self, forKey: .timezone)
+        locale = try c.decodeIfPresent(String.self, forKey: .locale)
+        attributes = try c.decodeIfPresent([String: JSONValue].self, forKey: .attributes) ?? [:]
+        email = try c.decodeIfPresent(String.self, forKey: .email)
+        phone = try c.decodeIfPresent(String.self, forKey: .phone)
+        pushTokens = try c.decodeIfPresent([PushToken].self, forKey: .pushTokens) ?? []
+        telegramChatId = try c.decodeIfPresent(String.self, forKey: .telegramChatId)
+        whatsapp = try c.decodeIfPresent(String.self, forKey: .whatsapp)
+    }
+}

@@ -1,0 +1,182 @@
+import Foundation
+
+public enum DeliveryState: String, Codable, Sendable, CaseIterable {
+    case queued, scheduled, sending, sent, delivered, failed, suppressed
+
+    /// A terminal delivery is never picked up again (a receipt may still move sent → delivered/failed).
+    public var isTerminal: Bool {
+        switch self {
+        case .sent, .delivered, .failed, .suppressed: true
+        case .queued, .scheduled, .sending: false
+        }
+    }
+}
+
+public enum SuppressionReason: String, Codable, Sendable, CaseIterable {
+    case optedOut = "opted_out"
+    case noConsent = "no_consent"
+    case capped
+    case quietHoursExpired = "quiet_hours_expired"
+    case noAddress = "no_address"
+    case invalidAddress = "invalid_address"
+    case noTimezone = "no_timezone"
+    case expired
+    case cancelled
+}
+
+/// One line of a decision trace: which rule looked, what it concluded and why.
+public struct TraceStep: Codable, Sendable, Hashable {
+    public var rule: String
+    public var outcome: String
+    public var detail: String
+    public var consentEventId: Int64?
+    public var at: Date?
+
+    public init(rule: String, outcome: String, detail: String, consentEventId: Int64? = nil, at: Date? = nil) {
+        self.rule = rule
+        self.outcome = outcome
+        self.detail = detail
+        self.consentEventId = consentEventId
+        self.at = at
+    }
+}
+
+public enum AttemptOutcome: String, Codable, Sendable {
+    case sent
+    case retry
+    case permanent
+    case invalidAddress = "invalid_address"
+    case optedOut = "opted_out"
+}
+
+public struct Attempt: Codable, Sendable, Hashable {
+    public var number: Int
+    public var at: Date
+    public var latencyMs: Int
+    public var instance: String
+    public var outcome: AttemptOutcome
+    public var providerMessageId: String?
+    public var error: String?
+
+    public init(
+        number: Int, at: Date, latencyMs: Int, instance: String, outcome: AttemptOutcome, providerMessageId: String?,
+        error: String?
+    ) {
+        self.number = number
+        self.at = at
+        self.latencyMs = latencyMs
+        self.instance = instance
+        self.outcome = outcome
+        self.providerMessageId = providerMessageId
+        self.error = error
+    }
+}
+
+public struct Delivery: Codable, Sendable, Hashable {
+    public var id: Int64
+    public var jobId: Int64
+    public var contactId: String
+    public var channel: ChannelKind
+    public var state: DeliveryState
+    public var reason: SuppressionReason?
+    public var notBefore: Date?
+    public var attemptCount: Int
+    public var instance: String?
+    public var providerMessageId: String?
+    public var smsSegments: Int?
+    public var trace: [TraceStep]
+    public var attempts: [Attempt]
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(
+        id: Int64, jobId: Int64, contactId: String, channel: ChannelKind, state: DeliveryState,
+        reason: SuppressionReason? = nil, notBefore: Date? = nil, attemptCount: Int = 0, instance: String? = nil,
+        providerMessageId: String? = nil, smsSegments: Int? = nil, trace: [TraceStep] = [], attempts: [Attempt] = [],
+        createdAt: Date, updatedAt: Date
+    ) {
+        self.id = id
+        self.jobId = jobId
+        self.contactId = contactId
+        self.channel = channel
+        self.state = state
+        self.reason = reason
+        self.notBefore = notBefore
+        self.attemptCount = attemptCount
+        self.instance = instance
+        self.providerMessageId = providerMessageId
+        self.smsSegments = smsSegments
+        self.trace = trace
+        self.attempts = attempts
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+/// A delivery row fan-out is about to write.
+public struct NewDelivery: Sendable, Hashable {
+    public var jobId: Int64
+    public var contactId: String
+    public var channel: ChannelKind
+    public var lane: Lane
+    public var state: DeliveryState
+    public var reason: SuppressionReason?
+    public var notBefore: Date
+    public var trace: [TraceStep]
+
+    public init(
+        jobId: Int64, contactId: String, channel: ChannelKind, lane: Lane, state: DeliveryState,
+        reason: SuppressionReason?, notBefore: Date, trace: [TraceStep]
+    ) {
+        self.jobId = jobId
+        self.contactId = contactId
+        self.channel = channel
+        self.lane = lane
+        self.state = state
+        self.reason = reason
+        self.notBefore = notBefore
+        self.trace = trace
+    }
+}
+
+/// Progress of one job: delivery counts by state and by suppression reason.
+public struct JobProgress: Codable, Sendable, Hashable {
+    public var byState: [String: Int]
+    public var byReason: [String: Int]
+    public var total: Int
+
+    public init(byState: [String: Int] = [:], byReason: [String: Int] = [:]) {
+        self.byState = byState
+        self.byReason = byReason
+        self.total = byState.values.reduce(0, +)
+    }
+
+    public var pending: Int {
+        (byState[DeliveryState.queued.rawValue] ?? 0) + (byState[DeliveryState.scheduled.rawValue] ?? 0)
+            + (byState[DeliveryState.sending.rawValue] ?? 0)
+    }
+}
+
+public struct DeliveryQuery: Sendable, Hashable {
+    public var jobId: Int64?
+    public var contactId: String?
+    public var channel: ChannelKind?
+    public var state: DeliveryState?
+    public var since: Date?
+    /// Exclusive lower bound on delivery id: the cursor of the previous page.
+    public var afterId: Int64?
+    public var limit: Int
+
+    public init(
+        jobId: Int64? = nil, contactId: String? = nil, channel: ChannelKind? = nil, state: DeliveryState? = nil,
+        since: Date? = nil, afterId: Int64? = nil, limit: Int = 100
+    ) {
+        self.jobId = jobId
+        self.contactId = contactId
+        self.channel = channel
+        self.state = state
+        self.since = since
+        self.afterId = afterId
+        self.limit = limit
+    }
+}

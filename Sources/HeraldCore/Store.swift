@@ -1,0 +1,161 @@
+import Foundation
+
+public struct ClaimRequest: Sendable {
+    /// Identifies this worker's leases.
+    public var owner: String
+    public var now: Date
+    public var limit: Int
+    /// A `sending` delivery whose lease has run out belonged to a worker that died; it is claimed again.
+    public var leaseUntil: Date
+    public var policy: any DeliveryPolicy
+
+    public init(owner: String, now: Date, limit: Int, leaseUntil: Date, policy: any DeliveryPolicy) {
+        self.owner = owner
+        self.now = now
+        self.limit = limit
+        self.leaseUntil = leaseUntil
+        self.policy = policy
+    }
+}
+
+/// A delivery the store has leased to a worker after the policy said `.send`.
+public struct ClaimedDelivery: Sendable {
+    public var deliveryId: Int64
+    public var jobId: Int64
+    public var contact: Contact
+    public var channel: ChannelKind
+    public var job: JobSpec
+    /// 1 for the first try.
+    public var attempt: Int
+
+    public init(deliveryId: Int64, jobId: Int64, contact: Contact, channel: ChannelKind, job: JobSpec, attempt: Int) {
+        self.deliveryId = deliveryId
+        self.jobId = jobId
+        self.contact = contact
+        self.channel = channel
+        self.job = job
+        self.attempt = attempt
+    }
+}
+
+/// What happened to one claimed delivery, written back in a batch.
+public struct DeliveryOutcome: Sendable {
+    public enum Next: Sendable, Hashable {
+        case sent
+        case retry(at: Date)
+        case failed
+        case suppressed(SuppressionReason)
+    }
+
+    public var deliveryId: Int64
+    public var owner: String
+    public var attempt: Attempt
+    public var next: Next
+    public var smsSegments: Int?
+    public var trace: [TraceStep]
+    /// With `strategy: first`, a permanent failure queues the job's next channel.
+    public var fallback: NewDelivery?
+    /// Addresses the provider said are dead (bounce, unregistered token).
+    public var invalidAddresses: [String]
+
+    public init(
+        deliveryId: Int64, owner: String, attempt: Attempt, next: Next, smsSegments: Int? = nil, trace: [TraceStep] = [],
+        fallback: NewDelivery? = nil, invalidAddresses: [String] = []
+    ) {
+        self.deliveryId = deliveryId
+        self.owner = owner
+        self.attempt = attempt
+        self.next = next
+        self.smsSegments = smsSegments
+        self.trace = trace
+        self.fallback = fallback
+        self.invalidAddresses = invalidAddresses
+    }
+}
+
+public struct FanoutBatch: Sendable {
+    public var jobId: Int64
+    public var owner: String
+    public var deliveries: [NewDelivery]
+    /// Where the next batch starts; stored with the batch so a crash never writes a contact twice.
+    public var cursor: String?
+    public var audienceAdded: Int
+    public var finished: Bool
+    public var leaseUntil: Date
+
+    public init(
+        jobId: Int64, owner: String, deliveries: [NewDelivery], cursor: String?, audienceAdded: Int, finished: Bool,
+        leaseUntil: Date
+    ) {
+        self.jobId = jobId
+        self.owner = owner
+        self.deliveries = deliveries
+        self.cursor = cursor
+        self.audienceAdded = audienceAdded
+        self.finished = finished
+        self.leaseUntil = leaseUntil
+    }
+}
+
+public struct ConsentExportQuery: Sendable {
+    public var since: Date?
+    public var until: Date?
+    public var afterId: Int64
+    public var limit: Int
+
+    public init(since: Date? = nil, until: Date? = nil, afterId: Int64 = 0, limit: Int = 1000) {
+        self.since = since
+        self.until = until
+        self.afterId = afterId
+        self.limit = limit
+    }
+}
+
+/// Durable state. Every backend (SQLite, PostgreSQL) passes the same conformance suite.
+/// Writes that belong together happen in one transaction; lists are paged so nothing loads a whole table.
+public protocol Store: Sendable {
+    func migrate() async throws
+    func close() async throws
+
+    // MARK: API keys (only hashes are stored)
+    func insertAPIKey(hash: String, role: Role, label: String?, at: Date) async throws
+    func role(forKeyHash hash: String) async throws -> Role?
+    func apiKeyCount() async throws -> Int
+
+    // MARK: Contacts
+    func upsertContacts(_ contacts: [Contact], at: Date) async throws
+    func contact(id: String) async throws -> Contact?
+    func contacts(ids: [String]) async throws -> [Contact]
+    /// Contacts ordered by id, strictly after `afterId`: how segments stream.
+    func contactsPage(after afterId: String?, limit: Int) async throws -> [Contact]
+
+    // MARK: Jobs
+    func createJob(_ spec: JobSpec, bodyHash: String, at: Date) async throws -> JobCreation
+    func job(id: Int64) async throws -> Job?
+    func progress(jobId: Int64) async throws -> JobProgress
+    /// Marks the job cancelled and suppresses (reason `cancelled`) what is not yet sending.
+    func cancelJob(id: Int64, at: Date) async throws -> Job?
+    /// Leases one job whose fan-out is unfinished and unleased (or whose lease ran out).
+    func claimFanout(owner: String, now: Date, leaseUntil: Date) async throws -> Job?
+    /// Writes one batch and advances the cursor atomically. Returns false when the lease was lost or the
+    /// job was cancelled: the caller stops.
+    func writeFanoutBatch(_ batch: FanoutBatch) async throws -> Bool
+    func policyFacts(contactIds: [String], since: Date) async throws -> [String: ContactPolicyFacts]
+
+    // MARK: Deliveries
+    /// Leases due deliveries (transactional lane first), asks the policy about each inside the same
+    /// transaction, and applies its verdicts; returns those that may be sent now.
+    func claimDue(_ request: ClaimRequest) async throws -> [ClaimedDelivery]
+    func recordOutcomes(_ outcomes: [DeliveryOutcome], at: Date) async throws
+    func deliveries(_ query: DeliveryQuery) async throws -> [Delivery]
+    /// The earliest `not_before` among waiting deliveries, so dispatchers can sleep until then.
+    func nextDue() async throws -> Date?
+    /// A provider receipt moves a sent delivery to delivered or failed.
+    func applyReceipt(instance: String, providerMessageId: String, state: DeliveryState, at: Date) async throws -> Bool
+
+    // MARK: Consent ledger and suppressions
+    func appendConsent(_ input: ConsentInput, at: Date) async throws -> ConsentEvent
+    func consentEvents(contactId: String) async throws -> [ConsentEvent]
+    func consentEvents(_ query: ConsentExportQuery) async throws -> [ConsentEvent]
+    func suppress(addresses: [String], reason: String, at: Date) async throws
+}
