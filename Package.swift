@@ -55,6 +55,8 @@ let package = Package(
                 "HeraldCore", "CCurlShim",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -109,7 +111,13 @@ let package = Package(
             dependencies: ["HeraldCore", "HeraldStoreSQLite"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "HeraldChannelsTests", dependencies: ["HeraldChannels"], swiftSettings: swiftSettings),
+        // Provider fakes are small Hummingbird apps on loopback that replay channels/ fixtures.
+        .testTarget(
+            name: "HeraldChannelsTests",
+            dependencies: ["HeraldChannels", .product(name: "Hummingbird", package: "hummingbird")],
+            resources: [.copy("Support/channels")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "HeraldEngineTests",
             dependencies: ["HeraldEngine", "HeraldStoreSQLite"],
