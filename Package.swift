@@ -111,11 +111,10 @@ let package = Package(
             dependencies: ["HeraldCore", "HeraldStoreSQLite"],
             swiftSettings: swiftSettings
         ),
-        // Provider fakes are small Hummingbird apps on loopback that replay channels/ fixtures.
+        // Provider fakes are small Hummingbird apps on loopback that replay channels/ fixtures (found via #filePath).
         .testTarget(
             name: "HeraldChannelsTests",
             dependencies: ["HeraldChannels", .product(name: "Hummingbird", package: "hummingbird")],
-            resources: [.copy("Support/channels")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
