@@ -4,13 +4,13 @@ public struct HeraldError: Error, Sendable, Hashable, CustomStringConvertible {
     public var code: String
     public var message: String
     public var field: String?
-    public var status: Int
+    public var statusCode: Int
 
-    public init(code: String, message: String, field: String? = nil, status: Int = 400) {
+    public init(code: String, message: String, field: String? = nil, statusCode: Int = 400) {
         self.code = code
         self.message = message
         self.field = field
-        self.status = status
+        self.statusCode = statusCode
     }
 
     public var description: String { "\(code): \(message)" + (field.map { " (field \($0))" } ?? "") }
@@ -20,6 +20,6 @@ public struct HeraldError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public static func notFound(_ what: String) -> HeraldError {
-        HeraldError(code: "not_found", message: "\(what) not found", status: 404)
+        HeraldError(code: "not_found", message: "\(what) not found", statusCode: 404)
     }
 }

@@ -49,7 +49,8 @@ public struct DeliveryOutcome: Sendable {
 
     public var deliveryId: Int64
     public var owner: String
-    public var attempt: Attempt
+    /// One per instance tried: a failover within one claim records every instance it went through.
+    public var attempts: [Attempt]
     public var next: Next
     public var smsSegments: Int?
     public var trace: [TraceStep]
@@ -59,12 +60,12 @@ public struct DeliveryOutcome: Sendable {
     public var invalidAddresses: [String]
 
     public init(
-        deliveryId: Int64, owner: String, attempt: Attempt, next: Next, smsSegments: Int? = nil, trace: [TraceStep] = [],
+        deliveryId: Int64, owner: String, attempts: [Attempt], next: Next, smsSegments: Int? = nil, trace: [TraceStep] = [],
         fallback: NewDelivery? = nil, invalidAddresses: [String] = []
     ) {
         self.deliveryId = deliveryId
         self.owner = owner
-        self.attempt = attempt
+        self.attempts = attempts
         self.next = next
         self.smsSegments = smsSegments
         self.trace = trace
@@ -82,11 +83,13 @@ public struct FanoutBatch: Sendable {
     public var audienceAdded: Int
     public var finished: Bool
     public var leaseUntil: Date
+    public var at: Date
 
     public init(
         jobId: Int64, owner: String, deliveries: [NewDelivery], cursor: String?, audienceAdded: Int, finished: Bool,
-        leaseUntil: Date
+        leaseUntil: Date, at: Date
     ) {
+        self.at = at
         self.jobId = jobId
         self.owner = owner
         self.deliveries = deliveries
@@ -126,6 +129,8 @@ public protocol Store: Sendable {
     func upsertContacts(_ contacts: [Contact], at: Date) async throws
     func contact(id: String) async throws -> Contact?
     func contacts(ids: [String]) async throws -> [Contact]
+    /// Contacts whose phone is this E.164 number (inbound SMS replies carry only the number).
+    func contacts(phone: String) async throws -> [Contact]
     /// Contacts ordered by id, strictly after `afterId`: how segments stream.
     func contactsPage(after afterId: String?, limit: Int) async throws -> [Contact]
 
@@ -140,7 +145,7 @@ public protocol Store: Sendable {
     /// Writes one batch and advances the cursor atomically. Returns false when the lease was lost or the
     /// job was cancelled: the caller stops.
     func writeFanoutBatch(_ batch: FanoutBatch) async throws -> Bool
-    func policyFacts(contactIds: [String], since: Date) async throws -> [String: ContactPolicyFacts]
+    func policyFacts(for contacts: [Contact], since: Date) async throws -> [String: ContactPolicyFacts]
 
     // MARK: Deliveries
     /// Leases due deliveries (transactional lane first), asks the policy about each inside the same
@@ -148,8 +153,6 @@ public protocol Store: Sendable {
     func claimDue(_ request: ClaimRequest) async throws -> [ClaimedDelivery]
     func recordOutcomes(_ outcomes: [DeliveryOutcome], at: Date) async throws
     func deliveries(_ query: DeliveryQuery) async throws -> [Delivery]
-    /// The earliest `not_before` among waiting deliveries, so dispatchers can sleep until then.
-    func nextDue() async throws -> Date?
     /// A provider receipt moves a sent delivery to delivered or failed.
     func applyReceipt(instance: String, providerMessageId: String, state: DeliveryState, at: Date) async throws -> Bool
 

@@ -1,1 +1,53 @@
+import Foundation
+import GRDB
 import HeraldCore
+import Synchronization
+
+/// The embedded default store: one SQLite file in WAL mode, written through one serialized writer.
+public final class SQLiteStore: Store {
+    let pool: DatabasePool
+    /// Decoded job specs, so claiming a batch does not decode the same job once per delivery.
+    let specCache = Mutex<[Int64: JobSpec]>([:])
+
+    public init(path: String) throws {
+        var config = Configuration()
+        config.prepareDatabase { db in
+            // WAL + NORMAL: a committed transaction survives a crash of the process (kill -9);
+            // only an OS crash or power loss can roll back the last few.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        config.busyMode = .timeout(10)
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        pool = try DatabasePool(path: path, configuration: config)
+    }
+
+    public func migrate() async throws {
+        // GRDB's migrator holds the writer itself and skips migrations already applied.
+        try Self.migrator.migrate(pool)
+    }
+
+    public func close() async throws {
+        try pool.close()
+    }
+
+    func cachedSpec(jobId: Int64, json: String) throws -> JobSpec {
+        if let spec = specCache.withLock({ $0[jobId] }) { return spec }
+        let spec = try HeraldJSON.decoder().decode(JobSpec.self, from: Data(json.utf8))
+        specCache.withLock { cache in
+            if cache.count > 1024 { cache.removeAll(keepingCapacity: true) }
+            cache[jobId] = spec
+        }
+        return spec
+    }
+}
+
+extension Date {
+    var ms: Int64 { millisecondsSince1970 }
+}
+
+/// A comma-separated list of `?` for `IN (…)` clauses.
+func placeholders(_ count: Int) -> String {
+    Array(repeating: "?", count: count).joined(separator: ",")
+}

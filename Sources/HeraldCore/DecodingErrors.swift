@@ -1,0 +1,61 @@
+import Foundation
+
+/// Turns decoding failures into 400s that name the offending field in snake_case.
+public enum DecodingErrors {
+    public static func heraldError(_ error: any Error, prefix: String = "") -> HeraldError {
+        if let herald = error as? HeraldError { return herald }
+        guard let decoding = error as? DecodingError else {
+            return HeraldError(code: "invalid_json", message: "the body is not valid JSON")
+        }
+        switch decoding {
+        case .typeMismatch(let type, let context):
+            return .invalid(field(prefix, context.codingPath), "expected \(describe(type))", code: "invalid_type")
+        case .valueNotFound(let type, let context):
+            return .invalid(field(prefix, context.codingPath), "expected \(describe(type)), got null", code: "invalid_type")
+        case .keyNotFound(let key, let context):
+            return .invalid(field(prefix, context.codingPath + [key]), "is required", code: "missing_field")
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty {
+                return HeraldError(code: "invalid_json", message: "the body is not valid JSON")
+            }
+            return .invalid(field(prefix, context.codingPath), context.debugDescription, code: "invalid_value")
+        @unknown default:
+            return HeraldError(code: "invalid_json", message: "the body could not be read")
+        }
+    }
+
+    static func field(_ prefix: String, _ path: [any CodingKey]) -> String {
+        var text = prefix
+        for key in path {
+            if let index = key.intValue {
+                text += "[\(index)]"
+            } else {
+                text += (text.isEmpty ? "" : ".") + snakeCase(key.stringValue)
+            }
+        }
+        return text
+    }
+
+    static func snakeCase(_ name: String) -> String {
+        var result = ""
+        for character in name {
+            if character.isUppercase {
+                result += "_" + character.lowercased()
+            } else {
+                result.append(character)
+            }
+        }
+        return result
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Bool.Type: "a boolean"
+        case is Int.Type, is Int64.Type, is Double.Type: "a number"
+        case is Date.Type: "an RFC 3339 timestamp"
+        default:
+            String(describing: type).hasPrefix("Array") ? "an array" : "an object or value of the documented type"
+        }
+    }
+}

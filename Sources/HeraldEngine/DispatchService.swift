@@ -1,0 +1,123 @@
+import Foundation
+import HeraldCore
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Claims due deliveries in batches, sends them through the router, and writes outcomes back in batches.
+/// On graceful shutdown it stops claiming and finishes what it has in flight.
+public struct DispatchService: Service {
+    let store: any Store
+    let policy: any DeliveryPolicy
+    let sender: Sender
+    let settings: EngineSettings
+    let signal: WorkSignal
+    let loops: Int
+    let now: @Sendable () -> Date
+    let logger: Logger
+    private let contents = ContentCache()
+
+    public init(
+        store: any Store, policy: any DeliveryPolicy, router: ChannelRouter, settings: EngineSettings,
+        signal: WorkSignal, loops: Int = 2, now: @escaping @Sendable () -> Date = Date.init,
+        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, logger: Logger
+    ) {
+        self.store = store
+        self.policy = policy
+        self.sender = Sender(router: router, settings: settings, now: now, jitter: jitter)
+        self.settings = settings
+        self.signal = signal
+        self.loops = max(loops, 1)
+        self.now = now
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await withDiscardingTaskGroup { group in
+            for _ in 0..<loops {
+                group.addTask { await self.loop() }
+            }
+        }
+    }
+
+    private func loop() async {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            do {
+                if try await dispatchOnce() > 0 { continue }
+            } catch {
+                logger.error("dispatch failed; will retry", metadata: ["error": "\(error)"])
+            }
+            await withGracefulShutdownHandler {
+                await signal.wait(timeout: settings.idlePoll)
+            } onGracefulShutdown: {
+                signal.notify()
+            }
+        }
+    }
+
+    /// One claim → send → record round. Returns how many deliveries it sent.
+    @discardableResult
+    public func dispatchOnce() async throws -> Int {
+        let current = now()
+        let claimed = try await store.claimDue(
+            ClaimRequest(
+                owner: settings.workerId, now: current, limit: settings.claimBatchSize,
+                leaseUntil: current.addingTimeInterval(settings.sendLease), policy: policy))
+        guard !claimed.isEmpty else { return 0 }
+        let outcomes = await withTaskGroup(of: DeliveryOutcome.self, returning: [DeliveryOutcome].self) { group in
+            for delivery in claimed {
+                group.addTask { await self.send(delivery) }
+            }
+            var outcomes: [DeliveryOutcome] = []
+            outcomes.reserveCapacity(claimed.count)
+            for await outcome in group { outcomes.append(outcome) }
+            return outcomes
+        }
+        try await store.recordOutcomes(outcomes, at: now())
+        try await recordProviderOptOuts(outcomes, claimed: claimed)
+        if outcomes.contains(where: { $0.fallback != nil }) { signal.notify() }
+        return claimed.count
+    }
+
+    private func send(_ delivery: ClaimedDelivery) async -> DeliveryOutcome {
+        do {
+            let content = try contents.content(for: delivery)
+            return await sender.send(delivery, content: content)
+        } catch {
+            return DeliveryOutcome(
+                deliveryId: delivery.deliveryId, owner: settings.workerId, attempts: [], next: .failed,
+                trace: [TraceStep(rule: "content", outcome: "failed", detail: "templates do not compile")])
+        }
+    }
+
+    /// A provider saying the user blocked us (e.g. a bot blocked by the user) is an opt-out: it goes into the
+    /// ledger so every later job honours it.
+    private func recordProviderOptOuts(_ outcomes: [DeliveryOutcome], claimed: [ClaimedDelivery]) async throws {
+        let byId = Dictionary(claimed.map { ($0.deliveryId, $0) }, uniquingKeysWith: { first, _ in first })
+        for outcome in outcomes where outcome.next == .suppressed(.optedOut) {
+            guard let delivery = byId[outcome.deliveryId] else { continue }
+            let instance = outcome.attempts.last?.instance ?? "unknown"
+            _ = try await store.appendConsent(
+                ConsentInput(
+                    contactId: delivery.contact.id, channel: delivery.channel.rawValue, topic: "*", status: .revoked,
+                    source: "provider_opt_out", evidence: ["instance": .string(instance), "delivery_id": .number(Double(delivery.deliveryId))],
+                    actor: "herald", occurredAt: now()),
+                at: now())
+        }
+    }
+}
+
+/// Compiled templates per job: parsing once per job, not once per message.
+final class ContentCache: Sendable {
+    private let cache = Mutex<[Int64: CompiledContent]>([:])
+
+    func content(for delivery: ClaimedDelivery) throws -> CompiledContent {
+        if let cached = cache.withLock({ $0[delivery.jobId] }) { return cached }
+        let compiled = try CompiledContent(delivery.job.content)
+        cache.withLock { cache in
+            if cache.count > 256 { cache.removeAll(keepingCapacity: true) }
+            cache[delivery.jobId] = compiled
+        }
+        return compiled
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import HeraldCore
+import Logging
+import ServiceLifecycle
+
+/// Streams each accepted job's audience from the store in batches and writes delivery rows.
+/// The cursor is saved with every batch, so a crash resumes where the last batch ended.
+public struct FanoutService: Service {
+    let store: any Store
+    let planner: FanoutPlanner
+    let settings: EngineSettings
+    let signal: WorkSignal
+    let dispatchSignal: WorkSignal
+    let now: @Sendable () -> Date
+    let logger: Logger
+
+    public init(
+        store: any Store, policy: any DeliveryPolicy, settings: EngineSettings, signal: WorkSignal,
+        dispatchSignal: WorkSignal, now: @escaping @Sendable () -> Date = Date.init, logger: Logger
+    ) {
+        self.store = store
+        self.planner = FanoutPlanner(policy: policy)
+        self.settings = settings
+        self.signal = signal
+        self.dispatchSignal = dispatchSignal
+        self.now = now
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            do {
+                let current = now()
+                if let job = try await store.claimFanout(
+                    owner: settings.workerId, now: current, leaseUntil: current.addingTimeInterval(settings.fanoutLease))
+                {
+                    try await fanOut(job)
+                    continue
+                }
+            } catch {
+                logger.error("fan-out failed; will retry", metadata: ["error": "\(error)"])
+            }
+            await withGracefulShutdownHandler {
+                await signal.wait(timeout: settings.idlePoll * 4)
+            } onGracefulShutdown: {
+                signal.notify()
+            }
+        }
+    }
+
+    /// Fans out one job until its audience is exhausted, the job is cancelled, or shutdown begins.
+    public func fanOut(_ job: Job) async throws {
+        let segment = try job.spec.audience.segment.map { source throws(HeraldError) in
+            try SegmentExpression(parsing: source)
+        }
+        var cursor = job.fanoutCursor
+        var logger = logger
+        logger[metadataKey: "job.id"] = "\(job.id)"
+        logger.debug("fan-out started", metadata: ["cursor": "\(cursor ?? "-")"])
+        while !Task.isShuttingDownGracefully {
+            let page = try await nextPage(of: job, after: cursor, segment: segment)
+            let current = now()
+            let facts = try await store.policyFacts(
+                for: page.contacts, since: current.addingTimeInterval(-planner.policy.capLookback))
+            var rows: [NewDelivery] = []
+            rows.reserveCapacity(page.contacts.count * job.spec.channels.count + page.unknownIds.count)
+            for contact in page.contacts {
+                rows += planner.plan(job: job, contact: contact, facts: facts[contact.id] ?? .init(), now: current)
+            }
+            for id in page.unknownIds { rows.append(planner.unknownContact(job: job, contactId: id, now: current)) }
+            let batch = FanoutBatch(
+                jobId: job.id, owner: settings.workerId, deliveries: rows, cursor: page.cursor,
+                audienceAdded: page.contacts.count + page.unknownIds.count, finished: page.finished,
+                leaseUntil: current.addingTimeInterval(settings.fanoutLease), at: current)
+            guard try await store.writeFanoutBatch(batch) else {
+                logger.info("fan-out stopped: job cancelled or lease lost")
+                return
+            }
+            dispatchSignal.notify()
+            cursor = page.cursor
+            if page.finished {
+                logger.debug("fan-out finished")
+                return
+            }
+        }
+    }
+
+    struct Page {
+        var contacts: [Contact]
+        var unknownIds: [String]
+        var cursor: String?
+        var finished: Bool
+    }
+
+    /// An explicit id list pages by index; a segment pages through all contacts by id and filters.
+    private func nextPage(of job: Job, after cursor: String?, segment: SegmentExpression?) async throws -> Page {
+        if let ids = job.spec.audience.contactIds {
+            let start = min(Int(cursor ?? "0") ?? 0, ids.count)
+            let end = min(start + settings.fanoutBatchSize, ids.count)
+            let slice = Array(ids[start..<end])
+            let found = try await store.contacts(ids: slice)
+            let known = Set(found.map(\.id))
+            return Page(
+                contacts: found, unknownIds: Array(Set(slice.filter { !known.contains($0) })),
+                cursor: String(end), finished: end >= ids.count)
+        }
+        let contacts = try await store.contactsPage(after: cursor, limit: settings.fanoutBatchSize)
+        let matching = segment.map { expression in contacts.filter(expression.matches) } ?? contacts
+        return Page(
+            contacts: matching, unknownIds: [], cursor: contacts.last?.id ?? cursor,
+            finished: contacts.count < settings.fanoutBatchSize)
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import HeraldCore
+import HeraldEngine
+
+/// Everything the HTTP layer needs from the rest of the daemon.
+public struct APIDependencies: Sendable {
+    public var store: any Store
+    /// Woken when a job is accepted, so fan-out starts at once.
+    public var fanoutSignal: WorkSignal
+    public var smsMaxSegments: Int
+    public var unsubscribeSecret: [UInt8]
+    /// Parses provider posts to `/v1/inbound/{channel_id}`; nil when no channel accepts inbound traffic.
+    public var inbound: (any InboundHandling)?
+    /// Whether the daemon is ready for traffic (store reachable, etc.), with a reason when not.
+    public var readiness: @Sendable () async -> (ready: Bool, detail: [String: String])
+    public var metrics: @Sendable () async -> String
+    public var now: @Sendable () -> Date
+
+    public init(
+        store: any Store, fanoutSignal: WorkSignal, smsMaxSegments: Int = 10, unsubscribeSecret: [UInt8],
+        inbound: (any InboundHandling)? = nil,
+        readiness: @escaping @Sendable () async -> (ready: Bool, detail: [String: String]) = { (true, [:]) },
+        metrics: @escaping @Sendable () async -> String = { "" }, now: @escaping @Sendable () -> Date = Date.init
+    ) {
+        self.store = store
+        self.fanoutSignal = fanoutSignal
+        self.smsMaxSegments = smsMaxSegments
+        self.unsubscribeSecret = unsubscribeSecret
+        self.inbound = inbound
+        self.readiness = readiness
+        self.metrics = metrics
+        self.now = now
+    }
+}
+
+/// What an inbound provider post turned out to be.
+public enum InboundEvent: Sendable, Hashable {
+    case receipt(providerMessageId: String, state: DeliveryState)
+    /// A reply from a phone (SMS MO): STOP-style replies become opt-outs.
+    case reply(from: String, text: String)
+    case ignored
+}
+
+public protocol InboundHandling: Sendable {
+    /// Throws `HeraldError` 404 for an unknown channel, 401/403 for a bad secret or signature.
+    func parse(
+        channelId: String, headers: [String: String], query: [String: String], body: Data
+    ) async throws -> [InboundEvent]
+}

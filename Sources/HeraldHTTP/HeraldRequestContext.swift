@@ -1,0 +1,28 @@
+import Hummingbird
+import HeraldCore
+
+public struct HeraldRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Set by the API key middleware; nil on public routes.
+    public var role: Role?
+
+    public init(source: Source) {
+        coreContext = .init(source: source)
+    }
+
+    /// Request bodies beyond this are refused with 413 before they are read whole.
+    public var maxUploadSize: Int { 64 * 1024 * 1024 }
+
+    /// Throws 403 unless the caller's key carries one of `roles` (admin carries all).
+    public func require(_ roles: Role...) throws(HeraldError) {
+        guard let role else {
+            throw HeraldError(code: "unauthenticated", message: "missing or unknown API key", statusCode: 401)
+        }
+        guard roles.contains(where: role.permits) else {
+            throw HeraldError(
+                code: "forbidden",
+                message: "this endpoint needs a key with role \(roles.map(\.rawValue).joined(separator: " or "))",
+                statusCode: 403)
+        }
+    }
+}

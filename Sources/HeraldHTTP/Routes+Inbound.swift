@@ -1,0 +1,48 @@
+import Foundation
+import Hummingbird
+import HeraldCore
+
+extension HeraldAPI {
+    /// Provider callbacks: delivery receipts move deliveries on; STOP-style replies revoke SMS consent.
+    func addInboundRoutes(to router: Router<HeraldRequestContext>) {
+        router.post("/v1/inbound/:channel_id") { request, context in
+            guard let inbound = deps.inbound else { throw HeraldError.notFound("channel") }
+            let channelId = try context.parameters.require("channel_id")
+            var headers: [String: String] = [:]
+            for field in request.headers { headers[field.name.canonicalName] = field.value }
+            var query: [String: String] = [:]
+            for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
+            let events = try await inbound.parse(
+                channelId: channelId, headers: headers, query: query, body: try await request.bodyData(context: context))
+            var receipts = 0
+            var optOuts = 0
+            for event in events {
+                switch event {
+                case .receipt(let id, let state):
+                    if try await deps.store.applyReceipt(instance: channelId, providerMessageId: id, state: state, at: deps.now()) {
+                        receipts += 1
+                    }
+                case .reply(let from, let text):
+                    guard OptOutKeywords.isOptOut(text) else { continue }
+                    optOuts += try await recordSMSOptOut(from: from, text: text, channelId: channelId)
+                case .ignored:
+                    continue
+                }
+            }
+            return try JSONResponse.make(["receipts": receipts, "opt_outs": optOuts])
+        }
+    }
+
+    /// Revokes SMS consent for every contact with this phone number, keeping the reply as evidence.
+    private func recordSMSOptOut(from phone: String, text: String, channelId: String) async throws -> Int {
+        let contacts = try await deps.store.contacts(phone: phone)
+        for contact in contacts {
+            let input = ConsentInput(
+                contactId: contact.id, channel: ChannelKind.sms.rawValue, topic: "*", status: .revoked,
+                source: "sms_keyword", evidence: ["text": .string(text), "channel_id": .string(channelId)],
+                actor: "recipient", occurredAt: deps.now())
+            _ = try await deps.store.appendConsent(input, at: deps.now())
+        }
+        return contacts.count
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Hummingbird
+import HeraldCore
+import HeraldEngine
+
+extension HeraldAPI {
+    func addJobRoutes(to router: Router<HeraldRequestContext>) {
+        router.post("/v1/jobs") { request, context in
+            try context.require(.enqueue)
+            let spec = try await request.decodeJSON(JobSpec.self, context: context)
+            try JobValidation.validate(spec, smsMaxSegments: deps.smsMaxSegments)
+            // The job is committed before the 202 goes out: an accepted job survives a crash.
+            switch try await deps.store.createJob(spec, bodyHash: try spec.canonicalHash(), at: deps.now()) {
+            case .created(let job):
+                deps.fanoutSignal.notify()
+                return try JSONResponse.make(JobAccepted(id: job.id, status: job.status), status: .accepted)
+            case .existing(let job):
+                return try JSONResponse.make(JobAccepted(id: job.id, status: job.status), status: .ok)
+            case .conflict(let existingID):
+                throw HeraldError(
+                    code: "idempotency_conflict",
+                    message: "idempotency_key was used for job \(existingID) with a different body",
+                    field: "idempotency_key", statusCode: 409)
+            }
+        }
+
+        router.get("/v1/jobs/:id") { _, context in
+            try context.require(.enqueue, .ops)
+            return try JSONResponse.make(try await jobView(id: try jobId(context)))
+        }
+
+        router.post("/v1/jobs/:id/cancel") { _, context in
+            try context.require(.enqueue, .ops)
+            let id = try jobId(context)
+            guard try await deps.store.cancelJob(id: id, at: deps.now()) != nil else { throw HeraldError.notFound("job") }
+            return try JSONResponse.make(try await jobView(id: id))
+        }
+    }
+
+    private func jobId(_ context: HeraldRequestContext) throws -> Int64 {
+        guard let id = context.parameters.get("id", as: Int64.self) else { throw HeraldError.notFound("job") }
+        return id
+    }
+
+    private func jobView(id: Int64) async throws -> JobView {
+        guard let job = try await deps.store.job(id: id) else { throw HeraldError.notFound("job") }
+        let progress = try await deps.store.progress(jobId: id)
+        var status = job.status
+        if status == .active, progress.pending == 0 { status = .completed }
+        return JobView(
+            id: job.id, idempotencyKey: job.spec.idempotencyKey, status: status, purpose: job.spec.purpose,
+            topic: job.spec.topic, channels: job.spec.channels, createdAt: job.createdAt,
+            audienceProcessed: job.audienceCount, deliveries: progress.total, byState: progress.byState,
+            bySuppressionReason: progress.byReason)
+    }
+}
+
+struct JobAccepted: Encodable {
+    var id: Int64
+    var status: JobStatus
+}
+
+struct JobView: Encodable {
+    var id: Int64
+    var idempotencyKey: String
+    var status: JobStatus
+    var purpose: Purpose
+    var topic: String?
+    var channels: [ChannelKind]
+    var createdAt: Date
+    /// Audience members fanned out so far.
+    var audienceProcessed: Int
+    var deliveries: Int
+    var byState: [String: Int]
+    var bySuppressionReason: [String: Int]
+}

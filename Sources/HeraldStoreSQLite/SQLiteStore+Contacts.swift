@@ -1,0 +1,68 @@
+import Foundation
+import GRDB
+import HeraldCore
+
+extension SQLiteStore {
+    public func upsertContacts(_ contacts: [Contact], at: Date) async throws {
+        guard !contacts.isEmpty else { return }
+        let encoder = HeraldJSON.encoder()
+        let rows = try contacts.map { ($0.id, $0.phone, String(decoding: try encoder.encode($0), as: UTF8.self)) }
+        try await pool.write { db in
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT INTO contacts (id, phone, body, updated_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET
+                    phone = excluded.phone, body = excluded.body, updated_at = excluded.updated_at
+                    """)
+            for (id, phone, body) in rows {
+                try statement.execute(arguments: [id, phone, body, at.ms])
+            }
+        }
+    }
+
+    public func contact(id: String) async throws -> Contact? {
+        try await contacts(ids: [id]).first
+    }
+
+    public func contacts(ids: [String]) async throws -> [Contact] {
+        guard !ids.isEmpty else { return [] }
+        return try await pool.read { db in try Self.fetchContacts(db, ids: ids) }
+    }
+
+    public func contacts(phone: String) async throws -> [Contact] {
+        let bodies = try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT body FROM contacts WHERE phone = ? LIMIT 100", arguments: [phone])
+        }
+        let decoder = HeraldJSON.decoder()
+        return try bodies.map { try decoder.decode(Contact.self, from: Data($0.utf8)) }
+    }
+
+    public func contactsPage(after afterId: String?, limit: Int) async throws -> [Contact] {
+        let bodies = try await pool.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT body FROM contacts WHERE id > ? ORDER BY id LIMIT ?", arguments: [afterId ?? "", limit])
+        }
+        let decoder = HeraldJSON.decoder()
+        return try bodies.map { try decoder.decode(Contact.self, from: Data($0.utf8)) }
+    }
+
+    static func fetchContacts(_ db: Database, ids: [String]) throws -> [Contact] {
+        let decoder = HeraldJSON.decoder()
+        var result: [Contact] = []
+        result.reserveCapacity(ids.count)
+        for chunk in ids.chunked(900) {
+            let bodies = try String.fetchAll(
+                db, sql: "SELECT body FROM contacts WHERE id IN (\(placeholders(chunk.count)))",
+                arguments: StatementArguments(chunk))
+            for body in bodies { result.append(try decoder.decode(Contact.self, from: Data(body.utf8))) }
+        }
+        return result
+    }
+}
+
+extension Array {
+    /// Slices of at most `size`: SQLite caps the number of bound parameters per statement.
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import GRDB
+import HeraldCore
+
+extension SQLiteStore {
+    public func createJob(_ spec: JobSpec, bodyHash: String, at: Date) async throws -> JobCreation {
+        let json = String(decoding: try HeraldJSON.encoder().encode(spec), as: UTF8.self)
+        return try await pool.write { db in
+            if let row = try Row.fetchOne(
+                db, sql: "SELECT * FROM jobs WHERE idempotency_key = ?", arguments: [spec.idempotencyKey])
+            {
+                let existing = try Self.job(from: row)
+                return existing.bodyHash == bodyHash ? .existing(existing) : .conflict(existingID: existing.id)
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO jobs (idempotency_key, body_hash, spec, status, lane, created_at)
+                    VALUES (?, ?, ?, 'accepted', ?, ?)
+                    """,
+                arguments: [spec.idempotencyKey, bodyHash, json, spec.lane.rawValue, at.ms])
+            let job = Job(
+                id: db.lastInsertedRowID, spec: spec, bodyHash: bodyHash, status: .accepted,
+                createdAt: at.truncatedToMilliseconds)
+            return .created(job)
+        }
+    }
+
+    public func job(id: Int64) async throws -> Job? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id]).map(Self.job(from:))
+        }
+    }
+
+    public func progress(jobId: Int64) async throws -> JobProgress {
+        try await pool.read { db in
+            var progress = JobProgress()
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT state, reason, count(*) AS n FROM deliveries WHERE job_id = ? GROUP BY state, reason",
+                arguments: [jobId])
+            for row in rows {
+                let n: Int = row["n"]
+                progress.byState[row["state"], default: 0] += n
+                if let reason: String = row["reason"] { progress.byReason[reason, default: 0] += n }
+                progress.total += n
+            }
+            return progress
+        }
+    }
+
+    public func cancelJob(id: Int64, at: Date) async throws -> Job? {
+        try await pool.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id]) else {
+                return nil
+            }
+            var job = try Self.job(from: row)
+            guard job.status != .cancelled else { return job }
+            try db.execute(
+                sql: "UPDATE jobs SET status = 'cancelled', fanout_owner = NULL WHERE id = ?", arguments: [id])
+            try db.execute(
+                sql: """
+                    UPDATE deliveries SET state = 'suppressed', reason = 'cancelled', updated_at = ?
+                    WHERE job_id = ? AND state IN ('queued', 'scheduled')
+                    """,
+                arguments: [at.ms, id])
+            job.status = .cancelled
+            return job
+        }
+    }
+
+    static func job(from row: Row) throws -> Job {
+        let spec = try HeraldJSON.decoder().decode(JobSpec.self, from: Data((row["spec"] as String).utf8))
+        return Job(
+            id: row["id"], spec: spec, bodyHash: row["body_hash"],
+            status: JobStatus(rawValue: row["status"]) ?? .accepted,
+            createdAt: Date(milliseconds: row["created_at"]), fanoutCursor: row["fanout_cursor"],
+            audienceCount: row["audience_count"])
+    }
+}
