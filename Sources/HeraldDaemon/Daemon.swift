@@ -1,1 +1,79 @@
+import Foundation
 import HeraldCore
+import HeraldEngine
+import HeraldHTTP
+import HeraldPolicy
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// Wiring: config → store, policy, channels → services in one ServiceGroup.
+/// Services stop in reverse order: HTTP stops accepting first, then fan-out, then dispatch drains its
+/// in-flight sends; the store closes after the group has finished.
+public struct Daemon {
+    public var loaded: LoadedConfig
+    public var logger: Logger
+
+    public init(loaded: LoadedConfig, logger: Logger) {
+        self.loaded = loaded
+        self.logger = logger
+    }
+
+    public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let store = try await StoreFactory.open(loaded.storage)
+        if let keyFile = try await AdminKey.ensure(store: store, dataDirectory: loaded.dataDirectory, now: Date()) {
+            logger.notice("created the first admin API key", metadata: ["file": "\(keyFile.path)"])
+        }
+        let policy = try PolicyFactory.policy(from: loaded)
+        let router = try ChannelFactory.router(for: loaded)
+        let secret = try unsubscribeSecret()
+        let settings = EngineSettings(publicBaseURL: loaded.publicURL, unsubscribeSecret: secret)
+        let fanoutSignal = WorkSignal()
+        let dispatchSignal = WorkSignal()
+
+        let api = HeraldAPI(
+            deps: APIDependencies(
+                store: store, fanoutSignal: fanoutSignal, smsMaxSegments: policy.rules.smsMaxSegmentsLimit,
+                unsubscribeSecret: secret))
+        let app = Application(
+            router: api.router(),
+            configuration: .init(address: .hostname(loaded.host, port: loaded.port), serverName: "herald"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            logger: logger)
+        let dispatch = DispatchService(
+            store: store, policy: policy, router: router, settings: settings, signal: dispatchSignal, logger: logger)
+        let fanout = FanoutService(
+            store: store, policy: policy, settings: settings, signal: fanoutSignal, dispatchSignal: dispatchSignal,
+            logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: dispatch), .init(service: fanout), .init(service: app)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        for instance in router.instances { await instance.driver.shutdown() }
+        try await store.close()
+    }
+
+    private func unsubscribeSecret() throws -> [UInt8] {
+        if let reference = loaded.config.auth?.unsubscribeSecret {
+            return Array(try Secrets.resolve(reference).utf8)
+        }
+        return try Secrets.generatedSecret(named: "unsubscribe.secret", in: loaded.dataDirectory)
+    }
+}
+
+enum PolicyFactory {
+    static func policy(from loaded: LoadedConfig) throws -> CompliancePolicy {
+        CompliancePolicy(rules: PolicyRules())
+    }
+}
+
+extension PolicyRules {
+    var smsMaxSegmentsLimit: Int { 10 }
+}
