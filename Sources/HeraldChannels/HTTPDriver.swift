@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import HeraldCore
 import NIOCore
+import NIOHTTP1
 
 /// A channel instance driven by a provider profile: SMS HTTP gateways and bot APIs alike.
 /// Never throws from `send`: network errors and timeouts are `.retry`, everything else is classified

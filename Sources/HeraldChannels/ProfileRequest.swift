@@ -12,6 +12,18 @@ public struct PreparedRequest: Sendable, Hashable {
     public struct Header: Sendable, Hashable {
         public var name: String
         public var value: String
+
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    public init(method: String, url: String, headers: [Header], body: [UInt8]?) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
     }
 }
 

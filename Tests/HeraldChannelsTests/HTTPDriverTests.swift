@@ -14,10 +14,10 @@ import Testing
             addresses: [address], content: .messenger(text: text), unsubscribeURL: nil, idempotencyKey: "k", attempt: 1)
     }
 
-    func telegram(baseURL: String) throws -> HTTPProfileDriver {
+    func telegram(baseURL: String, timeout: Duration = .seconds(5)) throws -> HTTPProfileDriver {
         try HTTPProfileDriver(
             profile: try catalog.profile("telegram"), instanceId: "tg", baseURL: baseURL,
-            secrets: ["bot_token": "123456:SECRET-token"], httpClient: .shared, timeout: .seconds(5))
+            secrets: ["bot_token": "123456:SECRET-token"], httpClient: .shared, timeout: timeout)
     }
 
     @Test func telegramBlockedByUserIsAnOptOut() async throws {
@@ -33,8 +33,8 @@ import Testing
     }
 
     @Test func unreachableProviderIsARetryThatLeaksNoSecret() async throws {
-        // Port 1 on loopback refuses connections.
-        let driver = try telegram(baseURL: "http://127.0.0.1:1")
+        // Port 1 on loopback refuses connections; the client retries connecting until the timeout.
+        let driver = try telegram(baseURL: "http://127.0.0.1:1", timeout: .milliseconds(500))
         let result = await driver.send(message("telegram:987654321", text: "کد ۴۲۱۷"))
         #expect(result.outcome == .retry)
         let error = try #require(result.error)
@@ -59,18 +59,16 @@ import Testing
     }
 
     @Test func missingSecretOrRequiredOptionIsAClearConfigError() throws {
-        #expect {
-            try HTTPProfileDriver(profile: try catalog.profile("telegram"), instanceId: "tg", httpClient: .shared)
-        } throws: { error in
-            (error as? HeraldError)?.message.contains("bot_token") == true
+        let telegram = try catalog.profile("telegram")
+        let noToken = #expect(throws: HeraldError.self) {
+            try HTTPProfileDriver(profile: telegram, instanceId: "tg", httpClient: .shared)
         }
-        #expect {
-            try HTTPProfileDriver(
-                profile: try catalog.profile("whatsapp"), instanceId: "wa", secrets: ["access_token": "t"],
-                httpClient: .shared)
-        } throws: { error in
-            (error as? HeraldError)?.field == "channels.wa.options.phone_number_id"
+        #expect(noToken?.message.contains("bot_token") == true)
+        let whatsapp = try catalog.profile("whatsapp")
+        let noPhoneId = #expect(throws: HeraldError.self) {
+            try HTTPProfileDriver(profile: whatsapp, instanceId: "wa", secrets: ["access_token": "t"], httpClient: .shared)
         }
+        #expect(noPhoneId?.field == "channels.wa.options.phone_number_id")
     }
 
     @Test func checkUsesTheProfilesCheckRequest() async throws {

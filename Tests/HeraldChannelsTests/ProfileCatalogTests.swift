@@ -61,10 +61,7 @@ import Testing
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("acme"), withIntermediateDirectories: true)
         try Self.valid.replacingOccurrences(of: "id: acme", with: "id: other")
             .write(to: dir.appendingPathComponent("acme/profile.yaml"), atomically: true, encoding: .utf8)
-        #expect {
-            try ProfileCatalog.load(directory: dir)
-        } throws: { error in
-            (error as? HeraldError)?.field == "acme/profile.yaml: id"
-        }
+        let error = #expect(throws: HeraldError.self) { try ProfileCatalog.load(directory: dir) }
+        #expect(error?.field == "acme/profile.yaml: id")
     }
 }

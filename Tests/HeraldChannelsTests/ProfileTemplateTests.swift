@@ -48,7 +48,7 @@ import Testing
     @Test func persianTextArrivesIntactInForm() throws {
         let request = try profile(encoding: "form").prepareSend(baseURL: "https://sms.example.com/api/", values: values)
         let text = String(decoding: try #require(request.body), as: UTF8.self)
-        #expect(text.allSatisfy(\.isASCII), "form bodies are percent-encoded")
+        #expect(text.allSatisfy { $0.isASCII }, "form bodies are percent-encoded")
         #expect(!text.contains("+989"), "a + in a value is encoded, not read back as a space")
         let form = PercentEncoding.formDecode(text)
         #expect(form["text"] == Self.persian)

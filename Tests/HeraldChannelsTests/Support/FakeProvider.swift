@@ -1,5 +1,7 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
 
 /// What the fake provider saw.
@@ -59,10 +61,13 @@ enum FakeProvider {
                 body: .init(byteBuffer: ByteBuffer(bytes: reply.body)))
         }
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        var logger = Logger(label: "fake-provider")
+        logger.logLevel = .critical  // shutdown by cancellation logs errors that mean nothing here
         let app = Application(
             responder: responder,
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) }
+            onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) },
+            logger: logger
         )
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService(gracefulShutdownSignals: []) }
