@@ -35,7 +35,8 @@ public struct HTTPProfileDriver: ChannelDriver {
         merged.merge(options) { _, given in given }
         for (name, spec) in profile.options where spec.required == true && (merged[name] ?? "").isEmpty {
             throw HeraldError(
-                code: "invalid_channel", message: "channel \(instanceId): option \(name) is required by profile \(profile.id)",
+                code: "invalid_channel",
+                message: "channel \(instanceId): option \(name) is required by profile \(profile.id)",
                 field: "channels.\(instanceId).options.\(name)")
         }
         self.id = instanceId
@@ -86,7 +87,8 @@ public struct HTTPProfileDriver: ChannelDriver {
             if let prepared = try profile.prepareCheck(baseURL: baseURL, values: values) {
                 let response = try await execute(prepared)
                 let ok = (200...299).contains(response.status)
-                return ChannelCheck(instance: id, ok: ok, detail: "\(profile.id): check answered HTTP \(response.status)")
+                return ChannelCheck(
+                    instance: id, ok: ok, detail: "\(profile.id): check answered HTTP \(response.status)")
             }
             let response = try await execute(PreparedRequest(method: "GET", url: baseURL, headers: [], body: nil))
             return ChannelCheck(instance: id, ok: true, detail: "\(profile.id): reachable (HTTP \(response.status))")
@@ -99,7 +101,8 @@ public struct HTTPProfileDriver: ChannelDriver {
         let to = String(address.dropFirst(profile.addressPrefix.count))
         let fields = [
             "to": to, "to_digits": to.filter(\.isNumber), "text": text, "idempotency_key": message.idempotencyKey,
-            "delivery_id": String(message.deliveryId), "job_id": String(message.jobId), "attempt": String(message.attempt),
+            "delivery_id": String(message.deliveryId), "job_id": String(message.jobId),
+            "attempt": String(message.attempt),
         ]
         return TemplateValues(fields: fields, options: options, secrets: secrets)
     }

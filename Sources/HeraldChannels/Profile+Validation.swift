@@ -58,7 +58,9 @@ extension Profile {
                     }
                 } else if name.hasPrefix("option.") || name == "from" {
                     let option = name == "from" ? "from" : String(name.dropFirst(7))
-                    guard let spec = options[option] else { throw fail(field, "{{\(name)}} is not listed under options") }
+                    guard let spec = options[option] else {
+                        throw fail(field, "{{\(name)}} is not listed under options")
+                    }
                     if field.hasSuffix(".path"), spec.required != true, spec.default == nil {
                         throw fail(field, "a path may only use options that are required or have a default")
                     }
@@ -85,7 +87,9 @@ extension Profile {
             }
         for name in needed {
             guard let name else { throw fail("request.auth", "\(auth.type.rawValue) auth must name its secret(s)") }
-            guard secrets.contains(name) else { throw fail("request.auth", "secret \(name) is not listed under secrets") }
+            guard secrets.contains(name) else {
+                throw fail("request.auth", "secret \(name) is not listed under secrets")
+            }
         }
     }
 

@@ -15,7 +15,8 @@ public struct ProfileCatalog: Sendable {
     public static func load(directory: URL) throws -> ProfileCatalog {
         let manager = FileManager.default
         guard let entries = try? manager.contentsOfDirectory(atPath: directory.path) else {
-            throw HeraldError(code: "invalid_profile", message: "cannot read the profiles folder", field: directory.path)
+            throw HeraldError(
+                code: "invalid_profile", message: "cannot read the profiles folder", field: directory.path)
         }
         var profiles: [Profile] = []
         for entry in entries.sorted() {
@@ -28,7 +29,8 @@ public struct ProfileCatalog: Sendable {
             }
             let profile = try parse(yaml: text, file: name)
             guard profile.id == entry else {
-                throw HeraldError(code: "invalid_profile", message: "\(name): id must match its folder", field: "\(name): id")
+                throw HeraldError(
+                    code: "invalid_profile", message: "\(name): id must match its folder", field: "\(name): id")
             }
             profiles.append(profile)
         }
@@ -42,7 +44,8 @@ public struct ProfileCatalog: Sendable {
             profile = try YAMLDecoder().decode(Profile.self, from: yaml)
         } catch let error as DecodingError {
             let (path, detail) = describe(error)
-            throw HeraldError(code: "invalid_profile", message: "\(file): \(path): \(detail)", field: "\(file): \(path)")
+            throw HeraldError(
+                code: "invalid_profile", message: "\(file): \(path): \(detail)", field: "\(file): \(path)")
         } catch {
             throw HeraldError(code: "invalid_profile", message: "\(file): not valid YAML (\(error))", field: file)
         }
@@ -50,7 +53,8 @@ public struct ProfileCatalog: Sendable {
             try profile.validate()
         } catch let error as HeraldError {
             let field = error.field ?? "profile"
-            throw HeraldError(code: error.code, message: "\(file): \(field): \(error.message)", field: "\(file): \(field)")
+            throw HeraldError(
+                code: error.code, message: "\(file): \(field): \(error.message)", field: "\(file): \(field)")
         }
         return profile
     }
@@ -70,7 +74,9 @@ public struct ProfileCatalog: Sendable {
         case .keyNotFound(let key, let context):
             return (dotted(context.codingPath + [key]), "is required")
         case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-            return (dotted(context.codingPath).isEmpty ? "profile" : dotted(context.codingPath), context.debugDescription)
+            return (
+                dotted(context.codingPath).isEmpty ? "profile" : dotted(context.codingPath), context.debugDescription
+            )
         @unknown default:
             return ("profile", "\(error)")
         }

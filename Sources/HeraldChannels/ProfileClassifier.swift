@@ -50,7 +50,8 @@ extension Profile {
             return json.flatMap { ProfileJSONPath.lookup(path, in: $0) }.flatMap(ProfileJSONPath.text)
         }
         if let pattern = spec.regex, let regex = try? NSRegularExpression(pattern: pattern),
-            let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)), match.numberOfRanges > 1,
+            let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+            match.numberOfRanges > 1,
             let range = Range(match.range(at: 1), in: text)
         {
             return String(text[range])

@@ -84,7 +84,9 @@ extension Profile {
         }
     }
 
-    private func applyAuth(headers: inout [PreparedRequest.Header], query: inout [(String, String)], values: TemplateValues)
+    private func applyAuth(
+        headers: inout [PreparedRequest.Header], query: inout [(String, String)], values: TemplateValues
+    )
         throws
     {
         guard let auth = request.auth else { return }

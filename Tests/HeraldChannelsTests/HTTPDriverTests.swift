@@ -25,7 +25,8 @@ import Testing
             await state.script(
                 ScriptedReply(
                     status: 403, headers: ["Content-Type": "application/json"],
-                    body: Array(#"{"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"}"#.utf8)))
+                    body: Array(
+                        #"{"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"}"#.utf8)))
             let result = try await telegram(baseURL: baseURL).send(message("telegram:42"))
             #expect(result.outcome == .optedOut)
             #expect(await state.received.first?.path == "/bot123456:SECRET-token/sendMessage")
@@ -51,7 +52,8 @@ import Testing
         #expect(driver.handles(address: "telegram:42"))
         #expect(!driver.handles(address: "whatsapp:+989121234567"))
         let sms = try HTTPProfileDriver(
-            profile: try catalog.profile("kavenegar"), instanceId: "sms", secrets: ["api_key": "x"], httpClient: .shared)
+            profile: try catalog.profile("kavenegar"), instanceId: "sms", secrets: ["api_key": "x"], httpClient: .shared
+        )
         #expect(sms.handles(address: "+989121234567"))
         #expect(!sms.handles(address: "telegram:42"))
         let result = await driver.send(message("whatsapp:+989121234567"))
@@ -66,7 +68,8 @@ import Testing
         #expect(noToken?.message.contains("bot_token") == true)
         let whatsapp = try catalog.profile("whatsapp")
         let noPhoneId = #expect(throws: HeraldError.self) {
-            try HTTPProfileDriver(profile: whatsapp, instanceId: "wa", secrets: ["access_token": "t"], httpClient: .shared)
+            try HTTPProfileDriver(
+                profile: whatsapp, instanceId: "wa", secrets: ["access_token": "t"], httpClient: .shared)
         }
         #expect(noPhoneId?.field == "channels.wa.options.phone_number_id")
     }

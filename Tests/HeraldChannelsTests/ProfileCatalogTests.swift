@@ -10,6 +10,10 @@ import Testing
         #expect(try catalog.profile("telegram").addressPrefix == "telegram:")
         #expect(try catalog.profile("kavenegar").kind == .sms)
         #expect(throws: HeraldError.self) { try catalog.profile("nope") }
+        for id in ChannelsFolder.profileIds {
+            let readme = ChannelsFolder.url.appendingPathComponent("\(id)/README.md").path
+            #expect(FileManager.default.fileExists(atPath: readme), "\(id) ships a README")
+        }
     }
 
     static let valid = """
@@ -58,7 +62,8 @@ import Testing
     @Test func folderWithABrokenProfileFailsToLoad() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("profiles-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("acme"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent("acme"), withIntermediateDirectories: true)
         try Self.valid.replacingOccurrences(of: "id: acme", with: "id: other")
             .write(to: dir.appendingPathComponent("acme/profile.yaml"), atomically: true, encoding: .utf8)
         let error = #expect(throws: HeraldError.self) { try ProfileCatalog.load(directory: dir) }

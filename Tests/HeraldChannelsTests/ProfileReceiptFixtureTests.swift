@@ -21,7 +21,8 @@ import Testing
             let label = "\(profileId)/\(file.lastPathComponent)"
             let event = try parser.parse(fixture.request)
             if let receipt = fixture.expect.receipt {
-                #expect(event == .receipt(providerMessageId: receipt.providerMessageId, state: receipt.state), "\(label)")
+                #expect(
+                    event == .receipt(providerMessageId: receipt.providerMessageId, state: receipt.state), "\(label)")
             } else if let text = fixture.expect.inboundText {
                 #expect(event == .inboundText(from: text.from, text: text.text), "\(label)")
             } else {

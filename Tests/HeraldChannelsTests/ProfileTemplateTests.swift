@@ -57,7 +57,8 @@ import Testing
     }
 
     @Test func queryEncodingPutsFieldsInTheURLAndEscapesThePath() throws {
-        let request = try profile(encoding: "query").prepareSend(baseURL: "https://sms.example.com/api/", values: values)
+        let request = try profile(encoding: "query").prepareSend(
+            baseURL: "https://sms.example.com/api/", values: values)
         #expect(request.body == nil)
         let url = try #require(URLComponents(string: request.url))
         #expect(url.path == "/api/v1/k/1 2/send", "decoded path keeps the secret as one segment")
@@ -74,7 +75,8 @@ import Testing
     }
 
     @Test func jsonPathsReadNestedArraysAndNumbers() throws {
-        let json = try #require(ProfileJSONPath.parse(Array(#"{"entries":[{"messageid":8792343}],"a":{"b":"x"}}"#.utf8)))
+        let json = try #require(
+            ProfileJSONPath.parse(Array(#"{"entries":[{"messageid":8792343}],"a":{"b":"x"}}"#.utf8)))
         #expect(ProfileJSONPath.lookup("entries[0].messageid", in: json).flatMap(ProfileJSONPath.text) == "8792343")
         #expect(ProfileJSONPath.lookup("entries.0.messageid", in: json).flatMap(ProfileJSONPath.text) == "8792343")
         #expect(ProfileJSONPath.lookup("a.b", in: json) == "x")

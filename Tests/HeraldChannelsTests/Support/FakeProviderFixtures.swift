@@ -18,8 +18,10 @@ enum ChannelsFolder {
         fatalError("channels/ not found above \(#filePath)")
     }()
 
-    static let profileIds = ["generic-json", "twilio", "vonage", "kannel", "jasmin", "kavenegar", "telegram", "bale",
-        "whatsapp", "whatsapp-template"]
+    static let profileIds = [
+        "generic-json", "twilio", "vonage", "kannel", "jasmin", "kavenegar", "telegram", "bale",
+        "whatsapp", "whatsapp-template",
+    ]
 
     static func fixtureFiles(_ profile: String, prefix: String) throws -> [URL] {
         let dir = url.appendingPathComponent(profile).appendingPathComponent("fixtures")
