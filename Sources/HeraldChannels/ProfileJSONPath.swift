@@ -1,0 +1,45 @@
+import Foundation
+import HeraldCore
+
+/// Dotted paths into provider JSON: `sid`, `messages.0.message-id`, `entries[0].messageid`,
+/// `entry.0.changes.0.value.statuses.0.id`. Numeric segments index arrays.
+public enum ProfileJSONPath {
+    public static func segments(_ path: String) -> [String] {
+        path.replacingOccurrences(of: "[", with: ".").replacingOccurrences(of: "]", with: "")
+            .split(separator: ".").map(String.init)
+    }
+
+    public static func lookup(_ path: String, in root: JSONValue) -> JSONValue? {
+        var current = root
+        for segment in segments(path) {
+            switch current {
+            case .object(let members):
+                guard let next = members[segment] else { return nil }
+                current = next
+            case .array(let items):
+                guard let index = Int(segment), items.indices.contains(index) else { return nil }
+                current = items[index]
+            default:
+                return nil
+            }
+        }
+        return current
+    }
+
+    /// Scalars as text (ids may be numbers: Kavenegar `messageid`, Telegram `message_id`); nil for objects.
+    public static func text(_ value: JSONValue) -> String? {
+        switch value {
+        case .string(let s): return s
+        case .bool(let b): return b ? "true" : "false"
+        case .number(let n):
+            if n.rounded() == n, abs(n) < 9e15 { return String(Int64(n)) }
+            return String(n)
+        case .null, .array, .object: return nil
+        }
+    }
+
+    public static func parse(_ bytes: [UInt8]) -> JSONValue? {
+        guard !bytes.isEmpty else { return nil }
+        return try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+
+/// `{{name}}` placeholders, nothing more: no logic, no loops. Values are substituted raw and the caller
+/// encodes for its context (JSON encoder, form/URL encoding); only URL paths escape while substituting.
+public enum ProfileTemplate {
+    /// Placeholder names in the order they appear (`to`, `secret.api_key`, `option.sender`…).
+    public static func placeholders(in template: String) -> [String] {
+        var names: [String] = []
+        scan(template) { piece in
+            if case .placeholder(let name) = piece { names.append(name) }
+        }
+        return names
+    }
+
+    /// Substitutes every placeholder; nil when one has no value, so the caller leaves that field out.
+    public static func render(
+        _ template: String, values: TemplateValues, escape: (String) -> String = { $0 }
+    ) -> String? {
+        var output = ""
+        var missing = false
+        scan(template) { piece in
+            switch piece {
+            case .literal(let text): output += text
+            case .placeholder(let name):
+                if let value = values.value(for: name) { output += escape(value) } else { missing = true }
+            }
+        }
+        return missing ? nil : output
+    }
+
+    enum Piece {
+        case literal(Substring)
+        case placeholder(String)
+    }
+
+    static func scan(_ template: String, _ visit: (Piece) -> Void) {
+        var rest = template[...]
+        while let open = rest.range(of: "{{") {
+            guard let close = rest[open.upperBound...].range(of: "}}") else { break }
+            visit(.literal(rest[..<open.lowerBound]))
+            visit(.placeholder(rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)))
+            rest = rest[close.upperBound...]
+        }
+        visit(.literal(rest))
+    }
+}
+
+/// What placeholders resolve to for one send (or one check request).
+public struct TemplateValues: Sendable {
+    public var fields: [String: String]
+    public var options: [String: String]
+    public var secrets: [String: String]
+
+    public init(fields: [String: String] = [:], options: [String: String] = [:], secrets: [String: String] = [:]) {
+        self.fields = fields
+        self.options = options
+        self.secrets = secrets
+    }
+
+    /// Names every template may use besides `secret.*` and `option.*`.
+    public static let fieldNames: Set<String> = [
+        "to", "to_digits", "text", "from", "idempotency_key", "delivery_id", "job_id", "attempt",
+    ]
+
+    public func value(for name: String) -> String? {
+        if name.hasPrefix("secret.") { return secrets[String(name.dropFirst(7))] }
+        if name.hasPrefix("option.") { return options[String(name.dropFirst(7))] }
+        if name == "from" { return options["from"] }
+        return fields[name]
+    }
+}
+
+/// Percent-encoding per context: `application/x-www-form-urlencoded` values and URL path segments.
+public enum PercentEncoding {
+    private static let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
+    private static let pathExtra = Set(":@!$&'()*+,;=".utf8)
+
+    public static func formValue(_ text: String) -> String { encode(text) { unreserved.contains($0) } }
+
+    public static func pathSegment(_ text: String) -> String {
+        encode(text) { unreserved.contains($0) || pathExtra.contains($0) }
+    }
+
+    public static func formEncode(_ pairs: [(String, String)]) -> String {
+        pairs.map { "\(formValue($0.0))=\(formValue($0.1))" }.joined(separator: "&")
+    }
+
+    /// Decodes `a=1&b=x+y`; later duplicates win.
+    public static func formDecode(_ text: String) -> [String: String] {
+        var result: [String: String] = [:]
+        for pair in text.split(separator: "&") where !pair.isEmpty {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = decode(parts[0])
+            result[key] = parts.count > 1 ? decode(parts[1]) : ""
+        }
+        return result
+    }
+
+    private static func decode(_ text: Substring) -> String {
+        let spaced = text.replacingOccurrences(of: "+", with: " ")
+        return spaced.removingPercentEncoding ?? spaced
+    }
+
+    private static func encode(_ text: String, keep: (UInt8) -> Bool) -> String {
+        var output = ""
+        for byte in text.utf8 {
+            if keep(byte) {
+                output.unicodeScalars.append(UnicodeScalar(byte))
+            } else {
+                output += String(format: "%%%02X", byte)
+            }
+        }
+        return output
+    }
+}
