@@ -42,10 +42,12 @@ public struct APNsDriver: ChannelDriver {
 
     /// Reaches APNs with a device token no app has: `BadDeviceToken` proves the key, team and topic are accepted.
     public func check() async -> ChannelCheck {
-        let probe = await post(Self.payload(title: "", body: "", data: [:]), to: String(repeating: "0", count: 64), apnsId: nil)
+        let probe = await post(
+            Self.payload(title: "", body: "", data: [:]), to: String(repeating: "0", count: 64), apnsId: nil)
         switch probe.outcome {
         case .sent, .invalidToken:
-            return ChannelCheck(instance: id, ok: true, detail: "apns: reached \(config.baseURL), provider token accepted")
+            return ChannelCheck(
+                instance: id, ok: true, detail: "apns: reached \(config.baseURL), provider token accepted")
         case .retry(_, let reason), .permanent(let reason), .credentialRejected(let reason):
             return ChannelCheck(instance: id, ok: false, detail: reason)
         }

@@ -46,7 +46,8 @@ actor FCMAccessTokenSource {
             key = try Insecure.RSA.PrivateKey(pem: account.privateKey)
         } catch {
             throw HeraldError(
-                code: "invalid_config", message: "service account private_key is not an RSA PEM key (2048 bits or more)",
+                code: "invalid_config",
+                message: "service account private_key is not an RSA PEM key (2048 bits or more)",
                 field: "options.service_account_json")
         }
         self.account = account
@@ -84,7 +85,8 @@ actor FCMAccessTokenSource {
     private func exchange() async throws -> AccessToken {
         let issuedAt = Date(timeIntervalSince1970: now().timeIntervalSince1970.rounded(.down))
         let claims = GoogleAssertionClaims(
-            iss: IssuerClaim(value: account.clientEmail), scope: Self.scope, aud: AudienceClaim(value: account.tokenURI),
+            iss: IssuerClaim(value: account.clientEmail), scope: Self.scope,
+            aud: AudienceClaim(value: account.tokenURI),
             iat: IssuedAtClaim(value: issuedAt), exp: ExpirationClaim(value: issuedAt + Self.assertionLifetime))
         let assertion: String
         do {
@@ -93,7 +95,8 @@ actor FCMAccessTokenSource {
         } catch {
             throw PushCredentialError.permanent("fcm oauth: cannot sign assertion")
         }
-        let form = "grant_type=\(Self.formEncode("urn:ietf:params:oauth:grant-type:jwt-bearer"))"
+        let form =
+            "grant_type=\(Self.formEncode("urn:ietf:params:oauth:grant-type:jwt-bearer"))"
             + "&assertion=\(Self.formEncode(assertion))"
         let response: PushHTTPResponse
         do {

@@ -67,7 +67,8 @@ struct GoogleServiceAccount: Decodable, Sendable {
         } catch {
             throw HeraldError(
                 code: "invalid_config",
-                message: "service account JSON is not readable (needs client_email, private_key, token_uri, project_id)",
+                message:
+                    "service account JSON is not readable (needs client_email, private_key, token_uri, project_id)",
                 field: "options.service_account_json")
         }
         if let tokenURI = config.tokenURI { account.tokenURI = tokenURI }

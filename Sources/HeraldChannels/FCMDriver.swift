@@ -54,7 +54,8 @@ public struct FCMDriver: ChannelDriver {
     private func send(title: String, body: String, data: [String: String], to token: String) async -> PushTokenOutcome {
         guard !token.isEmpty else { return .invalidToken(reason: "fcm: empty token") }
         let payload = FCMSendRequest(
-            message: .init(token: token, notification: .init(title: title, body: body), data: data.isEmpty ? nil : data))
+            message: .init(token: token, notification: .init(title: title, body: body), data: data.isEmpty ? nil : data)
+        )
         guard let json = try? JSONEncoder().encode(payload) else { return .permanent(reason: "fcm: cannot encode") }
         let first = await post(json)
         guard case .credentialRejected = first.outcome, let rejected = first.accessToken else { return first.outcome }
@@ -78,7 +79,9 @@ public struct FCMDriver: ChannelDriver {
         do {
             let response = try await PushHTTP.post(
                 client, url: "\(base)/v1/projects/\(projectId)/messages:send",
-                headers: [("authorization", "Bearer \(accessToken)"), ("content-type", "application/json; charset=utf-8")],
+                headers: [
+                    ("authorization", "Bearer \(accessToken)"), ("content-type", "application/json; charset=utf-8"),
+                ],
                 body: json, timeout: config.timeoutSeconds)
             return (response.fcmOutcome(now: now()), accessToken)
         } catch {

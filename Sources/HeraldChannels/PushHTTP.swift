@@ -45,7 +45,8 @@ enum PushHTTP {
         request.body = .bytes(ByteBuffer(bytes: body))
         let response = try await client.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
         let buffer = try await response.body.collect(upTo: maxBodyBytes)
-        return PushHTTPResponse(status: Int(response.status.code), headers: response.headers, body: Data(buffer.readableBytesView))
+        return PushHTTPResponse(
+            status: Int(response.status.code), headers: response.headers, body: Data(buffer.readableBytesView))
     }
 
     /// A short description of a transport failure: the error type, never a URL with a token in it.
