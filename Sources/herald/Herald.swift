@@ -1,0 +1,23 @@
+import ArgumentParser
+import Foundation
+import HeraldDaemon
+
+@main
+struct Herald: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "herald",
+        abstract: "A multichannel messaging gateway that is strict about consent.",
+        subcommands: [
+            Serve.self, Migrate.self, Keys.self, Contacts.self, Enqueue.self, Audit.self, Channels.self,
+        ])
+}
+
+/// `--config FILE`, shared by every subcommand; without it the embedded default in ./herald-data/ is used.
+struct ConfigOption: ParsableArguments {
+    @Option(name: .long, help: "YAML configuration file (default: embedded, data in ./herald-data/).")
+    var config: String?
+
+    func load() throws -> LoadedConfig {
+        try LoadedConfig.load(path: config)
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import HeraldDaemon
+import Logging
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the daemon: HTTP API, fan-out and dispatch.")
+
+    @OptionGroup var options: ConfigOption
+    @Option(help: "Address to listen on, HOST:PORT (overrides the config's listen).")
+    var listen: String?
+
+    func run() async throws {
+        var loaded = try options.load()
+        if let listen {
+            (loaded.host, loaded.port) = try LoadedConfig.parseListen(listen)
+        }
+        let logger = Logging.bootstrapHerald(level: loaded.config.logLevel)
+        print("herald listening on http://\(loaded.host):\(loaded.port) (storage \(StorageLabel.describe(loaded.storage)))")
+        let keyFile = loaded.dataDirectory.appendingPathComponent("admin.key").path
+        print("admin API key: \(keyFile) (created on first start; `herald keys create --role R` makes more)")
+        try await Daemon(loaded: loaded, logger: logger).run()
+    }
+}
+
+enum StorageLabel {
+    /// Never prints a password from a postgres URL.
+    static func describe(_ storage: String) -> String {
+        guard let url = URL(string: storage), url.scheme?.hasPrefix("postgres") == true else { return storage }
+        return "\(url.scheme ?? "postgres")://\(url.host ?? "")/\(url.path.dropFirst())"
+    }
+}
+
+extension Logging {
+    static func bootstrapHerald(level: String?) -> Logger {
+        let resolved = level.flatMap(Logger.Level.init(rawValue:)) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardOutput(label: label)
+            handler.logLevel = resolved
+            return handler
+        }
+        return Logger(label: "herald")
+    }
+}
