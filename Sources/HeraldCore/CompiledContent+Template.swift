@@ -1,0 +1,56 @@
+import Foundation
+import Mustache
+
+/// One Mustache template of a job's content, with the escaping its part needs.
+struct ContentTemplate: Sendable {
+    enum Escaping: Sendable { case none, html }
+
+    /// swift-mustache escapes `{{ }}` for HTML unless a template declares another content type, so
+    /// plain-text parts get this pragma in front. The empty comment after it keeps the pragma from
+    /// counting as a standalone tag, which would swallow a newline the template starts with.
+    private static let plainTextPrefix = "{{%CONTENT_TYPE:TEXT}}{{!}}"
+
+    private let template: MustacheTemplate
+
+    init(_ source: String, field: String, escaping: Escaping) throws(HeraldError) {
+        let prefix = escaping == .none ? Self.plainTextPrefix : ""
+        do {
+            template = try MustacheTemplate(string: prefix + source)
+        } catch let error as MustacheTemplate.ParserError {
+            let line = error.context.lineNumber
+            let column = line == 1 ? max(error.context.columnNumber - prefix.count, 1) : error.context.columnNumber
+            throw HeraldError(
+                code: "invalid_template", message: "template syntax error at line \(line), column \(column)",
+                field: field)
+        } catch {
+            throw HeraldError(code: "invalid_template", message: "template syntax error", field: field)
+        }
+    }
+
+    func render(_ context: [String: Any]) -> String {
+        template.render(context)
+    }
+
+    /// `Contact.templateContext` as the plain dictionaries, arrays and scalars Mustache walks.
+    static func context(for contact: Contact) -> [String: Any] {
+        (mustacheValue(contact.templateContext) as? [String: Any]) ?? [:]
+    }
+
+    private static func mustacheValue(_ value: JSONValue) -> Any {
+        switch value {
+        // NSNull renders empty and counts as falsy in sections.
+        case .null: return NSNull()
+        case .bool(let flag): return flag
+        // Whole numbers print as "30", not "30.0".
+        case .number(let number):
+            return number.rounded() == number && abs(number) < 1e15 ? Int(number) as Any : number as Any
+        case .string(let text): return text
+        case .array(let elements): return elements.map(mustacheValue)
+        case .object(let members):
+            var object: [String: Any] = [:]
+            object.reserveCapacity(members.count)
+            for (key, member) in members where member != .null { object[key] = mustacheValue(member) }
+            return object
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import Testing
+
+@testable import HeraldCore
+
+@Suite struct CompiledContentTests {
+    let contact = Contact(
+        id: "u-42", timezone: "Asia/Tehran", locale: "fa-IR",
+        attributes: [
+            "first_name": "علی", "company": "Smith & <Sons> \"Ltd\"", "days": 30, "score": 4.5, "tags": ["vip", "new"],
+            "vip": true, "nothing": .null,
+        ])
+
+    private func sms(_ template: String) throws -> String? {
+        let compiled = try CompiledContent(Content(sms: .init(text: template)))
+        guard case .sms(let text) = compiled.render(.sms, for: contact) else { return nil }
+        return text
+    }
+
+    @Test func persianValuesSurviveIntact() throws {
+        #expect(try sms("سلام {{attributes.first_name}}، خوش آمدید!") == "سلام علی، خوش آمدید!")
+    }
+
+    @Test func missingAndNullValuesRenderEmpty() throws {
+        #expect(try sms("Hi {{attributes.nope}}{{attributes.nothing}}{{attributes.a.b.c}}.") == "Hi .")
+    }
+
+    @Test func contactFieldsAndScalarsRenderNaturally() throws {
+        #expect(try sms("{{id}} {{locale}} {{timezone}} {{attributes.days}} {{attributes.score}}")
+            == "u-42 fa-IR Asia/Tehran 30 4.5")
+    }
+
+    @Test func sectionsWalkListsAndBooleans() throws {
+        #expect(try sms("{{#attributes.tags}}[{{.}}]{{/attributes.tags}}") == "[vip][new]")
+        #expect(try sms("{{#attributes.vip}}VIP{{/attributes.vip}}{{^attributes.nope}} welcome{{/attributes.nope}}")
+            == "VIP welcome")
+    }
+
+    @Test func plainTextIsNeverHTMLEscaped() throws {
+        #expect(try sms("{{attributes.company}}") == "Smith & <Sons> \"Ltd\"")
+        #expect(try sms("\n  first line\n{{attributes.days}}") == "\n  first line\n30")
+    }
+
+    @Test func onlyEmailHTMLIsEscaped() throws {
+        let content = Content(
+            email: .init(
+                subject: "{{attributes.company}}", text: "Dear {{attributes.company}}",
+                html: "<p>{{attributes.company}}</p>"))
+        let rendered = try CompiledContent(content).render(.email, for: contact)
+        #expect(
+            rendered
+                == .email(
+                    subject: "Smith & <Sons> \"Ltd\"", text: "Dear Smith & <Sons> \"Ltd\"",
+                    html: "<p>Smith &amp; &lt;Sons&gt; &quot;Ltd&quot;</p>"))
+    }
+
+    @Test func rendersEveryKindItHasAndNothingElse() throws {
+        let content = Content(
+            push: .init(title: "{{attributes.first_name}}", body: "{{attributes.days}} days", data: ["who": "{{id}}"]),
+            messenger: .init(text: "Hi {{attributes.first_name}} & co"))
+        let compiled = try CompiledContent(content)
+        #expect(compiled.render(.push, for: contact) == .push(title: "علی", body: "30 days", data: ["who": "u-42"]))
+        #expect(compiled.render(.messenger, for: contact) == .messenger(text: "Hi علی & co"))
+        #expect(compiled.render(.email, for: contact) == nil)
+        #expect(compiled.render(.sms, for: contact) == nil)
+    }
+
+    @Test(arguments: [
+        (Content(email: .init(subject: "Hi {{#attributes.x}}", text: "ok")), "content.email.subject"),
+        (Content(email: .init(subject: "ok", text: "ok", html: "<p>{{/attributes.x}}</p>")), "content.email.html"),
+        (Content(sms: .init(text: "Hello {{attributes.first_name")), "content.sms.text"),
+        (Content(push: .init(title: "t", body: "b", data: ["deep": "{{#a}}{{/b}}"])), "content.push.data.deep"),
+        (Content(messenger: .init(text: "{{% NOT_A_PRAGMA: x}}")), "content.messenger.text"),
+    ])
+    func templateSyntaxErrorsNameTheField(_ content: Content, _ field: String) {
+        #expect {
+            try CompiledContent(content)
+        } throws: { error in
+            guard let error = error as? HeraldError else { return false }
+            return error.code == "invalid_template" && error.field == field && error.message.contains("line 1, column")
+        }
+    }
+
+    @Test func errorColumnsPointIntoTheCallersTemplate() {
+        do {
+            _ = try CompiledContent(Content(sms: .init(text: "Hi {{/x}}")))
+            Issue.record("expected a syntax error")
+        } catch {
+            let column = error.message.split(separator: " ").last.flatMap { Int($0) } ?? 0
+            #expect((1...10).contains(column), "\(error.message)")
+        }
+    }
+}
