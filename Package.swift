@@ -88,6 +88,7 @@ let package = Package(
             dependencies: [
                 "HeraldCore", "HeraldPolicy", "HeraldEngine", "HeraldHTTP", "HeraldStoreSQLite", "HeraldChannels",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

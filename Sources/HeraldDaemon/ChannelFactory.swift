@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import HeraldChannels
 import HeraldCore
@@ -6,35 +7,85 @@ import HeraldEngine
 /// Builds channel instances from the `channels:` config; with none configured, a `log` instance per kind.
 public enum ChannelFactory {
     public static func router(for loaded: LoadedConfig) throws -> ChannelRouter {
+        let built = try instances(for: loaded)
+        return ChannelRouter(
+            built.map { config, driver in
+                let instance = InstanceGuard(
+                    driver: driver, ratePerSecond: config.rate ?? (driver as? HTTPProfileDriver)?.defaultRatePerSecond,
+                    concurrency: config.concurrency ?? (driver as? HTTPProfileDriver)?.defaultConcurrency ?? 64)
+                return ChannelRouter.Route(instance: instance, prefixes: config.routes ?? [])
+            })
+    }
+
+    /// Validates every profile and channel, then asks each instance to reach its provider.
+    public static func check(_ loaded: LoadedConfig) async throws -> [ChannelCheck] {
+        var checks: [ChannelCheck] = []
+        if let catalog = try? profileCatalog(loaded) {
+            checks.append(ChannelCheck(instance: "profiles", ok: true, detail: "\(catalog.profiles.count) profiles valid"))
+        }
+        for (_, driver) in try instances(for: loaded) {
+            checks.append(await driver.check())
+        }
+        return checks
+    }
+
+    static func instances(for loaded: LoadedConfig) throws -> [(ChannelConfig, any ChannelDriver)] {
         let configs = loaded.config.channels ?? defaultChannels()
         var seen: Set<String> = []
-        var routes: [ChannelRouter.Route] = []
+        var built: [(ChannelConfig, any ChannelDriver)] = []
         for config in configs {
             guard seen.insert(config.id).inserted else {
                 throw HeraldError(code: "config_invalid", message: "channel id \(config.id) is used twice", field: "channels")
             }
-            let driver = try makeDriver(config, loaded: loaded)
-            let instance = InstanceGuard(
-                driver: driver, ratePerSecond: config.rate, concurrency: config.concurrency ?? 64)
-            routes.append(ChannelRouter.Route(instance: instance, prefixes: config.routes ?? []))
+            built.append((config, try makeDriver(config, loaded: loaded)))
         }
-        return ChannelRouter(routes)
+        return built
     }
 
     static func defaultChannels() -> [ChannelConfig] {
         ChannelKind.allCases.map { ChannelConfig(id: "log-\($0.rawValue)", kind: $0, driver: "log") }
     }
 
+    static func profileCatalog(_ loaded: LoadedConfig) throws -> ProfileCatalog {
+        try ProfileCatalog.load(directory: URL(fileURLWithPath: loaded.config.profilesDir ?? "channels", isDirectory: true))
+    }
+
     static func makeDriver(_ config: ChannelConfig, loaded: LoadedConfig) throws -> any ChannelDriver {
+        let options = config.options ?? [:]
+        let field = "channels.\(config.id).options"
         switch config.driver {
         case "log":
-            let path = config.options?["path"]
+            let path = options["path"]
                 ?? loaded.dataDirectory.appendingPathComponent("outbox-\(config.kind.rawValue).ndjson").path
             return try LogDriver(id: config.id, kind: config.kind, path: path)
+        case "http":
+            guard let profileId = config.profile else {
+                throw HeraldError(code: "config_invalid", message: "an http channel needs a profile", field: "channels.\(config.id).profile")
+            }
+            let profile = try profileCatalog(loaded).profile(profileId)
+            let secrets = try profile.resolveSecrets(
+                instanceId: config.id, options: options, environment: ProcessInfo.processInfo.environment)
+            return try HTTPProfileDriver(
+                profile: profile, instanceId: config.id, options: options, secrets: secrets,
+                httpClient: HTTPClient.shared, timeout: .seconds(Int64(options["timeout_seconds"].flatMap(Int64.init) ?? 15)))
+        case "fcm":
+            let fcm = FCMConfig(
+                serviceAccountJSON: try Secrets.required("service_account_json", in: options, field: field),
+                baseURL: options["base_url"] ?? FCMConfig.defaultBaseURL, tokenURI: options["token_uri"],
+                projectId: options["project_id"])
+            return try FCMDriver(id: config.id, config: fcm, httpClient: HTTPClient.shared)
+        case "apns":
+            guard let keyId = options["key_id"], let teamId = options["team_id"], let topic = options["topic"] else {
+                throw HeraldError(code: "config_invalid", message: "apns needs key_id, team_id and topic", field: field)
+            }
+            let apns = APNsConfig(
+                keyPEM: try Secrets.required("key_pem", in: options, field: field), keyId: keyId, teamId: teamId,
+                topic: topic, baseURL: options["base_url"] ?? APNsConfig.productionBaseURL)
+            return try APNsDriver(id: config.id, config: apns, httpClient: HTTPClient.shared)
         default:
             throw HeraldError(
                 code: "config_invalid", message: "channel \(config.id): unknown driver \(config.driver)",
-                field: "channels")
+                field: "channels.\(config.id).driver")
         }
     }
 }

@@ -35,7 +35,7 @@ public struct Daemon {
         let api = HeraldAPI(
             deps: APIDependencies(
                 store: store, fanoutSignal: fanoutSignal, smsMaxSegments: policy.rules.smsMaxSegmentsLimit,
-                unsubscribeSecret: secret))
+                unsubscribeSecret: secret, inbound: try InboundRouter(loaded: loaded)))
         let app = Application(
             router: api.router(),
             configuration: .init(address: .hostname(loaded.host, port: loaded.port), serverName: "herald"),
@@ -61,8 +61,11 @@ public struct Daemon {
     }
 
     private func unsubscribeSecret() throws -> [UInt8] {
-        if let reference = loaded.config.auth?.unsubscribeSecret {
-            return Array(try Secrets.resolve(reference).utf8)
+        var options: [String: String] = [:]
+        options["unsubscribe_secret_env"] = loaded.config.auth?.unsubscribeSecretEnv
+        options["unsubscribe_secret_file"] = loaded.config.auth?.unsubscribeSecretFile
+        if let secret = try Secrets.optional("unsubscribe_secret", in: options, field: "auth.unsubscribe_secret") {
+            return Array(secret.utf8)
         }
         return try Secrets.generatedSecret(named: "unsubscribe.secret", in: loaded.dataDirectory)
     }

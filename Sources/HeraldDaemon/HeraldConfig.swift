@@ -10,6 +10,8 @@ public struct HeraldConfig: Sendable, Codable {
     public var publicUrl: String?
     public var dataDir: String?
     public var logLevel: String?
+    /// Folder of provider profiles (default `channels`, beside the working directory).
+    public var profilesDir: String?
     public var channels: [ChannelConfig]?
     public var auth: AuthConfig?
 
@@ -18,6 +20,7 @@ public struct HeraldConfig: Sendable, Codable {
         case publicUrl = "public_url"
         case dataDir = "data_dir"
         case logLevel = "log_level"
+        case profilesDir = "profiles_dir"
     }
 
     public init() {}
@@ -30,9 +33,9 @@ public struct ChannelConfig: Sendable, Codable {
     public var driver: String
     /// For `http`: the provider profile in channels/ (e.g. `kavenegar`).
     public var profile: String?
+    /// Driver options. A secret NAME is never inline: `NAME_env` names an environment variable and
+    /// `NAME_file` a file holding it.
     public var options: [String: String]?
-    /// Names of secrets → `env:VAR` or `file:/path`; values never live in the config file.
-    public var secrets: [String: String]?
     /// Sends per second.
     public var rate: Double?
     public var concurrency: Int?
@@ -47,10 +50,13 @@ public struct ChannelConfig: Sendable, Codable {
 }
 
 public struct AuthConfig: Sendable, Codable {
-    /// Secret for signing unsubscribe links: `env:VAR` or `file:/path`. Default: generated in the data dir.
-    public var unsubscribeSecret: String?
+    /// Where the secret that signs unsubscribe links comes from (an environment variable or a file).
+    /// Neither: one is generated in the data directory on first start.
+    public var unsubscribeSecretEnv: String?
+    public var unsubscribeSecretFile: String?
 
     enum CodingKeys: String, CodingKey {
-        case unsubscribeSecret = "unsubscribe_secret"
+        case unsubscribeSecretEnv = "unsubscribe_secret_env"
+        case unsubscribeSecretFile = "unsubscribe_secret_file"
     }
 }

@@ -1,28 +1,39 @@
 import Foundation
 import HeraldCore
 
-/// Secrets come from the environment or from files, never from the config file itself.
+/// Secrets come from the environment or from files, never from the config file itself:
+/// for a secret NAME, options carry `NAME_env` (a variable's name) or `NAME_file` (a path).
 public enum Secrets {
-    /// `env:NAME` or `file:/path`.
-    public static func resolve(_ reference: String, environment: [String: String] = ProcessInfo.processInfo.environment)
-        throws -> String
-    {
-        if reference.hasPrefix("env:") {
-            let name = String(reference.dropFirst(4))
-            guard let value = environment[name], !value.isEmpty else {
-                throw HeraldError(code: "secret_missing", message: "environment variable \(name) is not set")
+    public static func optional(
+        _ name: String, in options: [String: String], field: String,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> String? {
+        if let variable = options["\(name)_env"] {
+            guard let value = environment[variable], !value.isEmpty else {
+                throw HeraldError(
+                    code: "secret_missing", message: "environment variable \(variable) is not set", field: field + "_env")
             }
             return value
         }
-        if reference.hasPrefix("file:") {
-            let path = String(reference.dropFirst(5))
+        if let path = options["\(name)_file"] {
             guard let value = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw HeraldError(code: "secret_missing", message: "cannot read secret file \(path)")
+                throw HeraldError(code: "secret_missing", message: "cannot read secret file \(path)", field: field + "_file")
             }
             return value.trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        throw HeraldError(
-            code: "config_invalid", message: "secrets must be env:NAME or file:/path, not inline values")
+        if options[name] != nil {
+            throw HeraldError(
+                code: "config_invalid", message: "\(name) must come from \(name)_env or \(name)_file, not inline",
+                field: field)
+        }
+        return nil
+    }
+
+    public static func required(_ name: String, in options: [String: String], field: String) throws -> String {
+        guard let value = try optional(name, in: options, field: field) else {
+            throw HeraldError(code: "secret_missing", message: "set \(name)_env or \(name)_file", field: field)
+        }
+        return value
     }
 
     /// A random secret created once in the data directory (mode 0600) and reused on every start.

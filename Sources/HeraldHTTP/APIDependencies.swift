@@ -34,7 +34,7 @@ public struct APIDependencies: Sendable {
 }
 
 /// What an inbound provider post turned out to be.
-public enum InboundEvent: Sendable, Hashable {
+public enum InboundAction: Sendable, Hashable {
     case receipt(providerMessageId: String, state: DeliveryState)
     /// A reply from a phone (SMS MO): STOP-style replies become opt-outs.
     case reply(from: String, text: String)
@@ -44,6 +44,6 @@ public enum InboundEvent: Sendable, Hashable {
 public protocol InboundHandling: Sendable {
     /// Throws `HeraldError` 404 for an unknown channel, 401/403 for a bad secret or signature.
     func parse(
-        channelId: String, headers: [String: String], query: [String: String], body: Data
-    ) async throws -> [InboundEvent]
+        channelId: String, headers: [String: String], query: String?, body: Data
+    ) async throws -> [InboundAction]
 }

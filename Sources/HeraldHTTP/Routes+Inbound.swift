@@ -5,13 +5,21 @@ import HeraldCore
 extension HeraldAPI {
     /// Provider callbacks: delivery receipts move deliveries on; STOP-style replies revoke SMS consent.
     func addInboundRoutes(to router: Router<HeraldRequestContext>) {
-        router.post("/v1/inbound/:channel_id") { request, context in
+        // Most providers POST; Kannel reports receipts by GET.
+        router.on("/v1/inbound/:channel_id", method: .post) { request, context in
+            try await handleInbound(request, context: context)
+        }
+        router.on("/v1/inbound/:channel_id", method: .get) { request, context in
+            try await handleInbound(request, context: context)
+        }
+    }
+
+    private func handleInbound(_ request: Request, context: HeraldRequestContext) async throws -> Response {
             guard let inbound = deps.inbound else { throw HeraldError.notFound("channel") }
             let channelId = try context.parameters.require("channel_id")
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName] = field.value }
-            var query: [String: String] = [:]
-            for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
+            let query = request.uri.query
             let events = try await inbound.parse(
                 channelId: channelId, headers: headers, query: query, body: try await request.bodyData(context: context))
             var receipts = 0
@@ -30,7 +38,6 @@ extension HeraldAPI {
                 }
             }
             return try JSONResponse.make(["receipts": receipts, "opt_outs": optOuts])
-        }
     }
 
     /// Revokes SMS consent for every contact with this phone number, keeping the reply as evidence.
