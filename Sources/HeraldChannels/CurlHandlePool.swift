@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 
 /// A bounded pool of curl easy handles to one relay. Idle handles are reused most-recent-first, so

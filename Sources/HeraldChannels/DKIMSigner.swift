@@ -39,10 +39,10 @@ public struct DKIMSigner: Sendable {
     public func sign(_ message: MIMEMessage, now: Date) throws(HeraldError) -> MIMEMessage {
         let bodyHash = Data(SHA256.hash(data: DKIMCanonicalization.relaxedBody(Array(message.body.utf8))))
         let signed = Self.headersToSign(message.headers)
-        let names = signed.map { $0.name.lowercased() }.joined(separator: ":")
+        let names = Self.foldedHeaderList(signed.map { $0.name.lowercased() })
         let unsignedValue =
             "v=1; a=rsa-sha256; c=relaxed/relaxed; d=\(domain); s=\(selector);\r\n"
-            + " t=\(Int(now.timeIntervalSince1970)); h=\(names);\r\n"
+            + " t=\(Int(now.timeIntervalSince1970));\r\n h=\(names);\r\n"
             + " bh=\(bodyHash.base64EncodedString());\r\n b="
 
         var input = signed.map { DKIMCanonicalization.relaxedHeader(name: $0.name, value: $0.value) + "\r\n" }.joined()
@@ -54,9 +54,25 @@ public struct DKIMSigner: Sendable {
         } catch {
             throw HeraldError(code: "dkim_sign_failed", message: "DKIM signing failed", status: 500)
         }
-        let header = MIMEHeader(
-            name: "DKIM-Signature", value: unsignedValue + signature.rawRepresentation.base64EncodedString())
+        // Verifiers drop the b= value including folding whitespace, so it may be folded freely.
+        let folded = MIMEBodyEncoding.chunks(of: signature.rawRepresentation.base64EncodedString(), length: 72)
+        let header = MIMEHeader(name: "DKIM-Signature", value: unsignedValue + folded.joined(separator: "\r\n "))
         return MIMEMessage(headers: [header] + message.headers, body: message.body)
+    }
+
+    /// `from:to:…`, folded after a colon where a line would pass 76 columns (FWS is allowed there).
+    static func foldedHeaderList(_ names: [String]) -> String {
+        var lines = [""]
+        for name in names {
+            let piece = lines[lines.count - 1].isEmpty ? name : ":" + name
+            if lines[lines.count - 1].count + piece.count > 72, !lines[lines.count - 1].isEmpty {
+                lines[lines.count - 1] += ":"
+                lines.append(name)
+            } else {
+                lines[lines.count - 1] += piece
+            }
+        }
+        return lines.joined(separator: "\r\n ")
     }
 
     /// For each listed name, the last occurrence in the message (RFC 6376 §5.4.2), in list order.

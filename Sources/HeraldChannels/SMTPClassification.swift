@@ -33,12 +33,13 @@ enum SMTPClassification {
         let stage = Stage(errorText: transfer.errorText)
         let masked = Redaction.mask(recipient)
         switch reply {
-        case 400..<500:
-            return failure(.retry, "smtp_\(stage.rawValue)_deferred", "\(stage.rawValue) got \(reply) for \(masked)")
-        case 550, 551, 553 where stage == .recipient:
+        case _ where [550, 551, 553].contains(reply) && stage == .recipient:
+            // "No such user" style replies: this address will never work.
             return SendResult(
                 outcome: .invalidAddress, error: "smtp_recipient_rejected: rcpt got \(reply) for \(masked)",
                 invalidAddresses: [recipient])
+        case 400..<500:
+            return failure(.retry, "smtp_\(stage.rawValue)_deferred", "\(stage.rawValue) got \(reply) for \(masked)")
         case 500..<600:
             return failure(
                 .permanent, "smtp_\(stage.rawValue)_rejected", "\(stage.rawValue) got \(reply) for \(masked)")

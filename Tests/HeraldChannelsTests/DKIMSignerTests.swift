@@ -54,13 +54,15 @@ struct DKIMSignerTests {
         let now = Date(timeIntervalSince1970: 1_700_000_000)
         let plain = try #require(try signer.sign(message(), now: now).header("DKIM-Signature"))
         #expect(plain.contains("h=from:to:subject:date:message-id:mime-version:content-type;"))
+        #expect(plain.components(separatedBy: "\r\n").allSatisfy { $0.count <= 78 })
         #expect(plain.contains("d=example.com; s=s1;"))
         #expect(plain.contains("t=1700000000;"))
 
         let marketing = message(listUnsubscribe: ListUnsubscribe(url: "https://h.example/u/t"))
         let signed = try signer.sign(marketing, now: now)
         let header = try #require(signed.header("DKIM-Signature"))
-        #expect(header.contains("content-type:list-unsubscribe:list-unsubscribe-post;"))
+        let unfolded = header.replacingOccurrences(of: "\r\n ", with: "")
+        #expect(unfolded.contains("content-type:list-unsubscribe:list-unsubscribe-post;"))
         #expect(try verifyWithDkimpy(signed) == true)
     }
 

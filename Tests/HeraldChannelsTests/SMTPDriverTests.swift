@@ -76,9 +76,30 @@ struct SMTPDriverTests {
         #expect(!received[0].text.replacingOccurrences(of: "\r\n", with: "").contains("\n"))
     }
 
+    @Test("concurrent sends share the pool: no more connections than pool_size")
+    func boundsConnectionsByPoolSize() async throws {
+        let server = try await SMTPTestServer()
+        defer { server.stop() }
+        var config = config(server)
+        config.poolSize = 2
+        let driver = try SMTPDriver(id: "email-main", config: config)
+        let outcomes = await withTaskGroup(of: AttemptOutcome.self) { group in
+            for delivery in 1...8 {
+                group.addTask { await driver.send(message(to: "c\(delivery)@example.org", delivery: Int64(delivery))).outcome }
+            }
+            return await group.reduce(into: [AttemptOutcome]()) { $0.append($1) }
+        }
+        await driver.shutdown()
+
+        #expect(outcomes == Array(repeating: .sent, count: 8))
+        let received = try server.received()
+        #expect(received.count == 8)
+        #expect(Set(received.map(\.envelope.connection)).count <= 2)
+    }
+
     @Test("STARTTLS is negotiated before AUTH, and transactional mail carries no List-Unsubscribe")
     func sendsOverStartTLS() async throws {
-        let server = try await SMTPTestServer(starttls: true)
+        let server = try await SMTPTestServer(tls: .starttls)
         defer { server.stop() }
         let driver = try SMTPDriver(id: "email-tls", config: config(server, starttls: .required))
         let result = await driver.send(message(to: "reza@example.org", purpose: .transactional, html: nil))
@@ -94,6 +115,26 @@ struct SMTPDriverTests {
         #expect(inspected.subject == Self.persianSubject)
         #expect(inspected.listUnsubscribe == nil)
         #expect(inspected.listUnsubscribePost == nil)
+    }
+
+    @Test("smtps:// speaks TLS from the first byte; a self-signed relay fails when verification is on")
+    func sendsOverImplicitTLS() async throws {
+        let server = try await SMTPTestServer(tls: .implicit)
+        defer { server.stop() }
+        let driver = try SMTPDriver(id: "email-smtps", config: config(server))
+        let result = await driver.send(message(to: "reza@example.org"))
+        await driver.shutdown()
+
+        var verifying = config(server)
+        verifying.tlsVerify = true
+        let strict = try SMTPDriver(id: "email-strict", config: verifying)
+        let refused = await strict.send(message(to: "reza@example.org"))
+        await strict.shutdown()
+
+        #expect(result.outcome == .sent, "\(result.error ?? "")")
+        #expect(try server.received().map(\.envelope.tls) == [true])
+        #expect(refused.outcome == .permanent)
+        #expect(refused.error?.hasPrefix("smtp_tls_verify_failed") == true, "\(refused.error ?? "")")
     }
 
     @Test("starttls: required against a relay without STARTTLS is a permanent config error")

@@ -31,14 +31,21 @@ final class SMTPTestServer: @unchecked Sendable {
     private let process: Process
     private let stdin: Pipe
 
-    init(starttls: Bool = false) async throws {
+    enum TLSMode {
+        case none, starttls, implicit
+    }
+
+    let tls: TLSMode
+
+    init(tls: TLSMode = .none) async throws {
+        self.tls = tls
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-smtp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments =
             ["python3", Self.supportDirectory.appendingPathComponent("smtp_server.py").path, directory.path]
-            + (starttls ? ["--starttls"] : [])
+            + (tls == .starttls ? ["--starttls"] : tls == .implicit ? ["--implicit-tls"] : [])
         stdin = Pipe()
         let stdout = Pipe()
         let stderr = Pipe()
@@ -60,7 +67,7 @@ final class SMTPTestServer: @unchecked Sendable {
         self.port = port
     }
 
-    var url: String { "smtp://127.0.0.1:\(port)" }
+    var url: String { (tls == .implicit ? "smtps" : "smtp") + "://127.0.0.1:\(port)" }
 
     /// Messages the server accepted, in arrival order.
     func received() throws -> [Received] {
@@ -130,10 +137,17 @@ struct InspectedMessage: Decodable {
         let script = SMTPTestServer.supportDirectory.appendingPathComponent("inspect_message.py").path
         process.arguments = ["python3", script, file.path] + (dkimPublicKey.map { [$0] } ?? [])
         let stdout = Pipe()
+        let stderr = Pipe()
         process.standardOutput = stdout
+        process.standardError = stderr
         try process.run()
         let data = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            throw SMTPTestServer.StartError(
+                description: "inspect_message.py failed (python3 with dkimpy required, `pip install dkimpy`): \(message)")
+        }
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         return try decoder.decode(InspectedMessage.self, from: data)

@@ -1,6 +1,6 @@
 """A recording SMTP server for Herald's SMTP driver tests.
 
-Listens on a free port on 127.0.0.1 and prints that port on stdout. Requires AUTH (user `herald`,
+Listens on a free port on 127.0.0.1 (optionally with STARTTLS or implicit TLS) and prints that port on stdout. Requires AUTH (user `herald`,
 password `secret`). Recipients whose local part starts with `unknown` get 550, with `busy` get 451.
 Each accepted message is written to DIR/msg-N.eml (raw bytes) and DIR/msg-N.json (envelope and
 session facts: connection number, TLS, AUTH). Exits when stdin closes, so it never outlives the test.
@@ -56,7 +56,8 @@ class Recorder:
             "mail_from": envelope.mail_from,
             "rcpt_tos": envelope.rcpt_tos,
             "connection": server.connection_number,
-            "tls": session.ssl is not None,
+            # session.ssl is set by STARTTLS; implicit TLS (smtps) shows on the transport.
+            "tls": session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None,
             "authenticated": bool(session.authenticated),
             "auth_mechanism": getattr(session, "herald_mechanism", None),
         }
@@ -101,9 +102,11 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("directory")
     parser.add_argument("--starttls", action="store_true")
+    parser.add_argument("--implicit-tls", action="store_true", help="TLS from the first byte (smtps)")
     args = parser.parse_args()
 
     context = self_signed_context(args.directory) if args.starttls else None
+    implicit = self_signed_context(args.directory) if args.implicit_tls else None
     handler = Recorder(args.directory)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
@@ -113,7 +116,7 @@ def main():
             handler, hostname="herald-test", tls_context=context, require_starttls=context is not None,
             auth_required=True, auth_require_tls=context is not None, authenticator=authenticator)
 
-    server = loop.run_until_complete(loop.create_server(factory, "127.0.0.1", 0))
+    server = loop.run_until_complete(loop.create_server(factory, "127.0.0.1", 0, ssl=implicit))
     print(server.sockets[0].getsockname()[1], flush=True)
 
     def exit_when_stdin_closes():
