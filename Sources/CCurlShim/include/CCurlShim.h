@@ -1,4 +1,26 @@
 #ifndef HERALD_CCURL_SHIM_H
 #define HERALD_CCURL_SHIM_H
 #include <curl/curl.h>
+#include <stddef.h>
+
+// Non-variadic wrappers: Swift cannot call curl_easy_setopt / curl_easy_getinfo directly.
+
+typedef size_t (*herald_curl_io_callback)(char *buffer, size_t size, size_t nitems, void *userdata);
+
+/// curl_global_init(CURL_GLOBAL_ALL): the macro is not importable into Swift.
+CURLcode herald_curl_global_init(void);
+
+CURLcode herald_curl_setopt_long(CURL *handle, CURLoption option, long value);
+/// Strings, error buffers and other plain pointers (libcurl copies strings it is handed).
+CURLcode herald_curl_setopt_pointer(CURL *handle, CURLoption option, const void *value);
+CURLcode herald_curl_setopt_off_t(CURL *handle, CURLoption option, curl_off_t value);
+CURLcode herald_curl_setopt_slist(CURL *handle, CURLoption option, struct curl_slist *value);
+/// Sets CURLOPT_READFUNCTION and CURLOPT_READDATA together.
+CURLcode herald_curl_setopt_read_callback(CURL *handle, herald_curl_io_callback callback, void *userdata);
+/// Sets CURLOPT_WRITEFUNCTION and CURLOPT_WRITEDATA together.
+CURLcode herald_curl_setopt_write_callback(CURL *handle, herald_curl_io_callback callback, void *userdata);
+
+CURLcode herald_curl_getinfo_long(CURL *handle, CURLINFO info, long *value);
+CURLcode herald_curl_getinfo_string(CURL *handle, CURLINFO info, const char **value);
+
 #endif

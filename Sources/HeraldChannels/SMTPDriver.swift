@@ -1,0 +1,129 @@
+import CCurl
+import Foundation
+import HeraldCore
+
+/// The `email` channel over SMTP via libcurl: a pool of easy handles per relay keeps connections
+/// (and their TLS sessions and AUTH) open across messages. Never throws from `send`: every failure
+/// is classified into a `SendResult`.
+public struct SMTPDriver: ChannelDriver {
+    public let id: String
+    public var kind: ChannelKind { .email }
+    public let config: SMTPConfig
+    let signer: DKIMSigner?
+    private let pool: CurlHandlePool
+
+    /// Throws `HeraldError` (`smtp_config_invalid`, `dkim_key_invalid`) for a config that could never send.
+    public init(id: String, config: SMTPConfig) throws(HeraldError) {
+        try config.validate()
+        self.id = id
+        self.config = config
+        if let dkim = config.dkim {
+            signer = try DKIMSigner(domain: dkim.domain, selector: dkim.selector, privateKeyPEM: dkim.privateKeyPEM)
+        } else {
+            signer = nil
+        }
+        pool = CurlHandlePool(capacity: config.poolSize) { [config, id] in
+            guard let easy = CurlEasy(label: "herald.smtp.\(id)") else { return nil }
+            Self.configure(easy, with: config)
+            return easy
+        }
+    }
+
+    public func handles(address: String) -> Bool { address.contains("@") }
+
+    public func send(_ message: OutboundMessage) async -> SendResult {
+        guard case .email(let subject, let text, let html) = message.content else {
+            return SMTPClassification.failure(.permanent, "smtp_content_missing", "the message has no email content")
+        }
+        guard let recipient = message.addresses.first else {
+            return SMTPClassification.failure(.permanent, "smtp_no_address", "the contact has no email address")
+        }
+        guard MIMEAddress.isValid(recipient) else {
+            return SendResult(
+                outcome: .invalidAddress, error: "smtp_address_invalid: \(Redaction.mask(recipient)) is not a mailbox",
+                invalidAddresses: [recipient])
+        }
+        let messageId = "delivery-\(message.deliveryId).\(Self.randomToken())@\(config.effectiveMessageIdDomain)"
+        var builder = MIMEBuilder(
+            fromAddress: config.from, fromName: config.fromName, to: [recipient], subject: subject, text: text,
+            html: html, date: Date(), messageId: messageId, boundary: "=_herald_\(Self.randomToken())")
+        builder.listUnsubscribe = listUnsubscribe(for: message)
+        var mime = builder.build()
+        if let signer {
+            do {
+                mime = try signer.sign(mime, now: builder.date)
+            } catch {
+                return SendResult(outcome: .permanent, error: "\(error.code): \(error.message)")
+            }
+        }
+        let bytes = mime.bytes
+        guard let transfer = await pool.withHandle({ $0.perform(upload: bytes, recipients: [recipient]) }) else {
+            return SMTPClassification.failure(.retry, "smtp_unavailable", "the driver is shut down or libcurl failed")
+        }
+        return SMTPClassification.classify(transfer, recipient: recipient, messageId: messageId)
+    }
+
+    /// Connects (greeting, EHLO, STARTTLS, AUTH) on a fresh handle, without sending a message.
+    public func check() async -> ChannelCheck {
+        let config = config
+        let label = "herald.smtp.\(id).check"
+        let transfer: CurlTransferResult? = await withCheckedContinuation { continuation in
+            DispatchQueue(label: label).async {
+                guard let easy = CurlEasy(label: label) else { return continuation.resume(returning: nil) }
+                Self.configure(easy, with: config)
+                easy.set(CURLOPT_CONNECT_ONLY, 1)
+                let result = easy.perform(upload: nil, recipients: [])
+                easy.close()
+                continuation.resume(returning: result)
+            }
+        }
+        guard let transfer else { return ChannelCheck(instance: id, ok: false, detail: "libcurl could not start") }
+        if transfer.code == 0 { return ChannelCheck(instance: id, ok: true, detail: "connected to \(relayName)") }
+        let failure = SMTPClassification.classify(transfer, recipient: "", messageId: "")
+        return ChannelCheck(instance: id, ok: false, detail: failure.error ?? "smtp_check_failed")
+    }
+
+    public func shutdown() async {
+        await pool.shutdown()
+    }
+
+    /// List-Unsubscribe goes on marketing mail only: transactional mail (a password reset) has nothing to leave.
+    func listUnsubscribe(for message: OutboundMessage) -> ListUnsubscribe? {
+        guard message.purpose == .marketing, message.unsubscribeURL != nil || config.unsubscribeMailto != nil else {
+            return nil
+        }
+        return ListUnsubscribe(url: message.unsubscribeURL, mailto: config.unsubscribeMailto)
+    }
+
+    /// Scheme, host and port of the relay: the URL without credentials or path.
+    var relayName: String {
+        guard let components = URLComponents(string: config.url), let host = components.host else { return "relay" }
+        return "\(components.scheme ?? "smtp")://\(host)" + (components.port.map { ":\($0)" } ?? "")
+    }
+
+    static func configure(_ easy: CurlEasy, with config: SMTPConfig) {
+        easy.set(CURLOPT_URL, config.url)
+        if config.url.lowercased().hasPrefix("smtp://") {
+            let level: curl_usessl =
+                switch config.starttls {
+                case .required: CURLUSESSL_ALL
+                case .optional: CURLUSESSL_TRY
+                case .off: CURLUSESSL_NONE
+                }
+            easy.set(CURLOPT_USE_SSL, Int(level.rawValue))
+        }
+        easy.set(CURLOPT_USERNAME, config.username)
+        easy.set(CURLOPT_PASSWORD, config.password)
+        easy.set(CURLOPT_MAIL_FROM, "<\(config.from)>")
+        easy.set(CURLOPT_TIMEOUT, config.timeoutSeconds)
+        easy.set(CURLOPT_CONNECTTIMEOUT, min(config.timeoutSeconds, 30))
+        if !config.tlsVerify {
+            easy.set(CURLOPT_SSL_VERIFYPEER, 0)
+            easy.set(CURLOPT_SSL_VERIFYHOST, 0)
+        }
+    }
+
+    static func randomToken() -> String {
+        String(UInt64.random(in: .min ... .max), radix: 16)
+    }
+}
