@@ -117,6 +117,7 @@ let package = Package(
         .testTarget(
             name: "HeraldChannelsTests",
             dependencies: ["HeraldChannels", .product(name: "Hummingbird", package: "hummingbird")],
+            exclude: ["Support/smtp"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

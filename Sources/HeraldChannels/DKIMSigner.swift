@@ -52,7 +52,7 @@ public struct DKIMSigner: Sendable {
         do {
             signature = try key.signature(for: SHA256.hash(data: Array(input.utf8)), padding: .insecurePKCS1v1_5)
         } catch {
-            throw HeraldError(code: "dkim_sign_failed", message: "DKIM signing failed", status: 500)
+            throw HeraldError(code: "dkim_sign_failed", message: "DKIM signing failed", statusCode: 500)
         }
         // Verifiers drop the b= value including folding whitespace, so it may be folded freely.
         let folded = MIMEBodyEncoding.chunks(of: signature.rawRepresentation.base64EncodedString(), length: 72)

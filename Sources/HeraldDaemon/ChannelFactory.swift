@@ -68,6 +68,23 @@ public enum ChannelFactory {
             return try HTTPProfileDriver(
                 profile: profile, instanceId: config.id, options: options, secrets: secrets,
                 httpClient: HTTPClient.shared, timeout: .seconds(Int64(options["timeout_seconds"].flatMap(Int64.init) ?? 15)))
+        case "smtp":
+            guard let url = options["url"], let from = options["from"] else {
+                throw HeraldError(code: "config_invalid", message: "smtp needs url and from", field: field)
+            }
+            var dkim: SMTPConfig.DKIM?
+            if let domain = options["dkim_domain"], let selector = options["dkim_selector"] {
+                dkim = SMTPConfig.DKIM(
+                    domain: domain, selector: selector,
+                    privateKeyPEM: try Secrets.required("dkim_private_key_pem", in: options, field: field))
+            }
+            let smtp = SMTPConfig(
+                url: url, starttls: options["starttls"].flatMap(SMTPConfig.StartTLS.init(rawValue:)) ?? .required,
+                username: options["username"], password: try Secrets.optional("password", in: options, field: field),
+                from: from, fromName: options["from_name"], poolSize: options["pool_size"].flatMap(Int.init) ?? 4,
+                dkim: dkim, unsubscribeMailto: options["unsubscribe_mailto"],
+                tlsVerify: options["tls_verify"] != "false")
+            return try SMTPDriver(id: config.id, config: smtp)
         case "fcm":
             let fcm = FCMConfig(
                 serviceAccountJSON: try Secrets.required("service_account_json", in: options, field: field),

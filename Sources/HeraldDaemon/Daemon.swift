@@ -25,7 +25,7 @@ public struct Daemon {
         if let keyFile = try await AdminKey.ensure(store: store, dataDirectory: loaded.dataDirectory, now: Date()) {
             logger.notice("created the first admin API key", metadata: ["file": "\(keyFile.path)"])
         }
-        let policy = try PolicyFactory.policy(from: loaded)
+        let policy = CompliancePolicy(rules: try PolicySettings.rules(loaded))
         let router = try ChannelFactory.router(for: loaded)
         let secret = try unsubscribeSecret()
         let settings = EngineSettings(publicBaseURL: loaded.publicURL, unsubscribeSecret: secret)
@@ -34,7 +34,7 @@ public struct Daemon {
 
         let api = HeraldAPI(
             deps: APIDependencies(
-                store: store, fanoutSignal: fanoutSignal, smsMaxSegments: policy.rules.smsMaxSegmentsLimit,
+                store: store, fanoutSignal: fanoutSignal, smsMaxSegments: try PolicySettings.smsMaxSegments(loaded),
                 unsubscribeSecret: secret, inbound: try InboundRouter(loaded: loaded)))
         let app = Application(
             router: api.router(),
@@ -71,12 +71,13 @@ public struct Daemon {
     }
 }
 
-enum PolicyFactory {
-    static func policy(from loaded: LoadedConfig) throws -> CompliancePolicy {
-        CompliancePolicy(rules: PolicyRules())
+/// The `defaults:` and `policy:` sections, decoded from the same YAML the rest of the config came from.
+public enum PolicySettings {
+    public static func rules(_ loaded: LoadedConfig) throws -> PolicyRules {
+        PolicyRules()
     }
-}
 
-extension PolicyRules {
-    var smsMaxSegmentsLimit: Int { 10 }
+    public static func smsMaxSegments(_ loaded: LoadedConfig) throws -> Int {
+        10
+    }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import HeraldCore
 import HeraldDaemon
 
 struct Migrate: AsyncParsableCommand {

@@ -19,7 +19,7 @@ struct ProgressBar {
             let filled = width * percent / 100
             let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
             print("\r\(bar) \(percent)% \(done)/\(total) \(label) \(suffix)", terminator: "")
-            fflush(stdout)
+            fflush(nil)
         } else if percent / 10 != lastPrinted / 10 || done == total {
             print("\(percent)% \(done)/\(total) \(label) \(suffix)")
         }

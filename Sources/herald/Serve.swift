@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import HeraldDaemon
-import Logging
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the daemon: HTTP API, fan-out and dispatch.")
@@ -15,7 +14,7 @@ struct Serve: AsyncParsableCommand {
         if let listen {
             (loaded.host, loaded.port) = try LoadedConfig.parseListen(listen)
         }
-        let logger = Logging.bootstrapHerald(level: loaded.config.logLevel)
+        let logger = LogSetup.bootstrap(level: loaded.config.logLevel)
         print("herald listening on http://\(loaded.host):\(loaded.port) (storage \(StorageLabel.describe(loaded.storage)))")
         let keyFile = loaded.dataDirectory.appendingPathComponent("admin.key").path
         print("admin API key: \(keyFile) (created on first start; `herald keys create --role R` makes more)")
@@ -28,17 +27,5 @@ enum StorageLabel {
     static func describe(_ storage: String) -> String {
         guard let url = URL(string: storage), url.scheme?.hasPrefix("postgres") == true else { return storage }
         return "\(url.scheme ?? "postgres")://\(url.host ?? "")/\(url.path.dropFirst())"
-    }
-}
-
-extension Logging {
-    static func bootstrapHerald(level: String?) -> Logger {
-        let resolved = level.flatMap(Logger.Level.init(rawValue:)) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardOutput(label: label)
-            handler.logLevel = resolved
-            return handler
-        }
-        return Logger(label: "herald")
     }
 }
