@@ -25,7 +25,7 @@ extension CompliancePolicy {
             {
                 count += 1
             }
-            let counter = "cap #\(index + 1) [\(rule.summary)]: \(count) of \(rule.max) in the \(rule.per) window"
+            let counter = TraceText.join(compiled.capLabels[index], String(count), compiled.capLimits[index])
             guard count >= rule.max else {
                 trace.append(step(.frequencyCap, "pass", counter, at: at))
                 continue
@@ -35,7 +35,7 @@ extension CompliancePolicy {
                 return .drop
             }
             let free = slotFrees(rule: rule, count: count, windowStart: windowStart, at: at, sends: input.facts.recentSends)
-            let shown = clock.map { " (\($0.describe(free)) \($0.zone.identifier))" } ?? ""
+            let shown = clock.map { " (\($0.describe(free)))" } ?? ""
             trace.append(step(.frequencyCap, "defer", counter + "; a slot frees\(shown)", at: free))
             latestFree = max(latestFree ?? free, free)
         }

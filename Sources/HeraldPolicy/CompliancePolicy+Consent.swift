@@ -8,16 +8,18 @@ extension CompliancePolicy {
         let resolution = ConsentResolution(
             events: events, channel: input.channel, purpose: purpose, topic: input.job.topic)
         let decider = resolution.decidingIndex.map { events[$0] }
+        let described = decider.map(TraceText.describe) ?? ""
 
         if let decider, decider.status == .revoked {
-            var detail = "revoked by \(resolution.tier?.rawValue ?? "") record " + ConsentResolution.describe(decider)
+            var detail = TraceText.join("revoked by ", resolution.tier?.rawValue ?? "", " record ", described)
             if resolution.overridden { detail += ", recorded after the topic-level grant" }
             trace.append(step(.optOut, "suppress", detail, event: decider.id))
             return .optedOut
         }
         let optOutDetail =
-            decider.map { "no revocation in force; deciding record " + ConsentResolution.describe($0) }
-            ?? "no ledger record covers \(input.channel.rawValue)"
+            decider == nil
+            ? TraceText.join("no ledger record covers ", input.channel.rawValue)
+            : TraceText.join("no revocation in force; deciding record ", described)
         trace.append(step(.optOut, "pass", optOutDetail, event: decider?.id))
 
         guard purpose == .marketing else {
@@ -30,7 +32,9 @@ extension CompliancePolicy {
             return .noConsent
         }
         trace.append(
-            step(.consent, "pass", "granted by \(resolution.tier?.rawValue ?? "") record " + ConsentResolution.describe(decider),
+            step(
+                .consent, "pass",
+                TraceText.join("granted by ", resolution.tier?.rawValue ?? "", " record ", described),
                 event: decider.id))
         return nil
     }

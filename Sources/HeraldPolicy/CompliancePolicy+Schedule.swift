@@ -66,7 +66,7 @@ extension CompliancePolicy {
         if let text = input.job.localTime {
             if let localTime, input.stage == .fanout, let clock {
                 at = clock.nextOccurrence(of: localTime, atOrAfter: at)
-                detail += "; next local_time \(localTime) is \(clock.describe(at)) \(clock.zone.identifier)"
+                detail += "; next local_time \(localTime) is \(clock.describe(at))"
             } else if localTime != nil {
                 detail += "; local_time \(text) was placed at fan-out, sending late is fine"
             } else {

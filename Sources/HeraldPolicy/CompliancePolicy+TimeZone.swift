@@ -8,7 +8,7 @@ extension CompliancePolicy {
         var notes = ""
         if let identifier = contact.timezone {
             if let clock = zones.clock(for: identifier) {
-                trace.append(step(.timezone, "pass", "\(identifier) (contact timezone)"))
+                trace.append(step(.timezone, "pass", clock.contactReason))
                 return clock
             }
             notes = "contact timezone \"\(identifier.prefix(64))\" is not a known zone; "
@@ -26,8 +26,7 @@ extension CompliancePolicy {
         switch rules.unknownTimezone {
         case .default:
             if let clock = zones.clock(for: rules.defaultTimezone) {
-                trace.append(
-                    step(.timezone, "pass", notes + "\(rules.defaultTimezone) (configured default, unknown_timezone: default)"))
+                trace.append(step(.timezone, "pass", notes + compiled.defaultZoneReason))
                 return clock
             }
             trace.append(

@@ -9,7 +9,7 @@ extension CompliancePolicy {
     /// opening exists in the search horizon (e.g. a rule that allows no weekday).
     func applyWindows(at: Date, input: PolicyInput, clock: ZonedClock, trace: inout [TraceStep]) -> Date? {
         if isOpen(at, input: input, clock: clock) {
-            trace.append(step(.sendWindow, "pass", "open at \(clock.describe(at)) \(clock.zone.identifier)", at: at))
+            trace.append(step(.sendWindow, "pass", TraceText.join("open at ", clock.describe(at)), at: at))
             return at
         }
         guard let opening = nextOpening(after: at, input: input, clock: clock) else {
@@ -21,7 +21,7 @@ extension CompliancePolicy {
             step(
                 .sendWindow, "defer",
                 "closed at \(clock.describe(at)) (\(closingRules(at, input: input, clock: clock))); "
-                    + "next opening \(clock.describe(opening)) \(clock.zone.identifier)", at: opening))
+                    + "next opening \(clock.describe(opening))", at: opening))
         return opening
     }
 

@@ -19,10 +19,11 @@ public enum PolicyStepName: String, Sendable, CaseIterable {
 /// window, frequency caps — and the first suppression ends the evaluation. Every rule evaluated
 /// leaves one `TraceStep` (a deferral loop may evaluate window and caps more than once).
 public struct CompliancePolicy: DeliveryPolicy {
-    public var rules: PolicyRules
+    public let rules: PolicyRules
     /// E.164 number → IANA zone of its country when that country has exactly one; injectable for tests.
     let inferTimeZone: @Sendable (String) -> String?
-    let zones = ZoneCache()
+    let zones = ZoneCache.shared
+    let compiled: CompiledRules
 
     public init(
         rules: PolicyRules,
@@ -30,6 +31,7 @@ public struct CompliancePolicy: DeliveryPolicy {
     ) {
         self.rules = rules
         self.inferTimeZone = inferTimeZone
+        self.compiled = CompiledRules(rules)
     }
 
     public var capLookback: TimeInterval { rules.capLookback }
@@ -70,7 +72,7 @@ public struct CompliancePolicy: DeliveryPolicy {
             return .invalidAddress
         }
         let others = addresses.count > 1 ? " (+\(addresses.count - 1) more)" : ""
-        trace.append(step(.address, "pass", "\(input.channel.rawValue) address \(Redaction.mask(usable))\(others)"))
+        trace.append(step(.address, "pass", TraceText.join(input.channel.rawValue, " address ", Redaction.mask(usable), others)))
         return nil
     }
 

@@ -60,9 +60,4 @@ struct ConsentResolution {
             overridden = false
         }
     }
-
-    /// "#12 (sms, newsletter) revoked via sms_stop"
-    static func describe(_ event: ConsentEvent) -> String {
-        "#\(event.id) (\(event.channel), \(event.topic)) \(event.status.rawValue) via \(event.source)"
-    }
 }

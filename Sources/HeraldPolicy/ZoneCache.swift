@@ -4,6 +4,9 @@ import Synchronization
 /// Resolved `TimeZone`s by identifier, so a decision does not rebuild one per call.
 /// Bounded: identifiers come from contact data, so a flood of distinct bogus ones must not grow it.
 final class ZoneCache: Sendable {
+    /// Zone data never changes while the process runs, so every policy shares one cache.
+    static let shared = ZoneCache()
+
     private let zones = Mutex<[String: ZonedClock?]>([:])
     private let limit: Int
 

@@ -9,6 +9,17 @@ import Foundation
 /// time repeated by a fall-back overlap maps to its first occurrence.
 struct ZonedClock: Sendable {
     let zone: TimeZone
+    let identifier: String
+    /// "Europe/London (contact timezone)", kept so the common trace line costs nothing.
+    let contactReason: String
+    private let offsets: ZoneOffsets
+
+    init(zone: TimeZone) {
+        self.zone = zone
+        self.identifier = zone.identifier
+        self.contactReason = zone.identifier + " (contact timezone)"
+        self.offsets = ZoneOffsets(zone: zone)
+    }
 
     /// A moment as the local wall clock shows it.
     struct LocalMoment {
@@ -20,9 +31,7 @@ struct ZonedClock: Sendable {
         var weekday: Int { ((day + 3) % 7 + 7) % 7 }
     }
 
-    func offset(at instant: Double) -> Int {
-        zone.secondsFromGMT(for: Date(timeIntervalSince1970: instant))
-    }
+    func offset(at instant: Double) -> Int { offsets.offset(at: instant) }
 
     func local(_ date: Date) -> LocalMoment {
         let instant = date.timeIntervalSince1970
@@ -38,12 +47,17 @@ struct ZonedClock: Sendable {
         // At most one offset change lies within a day of any wall time in the tz database.
         let before = offset(at: wall - 86_400)
         let after = offset(at: wall + 86_400)
-        var found: [Double] = []
-        for candidate in Set([before, after]).sorted(by: >) where offset(at: wall - Double(candidate)) == candidate {
-            found.append(wall - Double(candidate))
+        var found: [Date] = []
+        // The larger offset gives the earlier instant.
+        for candidate in before == after ? [before] : [max(before, after), min(before, after)]
+        where offset(at: wall - Double(candidate)) == candidate {
+            found.append(Date(timeIntervalSince1970: wall - Double(candidate)))
         }
-        if found.isEmpty { found.append(transition(between: wall - Double(after), and: wall - Double(before))) }
-        return found.sorted().map { Date(timeIntervalSince1970: $0) }
+        if found.isEmpty {
+            let instant = transition(between: wall - Double(after), and: wall - Double(before))
+            found.append(Date(timeIntervalSince1970: instant))
+        }
+        return found
     }
 
     /// The first instant that the local clock reads `time` on `day` (see the type's gap/overlap rules).
@@ -71,14 +85,42 @@ struct ZonedClock: Sendable {
         return high
     }
 
-    /// "2026-03-08 03:00 Sun": how a trace shows a local moment.
+    /// "2026-03-08 03:00 Sun Europe/London": how a trace shows a local moment (one allocation).
     func describe(_ date: Date) -> String {
         let moment = local(date)
         let (year, month, dayOfMonth) = Self.civil(fromDays: moment.day)
         let seconds = Int(moment.secondOfDay)
-        return "\(year)-\(LocalClockTime.twoDigits(month))-\(LocalClockTime.twoDigits(dayOfMonth)) "
-            + "\(LocalClockTime.twoDigits(seconds / 3600)):\(LocalClockTime.twoDigits(seconds / 60 % 60)) "
-            + ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][moment.weekday]
+        let names: StaticString = "MonTueWedThuFriSatSun"
+        let zoneBytes = identifier.utf8
+        return String(unsafeUninitializedCapacity: 21 + zoneBytes.count) { buffer in
+            var index = 0
+            func put(_ byte: UInt8) {
+                buffer[index] = byte
+                index += 1
+            }
+            func digits(_ value: Int, _ count: Int) {
+                var divisor = 1
+                for _ in 1..<count { divisor *= 10 }
+                for _ in 0..<count {
+                    put(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                    divisor /= 10
+                }
+            }
+            digits(year, 4)
+            put(UInt8(ascii: "-"))
+            digits(month, 2)
+            put(UInt8(ascii: "-"))
+            digits(dayOfMonth, 2)
+            put(UInt8(ascii: " "))
+            digits(seconds / 3600, 2)
+            put(UInt8(ascii: ":"))
+            digits(seconds / 60 % 60, 2)
+            put(UInt8(ascii: " "))
+            for offset in 0..<3 { put(names.utf8Start[moment.weekday * 3 + offset]) }
+            put(UInt8(ascii: " "))
+            for byte in zoneBytes { put(byte) }
+            return index
+        }
     }
 
     /// Year, month, day of the proleptic Gregorian calendar for days since 1970-01-01.

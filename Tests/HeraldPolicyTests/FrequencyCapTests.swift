@@ -20,7 +20,10 @@ struct FrequencyCapTests {
         let input = Fixture.input(now: now, channel: .sms, sends: [sent(20), sent(30)])
         let decision = Fixture.policy(rules).decide(input)
         #expect(decision.verdict == .deferUntil(now.addingTimeInterval(4 * 3_600)))
-        #expect(decision.step(.frequencyCap)?.detail.contains("1 of 1") == true)
+        // The counter at the first check, then the re-check once the slot has freed.
+        #expect(decision.steps(.frequencyCap).map(\.outcome) == ["defer", "pass"])
+        #expect(decision.steps(.frequencyCap).first?.detail.contains("1 of 1 in the 1d window") == true)
+        #expect(decision.steps(.frequencyCap).last?.detail.contains("0 of 1") == true)
     }
 
     @Test func overfullWindowWaitsForEnoughSlots() {
