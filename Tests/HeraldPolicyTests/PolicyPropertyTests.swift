@@ -27,7 +27,8 @@ struct PolicyPropertyTests {
                 #expect(at > now)
                 #expect(Oracle.isOpen(at, zone: zone, rules: windows))
                 #expect(!Oracle.isOpen(now, zone: zone, rules: windows))
-                // Earliest: sampled instants before the opening are all closed.
+                // Earliest: the second before the opening, and samples since now, are all closed.
+                #expect(!Oracle.isOpen(max(now, at.addingTimeInterval(-1)), zone: zone, rules: windows))
                 for step in 1...24 {
                     let probe = now.addingTimeInterval(at.timeIntervalSince(now) * Double(step) / 25)
                     #expect(!Oracle.isOpen(probe, zone: zone, rules: windows), "open earlier at \(probe)")
