@@ -1,20 +1,84 @@
 import Foundation
 import HeraldCore
 
-/// The compliance policy of SPEC §3 as a pure function of its input.
-public struct CompliancePolicy: DeliveryPolicy {
-    public var rules: PolicyRules
-
-    public init(rules: PolicyRules) { self.rules = rules }
-
-    public var capLookback: TimeInterval { 0 }
-
-    public func decide(_ input: PolicyInput) -> PolicyDecision {
-        fatalError("not yet implemented")
-    }
+/// The rule names a decision trace uses, in evaluation order.
+public enum PolicyStepName: String, Sendable, CaseIterable {
+    case expiresAt = "expires_at"
+    case address
+    case optOut = "opt_out"
+    case consent
+    case timezone
+    case sendTime = "send_time"
+    case sendWindow = "send_window"
+    case frequencyCap = "frequency_cap"
 }
 
-/// The `policy:` section of the configuration plus `defaults:` the policy needs.
-public struct PolicyRules: Sendable, Codable, Hashable {
-    public init() {}
+/// The compliance policy of SPEC §3 as a pure function of its input: no I/O, no clock of its own.
+///
+/// Rules run in order — expiry, address, opt-out, marketing consent, time zone, send time, send
+/// window, frequency caps — and the first suppression ends the evaluation. Every rule evaluated
+/// leaves one `TraceStep` (a deferral loop may evaluate window and caps more than once).
+public struct CompliancePolicy: DeliveryPolicy {
+    public let rules: PolicyRules
+    /// E.164 number → IANA zone of its country when that country has exactly one; injectable for tests.
+    let inferTimeZone: @Sendable (String) -> String?
+    let zones = ZoneCache.shared
+    let compiled: CompiledRules
+
+    public init(
+        rules: PolicyRules,
+        inferTimeZone: @escaping @Sendable (String) -> String? = { PhoneNumber.inferredTimeZone(forE164: $0) }
+    ) {
+        self.rules = rules
+        self.inferTimeZone = inferTimeZone
+        self.compiled = CompiledRules(rules)
+    }
+
+    public var capLookback: TimeInterval { rules.capLookback }
+
+    public func decide(_ input: PolicyInput) -> PolicyDecision {
+        var trace: [TraceStep] = []
+        trace.reserveCapacity(10)
+        let verdict = evaluate(input, trace: &trace)
+        return PolicyDecision(verdict, trace: trace)
+    }
+
+    private func evaluate(_ input: PolicyInput, trace: inout [TraceStep]) -> Verdict {
+        if let expiresAt = input.job.expiresAt {
+            if input.now >= expiresAt {
+                trace.append(step(.expiresAt, "suppress", "job expired", at: expiresAt))
+                return .suppress(.expired)
+            }
+            trace.append(step(.expiresAt, "pass", "job not expired", at: expiresAt))
+        } else {
+            trace.append(step(.expiresAt, "pass", "job has no expires_at"))
+        }
+        if let reason = checkAddress(input, trace: &trace) { return .suppress(reason) }
+        if let reason = checkConsent(input, trace: &trace) { return .suppress(reason) }
+        return schedule(input, trace: &trace)
+    }
+
+    private func checkAddress(_ input: PolicyInput, trace: inout [TraceStep]) -> SuppressionReason? {
+        let addresses = input.contact.addresses(on: input.channel)
+        guard !addresses.isEmpty else {
+            trace.append(step(.address, "suppress", "contact has no \(input.channel.rawValue) address"))
+            return .noAddress
+        }
+        let suppressed = input.facts.suppressedAddresses
+        guard let usable = suppressed.isEmpty ? addresses.first : addresses.first(where: { !suppressed.contains($0) })
+        else {
+            trace.append(
+                step(.address, "suppress", "every \(input.channel.rawValue) address is suppressed (bounce, complaint or invalid)"))
+            return .invalidAddress
+        }
+        let others = addresses.count > 1 ? " (+\(addresses.count - 1) more)" : ""
+        trace.append(step(.address, "pass", TraceText.join(input.channel.rawValue, " address ", Redaction.mask(usable), others)))
+        return nil
+    }
+
+    func step(_ name: PolicyStepName, _ outcome: String, _ detail: String, event: Int64? = nil, at: Date? = nil)
+        -> TraceStep
+    {
+        TraceStep(rule: name.rawValue, outcome: outcome, detail: detail, consentEventId: event, at: at)
+    }
 }

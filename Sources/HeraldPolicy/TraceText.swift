@@ -1,0 +1,68 @@
+import HeraldCore
+
+/// Trace wording built with one allocation per detail: decisions run millions of times, and
+/// chained interpolation would allocate at every step.
+enum TraceText {
+    // Fixed arity on purpose: a variadic parameter would allocate an array per call. The bytes are
+    // copied straight into one buffer, which is several times cheaper than repeated `+=`.
+    static func join(
+        _ a: String, _ b: String, _ c: String = "", _ d: String = "", _ e: String = "", _ f: String = "",
+        _ g: String = "", _ h: String = "", _ i: String = ""
+    ) -> String {
+        let total =
+            a.utf8.count + b.utf8.count + c.utf8.count + d.utf8.count + e.utf8.count + f.utf8.count + g.utf8.count
+            + h.utf8.count + i.utf8.count
+        return String(unsafeUninitializedCapacity: total) { buffer in
+            var index = copy(a, into: buffer, at: 0)
+            index = copy(b, into: buffer, at: index)
+            index = copy(c, into: buffer, at: index)
+            index = copy(d, into: buffer, at: index)
+            index = copy(e, into: buffer, at: index)
+            index = copy(f, into: buffer, at: index)
+            index = copy(g, into: buffer, at: index)
+            index = copy(h, into: buffer, at: index)
+            return copy(i, into: buffer, at: index)
+        }
+    }
+
+    private static func copy(_ part: String, into buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) -> Int {
+        guard !part.isEmpty else { return start }
+        var index = start
+        let copied = part.utf8.withContiguousStorageIfAvailable { bytes in
+            for byte in bytes {
+                buffer[index] = byte
+                index += 1
+            }
+        }
+        if copied == nil {
+            for byte in part.utf8 {
+                buffer[index] = byte
+                index += 1
+            }
+        }
+        return index
+    }
+
+    /// "#12 (sms, newsletter) revoked via sms_stop"
+    static func describe(_ event: ConsentEvent) -> String {
+        join(
+            "#", String(event.id), " (", event.channel, ", ", event.topic, ") ",
+            event.status == .granted ? "granted via " : "revoked via ", event.source)
+    }
+}
+
+/// Per-rule wording computed once per policy, so a decision only formats what varies.
+final class CompiledRules: Sendable {
+    /// "cap #1 [marketing on *: 3 per 1d, drop]: " per cap rule.
+    let capLabels: [String]
+    /// " of 3 in the 1d window" per cap rule.
+    let capLimits: [String]
+    /// "Europe/London (configured default, unknown_timezone: default)"
+    let defaultZoneReason: String
+
+    init(_ rules: PolicyRules) {
+        capLabels = rules.caps.enumerated().map { "cap #\($0.offset + 1) [\($0.element.summary)]: " }
+        capLimits = rules.caps.map { " of \($0.max) in the \($0.per) window" }
+        defaultZoneReason = "\(rules.defaultTimezone) (configured default, unknown_timezone: default)"
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+
+/// Local wall-clock arithmetic in one IANA zone, DST-correct.
+///
+/// Offsets come from Foundation's `TimeZone` (the tz database); the calendar arithmetic on top is
+/// plain proleptic-Gregorian day counting, so gap and overlap handling is explicit rather than
+/// whatever a platform's `Calendar` matching policy happens to do:
+/// a wall time skipped by a spring-forward gap maps to the first instant after the gap, and a wall
+/// time repeated by a fall-back overlap maps to its first occurrence.
+struct ZonedClock: Sendable {
+    let zone: TimeZone
+    let identifier: String
+    /// "Europe/London (contact timezone)", kept so the common trace line costs nothing.
+    let contactReason: String
+    private let offsets: ZoneOffsets
+
+    init(zone: TimeZone) {
+        self.zone = zone
+        self.identifier = zone.identifier
+        self.contactReason = zone.identifier + " (contact timezone)"
+        self.offsets = ZoneOffsets(zone: zone)
+    }
+
+    /// A moment as the local wall clock shows it.
+    struct LocalMoment {
+        /// Days since 1970-01-01 on the local calendar.
+        var day: Int
+        /// Seconds since local midnight (fractional seconds kept).
+        var secondOfDay: Double
+        /// ISO weekday index: 0 = Monday … 6 = Sunday.
+        var weekday: Int { ((day + 3) % 7 + 7) % 7 }
+    }
+
+    func offset(at instant: Double) -> Int { offsets.offset(at: instant) }
+
+    func local(_ date: Date) -> LocalMoment {
+        let instant = date.timeIntervalSince1970
+        let wall = instant + Double(offset(at: instant))
+        let day = Int((wall / 86_400).rounded(.down))
+        return LocalMoment(day: day, secondOfDay: wall - Double(day) * 86_400)
+    }
+
+    /// Every instant at which the wall clock reads `secondOfDay` on local `day`, earliest first:
+    /// one normally, two in a fall-back overlap, and in a spring-forward gap the first instant after it.
+    func instants(day: Int, secondOfDay: Int) -> [Date] {
+        let wall = Double(day) * 86_400 + Double(secondOfDay)
+        // At most one offset change lies within a day of any wall time in the tz database.
+        let before = offset(at: wall - 86_400)
+        let after = offset(at: wall + 86_400)
+        var found: [Date] = []
+        // The larger offset gives the earlier instant.
+        for candidate in before == after ? [before] : [max(before, after), min(before, after)]
+        where offset(at: wall - Double(candidate)) == candidate {
+            found.append(Date(timeIntervalSince1970: wall - Double(candidate)))
+        }
+        if found.isEmpty {
+            let instant = transition(between: wall - Double(after), and: wall - Double(before))
+            found.append(Date(timeIntervalSince1970: instant))
+        }
+        return found
+    }
+
+    /// The first instant that the local clock reads `time` on `day` (see the type's gap/overlap rules).
+    func firstInstant(day: Int, time: LocalClockTime) -> Date {
+        instants(day: day, secondOfDay: time.secondsOfDay)[0]
+    }
+
+    /// The earliest day's `time` (first occurrence, see above) at or after `date`. When `date` falls
+    /// between the two occurrences of an overlap, the day's `time` has passed and the next day's is used.
+    func nextOccurrence(of time: LocalClockTime, atOrAfter date: Date) -> Date {
+        let today = local(date).day
+        let instant = firstInstant(day: today, time: time)
+        return instant >= date ? instant : firstInstant(day: today + 1, time: time)
+    }
+
+    /// The instant an offset change happens inside (low, high]: the first second on the new offset.
+    private func transition(between low: Double, and high: Double) -> Double {
+        let start = offset(at: low)
+        var low = low.rounded(.down)
+        var high = high.rounded(.up)
+        while high - low > 1 {
+            let middle = ((low + high) / 2).rounded(.down)
+            if offset(at: middle) == start { low = middle } else { high = middle }
+        }
+        return high
+    }
+
+    /// "2026-03-08 03:00 Sun Europe/London": how a trace shows a local moment (one allocation).
+    func describe(_ date: Date) -> String {
+        let moment = local(date)
+        let (year, month, dayOfMonth) = Self.civil(fromDays: moment.day)
+        let seconds = Int(moment.secondOfDay)
+        let names: StaticString = "MonTueWedThuFriSatSun"
+        let zoneBytes = identifier.utf8
+        return String(unsafeUninitializedCapacity: 21 + zoneBytes.count) { buffer in
+            var index = 0
+            func put(_ byte: UInt8) {
+                buffer[index] = byte
+                index += 1
+            }
+            func digits(_ value: Int, _ count: Int) {
+                var divisor = 1
+                for _ in 1..<count { divisor *= 10 }
+                for _ in 0..<count {
+                    put(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                    divisor /= 10
+                }
+            }
+            digits(year, 4)
+            put(UInt8(ascii: "-"))
+            digits(month, 2)
+            put(UInt8(ascii: "-"))
+            digits(dayOfMonth, 2)
+            put(UInt8(ascii: " "))
+            digits(seconds / 3600, 2)
+            put(UInt8(ascii: ":"))
+            digits(seconds / 60 % 60, 2)
+            put(UInt8(ascii: " "))
+            for offset in 0..<3 { put(names.utf8Start[moment.weekday * 3 + offset]) }
+            put(UInt8(ascii: " "))
+            for byte in zoneBytes { put(byte) }
+            return index
+        }
+    }
+
+    /// Year, month, day of the proleptic Gregorian calendar for days since 1970-01-01.
+    static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shiftedMonth = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
+        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}
