@@ -7,6 +7,7 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import UnixSignals
+import Yams
 
 /// Wiring: config → store, policy, channels → services in one ServiceGroup.
 /// Services stop in reverse order: HTTP stops accepting first, then fan-out, then dispatch drains its
@@ -73,11 +74,22 @@ public struct Daemon {
 
 /// The `defaults:` and `policy:` sections, decoded from the same YAML the rest of the config came from.
 public enum PolicySettings {
+    private struct Sections: Decodable {
+        var defaults: DefaultsSection?
+        var policy: PolicySection?
+    }
+
     public static func rules(_ loaded: LoadedConfig) throws -> PolicyRules {
-        PolicyRules()
+        guard !loaded.yaml.isEmpty else { return PolicyRules() }
+        do {
+            let sections = try YAMLDecoder().decode(Sections.self, from: loaded.yaml)
+            return PolicyRules(defaults: sections.defaults ?? DefaultsSection(), policy: sections.policy ?? PolicySection())
+        } catch {
+            throw HeraldError(code: "config_invalid", message: "policy or defaults: \(ConfigErrors.describe(error))")
+        }
     }
 
     public static func smsMaxSegments(_ loaded: LoadedConfig) throws -> Int {
-        10
+        try rules(loaded).smsMaxSegments
     }
 }
