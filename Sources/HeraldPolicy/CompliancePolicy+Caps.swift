@@ -12,11 +12,11 @@ extension CompliancePolicy {
     /// matches the rule's scope and lies in the rolling window (at − per, at]; sends dated after `at`
     /// are not counted. Transactional jobs are exempt unless a rule names purpose transactional.
     func applyCaps(at: Date, input: PolicyInput, clock: ZonedClock?, trace: inout [TraceStep]) -> CapOutcome {
-        let job = input.job
-        let topic = job.topic == "*" ? nil : job.topic
+        let purpose = input.job.purpose
+        let topic = input.job.topic == "*" ? nil : input.job.topic
         var latestFree: Date?
         for (index, rule) in rules.caps.enumerated()
-        where rule.matches(purpose: job.purpose, topic: topic, channel: input.channel) {
+        where rule.matches(purpose: purpose, topic: topic, channel: input.channel) {
             let windowStart = at.addingTimeInterval(-rule.per.seconds)
             var count = 0
             for send in input.facts.recentSends

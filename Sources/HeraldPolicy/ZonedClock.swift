@@ -7,7 +7,8 @@ import Foundation
 /// whatever a platform's `Calendar` matching policy happens to do:
 /// a wall time skipped by a spring-forward gap maps to the first instant after the gap, and a wall
 /// time repeated by a fall-back overlap maps to its first occurrence.
-struct ZonedClock: Sendable {
+/// A class so that passing it around costs one retain, not one per field.
+final class ZonedClock: Sendable {
     let zone: TimeZone
     let identifier: String
     /// "Europe/London (contact timezone)", kept so the common trace line costs nothing.
