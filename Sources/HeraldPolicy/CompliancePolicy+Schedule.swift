@@ -31,7 +31,9 @@ extension CompliancePolicy {
                 }
                 at = opened
             }
-            if let reason = pastExpiry(at, expiresAt: input.job.expiresAt, cause: cause, trace: &trace) { return .suppress(reason) }
+            if let reason = pastExpiry(at, expiresAt: input.job.expiresAt, cause: cause, trace: &trace) {
+                return .suppress(reason)
+            }
             switch applyCaps(at: at, input: input, clock: clock, trace: &trace) {
             case .clear:
                 stable = true
@@ -48,7 +50,9 @@ extension CompliancePolicy {
                 return .suppress(.quietHoursExpired)
             }
             at = opened
-            if let reason = pastExpiry(at, expiresAt: input.job.expiresAt, cause: cause, trace: &trace) { return .suppress(reason) }
+            if let reason = pastExpiry(at, expiresAt: input.job.expiresAt, cause: cause, trace: &trace) {
+                return .suppress(reason)
+            }
         }
         return at > input.now ? .deferUntil(at) : .send
     }

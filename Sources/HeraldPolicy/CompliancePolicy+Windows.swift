@@ -44,7 +44,8 @@ extension CompliancePolicy {
                     candidates.append(contentsOf: clock.instants(day: day, secondOfDay: second))
                 }
             }
-            for candidate in candidates.sorted() where candidate > date && isOpen(candidate, input: input, clock: clock) {
+            for candidate in candidates.sorted() where candidate > date && isOpen(candidate, input: input, clock: clock)
+            {
                 return candidate
             }
         }
