@@ -86,14 +86,15 @@ final class ZonedClock: Sendable {
         return high
     }
 
-    /// "2026-03-08 03:00 Sun Europe/London": how a trace shows a local moment (one allocation).
-    func describe(_ date: Date) -> String {
+    /// "2026-03-08 03:00 Sun Europe/London": how a trace shows a local moment, after `prefix`
+    /// (one allocation for the whole line).
+    func describe(_ date: Date, after prefix: StaticString = "") -> String {
         let moment = local(date)
         let (year, month, dayOfMonth) = Self.civil(fromDays: moment.day)
         let seconds = Int(moment.secondOfDay)
         let names: StaticString = "MonTueWedThuFriSatSun"
         let zoneBytes = identifier.utf8
-        return String(unsafeUninitializedCapacity: 21 + zoneBytes.count) { buffer in
+        return String(unsafeUninitializedCapacity: prefix.utf8CodeUnitCount + 21 + zoneBytes.count) { buffer in
             var index = 0
             func put(_ byte: UInt8) {
                 buffer[index] = byte
@@ -107,6 +108,7 @@ final class ZonedClock: Sendable {
                     divisor /= 10
                 }
             }
+            for offset in 0..<prefix.utf8CodeUnitCount { put(prefix.utf8Start[offset]) }
             digits(year, 4)
             put(UInt8(ascii: "-"))
             digits(month, 2)
