@@ -56,7 +56,8 @@ extension CapRule: Codable {
         onExceed = try c.decodeIfPresent(OnExceed.self, forKey: .onExceed) ?? .drop
         guard channel == "*" || ChannelKind(rawValue: channel) != nil else {
             throw DecodingError.dataCorruptedError(
-                forKey: .channel, in: c, debugDescription: "channel must be \"*\" or a channel kind, got \"\(channel)\"")
+                forKey: .channel, in: c, debugDescription: "channel must be \"*\" or a channel kind, got \"\(channel)\""
+            )
         }
         guard max >= 0 else {
             throw DecodingError.dataCorruptedError(forKey: .max, in: c, debugDescription: "max cannot be negative")

@@ -12,11 +12,11 @@ extension CompliancePolicy {
     /// matches the rule's scope and lies in the rolling window (at − per, at]; sends dated after `at`
     /// are not counted. Transactional jobs are exempt unless a rule names purpose transactional.
     func applyCaps(at: Date, input: PolicyInput, clock: ZonedClock?, trace: inout [TraceStep]) -> CapOutcome {
-        let job = input.job
-        let topic = job.topic == "*" ? nil : job.topic
+        let purpose = input.job.purpose
+        let topic = input.job.topic == "*" ? nil : input.job.topic
         var latestFree: Date?
         for (index, rule) in rules.caps.enumerated()
-        where rule.matches(purpose: job.purpose, topic: topic, channel: input.channel) {
+        where rule.matches(purpose: purpose, topic: topic, channel: input.channel) {
             let windowStart = at.addingTimeInterval(-rule.per.seconds)
             var count = 0
             for send in input.facts.recentSends
@@ -34,7 +34,8 @@ extension CompliancePolicy {
                 trace.append(step(.frequencyCap, "suppress", counter + "; dropped", at: at))
                 return .drop
             }
-            let free = slotFrees(rule: rule, count: count, windowStart: windowStart, at: at, sends: input.facts.recentSends)
+            let free = slotFrees(
+                rule: rule, count: count, windowStart: windowStart, at: at, sends: input.facts.recentSends)
             let shown = clock.map { " (\($0.describe(free)))" } ?? ""
             trace.append(step(.frequencyCap, "defer", counter + "; a slot frees\(shown)", at: free))
             latestFree = max(latestFree ?? free, free)
@@ -45,7 +46,8 @@ extension CompliancePolicy {
     /// The instant enough counted sends have left the window for one more to fit.
     private func slotFrees(rule: CapRule, count: Int, windowStart: Date, at: Date, sends: [SendRecord]) -> Date {
         let counted = sends.lazy.filter {
-            $0.at > windowStart && $0.at <= at && rule.matches(purpose: $0.purpose, topic: $0.topic, channel: $0.channel)
+            $0.at > windowStart && $0.at <= at
+                && rule.matches(purpose: $0.purpose, topic: $0.topic, channel: $0.channel)
         }.map(\.at).sorted()
         return counted[count - rule.max].addingTimeInterval(rule.per.seconds)
     }

@@ -7,35 +7,33 @@ extension CompliancePolicy {
         let purpose = input.job.purpose
         let resolution = ConsentResolution(
             events: events, channel: input.channel, purpose: purpose, topic: input.job.topic)
-        let decider = resolution.decidingIndex.map { events[$0] }
-        let described = decider.map(TraceText.describe) ?? ""
+        let topicTier = resolution.tier == .topic
 
-        if let decider, decider.status == .revoked {
-            var detail = TraceText.join("revoked by ", resolution.tier?.rawValue ?? "", " record ", described)
-            if resolution.overridden { detail += ", recorded after the topic-level grant" }
-            trace.append(step(.optOut, "suppress", detail, event: decider.id))
-            return .optedOut
-        }
-        let optOutDetail =
-            decider == nil
-            ? TraceText.join("no ledger record covers ", input.channel.rawValue)
-            : TraceText.join("no revocation in force; deciding record ", described)
-        trace.append(step(.optOut, "pass", optOutDetail, event: decider?.id))
-
-        guard purpose == .marketing else {
-            trace.append(step(.consent, "skip", "transactional: consent not required"))
-            return nil
-        }
-        guard let decider else {
+        guard let decider = resolution.decidingIndex.map({ events[$0] }) else {
+            trace.append(step(.optOut, "pass", TraceText.join("no ledger record covers ", input.channel.rawValue)))
+            guard purpose == .marketing else { return skipConsent(&trace) }
             let scope = input.job.topic.map { "\(input.channel.rawValue), topic \($0) or *" } ?? input.channel.rawValue
             trace.append(step(.consent, "suppress", "marketing needs a granted consent (\(scope)); none recorded"))
             return .noConsent
         }
-        trace.append(
-            step(
-                .consent, "pass",
-                TraceText.join("granted by ", resolution.tier?.rawValue ?? "", " record ", described),
-                event: decider.id))
+        if decider.status == .revoked {
+            var detail = TraceText.describe(
+                decider, after: topicTier ? "revoked by topic record " : "revoked by channel-wide record ")
+            if resolution.overridden { detail += ", recorded after the topic-level grant" }
+            trace.append(step(.optOut, "suppress", detail, event: decider.id))
+            return .optedOut
+        }
+        let optOut = TraceText.describe(decider, after: "no revocation in force; deciding record ")
+        trace.append(step(.optOut, "pass", optOut, event: decider.id))
+        guard purpose == .marketing else { return skipConsent(&trace) }
+        let granted = TraceText.describe(
+            decider, after: topicTier ? "granted by topic record " : "granted by channel-wide record ")
+        trace.append(step(.consent, "pass", granted, event: decider.id))
+        return nil
+    }
+
+    private func skipConsent(_ trace: inout [TraceStep]) -> SuppressionReason? {
+        trace.append(step(.consent, "skip", "transactional: consent not required"))
         return nil
     }
 }

@@ -9,9 +9,10 @@ extension CompliancePolicy {
     /// Rules 4–6: zone, send time, send window and caps, combined into the earliest instant that
     /// satisfies all of them, or a suppression when that instant would be at or after `expires_at`.
     func schedule(_ input: PolicyInput, trace: inout [TraceStep]) -> Verdict {
-        let job = input.job
-        let hasWindows = rules.quietHours.contains { $0.applies(to: job.purpose, channel: input.channel) }
-        let localTime = job.localTime.flatMap(LocalClockTime.init(parsing:))
+        // Fields are read through `input` rather than a copied `JobSpec`: copying one retains a dozen references.
+        let purpose = input.job.purpose
+        let hasWindows = rules.quietHours.contains { $0.applies(to: purpose, channel: input.channel) }
+        let localTime = input.job.localTime.flatMap(LocalClockTime.init(parsing:))
         var clock: ZonedClock?
         if hasWindows || (localTime != nil && input.stage == .fanout) {
             guard let resolved = resolveZone(for: input.contact, trace: &trace) else { return .suppress(.noTimezone) }
@@ -30,7 +31,9 @@ extension CompliancePolicy {
                 }
                 at = opened
             }
-            if let reason = pastExpiry(at, job: job, cause: cause, trace: &trace) { return .suppress(reason) }
+            if let reason = pastExpiry(at, expiresAt: input.job.expiresAt, cause: cause, trace: &trace) {
+                return .suppress(reason)
+            }
             switch applyCaps(at: at, input: input, clock: clock, trace: &trace) {
             case .clear:
                 stable = true
@@ -47,7 +50,9 @@ extension CompliancePolicy {
                 return .suppress(.quietHoursExpired)
             }
             at = opened
-            if let reason = pastExpiry(at, job: job, cause: cause, trace: &trace) { return .suppress(reason) }
+            if let reason = pastExpiry(at, expiresAt: input.job.expiresAt, cause: cause, trace: &trace) {
+                return .suppress(reason)
+            }
         }
         return at > input.now ? .deferUntil(at) : .send
     }
@@ -77,10 +82,10 @@ extension CompliancePolicy {
         return at
     }
 
-    private func pastExpiry(_ at: Date, job: JobSpec, cause: SuppressionReason, trace: inout [TraceStep])
+    private func pastExpiry(_ at: Date, expiresAt: Date?, cause: SuppressionReason, trace: inout [TraceStep])
         -> SuppressionReason?
     {
-        guard let expiresAt = job.expiresAt, at >= expiresAt else { return nil }
+        guard let expiresAt, at >= expiresAt else { return nil }
         let step = step(
             cause == .capped ? .frequencyCap : .sendWindow, "suppress",
             "earliest allowed send time is at or after expires_at", at: at)

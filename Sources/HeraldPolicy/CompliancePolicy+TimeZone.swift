@@ -30,7 +30,9 @@ extension CompliancePolicy {
                 return clock
             }
             trace.append(
-                step(.timezone, "suppress", notes + "configured default \"\(rules.defaultTimezone)\" is not a known zone"))
+                step(
+                    .timezone, "suppress", notes + "configured default \"\(rules.defaultTimezone)\" is not a known zone"
+                ))
             return nil
         case .hold:
             trace.append(step(.timezone, "suppress", notes + "unknown_timezone: hold"))

@@ -9,7 +9,7 @@ extension CompliancePolicy {
     /// opening exists in the search horizon (e.g. a rule that allows no weekday).
     func applyWindows(at: Date, input: PolicyInput, clock: ZonedClock, trace: inout [TraceStep]) -> Date? {
         if isOpen(at, input: input, clock: clock) {
-            trace.append(step(.sendWindow, "pass", TraceText.join("open at ", clock.describe(at)), at: at))
+            trace.append(step(.sendWindow, "pass", clock.describe(at, after: "open at "), at: at))
             return at
         }
         guard let opening = nextOpening(after: at, input: input, clock: clock) else {
@@ -44,7 +44,8 @@ extension CompliancePolicy {
                     candidates.append(contentsOf: clock.instants(day: day, secondOfDay: second))
                 }
             }
-            for candidate in candidates.sorted() where candidate > date && isOpen(candidate, input: input, clock: clock) {
+            for candidate in candidates.sorted() where candidate > date && isOpen(candidate, input: input, clock: clock)
+            {
                 return candidate
             }
         }

@@ -68,11 +68,14 @@ public struct CompliancePolicy: DeliveryPolicy {
         guard let usable = suppressed.isEmpty ? addresses.first : addresses.first(where: { !suppressed.contains($0) })
         else {
             trace.append(
-                step(.address, "suppress", "every \(input.channel.rawValue) address is suppressed (bounce, complaint or invalid)"))
+                step(
+                    .address, "suppress",
+                    "every \(input.channel.rawValue) address is suppressed (bounce, complaint or invalid)"))
             return .invalidAddress
         }
         let others = addresses.count > 1 ? " (+\(addresses.count - 1) more)" : ""
-        trace.append(step(.address, "pass", TraceText.join(input.channel.rawValue, " address ", Redaction.mask(usable), others)))
+        trace.append(
+            step(.address, "pass", TraceText.join(input.channel.rawValue, " address ", Redaction.mask(usable), others)))
         return nil
     }
 

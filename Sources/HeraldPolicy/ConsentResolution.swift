@@ -17,9 +17,9 @@ import HeraldCore
 ///   A deciding revocation means `opted_out`; a deciding grant is the consent; no deciding event means
 ///   `no_consent`. A job without a topic only looks at the "*" tier.
 struct ConsentResolution {
-    enum Tier: String {
+    enum Tier {
         case topic
-        case channelWide = "channel-wide"
+        case channelWide
     }
 
     /// The deciding event (index into the facts' ledger slice), or nil when nothing covers the delivery.

@@ -67,7 +67,8 @@ extension QuietHoursRule: Codable {
         weekdays = try c.decodeIfPresent(WeekdaySet.self, forKey: .weekdays)
         guard channel == "*" || ChannelKind(rawValue: channel) != nil else {
             throw DecodingError.dataCorruptedError(
-                forKey: .channel, in: c, debugDescription: "channel must be \"*\" or a channel kind, got \"\(channel)\"")
+                forKey: .channel, in: c, debugDescription: "channel must be \"*\" or a channel kind, got \"\(channel)\""
+            )
         }
         guard (start == nil) == (end == nil) else {
             throw DecodingError.dataCorruptedError(

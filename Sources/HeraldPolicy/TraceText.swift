@@ -7,11 +7,11 @@ enum TraceText {
     // copied straight into one buffer, which is several times cheaper than repeated `+=`.
     static func join(
         _ a: String, _ b: String, _ c: String = "", _ d: String = "", _ e: String = "", _ f: String = "",
-        _ g: String = "", _ h: String = "", _ i: String = ""
+        _ g: String = "", _ h: String = "", _ i: String = "", _ j: String = ""
     ) -> String {
         let total =
             a.utf8.count + b.utf8.count + c.utf8.count + d.utf8.count + e.utf8.count + f.utf8.count + g.utf8.count
-            + h.utf8.count + i.utf8.count
+            + h.utf8.count + i.utf8.count + j.utf8.count
         return String(unsafeUninitializedCapacity: total) { buffer in
             var index = copy(a, into: buffer, at: 0)
             index = copy(b, into: buffer, at: index)
@@ -21,32 +21,31 @@ enum TraceText {
             index = copy(f, into: buffer, at: index)
             index = copy(g, into: buffer, at: index)
             index = copy(h, into: buffer, at: index)
-            return copy(i, into: buffer, at: index)
+            index = copy(i, into: buffer, at: index)
+            return copy(j, into: buffer, at: index)
         }
     }
 
     private static func copy(_ part: String, into buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) -> Int {
         guard !part.isEmpty else { return start }
-        var index = start
-        let copied = part.utf8.withContiguousStorageIfAvailable { bytes in
-            for byte in bytes {
-                buffer[index] = byte
-                index += 1
-            }
+        let copied = part.utf8.withContiguousStorageIfAvailable { bytes -> Int in
+            let target = UnsafeMutableBufferPointer(rebasing: buffer[start..<(start + bytes.count)])
+            _ = target.initialize(from: bytes)
+            return start + bytes.count
         }
-        if copied == nil {
-            for byte in part.utf8 {
-                buffer[index] = byte
-                index += 1
-            }
+        if let copied { return copied }
+        var index = start
+        for byte in part.utf8 {
+            buffer[index] = byte
+            index += 1
         }
         return index
     }
 
-    /// "#12 (sms, newsletter) revoked via sms_stop"
-    static func describe(_ event: ConsentEvent) -> String {
+    /// "<prefix>#12 (sms, newsletter) revoked via sms_stop"
+    static func describe(_ event: ConsentEvent, after prefix: String) -> String {
         join(
-            "#", String(event.id), " (", event.channel, ", ", event.topic, ") ",
+            prefix, "#", String(event.id), " (", event.channel, ", ", event.topic, ") ",
             event.status == .granted ? "granted via " : "revoked via ", event.source)
     }
 }

@@ -7,6 +7,7 @@ final class ZoneOffsets: Sendable {
     private let zone: TimeZone
     private let lower: Double
     private let upper: Double
+    private let usable: Bool
     /// Instants at which the offset changes, ascending.
     private let transitions: [Double]
     /// `offsets[i]` holds before `transitions[i]` (and after the previous one); one more than transitions.
@@ -34,17 +35,36 @@ final class ZoneOffsets: Sendable {
             offsets.append(zone.secondsFromGMT(for: next))
             cursor = instant
         }
+        // Trust, but verify: a table that disagrees with the zone anywhere on a 10-day grid is not used.
+        var instant = lower
+        while consistent, instant < upper {
+            let expected = zone.secondsFromGMT(for: Date(timeIntervalSince1970: instant))
+            consistent = Self.lookUp(instant, transitions: transitions, offsets: offsets) == expected
+            instant += 10 * 86_400
+        }
         self.lower = lower
-        self.upper = consistent ? upper : lower  // an empty range sends every look-up to the zone
+        self.upper = upper
         self.transitions = transitions
         self.offsets = offsets
+        self.usable = consistent
     }
 
+    /// Whether look-ups use the table (false means every one asks the zone).
+    var isUsable: Bool { usable }
+
     func offset(at instant: Double) -> Int {
-        guard instant >= lower, instant < upper else {
+        guard usable, instant >= lower, instant < upper else {
             return zone.secondsFromGMT(for: Date(timeIntervalSince1970: instant))
         }
-        // First transition after `instant`: its index is the span `instant` lies in.
+        return tableOffset(at: instant)
+    }
+
+    private func tableOffset(at instant: Double) -> Int {
+        Self.lookUp(instant, transitions: transitions, offsets: offsets)
+    }
+
+    /// The offset of the span `instant` lies in: the index of the first transition after it.
+    private static func lookUp(_ instant: Double, transitions: [Double], offsets: [Int]) -> Int {
         var low = 0
         var high = transitions.count
         while low < high {

@@ -7,7 +7,8 @@ import Foundation
 /// whatever a platform's `Calendar` matching policy happens to do:
 /// a wall time skipped by a spring-forward gap maps to the first instant after the gap, and a wall
 /// time repeated by a fall-back overlap maps to its first occurrence.
-struct ZonedClock: Sendable {
+/// A class so that passing it around costs one retain, not one per field.
+final class ZonedClock: Sendable {
     let zone: TimeZone
     let identifier: String
     /// "Europe/London (contact timezone)", kept so the common trace line costs nothing.
@@ -85,14 +86,15 @@ struct ZonedClock: Sendable {
         return high
     }
 
-    /// "2026-03-08 03:00 Sun Europe/London": how a trace shows a local moment (one allocation).
-    func describe(_ date: Date) -> String {
+    /// "2026-03-08 03:00 Sun Europe/London": how a trace shows a local moment, after `prefix`
+    /// (one allocation for the whole line).
+    func describe(_ date: Date, after prefix: StaticString = "") -> String {
         let moment = local(date)
         let (year, month, dayOfMonth) = Self.civil(fromDays: moment.day)
         let seconds = Int(moment.secondOfDay)
         let names: StaticString = "MonTueWedThuFriSatSun"
         let zoneBytes = identifier.utf8
-        return String(unsafeUninitializedCapacity: 21 + zoneBytes.count) { buffer in
+        return String(unsafeUninitializedCapacity: prefix.utf8CodeUnitCount + 21 + zoneBytes.count) { buffer in
             var index = 0
             func put(_ byte: UInt8) {
                 buffer[index] = byte
@@ -106,6 +108,7 @@ struct ZonedClock: Sendable {
                     divisor /= 10
                 }
             }
+            for offset in 0..<prefix.utf8CodeUnitCount { put(prefix.utf8Start[offset]) }
             digits(year, 4)
             put(UInt8(ascii: "-"))
             digits(month, 2)

@@ -25,47 +25,63 @@ struct ConsentScopeTests {
 
     static let rows: [Row] = [
         Row(name: "marketing without any record", purpose: .marketing, events: [], expected: .noConsent),
-        Row(name: "marketing with a global grant", purpose: .marketing, events: [e(1, "*", "*", .granted)],
+        Row(
+            name: "marketing with a global grant", purpose: .marketing, events: [e(1, "*", "*", .granted)],
             decidingId: 1),
-        Row(name: "grant on another channel does not cover email", purpose: .marketing,
+        Row(
+            name: "grant on another channel does not cover email", purpose: .marketing,
             events: [e(1, "sms", "*", .granted)], expected: .noConsent),
-        Row(name: "channel revocation after a global grant", purpose: .marketing,
+        Row(
+            name: "channel revocation after a global grant", purpose: .marketing,
             events: [e(1, "*", "*", .granted), e(2, "email", "*", .revoked)],
             expected: .optedOut, decidingId: 2),
-        Row(name: "channel grant after a global revocation (same tier, latest wins)", purpose: .marketing,
+        Row(
+            name: "channel grant after a global revocation (same tier, latest wins)", purpose: .marketing,
             events: [e(1, "*", "*", .revoked), e(2, "email", "*", .granted)], decidingId: 2),
-        Row(name: "topic grant beats an older channel-wide revocation", purpose: .marketing, topic: "newsletter",
+        Row(
+            name: "topic grant beats an older channel-wide revocation", purpose: .marketing, topic: "newsletter",
             events: [e(1, "*", "*", .revoked), e(2, "email", "newsletter", .granted)],
             decidingId: 2),
-        Row(name: "topic revocation beats a newer channel-wide grant", purpose: .marketing, topic: "newsletter",
+        Row(
+            name: "topic revocation beats a newer channel-wide grant", purpose: .marketing, topic: "newsletter",
             events: [e(1, "email", "newsletter", .revoked), e(2, "*", "*", .granted)],
             expected: .optedOut, decidingId: 1),
-        Row(name: "global STOP after a topic grant stops marketing", purpose: .marketing, topic: "newsletter",
+        Row(
+            name: "global STOP after a topic grant stops marketing", purpose: .marketing, topic: "newsletter",
             events: [e(1, "email", "newsletter", .granted), e(2, "*", "*", .revoked)],
             expected: .optedOut, decidingId: 2),
-        Row(name: "a re-grant after the global STOP restores the topic grant", purpose: .marketing, topic: "newsletter",
+        Row(
+            name: "a re-grant after the global STOP restores the topic grant", purpose: .marketing, topic: "newsletter",
             events: [
                 e(1, "email", "newsletter", .granted), e(2, "*", "*", .revoked),
                 e(3, "email", "*", .granted),
             ], decidingId: 1),
-        Row(name: "other topic's records are ignored", purpose: .marketing, topic: "newsletter",
+        Row(
+            name: "other topic's records are ignored", purpose: .marketing, topic: "newsletter",
             events: [e(1, "*", "loyalty", .granted)], expected: .noConsent),
-        Row(name: "topic records of any channel scope compete by recency", purpose: .marketing, topic: "loyalty",
+        Row(
+            name: "topic records of any channel scope compete by recency", purpose: .marketing, topic: "loyalty",
             events: [e(1, "email", "loyalty", .revoked), e(2, "*", "loyalty", .granted)],
             decidingId: 2),
-        Row(name: "ledger order is by id, not array position", purpose: .marketing,
+        Row(
+            name: "ledger order is by id, not array position", purpose: .marketing,
             events: [e(5, "email", "*", .revoked), e(3, "*", "*", .granted)],
             expected: .optedOut, decidingId: 5),
-        Row(name: "a marketing job without topic ignores topic records", purpose: .marketing,
+        Row(
+            name: "a marketing job without topic ignores topic records", purpose: .marketing,
             events: [e(1, "email", "newsletter", .granted)], expected: .noConsent),
         Row(name: "transactional without any record", purpose: .transactional, events: []),
-        Row(name: "transactional honours a channel opt-out", purpose: .transactional, channel: .sms,
+        Row(
+            name: "transactional honours a channel opt-out", purpose: .transactional, channel: .sms,
             events: [e(1, "sms", "*", .revoked)], expected: .optedOut, decidingId: 1),
-        Row(name: "transactional honours a global opt-out", purpose: .transactional,
+        Row(
+            name: "transactional honours a global opt-out", purpose: .transactional,
             events: [e(1, "*", "*", .revoked)], expected: .optedOut, decidingId: 1),
-        Row(name: "transactional ignores a topic revocation", purpose: .transactional, topic: "newsletter",
+        Row(
+            name: "transactional ignores a topic revocation", purpose: .transactional, topic: "newsletter",
             events: [e(1, "email", "newsletter", .revoked)]),
-        Row(name: "transactional ignores another channel's opt-out", purpose: .transactional,
+        Row(
+            name: "transactional ignores another channel's opt-out", purpose: .transactional,
             events: [e(1, "sms", "*", .revoked)]),
     ]
 

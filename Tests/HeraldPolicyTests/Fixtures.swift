@@ -70,8 +70,10 @@ enum Fixture {
     /// Marketing quiet 21:00–09:00, Monday to Saturday: the brief's example rule.
     static let eveningQuiet = QuietHoursRule(
         purpose: .marketing, start: hhmm("21:00"), end: hhmm("09:00"),
-        weekdays: [.init(isoIndex: 0), .init(isoIndex: 1), .init(isoIndex: 2), .init(isoIndex: 3), .init(isoIndex: 4),
-            .init(isoIndex: 5)])
+        weekdays: [
+            .init(isoIndex: 0), .init(isoIndex: 1), .init(isoIndex: 2), .init(isoIndex: 3), .init(isoIndex: 4),
+            .init(isoIndex: 5),
+        ])
 }
 
 extension PolicyDecision {

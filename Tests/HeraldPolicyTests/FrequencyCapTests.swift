@@ -16,7 +16,8 @@ struct FrequencyCapTests {
     }
 
     @Test func deferUntilTheOldestCountedSendLeavesTheWindow() {
-        let rules = PolicyRules(caps: [CapRule(purpose: .marketing, channel: "sms", max: 1, per: day, onExceed: .defer)])
+        let rules = PolicyRules(caps: [CapRule(purpose: .marketing, channel: "sms", max: 1, per: day, onExceed: .defer)]
+        )
         let input = Fixture.input(now: now, channel: .sms, sends: [sent(20), sent(30)])
         let decision = Fixture.policy(rules).decide(input)
         #expect(decision.verdict == .deferUntil(now.addingTimeInterval(4 * 3_600)))
@@ -47,7 +48,8 @@ struct FrequencyCapTests {
 
     @Test func capDeferralPastExpiryIsCapped() {
         let rules = PolicyRules(caps: [CapRule(purpose: .marketing, max: 1, per: day, onExceed: .defer)])
-        let input = Fixture.input(now: now, job: Fixture.job(expiresAt: now.addingTimeInterval(3_600)), sends: [sent(1)])
+        let input = Fixture.input(
+            now: now, job: Fixture.job(expiresAt: now.addingTimeInterval(3_600)), sends: [sent(1)])
         #expect(Fixture.policy(rules).decide(input).verdict == .suppress(.capped))
     }
 
@@ -58,17 +60,22 @@ struct FrequencyCapTests {
         let policy = Fixture.policy(rules)
         let loyalty = Fixture.job(topic: "loyalty")
         // Sends outside the rule's scope do not count.
-        let unrelated = [sent(1, .sms, topic: "loyalty"), sent(1, .email, topic: "newsletter"), sent(1, .email, .transactional)]
+        let unrelated = [
+            sent(1, .sms, topic: "loyalty"), sent(1, .email, topic: "newsletter"), sent(1, .email, .transactional),
+        ]
         #expect(policy.decide(Fixture.input(now: now, job: loyalty, sends: unrelated)).verdict == .send)
         let counted = [sent(1, .email, topic: "loyalty")]
         #expect(policy.decide(Fixture.input(now: now, job: loyalty, sends: counted)).verdict == .suppress(.capped))
         // A job of another topic is not capped by this rule.
-        #expect(policy.decide(Fixture.input(now: now, job: Fixture.job(topic: "newsletter"), sends: counted)).verdict == .send)
+        #expect(
+            policy.decide(Fixture.input(now: now, job: Fixture.job(topic: "newsletter"), sends: counted)).verdict
+                == .send)
     }
 
     @Test func transactionalIsExemptUnlessNamed() {
         let marketingCap = CapRule(purpose: .marketing, max: 0, per: day)
-        let otp = Fixture.input(now: now, job: Fixture.job(.transactional), consents: [], sends: [sent(1, .email, .transactional)])
+        let otp = Fixture.input(
+            now: now, job: Fixture.job(.transactional), consents: [], sends: [sent(1, .email, .transactional)])
         #expect(Fixture.policy(PolicyRules(caps: [marketingCap])).decide(otp).verdict == .send)
         let transactionalCap = CapRule(purpose: .transactional, max: 1, per: .init(seconds: 60))
         #expect(Fixture.policy(PolicyRules(caps: [transactionalCap])).decide(otp).verdict == .send)
@@ -84,7 +91,8 @@ struct FrequencyCapTests {
 
     @Test func lookbackIsTheLongestWindow() {
         let rules = PolicyRules(caps: [
-            CapRule(purpose: .marketing, max: 3, per: day), CapRule(purpose: .marketing, max: 5, per: .init(seconds: 604_800)),
+            CapRule(purpose: .marketing, max: 3, per: day),
+            CapRule(purpose: .marketing, max: 5, per: .init(seconds: 604_800)),
         ])
         #expect(Fixture.policy(rules).capLookback == 604_800)
         #expect(Fixture.policy().capLookback == 0)

@@ -9,7 +9,9 @@ import Testing
 struct PolicyPropertyTests {
     static let zone = Gen.int(in: 0...(Oracle.zones.count - 1)).map { Oracle.zones[$0] }
     static let instant = Gen.dateTime(inYear: 2024...2027)
-    static let clock = zip(Gen.int(in: 0...23), Gen.int(in: 0...3)).map { LocalClockTime(hour: $0.0, minute: $0.1 * 15)! }
+    static let clock = zip(Gen.int(in: 0...23), Gen.int(in: 0...3)).map {
+        LocalClockTime(hour: $0.0, minute: $0.1 * 15)!
+    }
     static let window = zip(clock, clock, Gen.int(in: 1...127), Gen.bool(0.2)).map {
         QuietHoursRule(
             purpose: .marketing, start: $0.0, end: $0.1, weekdays: $0.3 ? nil : WeekdaySet(rawValue: UInt8($0.2)))
@@ -17,7 +19,8 @@ struct PolicyPropertyTests {
     static let channel = Gen<ChannelKind>.case.filter { $0 == .email || $0 == .sms }
 
     @Test func deferredTimeIsInsideEveryWindow() async {
-        await propertyCheck(count: 400, input: Self.zone, Self.instant, Self.window.array(of: 1...2)) { zone, now, windows in
+        await propertyCheck(count: 400, input: Self.zone, Self.instant, Self.window.array(of: 1...2)) {
+            zone, now, windows in
             let policy = Fixture.policy(PolicyRules(quietHours: windows))
             let decision = policy.decide(Fixture.input(now: now, contact: Fixture.contact(timezone: zone)))
             switch decision.verdict {
@@ -55,7 +58,9 @@ struct PolicyPropertyTests {
             let start = Fixture.utc("2026-03-07T12:00:00Z")
             let policy = Fixture.policy(PolicyRules(quietHours: window.map { [$0] } ?? [], caps: caps))
             let contact = Fixture.contact(timezone: "America/New_York")
-            var queue = attempts.map { (at: start.addingTimeInterval(Double($0.0) * 60), channel: $0.1, stage: PolicyStage.fanout) }
+            var queue = attempts.map {
+                (at: start.addingTimeInterval(Double($0.0) * 60), channel: $0.1, stage: PolicyStage.fanout)
+            }
             var sends: [SendRecord] = []
             var rounds = 0
             while let index = queue.indices.min(by: { queue[$0].at < queue[$1].at }), rounds < 500 {
@@ -64,7 +69,8 @@ struct PolicyPropertyTests {
                 let input = Fixture.input(
                     now: next.at, stage: next.stage, contact: contact, channel: next.channel, sends: sends)
                 switch policy.decide(input).verdict {
-                case .send: sends.append(SendRecord(channel: next.channel, purpose: .marketing, topic: nil, at: next.at))
+                case .send:
+                    sends.append(SendRecord(channel: next.channel, purpose: .marketing, topic: nil, at: next.at))
                 case .deferUntil(let at):
                     #expect(at > next.at)
                     queue.append((at, next.channel, .send))
@@ -74,7 +80,9 @@ struct PolicyPropertyTests {
             for rule in caps {
                 let scoped = sends.filter { rule.channel == "*" || rule.channel == $0.channel.rawValue }
                 for send in scoped {
-                    let inWindow = scoped.filter { $0.at > send.at.addingTimeInterval(-rule.per.seconds) && $0.at <= send.at }
+                    let inWindow = scoped.filter {
+                        $0.at > send.at.addingTimeInterval(-rule.per.seconds) && $0.at <= send.at
+                    }
                     #expect(inWindow.count <= rule.max, "\(rule.summary) exceeded at \(send.at)")
                 }
             }
@@ -92,11 +100,14 @@ struct PolicyPropertyTests {
             let (transactional, channelWide, topicWide) = scope
             let purpose: Purpose = transactional ? .transactional : .marketing
             var events = prior.enumerated().map {
-                Fixture.event(Int64($0.offset + 1), $0.element.channel, $0.element.topic, $0.element.granted ? .granted : .revoked)
+                Fixture.event(
+                    Int64($0.offset + 1), $0.element.channel, $0.element.topic, $0.element.granted ? .granted : .revoked
+                )
             }
             // The revocation covers the delivery: its channel or "*", the job's topic or "*" (only "*" for transactional).
             let revocation = Fixture.event(
-                Int64(events.count + 1), channelWide ? "*" : "email", transactional || topicWide ? "*" : "newsletter", .revoked)
+                Int64(events.count + 1), channelWide ? "*" : "email", transactional || topicWide ? "*" : "newsletter",
+                .revoked)
             events.append(revocation)
             let input = Fixture.input(
                 now: now, stage: .send, job: Fixture.job(purpose, topic: "newsletter"), consents: events)
@@ -114,8 +125,12 @@ struct PolicyPropertyTests {
             count: 300, input: Self.zone, Self.instant, Self.window.array(of: 0...2), Self.cap.array(of: 0...2), job
         ) { zone, now, windows, caps, job in
             let (sendAfter, localTime, atSendStage) = job
-            let spec = Fixture.job(sendAt: sendAfter.map { now.addingTimeInterval(Double($0)) }, localTime: localTime?.description)
-            let sends = (1...3).map { SendRecord(channel: .email, purpose: .marketing, topic: nil, at: now.addingTimeInterval(Double(-$0 * 1_800))) }
+            let spec = Fixture.job(
+                sendAt: sendAfter.map { now.addingTimeInterval(Double($0)) }, localTime: localTime?.description)
+            let sends = (1...3).map {
+                SendRecord(
+                    channel: .email, purpose: .marketing, topic: nil, at: now.addingTimeInterval(Double(-$0 * 1_800)))
+            }
             let input = Fixture.input(
                 now: now, stage: atSendStage ? .send : .fanout, contact: Fixture.contact(timezone: zone), job: spec,
                 sends: sends)

@@ -62,7 +62,8 @@ struct PolicyRulesDecodingTests {
     }
 
     @Test(arguments: [
-        ("24h", 86_400.0), ("30m", 1_800), ("7d", 604_800), ("3600s", 3_600), ("1h30m", 5_400), ("90", 90), ("2w", 1_209_600),
+        ("24h", 86_400.0), ("30m", 1_800), ("7d", 604_800), ("3600s", 3_600), ("1h30m", 5_400), ("90", 90),
+        ("2w", 1_209_600),
     ])
     func durations(_ text: String, _ seconds: Double) {
         #expect(PolicyDuration(parsing: text)?.seconds == seconds)

@@ -29,7 +29,8 @@ struct SuppressionAndTraceTests {
 
     @Test func oneUsablePushTokenIsEnough() {
         let contact = Contact(
-            id: "c1", timezone: "UTC", pushTokens: [.init(platform: .fcm, token: "dead"), .init(platform: .apns, token: "live")])
+            id: "c1", timezone: "UTC",
+            pushTokens: [.init(platform: .fcm, token: "dead"), .init(platform: .apns, token: "live")])
         let input = Fixture.input(now: now, contact: contact, channel: .push, suppressed: ["fcm:dead"])
         #expect(Fixture.policy().decide(input).verdict == .send)
     }
@@ -112,7 +113,8 @@ struct SuppressionAndTraceTests {
         // No window applies to transactional mail, so a missing zone must not delay an OTP.
         let rules = PolicyRules(unknownTimezone: .hold, quietHours: [Fixture.eveningQuiet])
         let input = Fixture.input(
-            now: now, contact: Fixture.contact(timezone: nil, phone: nil), job: Fixture.job(.transactional), consents: [])
+            now: now, contact: Fixture.contact(timezone: nil, phone: nil), job: Fixture.job(.transactional),
+            consents: [])
         let decision = Fixture.policy(rules).decide(input)
         #expect(decision.verdict == .send)
         #expect(decision.step(.timezone)?.outcome == "skip")
@@ -120,11 +122,27 @@ struct SuppressionAndTraceTests {
 
     @Test func traceFollowsRuleOrder() {
         let rules = PolicyRules(
-            quietHours: [Fixture.eveningQuiet], caps: [CapRule(purpose: .marketing, max: 3, per: .init(seconds: 86_400))])
+            quietHours: [Fixture.eveningQuiet],
+            caps: [CapRule(purpose: .marketing, max: 3, per: .init(seconds: 86_400))])
         let decision = Fixture.policy(rules).decide(Fixture.input(now: now))
         #expect(
             decision.trace.map(\.rule) == [
                 "expires_at", "address", "opt_out", "consent", "timezone", "send_time", "send_window", "frequency_cap",
             ])
+    }
+
+    @Test func unparsableLocalTimeIsIgnoredAndSaidSo() {
+        let input = Fixture.input(now: now, job: Fixture.job(localTime: "25:99"))
+        let decision = Fixture.policy().decide(input)
+        #expect(decision.verdict == .send)
+        #expect(decision.step(.sendTime)?.detail.contains("not HH:mm") == true)
+    }
+
+    @Test func sendAtHoldsAtBothStages() {
+        let later = now.addingTimeInterval(600)
+        for stage in [PolicyStage.fanout, .send] {
+            let input = Fixture.input(now: now, stage: stage, job: Fixture.job(.transactional, sendAt: later))
+            #expect(Fixture.policy().decide(input).verdict == .deferUntil(later))
+        }
     }
 }

@@ -12,7 +12,8 @@ struct ZonedClockTests {
         await propertyCheck(count: 500, input: zone, Gen.dateTime(inYear: 2024...2027)) { zone, date in
             let clock = ZonedClock(zone: TimeZone(identifier: zone)!)
             let moment = clock.local(date)
-            let parts = Oracle.calendar(zone).dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+            let parts = Oracle.calendar(zone).dateComponents(
+                [.year, .month, .day, .hour, .minute, .second], from: date)
             let civil = ZonedClock.civil(fromDays: moment.day)
             #expect(civil.year == parts.year && civil.month == parts.month && civil.day == parts.day)
             #expect(Int(moment.secondOfDay) == parts.hour! * 3600 + parts.minute! * 60 + parts.second!)
@@ -33,7 +34,9 @@ struct ZonedClockTests {
                 if moment.day == day && Int(moment.secondOfDay) == wanted { continue }
                 // Skipped wall time: the instant is a transition, i.e. the offset changes right there.
                 #expect(instants.count == 1)
-                #expect(clock.offset(at: instant.timeIntervalSince1970 - 1) != clock.offset(at: instant.timeIntervalSince1970))
+                #expect(
+                    clock.offset(at: instant.timeIntervalSince1970 - 1)
+                        != clock.offset(at: instant.timeIntervalSince1970))
             }
         }
     }
