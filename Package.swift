@@ -101,6 +101,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // `swift run -c release herald-bench`: the numbers in BENCHMARKS.md.
+        .executableTarget(
+            name: "herald-bench",
+            dependencies: [
+                "HeraldCore", "HeraldPolicy", "HeraldEngine", "HeraldStoreSQLite", "HeraldChannels", "HeraldHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/HeraldBench",
+            swiftSettings: swiftSettings
+        ),
+
         .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HeraldPolicyTests",
@@ -123,6 +136,16 @@ let package = Package(
         .testTarget(
             name: "HeraldEngineTests",
             dependencies: ["HeraldEngine", "HeraldStoreSQLite"],
+            swiftSettings: swiftSettings
+        ),
+        // Through the HTTP API into the engine and back, on a real SQLite file.
+        .testTarget(
+            name: "HeraldEndToEndTests",
+            dependencies: [
+                "HeraldHTTP", "HeraldEngine", "HeraldPolicy", "HeraldStoreSQLite", "HeraldChannels",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -76,7 +76,12 @@ extension Contact {
         email = try c.decodeIfPresent(String.self, forKey: .email)
         phone = try c.decodeIfPresent(String.self, forKey: .phone)
         pushTokens = try c.decodeIfPresent([PushToken].self, forKey: .pushTokens) ?? []
-        telegramChatId = try c.decodeIfPresent(String.self, forKey: .telegramChatId)
+        // Telegram chat ids are integers in the Bot API; accept them as numbers or strings.
+        if let number = try? c.decodeIfPresent(Int64.self, forKey: .telegramChatId) {
+            telegramChatId = String(number)
+        } else {
+            telegramChatId = try c.decodeIfPresent(String.self, forKey: .telegramChatId)
+        }
         whatsapp = try c.decodeIfPresent(String.self, forKey: .whatsapp)
     }
 }

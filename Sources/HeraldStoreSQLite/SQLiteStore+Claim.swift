@@ -21,7 +21,8 @@ extension SQLiteStore {
             let contacts = try Self.fetchContacts(db, ids: Array(Set(due.map(\.contactId))))
             let contactById = Dictionary(contacts.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             var facts = try Self.loadFacts(
-                db, contacts: contacts, since: request.now.addingTimeInterval(-request.policy.capLookback))
+                db, contacts: contacts, since: request.now.addingTimeInterval(-request.policy.capLookback),
+                excluding: Set(due.map(\.id)))
             let encoder = HeraldJSON.encoder()
             var claimed: [ClaimedDelivery] = []
             claimed.reserveCapacity(due.count)

@@ -68,7 +68,10 @@ extension SQLiteStore {
     }
 
     /// Consents, recent sends and suppressed addresses for a batch of contacts, in three queries per chunk.
-    static func loadFacts(_ db: Database, contacts: [Contact], since: Date) throws -> [String: ContactPolicyFacts] {
+    /// `excluding` deliveries' own reservations: a re-claimed delivery must not count against itself.
+    static func loadFacts(
+        _ db: Database, contacts: [Contact], since: Date, excluding: Set<Int64> = []
+    ) throws -> [String: ContactPolicyFacts] {
         var facts: [String: ContactPolicyFacts] = [:]
         facts.reserveCapacity(contacts.count)
         for contact in contacts { facts[contact.id] = ContactPolicyFacts() }
@@ -85,12 +88,13 @@ extension SQLiteStore {
             for row in try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT contact_id, channel, purpose, topic, at FROM send_log
+                    SELECT contact_id, delivery_id, channel, purpose, topic, at FROM send_log
                     WHERE contact_id IN (\(placeholders(chunk.count))) AND at > ?
                     """,
                 arguments: args + [since.ms])
             {
-                guard let channel = ChannelKind(rawValue: row["channel"]), let purpose = Purpose(rawValue: row["purpose"])
+                guard !excluding.contains(row["delivery_id"]), let channel = ChannelKind(rawValue: row["channel"]),
+                    let purpose = Purpose(rawValue: row["purpose"])
                 else { continue }
                 let record = SendRecord(
                     channel: channel, purpose: purpose, topic: row["topic"], at: Date(milliseconds: row["at"]))

@@ -1,0 +1,48 @@
+import Foundation
+
+/// Timing and memory helpers: medians over repeated runs, peak RSS from the kernel.
+enum Measure {
+    static func seconds(_ body: () async throws -> Void) async rethrows -> Double {
+        let clock = ContinuousClock()
+        let elapsed = try await clock.measure { try await body() }
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+    }
+
+    /// Peak resident set size of this process (VmHWM), in MiB.
+    static func peakRSSMiB() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let kib = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
+            return kib / 1024
+        }
+        return 0
+    }
+
+    /// Resets the peak so each scenario reports its own (Linux ≥ 4.0: write 5 to clear_refs).
+    static func resetPeakRSS() {
+        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+    }
+
+    static func temporaryDirectory(_ name: String) -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("herald-bench-\(name)-\(UUID().uuidString.prefix(6))")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+struct Row {
+    var scenario: String
+    var metric: String
+    var median: Double
+    var unit: String
+    var note: String
+
+    var markdown: String {
+        "| \(scenario) | \(metric) | \(String(format: "%.0f", median)) \(unit) | \(note) |"
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import HeraldCore
+import HeraldPolicy
+
+/// Policy decisions per second on one core, for a typical marketing send (consent on file, a zone,
+/// quiet hours, two cap rules with recent sends), beside a no-op policy measured in the same run.
+enum PolicyBench {
+    struct NoOpPolicy: DeliveryPolicy {
+        var capLookback: TimeInterval { 0 }
+        func decide(_ input: PolicyInput) -> PolicyDecision { PolicyDecision(.send, trace: []) }
+    }
+
+    static func rules() throws -> PolicyRules {
+        let json = """
+            {"quiet_hours": [{"purpose": "marketing", "channel": "*", "start": "21:00", "end": "09:00",
+                              "weekdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]}],
+             "caps": [{"purpose": "marketing", "channel": "*", "max": 3, "per": "24h", "on_exceed": "drop"},
+                      {"purpose": "marketing", "channel": "sms", "max": 2, "per": "24h", "on_exceed": "defer"}]}
+            """
+        let section = try JSONDecoder().decode(PolicySection.self, from: Data(json.utf8))
+        return PolicyRules(defaults: DefaultsSection(timezone: "Europe/London"), policy: section)
+    }
+
+    static func input(now: Date) -> PolicyInput {
+        let contact = Fixtures.contact(7)
+        let grant = ConsentEvent(id: 1, input: Fixtures.grant(contact.id, at: now.addingTimeInterval(-86_400 * 30)), recordedAt: now.addingTimeInterval(-86_400 * 30), prevHash: ConsentChain.genesis)
+        let facts = ContactPolicyFacts(
+            consents: [grant],
+            recentSends: [SendRecord(channel: .email, purpose: .marketing, topic: nil, at: now.addingTimeInterval(-3600))])
+        var job = Fixtures.job(key: "bench", ids: [contact.id], purpose: .marketing)
+        job.topic = "newsletter"
+        return PolicyInput(now: now, stage: .send, contact: contact, channel: .sms, job: job, facts: facts)
+    }
+
+    static func run(decisions: Int, rounds: Int) async throws -> [Row] {
+        // 12:00 in Tehran: inside the send window, so the whole rule chain runs.
+        let now = Date(timeIntervalSince1970: 1_795_000_000 - 1_795_000_000.truncatingRemainder(dividingBy: 86_400) + 8.5 * 3600)
+        let policy = CompliancePolicy(rules: try rules())
+        let base = input(now: now)
+        var realRates: [Double] = []
+        var noopRates: [Double] = []
+        var sent = 0
+        for _ in 0..<rounds {
+            let real = await Measure.seconds {
+                for _ in 0..<decisions where policy.decide(base).verdict == .send { sent += 1 }
+            }
+            let noop = await Measure.seconds {
+                for _ in 0..<decisions where NoOpPolicy().decide(base).verdict == .send { sent += 1 }
+            }
+            realRates.append(Double(decisions) / real)
+            noopRates.append(Double(decisions) / noop)
+        }
+        let verdict = policy.decide(base).verdict
+        let real = Measure.median(realRates)
+        let noop = Measure.median(noopRates)
+        return [
+            Row(scenario: "policy", metric: "decisions/s (one core)", median: real, unit: "/s",
+                note: "verdict \(verdict); \(String(format: "%.2f", real / noop))× of a no-op policy (\(String(format: "%.0f", noop))/s), sent=\(sent)")
+        ]
+    }
+}

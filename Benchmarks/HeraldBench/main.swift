@@ -1,0 +1,17 @@
+import Foundation
+
+// herald-bench [policy|fanout|all] — prints a Markdown table for BENCHMARKS.md.
+let arguments = CommandLine.arguments.dropFirst()
+let which = arguments.first ?? "all"
+let contacts = Int(ProcessInfo.processInfo.environment["HERALD_BENCH_CONTACTS"] ?? "") ?? 1_000_000
+
+var rows: [Row] = []
+if which == "policy" || which == "all" {
+    rows += try await PolicyBench.run(decisions: 1_000_000, rounds: 5)
+}
+if which == "fanout" || which == "all" {
+    rows += try await FanoutBench.run(contacts: contacts)
+}
+print("| scenario | metric | median | notes |")
+print("|---|---|---|---|")
+for row in rows { print(row.markdown) }
