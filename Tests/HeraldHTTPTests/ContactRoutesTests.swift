@@ -132,9 +132,11 @@ struct ContactRoutesTests {
     @Test("an empty batch is refused")
     func emptyBatch() async throws {
         try await HeraldHarness.run { app in
-            let response = try await app.send(.post, "/v1/contacts/batch", as: .enqueue, body: "\n\n")
-            #expect(response.status == .badRequest)
-            #expect(try response.error().code == "empty_batch")
+            for body in ["\n\n", " [ ]"] {
+                let response = try await app.send(.post, "/v1/contacts/batch", as: .enqueue, body: body)
+                #expect(response.status == .badRequest)
+                #expect(try response.error().code == "empty_batch")
+            }
         }
     }
 
