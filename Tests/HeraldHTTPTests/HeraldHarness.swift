@@ -18,12 +18,16 @@ struct HeraldHarness: Sendable {
 
     static func key(_ role: Role) -> String { "hk_test_\(role.rawValue)" }
 
-    static func api(store: any Store) -> HeraldAPI {
-        HeraldAPI(deps: APIDependencies(store: store, fanoutSignal: WorkSignal(), unsubscribeSecret: secret))
+    static func api(store: any Store, inbound: (any InboundHandling)? = nil) -> HeraldAPI {
+        HeraldAPI(
+            deps: APIDependencies(
+                store: store, fanoutSignal: WorkSignal(), unsubscribeSecret: secret, inbound: inbound))
     }
 
     /// Runs `test` against a new app on a new store; the store file is removed afterwards.
-    static func run(_ test: @Sendable (HeraldHarness) async throws -> Void) async throws {
+    static func run(
+        inbound: (any InboundHandling)? = nil, _ test: @Sendable (HeraldHarness) async throws -> Void
+    ) async throws {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("herald-http-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -32,7 +36,7 @@ struct HeraldHarness: Sendable {
         for role in Role.allCases {
             try await store.insertAPIKey(hash: APIKey.hash(key(role)), role: role, label: role.rawValue, at: now)
         }
-        let app = Application(router: api(store: store).router())
+        let app = Application(router: api(store: store, inbound: inbound).router())
         try await app.test(.router) { client in
             try await test(HeraldHarness(client: client, store: store))
         }
