@@ -155,6 +155,7 @@ let package = Package(
             dependencies: [
                 "HeraldDaemon", "HeraldHTTP",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -6,13 +6,25 @@ public enum ContactBatch {
     public static func decode(_ data: Data) throws -> [Contact] {
         let decoder = HeraldJSON.decoder()
         let firstByte = data.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }
+        var contacts: [Contact] = []
         if firstByte == UInt8(ascii: "[") {
+            // A JSON array goes through the same emptiness and validation checks as NDJSON below.
             do {
-                return try decoder.decode([Contact].self, from: data)
+                contacts = try decoder.decode([Contact].self, from: data)
             } catch {
                 throw DecodingErrors.heraldError(error)
             }
+        } else {
+            contacts = try decodeLines(data, decoder: decoder)
         }
+        guard !contacts.isEmpty else { throw HeraldError.invalid("body", "no contacts in the body", code: "empty_batch") }
+        for (index, contact) in contacts.enumerated() {
+            try ContactValidation.validate(contact, prefix: "[\(index)].")
+        }
+        return contacts
+    }
+
+    private static func decodeLines(_ data: Data, decoder: JSONDecoder) throws -> [Contact] {
         var contacts: [Contact] = []
         for (index, line) in data.split(separator: 0x0A).enumerated() {
             guard line.contains(where: { $0 != 0x20 && $0 != 0x0D }) else { continue }
@@ -21,10 +33,6 @@ public enum ContactBatch {
             } catch {
                 throw DecodingErrors.heraldError(error, prefix: "[\(index)]")
             }
-        }
-        guard !contacts.isEmpty else { throw HeraldError.invalid("body", "no contacts in the body", code: "empty_batch") }
-        for (index, contact) in contacts.enumerated() {
-            try ContactValidation.validate(contact, prefix: "[\(index)].")
         }
         return contacts
     }

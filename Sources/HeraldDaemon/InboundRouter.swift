@@ -29,11 +29,11 @@ struct InboundRouter: InboundHandling {
 
     func parse(channelId: String, headers: [String: String], query: String?, body: Data) async throws -> [InboundAction] {
         guard let endpoint = endpoints[channelId] else { throw HeraldError.notFound("inbound channel") }
-        let given = headers["X-Herald-Secret"] ?? Self.queryValue("secret", in: query)
+        let given = headers["x-herald-secret"] ?? Self.queryValue("secret", in: query)
         guard let given, Self.constantTimeEquals(given, endpoint.secret) else {
             throw HeraldError(code: "forbidden", message: "inbound secret missing or wrong", statusCode: 403)
         }
-        let request = InboundRequest(contentType: headers["Content-Type"], body: Array(body), query: query)
+        let request = InboundRequest(contentType: headers["content-type"], body: Array(body), query: query)
         switch try endpoint.parser.parse(request) {
         case .receipt(let id, let state): return [.receipt(providerMessageId: id, state: state)]
         case .inboundText(let from, let text): return [.reply(from: from, text: text)]

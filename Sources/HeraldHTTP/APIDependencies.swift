@@ -43,6 +43,7 @@ public enum InboundAction: Sendable, Hashable {
 
 public protocol InboundHandling: Sendable {
     /// Throws `HeraldError` 404 for an unknown channel, 401/403 for a bad secret or signature.
+    /// Header names arrive lowercased (HTTP/2 canonical form), e.g. `content-type`.
     func parse(
         channelId: String, headers: [String: String], query: String?, body: Data
     ) async throws -> [InboundAction]

@@ -1,0 +1,124 @@
+import HTTPTypes
+import HeraldCore
+import HummingbirdTesting
+import Testing
+
+@Suite("Job intake validation")
+struct JobIntakeTests {
+    @Test("a valid job is 202 {id, status: accepted}")
+    func accepted() async throws {
+        try await HeraldHarness.run { app in
+            let response = try await app.send(.post, "/v1/jobs", as: .enqueue, body: jobJSON())
+            #expect(response.status == .accepted)
+            let json = try response.json()
+            #expect(json["id"] as? Int != nil)
+            #expect(json["status"] as? String == "accepted")
+        }
+    }
+
+    @Test(
+        "a wrong JSON type is 400 invalid_type naming the snake_case field",
+        arguments: [
+            (jobJSON(channels: #""sms""#), "channels"),
+            (jobJSON(purpose: "5"), "purpose"),
+            (jobJSON(audience: #"{"contact_ids": "u1"}"#), "audience.contact_ids"),
+            (jobJSON(extra: #", "priority": "high""#), "priority"),
+            (jobJSON(content: #"{"sms": {"text": 5}}"#), "content.sms.text"),
+        ])
+    func wrongType(body: String, field: String) async throws {
+        try await HeraldHarness.run { app in
+            let response = try await app.send(.post, "/v1/jobs", as: .enqueue, body: body)
+            #expect(response.status == .badRequest)
+            let error = try response.error()
+            #expect(error.code == "invalid_type")
+            #expect(error.field == field)
+        }
+    }
+
+    @Test("a missing required field is 400 missing_field")
+    func missingField() async throws {
+        try await HeraldHarness.run { app in
+            let body = #"{"purpose": "transactional", "audience": {"contact_ids": ["u1"]}, "channels": ["sms"], "content": {}}"#
+            let response = try await app.send(.post, "/v1/jobs", as: .enqueue, body: body)
+            #expect(response.status == .badRequest)
+            #expect(try response.error().code == "missing_field")
+            #expect(try response.error().field == "idempotency_key")
+        }
+    }
+
+    @Test("an unknown enum value is 400 naming the field")
+    func unknownEnumValue() async throws {
+        try await HeraldHarness.run { app in
+            let response = try await app.send(.post, "/v1/jobs", as: .enqueue, body: jobJSON(channels: #"["fax"]"#))
+            #expect(response.status == .badRequest)
+            #expect(try response.error().field == "channels[0]")
+        }
+    }
+
+    @Test("malformed JSON is 400 invalid_json")
+    func malformed() async throws {
+        try await HeraldHarness.run { app in
+            let response = try await app.send(.post, "/v1/jobs", as: .enqueue, body: #"{"idempotency_key": "x","#)
+            #expect(response.status == .badRequest)
+            #expect(try response.error().code == "invalid_json")
+        }
+    }
+
+    @Test("a segment syntax error is invalid_segment with the column in the message")
+    func segmentSyntax() async throws {
+        try await HeraldHarness.run { app in
+            let body = jobJSON(audience: #"{"segment": "attributes.country == \"IR\" and and attributes.vip"}"#)
+            let response = try await app.send(.post, "/v1/jobs", as: .enqueue, body: body)
+            #expect(response.status == .badRequest)
+            let error = try response.error()
+            #expect(error.code == "invalid_segment")
+            #expect(error.field == "audience.segment")
+            #expect(error.message?.contains("column") == true)
+        }
+    }
+
+    @Test("SMS text over the segment limit is sms_too_long (Persian text is UCS-2: 70/67 per segment)")
+    func smsTooLong() async throws {
+        try await HeraldHarness.run { app in
+            let persian = String(repeating: "س", count: 671)  // 11 UCS-2 segments; the default limit is 10
+            let response = try await app.send(
+                .post, "/v1/jobs", as: .enqueue, body: jobJSON(content: #"{"sms": {"text": "\#(persian)"}}"#))
+            #expect(response.status == .badRequest)
+            let error = try response.error()
+            #expect(error.code == "sms_too_long")
+            #expect(error.field == "content.sms.text")
+
+            let fits = String(repeating: "س", count: 670)
+            let ok = try await app.send(
+                .post, "/v1/jobs", as: .enqueue, body: jobJSON(key: "fits", content: #"{"sms": {"text": "\#(fits)"}}"#))
+            #expect(ok.status == .accepted)
+        }
+    }
+
+    @Test(
+        "other intake rules name the field",
+        arguments: [
+            (jobJSON(channels: #"["sms", "email"]"#), "missing_field", "content.email"),
+            (jobJSON(channels: "[]"), "invalid_field", "channels"),
+            (jobJSON(channels: #"["sms", "sms"]"#), "invalid_field", "channels"),
+            (jobJSON(audience: "{}"), "invalid_field", "audience"),
+            (jobJSON(audience: #"{"contact_ids": []}"#), "invalid_field", "audience.contact_ids"),
+            (jobJSON(key: ""), "invalid_field", "idempotency_key"),
+            (jobJSON(extra: #", "local_time": "25:00""#), "invalid_field", "local_time"),
+            (jobJSON(extra: #", "priority": 11"#), "invalid_field", "priority"),
+            (jobJSON(extra: #", "send_at": "tomorrow""#), "invalid_value", "send_at"),
+            (
+                jobJSON(extra: #", "send_at": "2026-12-01T10:00:00Z", "expires_at": "2026-12-01T09:00:00Z""#),
+                "invalid_field", "expires_at"
+            ),
+        ])
+    func intakeRules(body: String, code: String, field: String) async throws {
+        try await HeraldHarness.run { app in
+            let response = try await app.send(.post, "/v1/jobs", as: .enqueue, body: body)
+            #expect(response.status == .badRequest)
+            let error = try response.error()
+            #expect(error.code == code)
+            #expect(error.field == field)
+        }
+    }
+}
