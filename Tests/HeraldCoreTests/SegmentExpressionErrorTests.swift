@@ -36,7 +36,7 @@ import Testing
         } throws: { error in
             guard let error = error as? HeraldError else { return false }
             return error.code == "invalid_segment" && error.field == "audience.segment"
-                && error.message.hasSuffix("at column \(column)") && error.status == 400
+                && error.message.hasSuffix("at column \(column)") && error.statusCode == 400
         }
     }
 
