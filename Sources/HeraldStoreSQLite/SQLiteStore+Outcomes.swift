@@ -71,7 +71,8 @@ extension SQLiteStore {
                 state.rawValue, reason?.rawValue, notBefore?.ms, last?.instance, last?.providerMessageId,
                 outcome.smsSegments, trace, at.ms, outcome.deliveryId, outcome.owner,
             ])
-        if state != .sent {
+        // A stale answer (the lease moved to another worker) must not release that worker's reservation.
+        if state != .sent, db.changesCount > 0 {
             // Nothing reached the contact: the cap reservation is released.
             try db.execute(sql: "DELETE FROM send_log WHERE delivery_id = ?", arguments: [outcome.deliveryId])
         }
