@@ -10,6 +10,7 @@ extension SQLiteStore {
         var channel: ChannelKind
         var attemptCount: Int
         var spec: String
+        var jobCancelled: Bool
     }
 
     /// One write transaction: pick due rows, load what the policy needs, decide, apply. SQLite has a single
@@ -28,6 +29,11 @@ extension SQLiteStore {
             claimed.reserveCapacity(due.count)
             for row in due {
                 let spec = try self.cachedSpec(jobId: row.jobId, json: row.spec)
+                // A worker died mid-send after its job was cancelled: the cancel wins over the re-claim.
+                if row.jobCancelled {
+                    try Self.suppress(db, id: row.id, reason: .cancelled, trace: "[]", at: request.now)
+                    continue
+                }
                 guard let contact = contactById[row.contactId] else {
                     try Self.suppress(db, id: row.id, reason: .noAddress, trace: "[]", at: request.now)
                     continue
@@ -81,12 +87,12 @@ extension SQLiteStore {
     /// Due waiting rows (transactional lane first) plus `sending` rows whose worker's lease ran out.
     private static func dueRows(_ db: Database, now: Date, limit: Int) throws -> [DueRow] {
         let sql = """
-            SELECT d.id, d.job_id, d.contact_id, d.channel, d.attempt_count, j.spec FROM (
+            SELECT d.id, d.job_id, d.contact_id, d.channel, d.attempt_count, j.spec, j.status FROM (
                 SELECT id FROM deliveries WHERE state IN ('queued', 'scheduled') AND not_before <= ?1
                 ORDER BY lane DESC, not_before LIMIT ?2) AS due
             JOIN deliveries d ON d.id = due.id JOIN jobs j ON j.id = d.job_id
             UNION ALL
-            SELECT d.id, d.job_id, d.contact_id, d.channel, d.attempt_count, j.spec FROM deliveries d
+            SELECT d.id, d.job_id, d.contact_id, d.channel, d.attempt_count, j.spec, j.status FROM deliveries d
             JOIN jobs j ON j.id = d.job_id
             WHERE d.state = 'sending' AND d.lease_until < ?1
             """
@@ -96,7 +102,8 @@ extension SQLiteStore {
             rows.append(
                 DueRow(
                     id: row["id"], jobId: row["job_id"], contactId: row["contact_id"], channel: channel,
-                    attemptCount: row["attempt_count"], spec: row["spec"]))
+                    attemptCount: row["attempt_count"], spec: row["spec"],
+                    jobCancelled: (row["status"] as String) == JobStatus.cancelled.rawValue))
         }
         return rows
     }

@@ -50,7 +50,7 @@ struct ContactRoutesTests {
             (#"{"phone": 989121234567}"#, "invalid_type", "phone"),
             (#"{"push_tokens": [{"platform": "fcm"}]}"#, "missing_field", "push_tokens[0].token"),
             (#"{"push_tokens": [{"platform": "fcm", "token": ""}]}"#, "invalid_field", "push_tokens[0].token"),
-            (#"{"telegram_chat_id": 42}"#, "invalid_type", "telegram_chat_id"),
+            (#"{"telegram_chat_id": true}"#, "invalid_type", "telegram_chat_id"),
         ])
     func invalidContact(body: String, code: String, field: String) async throws {
         try await HeraldHarness.run { app in
