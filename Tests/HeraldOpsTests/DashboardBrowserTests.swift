@@ -61,6 +61,11 @@ struct DashboardBrowserTests {
             #expect(trace.contains("mail-main"))
             #expect(trace.contains("failed"))
 
+            // The compliance key's consent view was itself recorded; the ops views were not consent reads.
+            let records = try await fixture.store.accessRecords(afterId: 0, limit: 10)
+            #expect(records.map(\.action) == ["dashboard_consent"])
+            #expect(records.first?.query == "contact_id=c-2")
+
             if let directory = ProcessInfo.processInfo.environment["HERALD_UI_SCREENSHOTS"] {
                 try await Chromium.screenshot("\(base)/ui?key=\(ops)", to: "\(directory)/dashboard-overview.png", height: 1500)
                 try await Chromium.screenshot(
@@ -69,8 +74,5 @@ struct DashboardBrowserTests {
                     "\(base)/ui/delivery?id=\(failedId)&key=\(ops)", to: "\(directory)/dashboard-trace.png", height: 900)
             }
         }
-        // The compliance key's consent view was itself recorded.
-        let records = try await fixture.store.accessRecords(afterId: 0, limit: 10)
-        #expect(records.map(\.action) == ["dashboard_consent"])
     }
 }
