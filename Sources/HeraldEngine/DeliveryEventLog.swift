@@ -19,7 +19,7 @@ public enum DeliveryEventLog {
             if let id = event.deliveryId { metadata["delivery.id"] = "\(id)" }
             if let reason = event.reason { metadata["delivery.reason"] = "\(reason.rawValue)" }
             if let attempt = event.attempt { metadata["delivery.attempt"] = "\(attempt)" }
-            if let detail = event.detail { metadata["error"] = "\(scrub(detail))" }
+            if let detail = event.detail { metadata[failure ? "error" : "delivery.detail"] = "\(scrub(detail))" }
             if failure {
                 logger.warning("delivery failed", metadata: metadata)
             } else {

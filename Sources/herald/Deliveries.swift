@@ -42,14 +42,19 @@ struct Deliveries: AsyncParsableCommand {
                 let body = try await response.body.collect(upTo: 64 * 1024)
                 throw ValidationError("the daemon answered \(response.status.code): \(String(buffer: body))")
             }
-            print("tailing \(base)/v1/deliveries/stream (Ctrl-C to stop)")
+            emit("tailing \(base)/v1/deliveries/stream (Ctrl-C to stop)")
             var parser = SSEParser()
             for try await chunk in response.body {
                 for frame in parser.feed(String(buffer: chunk)) {
-                    if let text = LiveTailFormat.render(frame) { print(text) }
+                    if let text = LiveTailFormat.render(frame) { emit(text) }
                 }
             }
-            print("the daemon closed the stream")
+            emit("the daemon closed the stream")
+        }
+
+        /// Unbuffered, so `tail | grep` or a redirect sees each event as it happens.
+        private func emit(_ line: String) {
+            FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }
 
         private func resolveKey(dataDirectory: URL) throws -> String {
