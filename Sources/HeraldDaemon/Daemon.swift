@@ -33,23 +33,27 @@ public struct Daemon {
         let fanoutSignal = WorkSignal()
         let dispatchSignal = WorkSignal()
 
-        let api = HeraldAPI(
-            deps: APIDependencies(
-                store: store, fanoutSignal: fanoutSignal, smsMaxSegments: try PolicySettings.smsMaxSegments(loaded),
-                unsubscribeSecret: secret, inbound: try InboundRouter(loaded: loaded)))
+        let ops = OpsWiring(store: store, router: router, logger: logger)
+        var deps = APIDependencies(
+            store: store, fanoutSignal: fanoutSignal, smsMaxSegments: try PolicySettings.smsMaxSegments(loaded),
+            unsubscribeSecret: secret, inbound: try InboundRouter(loaded: loaded), metrics: { ops.renderMetrics() })
+        deps.ops = ops.httpDependencies
+        let api = HeraldAPI(deps: deps)
         let app = Application(
             router: api.router(),
             configuration: .init(address: .hostname(loaded.host, port: loaded.port), serverName: "herald"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
         let dispatch = DispatchService(
-            store: store, policy: policy, router: router, settings: settings, signal: dispatchSignal, logger: logger)
+            store: store, policy: policy, router: router, settings: settings, signal: dispatchSignal, logger: logger,
+            observability: ops.observability)
         let fanout = FanoutService(
             store: store, policy: policy, settings: settings, signal: fanoutSignal, dispatchSignal: dispatchSignal,
-            logger: logger)
+            logger: logger, observability: ops.observability)
+        let monitor: [ServiceGroupConfiguration.ServiceConfiguration] = ops.monitor.map { [.init(service: $0)] } ?? []
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: dispatch), .init(service: fanout), .init(service: app)],
+                services: monitor + [.init(service: dispatch), .init(service: fanout), .init(service: app)],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()

@@ -15,12 +15,14 @@ public struct DispatchService: Service {
     let loops: Int
     let now: @Sendable () -> Date
     let logger: Logger
+    let observability: EngineObservability
     private let contents = ContentCache()
 
     public init(
         store: any Store, policy: any DeliveryPolicy, router: ChannelRouter, settings: EngineSettings,
         signal: WorkSignal, loops: Int = 2, now: @escaping @Sendable () -> Date = Date.init,
-        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, logger: Logger
+        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, logger: Logger,
+        observability: EngineObservability = EngineObservability()
     ) {
         self.store = store
         self.policy = policy
@@ -30,6 +32,7 @@ public struct DispatchService: Service {
         self.loops = max(loops, 1)
         self.now = now
         self.logger = logger
+        self.observability = observability
     }
 
     public func run() async throws {
@@ -64,6 +67,7 @@ public struct DispatchService: Service {
                 owner: settings.workerId, now: current, limit: settings.claimBatchSize,
                 leaseUntil: current.addingTimeInterval(settings.sendLease), policy: policy))
         guard !claimed.isEmpty else { return 0 }
+        observability.claimed(claimed, at: current, logger: logger)
         let outcomes = await withTaskGroup(of: DeliveryOutcome.self, returning: [DeliveryOutcome].self) { group in
             for delivery in claimed {
                 group.addTask { await self.send(delivery) }
@@ -74,6 +78,8 @@ public struct DispatchService: Service {
             return outcomes
         }
         try await store.recordOutcomes(outcomes, at: now())
+        observability.recorded(outcomes, claimed: claimed, at: now(), logger: logger)
+        await observability.breakers(sender.router)
         try await recordProviderOptOuts(outcomes, claimed: claimed)
         if outcomes.contains(where: { $0.fallback != nil }) { signal.notify() }
         return claimed.count

@@ -13,10 +13,12 @@ public struct FanoutService: Service {
     let dispatchSignal: WorkSignal
     let now: @Sendable () -> Date
     let logger: Logger
+    let observability: EngineObservability
 
     public init(
         store: any Store, policy: any DeliveryPolicy, settings: EngineSettings, signal: WorkSignal,
-        dispatchSignal: WorkSignal, now: @escaping @Sendable () -> Date = Date.init, logger: Logger
+        dispatchSignal: WorkSignal, now: @escaping @Sendable () -> Date = Date.init, logger: Logger,
+        observability: EngineObservability = EngineObservability()
     ) {
         self.store = store
         self.planner = FanoutPlanner(policy: policy)
@@ -25,6 +27,7 @@ public struct FanoutService: Service {
         self.dispatchSignal = dispatchSignal
         self.now = now
         self.logger = logger
+        self.observability = observability
     }
 
     public func run() async throws {
@@ -76,6 +79,7 @@ public struct FanoutService: Service {
                 logger.info("fan-out stopped: job cancelled or lease lost")
                 return
             }
+            observability.planned(rows, fromFanout: true, at: current, logger: logger)
             dispatchSignal.notify()
             cursor = page.cursor
             if page.finished {

@@ -15,6 +15,8 @@ public struct APIDependencies: Sendable {
     public var readiness: @Sendable () async -> (ready: Bool, detail: [String: String])
     public var metrics: @Sendable () async -> String
     public var now: @Sendable () -> Date
+    /// Metrics, live tail, dashboard and access audit; each part is optional.
+    public var ops = OpsDependencies()
 
     public init(
         store: any Store, fanoutSignal: WorkSignal, smsMaxSegments: Int = 10, unsubscribeSecret: [UInt8],

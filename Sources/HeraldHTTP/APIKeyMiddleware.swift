@@ -15,8 +15,9 @@ struct APIKeyMiddleware: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         var context = context
-        if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
-            let hash = APIKey.hash(String(header.dropFirst("Bearer ".count)))
+        if let key = Self.presentedKey(request) {
+            let hash = APIKey.hash(key)
+            context.keyHashPrefix = String(hash.prefix(12))
             if let role = cache.role(for: hash) {
                 context.role = role
             } else if let role = try await store.role(forKeyHash: hash) {
@@ -25,6 +26,16 @@ struct APIKeyMiddleware: RouterMiddleware {
             }
         }
         return try await next(request, context)
+    }
+
+    /// The bearer header; for the dashboard's GET pages only, the HttpOnly cookie set at login (a browser
+    /// cannot send a bearer header when following a link).
+    static func presentedKey(_ request: Request) -> String? {
+        if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
+            return String(header.dropFirst("Bearer ".count))
+        }
+        guard request.method == .get, request.uri.path.hasPrefix("/ui") else { return nil }
+        return request.cookies[DashboardAuth.cookieName]?.value
     }
 }
 

@@ -9,6 +9,7 @@ public struct HeraldAPI: Sendable {
 
     public func router() -> Router<HeraldRequestContext> {
         let router = Router(context: HeraldRequestContext.self)
+        if let factory = deps.ops.metricsFactory { router.add(middleware: HTTPMetricsMiddleware(factory: factory)) }
         router.add(middleware: APIKeyMiddleware(store: deps.store))
         addHealthRoutes(to: router)
         addContactRoutes(to: router)
@@ -18,6 +19,9 @@ public struct HeraldAPI: Sendable {
         addDeliveryRoutes(to: router)
         addInboundRoutes(to: router)
         addUnsubscribeRoutes(to: router)
+        addStreamRoutes(to: router)
+        addAccessAuditRoutes(to: router)
+        addDashboardRoutes(to: router)
         return router
     }
 }

@@ -5,6 +5,8 @@ public struct HeraldRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by the API key middleware; nil on public routes.
     public var role: Role?
+    /// The first characters of the caller's key hash: who did it, for the access audit.
+    public var keyHashPrefix: String?
 
     public init(source: Source) {
         coreContext = .init(source: source)

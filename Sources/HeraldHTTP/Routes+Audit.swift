@@ -21,6 +21,7 @@ extension HeraldAPI {
                 guard let date = Timestamp.parse(String(until)) else { throw HeraldError.invalid("until", "must be an RFC 3339 timestamp") }
                 query.until = date
             }
+            try await recordAccess(context, action: "consent_export", query: request.uri.query ?? "")
             let store = deps.store
             let startQuery = query
             // Streamed page by page: the export never holds the whole ledger in memory.
@@ -42,6 +43,7 @@ extension HeraldAPI {
 
         router.get("/v1/audit/verify") { _, context in
             try context.require(.compliance)
+            try await recordAccess(context, action: "chain_verify", query: "")
             return try JSONResponse.make(VerifyReport(try await ConsentExport.verify(deps.store)))
         }
     }

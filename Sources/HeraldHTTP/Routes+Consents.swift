@@ -15,6 +15,7 @@ extension HeraldAPI {
         router.get("/v1/contacts/:id/consents") { _, context in
             try context.require(.compliance)
             let id = try context.parameters.require("id")
+            try await recordAccess(context, action: "consent_history", query: "contact_id=\(id)")
             let events = try await deps.store.consentEvents(contactId: id)
             return try JSONResponse.make(ConsentHistory(contactId: id, current: ConsentState.current(events), events: events))
         }

@@ -91,6 +91,7 @@ extension SQLiteStore {
                         address TEXT PRIMARY KEY, reason TEXT NOT NULL, created_at INTEGER NOT NULL);
                     """)
         }
+        registerOpsMigrations(&migrator)
         return migrator
     }
 }

@@ -1,0 +1,65 @@
+import Foundation
+import Hummingbird
+import HeraldCore
+import HeraldEngine
+import NIOCore
+import ServiceLifecycle
+
+extension HeraldAPI {
+    /// `GET /v1/deliveries/stream`: Server-Sent Events of delivery state changes, with the filters of
+    /// `GET /v1/deliveries` (job_id, contact_id, channel, status). A subscriber that falls behind gets
+    /// a `dropped` event saying how many it missed; the engine never waits for it.
+    func addStreamRoutes(to router: Router<HeraldRequestContext>) {
+        router.get("/v1/deliveries/stream") { request, context in
+            try context.require(.ops)
+            guard let events = deps.ops.events else {
+                throw HeraldError(code: "unavailable", message: "the live tail is not enabled", statusCode: 503)
+            }
+            let query = try DeliveryQueryParser.parse(request.uri.queryParameters)
+            let filter = DeliveryEventFilter(
+                jobId: query.jobId, contactId: query.contactId, channel: query.channel, state: query.state)
+            let subscription = events.subscribe(filter)
+            let heartbeat = deps.ops.streamHeartbeat
+            let body = ResponseBody { writer in
+                defer { subscription.cancel() }
+                try await writer.write(ByteBuffer(string: ": herald live tail\nretry: 2000\n\n"))
+                try await withGracefulShutdownHandler {
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        group.addTask {
+                            while !Task.isCancelled {
+                                try await Task.sleep(for: .seconds(heartbeat))
+                                subscription.heartbeat()
+                            }
+                        }
+                        for await item in subscription {
+                            try await writer.write(ByteBuffer(string: try SSEFrame.encode(item)))
+                        }
+                        group.cancelAll()
+                    }
+                } onGracefulShutdown: {
+                    subscription.cancel()
+                }
+                try await writer.finish(nil)
+            }
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"],
+                body: body)
+        }
+    }
+}
+
+/// Server-Sent Events framing of live-tail items.
+public enum SSEFrame {
+    public static func encode(_ item: DeliveryStreamItem) throws -> String {
+        switch item {
+        case .event(let event):
+            let json = String(decoding: try HeraldJSON.encoder().encode(event), as: UTF8.self)
+            return "id: \(event.seq)\nevent: delivery\ndata: \(json)\n\n"
+        case .dropped(let count):
+            return ": dropped \(count) events: this client fell behind\nevent: dropped\ndata: {\"dropped\":\(count)}\n\n"
+        case .heartbeat:
+            return ": keep-alive\n\n"
+        }
+    }
+}

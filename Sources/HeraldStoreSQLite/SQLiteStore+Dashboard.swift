@@ -1,0 +1,52 @@
+import Foundation
+import GRDB
+import HeraldCore
+
+extension SQLiteStore: DashboardQueries {
+    public func recentJobs(limit: Int) async throws -> [Job] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM jobs ORDER BY id DESC LIMIT ?", arguments: [limit])
+                .map(Self.job(from:))
+        }
+    }
+
+    public func recentFailures(limit: Int) async throws -> [Delivery] {
+        let ids = try await pool.read { db in
+            try Int64.fetchAll(
+                db,
+                sql: """
+                    SELECT id FROM deliveries
+                    WHERE state = 'failed' OR (state = 'suppressed' AND reason IN ('invalid_address', 'opted_out') AND attempt_count > 0)
+                    ORDER BY updated_at DESC, id DESC LIMIT ?
+                    """,
+                arguments: [limit])
+        }
+        var found: [Delivery] = []
+        for id in ids {
+            if let delivery = try await delivery(id: id) { found.append(delivery) }
+        }
+        return found
+    }
+
+    public func throughput(since: Date) async throws -> [ThroughputPoint] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT channel, (at / 60000) AS minute, count(*) AS n FROM send_log
+                    WHERE at >= ? GROUP BY channel, minute ORDER BY minute
+                    """,
+                arguments: [since.ms]
+            ).compactMap { row in
+                guard let channel = ChannelKind(rawValue: row["channel"]) else { return nil }
+                let minute: Int64 = row["minute"]
+                return ThroughputPoint(minute: Date(milliseconds: minute * 60000), channel: channel, sent: row["n"])
+            }
+        }
+    }
+
+    /// The existing paged query with its cursor just below `id` reads one delivery with its attempts.
+    public func delivery(id: Int64) async throws -> Delivery? {
+        try await deliveries(DeliveryQuery(afterId: id - 1, limit: 1)).first { $0.id == id }
+    }
+}

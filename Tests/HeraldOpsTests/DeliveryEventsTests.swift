@@ -1,0 +1,64 @@
+import Foundation
+import HeraldCore
+import HeraldStoreSQLite
+import HeraldEngine
+import Testing
+
+@Suite("Live-tail broadcaster")
+struct DeliveryEventsTests {
+    static func event(job: Int64, state: DeliveryState = .sent, delivery: Int64 = 1) -> DeliveryEvent {
+        DeliveryEvent(at: Date(), deliveryId: delivery, jobId: job, contactId: "c", channel: .sms, state: state)
+    }
+
+    @Test("a subscriber gets matching events in order, numbered by the broadcaster")
+    func orderAndFilter() async {
+        let events = DeliveryEvents()
+        let subscription = events.subscribe(DeliveryEventFilter(jobId: 7))
+        events.publish((1...5).map { Self.event(job: $0 % 2 == 0 ? 8 : 7, delivery: $0) })
+        var received: [DeliveryEvent] = []
+        for _ in 0..<3 {
+            if case .event(let event) = await subscription.next() { received.append(event) }
+        }
+        #expect(received.map(\.deliveryId) == [1, 3, 5])
+        #expect(received.map(\.seq) == [1, 3, 5])
+        subscription.cancel()
+        #expect(events.subscriberCount == 0)
+        #expect(await subscription.next() == nil)
+    }
+
+    @Test("a slow subscriber loses the overflow, is told how much, and publishing never waits")
+    func dropAndReport() async {
+        let events = DeliveryEvents(bufferSize: 3)
+        let slow = events.subscribe()
+        for delivery in 1...10 { events.publish([Self.event(job: 1, delivery: Int64(delivery))]) }
+        var items: [DeliveryStreamItem] = []
+        for _ in 0..<4 { if let item = await slow.next() { items.append(item) } }
+        let ids = items.compactMap { item -> Int64? in if case .event(let event) = item { event.deliveryId } else { nil } }
+        #expect(ids == [1, 2, 3])
+        #expect(items.last == .dropped(7))
+        events.publish([Self.event(job: 1, delivery: 11)])
+        if case .event(let event) = await slow.next() { #expect(event.deliveryId == 11) } else { Issue.record("expected event 11") }
+        slow.cancel()
+    }
+
+    @Test("the engine publishes each state change of a job: queued, sending, then sent or failed")
+    func engineEvents() async throws {
+        let fixture = try await OpsFixture()
+        defer { Task { await fixture.close() } }
+        let subscription = fixture.events.subscribe()
+        let job = try await fixture.seed()
+        try await fixture.runJob()
+        subscription.cancel()
+        var states: [String: [DeliveryState]] = [:]
+        var seqs: [UInt64] = []
+        for await item in subscription {
+            guard case .event(let event) = item else { continue }
+            #expect(event.jobId == job.id)
+            states[event.contactId, default: []].append(event.state)
+            seqs.append(event.seq)
+        }
+        #expect(seqs == seqs.sorted())
+        #expect(states["c-1"] == [.queued, .sending, .sent])
+        #expect(states["c-3"] == [.queued, .sending, .failed])
+    }
+}
