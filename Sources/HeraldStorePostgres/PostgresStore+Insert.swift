@@ -36,7 +36,7 @@ extension PostgresConnection {
                 tuples.append("(" + values.joined(separator: ", ") + ")")
             }
             let sql = "INSERT INTO \(table) (\(columnList)) VALUES \(tuples.joined(separator: ", ")) \(suffix)"
-            try await rows(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+            try await self.rows(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
             start = end
         }
     }

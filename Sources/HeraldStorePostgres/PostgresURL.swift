@@ -74,7 +74,7 @@ public struct PostgresURL: Sendable, Hashable {
         return configuration
     }
 
-    func connectionConfiguration() throws -> PostgresConnection.Configuration {
+    public func connectionConfiguration() throws -> PostgresConnection.Configuration {
         let tlsMode: PostgresConnection.Configuration.TLS =
             switch tls {
             case .disable: .disable
