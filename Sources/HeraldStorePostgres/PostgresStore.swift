@@ -25,7 +25,10 @@ public final class PostgresStore: Store {
     public init(url: PostgresURL, maximumConnections: Int = 10, logger: Logger = Logger(label: "herald.store.postgres")) {
         var configuration = url.clientConfiguration
         configuration.options.maximumConnections = maximumConnections
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        // The pool's own chatter (a connection opened or dropped) is noise unless something is wrong.
+        var background = logger
+        background.logLevel = max(logger.logLevel, .warning)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: background)
         self.client = client
         self.url = url
         self.logger = logger
