@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "HeraldPolicy", targets: ["HeraldPolicy"]),
         .library(name: "HeraldEngine", targets: ["HeraldEngine"]),
         .library(name: "HeraldStoreSQLite", targets: ["HeraldStoreSQLite"]),
+        .library(name: "HeraldStorePostgres", targets: ["HeraldStorePostgres"]),
         .library(name: "HeraldDaemon", targets: ["HeraldDaemon"]),
     ],
     dependencies: [
@@ -32,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Domain types, the Store and ChannelDriver protocols, pure helpers (segments, phones, SMS length).
@@ -48,6 +50,16 @@ let package = Package(
         .target(
             name: "HeraldStoreSQLite",
             dependencies: ["HeraldCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        // The shared engine for many nodes: same semantics as SQLite, claims with FOR UPDATE SKIP LOCKED.
+        .target(
+            name: "HeraldStorePostgres",
+            dependencies: [
+                "HeraldCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Thin shim over libcurl: Swift cannot call the variadic curl_easy_setopt.
@@ -92,7 +104,8 @@ let package = Package(
         .target(
             name: "HeraldDaemon",
             dependencies: [
-                "HeraldCore", "HeraldPolicy", "HeraldEngine", "HeraldHTTP", "HeraldStoreSQLite", "HeraldChannels",
+                "HeraldCore", "HeraldPolicy", "HeraldEngine", "HeraldHTTP", "HeraldStoreSQLite", "HeraldStorePostgres",
+                "HeraldChannels",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -135,6 +148,12 @@ let package = Package(
         .testTarget(
             name: "HeraldStoreConformanceTests",
             dependencies: ["HeraldCore", "HeraldStoreSQLite"],
+            swiftSettings: swiftSettings
+        ),
+        // Real-server suite: needs HERALD_TEST_POSTGRES_URL (scripts/postgres.sh starts a throwaway server).
+        .testTarget(
+            name: "HeraldStorePostgresTests",
+            dependencies: ["HeraldCore", "HeraldStorePostgres", .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: swiftSettings
         ),
         // Provider fakes are small Hummingbird apps on loopback that replay channels/ fixtures (found via #filePath).

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Herald needs on a fresh Debian machine with Swift: system libraries for the SMTP
-# driver (libcurl + OpenSSL), SQLite headers, and the Python tools the test suite's real SMTP server uses.
+# driver (libcurl + OpenSSL), SQLite headers, PostgreSQL (the server the Postgres store's tests run against),
+# and the Python tools the test suite's real SMTP server uses.
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 
@@ -8,6 +9,10 @@ need_apt=()
 for pkg in libcurl4-openssl-dev libssl-dev libsqlite3-dev python3 python3-pip; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
+# Any packaged server version will do; scripts/postgres.sh picks the newest installed.
+if [ "${HERALD_SKIP_POSTGRES:-0}" != 1 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  need_apt+=(postgresql)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]}"
   apt-get update -qq

@@ -3,5 +3,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+if [ -n "${HERALD_TEST_POSTGRES_URL:-}" ]; then
+  echo "test: PostgreSQL store suite uses the server in HERALD_TEST_POSTGRES_URL"
+elif [ "${HERALD_SKIP_POSTGRES:-0}" = 1 ]; then
+  echo "test: HERALD_SKIP_POSTGRES=1 — skipping the PostgreSQL store suite (HeraldStorePostgresTests)"
+else
+  # A throwaway server on 127.0.0.1:54329 (reused when already running) for the PostgreSQL store suite.
+  HERALD_TEST_POSTGRES_URL="$(bash scripts/postgres.sh start)"
+  export HERALD_TEST_POSTGRES_URL
+fi
 swift build --build-tests
 swift test --skip-build

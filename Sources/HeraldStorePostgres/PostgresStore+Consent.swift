@@ -1,0 +1,67 @@
+import Foundation
+import HeraldCore
+import PostgresNIO
+
+extension PostgresStore {
+    /// One chain across every node: an advisory lock serializes appends, then the head is read and extended
+    /// inside the same transaction.
+    public func appendConsent(_ input: ConsentInput, at: Date) async throws -> ConsentEvent {
+        let evidence = try input.evidence.map { String(decoding: try HeraldJSON.encoder().encode($0), as: UTF8.self) }
+        return try await transaction { connection in
+            try await connection.rows(
+                "SELECT pg_advisory_xact_lock(\(LockKey.consentChain))", logger: self.logger)
+            let head = try await connection.rows(
+                "SELECT id, hash FROM consent_events ORDER BY id DESC LIMIT 1", logger: self.logger
+            ).first?.makeRandomAccess()
+            let nextId = (try head?.get("id", as: Int64.self) ?? 0) + 1
+            let prevHash = try head?.get("hash", as: String.self) ?? ConsentChain.genesis
+            let event = ConsentEvent(id: nextId, input: input, recordedAt: at, prevHash: prevHash)
+            let occurred = event.occurredAt.ms
+            let recorded = event.recordedAt.ms
+            try await connection.rows(
+                """
+                INSERT INTO consent_events (id, contact_id, channel, topic, status, source, evidence, actor,
+                occurred_at, recorded_at, prev_hash, hash) VALUES (\(event.id), \(event.contactId), \(event.channel),
+                \(event.topic), \(event.status.rawValue), \(event.source), \(evidence), \(event.actor), \(occurred),
+                \(recorded), \(event.prevHash), \(event.hash))
+                """, logger: self.logger)
+            return event
+        }
+    }
+
+    public func consentEvents(contactId: String) async throws -> [ConsentEvent] {
+        try await rows("SELECT * FROM consent_events WHERE contact_id = \(contactId) ORDER BY id").map(
+            Self.consentEvent(from:))
+    }
+
+    public func consentEvents(_ query: ConsentExportQuery) async throws -> [ConsentEvent] {
+        // NULL bounds mean "open": one statement for every combination of filters.
+        let since = query.since?.ms
+        let until = query.until?.ms
+        return try await rows(
+            """
+            SELECT * FROM consent_events WHERE id > \(query.afterId)
+            AND (\(since)::bigint IS NULL OR recorded_at >= \(since)::bigint)
+            AND (\(until)::bigint IS NULL OR recorded_at < \(until)::bigint)
+            ORDER BY id LIMIT \(query.limit)
+            """
+        ).map(Self.consentEvent(from:))
+    }
+
+    static func consentEvent(from row: PostgresRow) throws -> ConsentEvent {
+        let columns = row.makeRandomAccess()
+        let evidence: String? = try columns.get("evidence")
+        var event = ConsentEvent(
+            id: try columns.get("id"),
+            input: ConsentInput(
+                contactId: try columns.get("contact_id"), channel: try columns.get("channel"),
+                topic: try columns.get("topic"),
+                status: ConsentStatus(rawValue: try columns.get("status")) ?? .revoked, source: try columns.get("source"),
+                evidence: try evidence.map { try HeraldJSON.decoder().decode(JSONValue.self, from: Data($0.utf8)) },
+                actor: try columns.get("actor"), occurredAt: Date(milliseconds: try columns.get("occurred_at"))),
+            recordedAt: Date(milliseconds: try columns.get("recorded_at")), prevHash: try columns.get("prev_hash"))
+        // Keep the stored hash: verification compares it with a recomputation, it must not be recomputed here.
+        event.hash = try columns.get("hash")
+        return event
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import HeraldCore
+import PostgresNIO
+
+extension PostgresStore {
+    public func upsertContacts(_ contacts: [Contact], at: Date) async throws {
+        guard !contacts.isEmpty else { return }
+        let encoder = HeraldJSON.encoder()
+        // Last write wins within a batch (as in SQLite); sorted by id so concurrent upserts and claims lock
+        // contact rows in one order and cannot deadlock.
+        let latest = Dictionary(contacts.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+        let rows = try latest.keys.sorted().map { id in
+            let contact = latest[id]!
+            return (id, contact.phone, String(decoding: try encoder.encode(contact), as: UTF8.self))
+        }
+        let updated = at.ms
+        try await transaction { connection in
+            try await connection.insertRows(
+                into: "contacts",
+                columns: [.init("id", "text"), .init("phone", "text"), .init("body", "text"), .init("updated_at", "bigint")],
+                rows: rows,
+                suffix: """
+                    ON CONFLICT (id) DO UPDATE SET
+                    phone = excluded.phone, body = excluded.body, updated_at = excluded.updated_at
+                    """,
+                logger: self.logger
+            ) { row, bindings in
+                bindings.append(row.0)
+                bindings.append(row.1)
+                bindings.append(row.2)
+                bindings.append(updated)
+            }
+        }
+    }
+
+    public func contact(id: String) async throws -> Contact? {
+        try await contacts(ids: [id]).first
+    }
+
+    public func contacts(ids: [String]) async throws -> [Contact] {
+        guard !ids.isEmpty else { return [] }
+        return try Self.decodeContacts(try await rows("SELECT body FROM contacts WHERE id = ANY(\(ids)::text[])"))
+    }
+
+    public func contacts(phone: String) async throws -> [Contact] {
+        try Self.decodeContacts(try await rows("SELECT body FROM contacts WHERE phone = \(phone) LIMIT 100"))
+    }
+
+    public func contactsPage(after afterId: String?, limit: Int) async throws -> [Contact] {
+        let after = afterId ?? ""
+        return try Self.decodeContacts(
+            try await rows("SELECT body FROM contacts WHERE id > \(after) ORDER BY id LIMIT \(limit)"))
+    }
+
+    static func fetchContacts(_ connection: PostgresConnection, ids: [String], logger: Logger) async throws
+        -> [Contact]
+    {
+        guard !ids.isEmpty else { return [] }
+        return try decodeContacts(
+            try await connection.rows("SELECT body FROM contacts WHERE id = ANY(\(ids)::text[])", logger: logger))
+    }
+
+    static func decodeContacts(_ rows: [PostgresRow]) throws -> [Contact] {
+        let decoder = HeraldJSON.decoder()
+        return try rows.map { row in
+            try decoder.decode(Contact.self, from: Data(try row.makeRandomAccess().get("body", as: String.self).utf8))
+        }
+    }
+}

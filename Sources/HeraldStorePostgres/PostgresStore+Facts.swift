@@ -1,0 +1,59 @@
+import Foundation
+import HeraldCore
+import PostgresNIO
+
+extension PostgresStore {
+    public func policyFacts(for contacts: [Contact], since: Date) async throws -> [String: ContactPolicyFacts] {
+        guard !contacts.isEmpty else { return [:] }
+        return try await transaction { connection in
+            try await Self.loadFacts(connection, contacts: contacts, since: since, logger: self.logger)
+        }
+    }
+
+    /// Consents, recent sends and suppressed addresses for a batch of contacts: three queries in all.
+    static func loadFacts(_ connection: PostgresConnection, contacts: [Contact], since: Date, logger: Logger)
+        async throws -> [String: ContactPolicyFacts]
+    {
+        var facts: [String: ContactPolicyFacts] = [:]
+        facts.reserveCapacity(contacts.count)
+        for contact in contacts { facts[contact.id] = ContactPolicyFacts() }
+        let ids = contacts.map(\.id)
+        for row in try await connection.rows(
+            "SELECT * FROM consent_events WHERE contact_id = ANY(\(ids)::text[]) ORDER BY id", logger: logger)
+        {
+            let event = try consentEvent(from: row)
+            facts[event.contactId]?.consents.append(event)
+        }
+        let sinceMs = since.ms
+        for row in try await connection.rows(
+            """
+            SELECT contact_id, channel, purpose, topic, at FROM send_log
+            WHERE contact_id = ANY(\(ids)::text[]) AND at > \(sinceMs) ORDER BY id
+            """, logger: logger)
+        {
+            let columns = row.makeRandomAccess()
+            guard let channel = ChannelKind(rawValue: try columns.get("channel")),
+                let purpose = Purpose(rawValue: try columns.get("purpose"))
+            else { continue }
+            let record = SendRecord(
+                channel: channel, purpose: purpose, topic: try columns.get("topic"),
+                at: Date(milliseconds: try columns.get("at")))
+            facts[try columns.get("contact_id", as: String.self)]?.recentSends.append(record)
+        }
+        var ownerOf: [String: String] = [:]
+        for contact in contacts {
+            for kind in ChannelKind.allCases {
+                for address in contact.addresses(on: kind) where ownerOf[address] == nil { ownerOf[address] = contact.id }
+            }
+        }
+        guard !ownerOf.isEmpty else { return facts }
+        let addresses = Array(ownerOf.keys)
+        for row in try await connection.rows(
+            "SELECT address FROM suppressions WHERE address = ANY(\(addresses)::text[])", logger: logger)
+        {
+            let address: String = try row.makeRandomAccess().get("address")
+            if let owner = ownerOf[address] { facts[owner]?.suppressedAddresses.insert(address) }
+        }
+        return facts
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import HeraldCore
+import PostgresNIO
+
+extension PostgresStore {
+    /// Leases one unfinished fan-out. `SKIP LOCKED` lets another node take the next job instead of waiting.
+    public func claimFanout(owner: String, now: Date, leaseUntil: Date) async throws -> Job? {
+        let nowMs = now.ms
+        let until = leaseUntil.ms
+        return try await transaction { connection in
+            guard
+                let row = try await connection.rows(
+                    """
+                    SELECT * FROM jobs WHERE status IN ('accepted', 'fanning_out')
+                    AND (fanout_lease_until IS NULL OR fanout_lease_until < \(nowMs) OR fanout_owner = \(owner))
+                    ORDER BY lane DESC, id LIMIT 1 FOR UPDATE SKIP LOCKED
+                    """, logger: self.logger
+                ).first
+            else { return nil }
+            var job = try Self.job(from: row)
+            let id = job.id
+            try await connection.rows(
+                """
+                UPDATE jobs SET status = 'fanning_out', fanout_owner = \(owner), fanout_lease_until = \(until)
+                WHERE id = \(id)
+                """, logger: self.logger)
+            job.status = .fanningOut
+            return job
+        }
+    }
+
+    /// The ownership check locks the job row, so a node whose lease ran out and was taken over cannot write
+    /// a batch after the new owner has started: the rows and the cursor move together or not at all.
+    public func writeFanoutBatch(_ batch: FanoutBatch) async throws -> Bool {
+        let encoder = HeraldJSON.encoder()
+        let traces = try batch.deliveries.map { String(decoding: try encoder.encode($0.trace), as: UTF8.self) }
+        let rows = Array(zip(batch.deliveries, traces))
+        let now = batch.at.ms
+        return try await transaction { connection in
+            let owned = try await connection.rows(
+                """
+                SELECT 1 FROM jobs WHERE id = \(batch.jobId) AND status = 'fanning_out' AND fanout_owner = \(batch.owner)
+                FOR UPDATE
+                """, logger: self.logger)
+            guard !owned.isEmpty else { return false }
+            try await Self.insertDeliveries(connection, rows, at: now, logger: self.logger)
+            let status = batch.finished ? JobStatus.active.rawValue : JobStatus.fanningOut.rawValue
+            let added = Int64(batch.audienceAdded)
+            let until = batch.leaseUntil.ms
+            try await connection.rows(
+                """
+                UPDATE jobs SET fanout_cursor = \(batch.cursor), audience_count = audience_count + \(added),
+                fanout_lease_until = \(until), status = \(status),
+                fanout_owner = CASE WHEN \(batch.finished) THEN NULL ELSE fanout_owner END
+                WHERE id = \(batch.jobId)
+                """, logger: self.logger)
+            return true
+        }
+    }
+
+    /// New delivery rows; a row that already exists (same job, contact, channel) is left as it is.
+    static func insertDeliveries(
+        _ connection: PostgresConnection, _ rows: [(NewDelivery, String)], at now: Int64, logger: Logger
+    ) async throws {
+        try await connection.insertRows(
+            into: "deliveries",
+            columns: [
+                .init("job_id", "bigint"), .init("contact_id", "text"), .init("channel", "text"), .init("lane", "bigint"),
+                .init("state", "text"), .init("reason", "text"), .init("not_before", "bigint"), .init("trace", "text"),
+                .init("created_at", "bigint"), .init("updated_at", "bigint"),
+            ],
+            rows: rows, suffix: "ON CONFLICT (job_id, contact_id, channel) DO NOTHING", logger: logger
+        ) { row, bindings in
+            let (delivery, trace) = row
+            bindings.append(delivery.jobId)
+            bindings.append(delivery.contactId)
+            bindings.append(delivery.channel.rawValue)
+            bindings.append(Int64(delivery.lane.rawValue))
+            bindings.append(delivery.state.rawValue)
+            bindings.append(delivery.reason?.rawValue)
+            bindings.append(delivery.notBefore.ms)
+            bindings.append(trace)
+            bindings.append(now)
+            bindings.append(now)
+        }
+    }
+}
