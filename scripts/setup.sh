@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what Herald needs on a fresh Debian machine with Swift: system libraries for the SMTP
-# driver (libcurl + OpenSSL), SQLite headers, PostgreSQL (the server the Postgres store's tests run against),
+# driver (libcurl + OpenSSL), SQLite headers, headless Chromium for the dashboard test, PostgreSQL (the server the Postgres store's tests run against),
 # and the Python tools the test suite's real SMTP server uses.
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 
 need_apt=()
-for pkg in libcurl4-openssl-dev libssl-dev libsqlite3-dev python3 python3-pip; do
+# chromium: the dashboard is tested in a real (headless) browser.
+for pkg in libcurl4-openssl-dev libssl-dev libsqlite3-dev python3 python3-pip chromium; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 # Any packaged server version will do; scripts/postgres.sh picks the newest installed.
