@@ -3,6 +3,8 @@ import HeraldCore
 
 /// The rule names a decision trace uses, in evaluation order.
 public enum PolicyStepName: String, Sendable, CaseIterable {
+    /// Which evaluation this is: at fan-out, or the re-check right before sending.
+    case stage
     case expiresAt = "expires_at"
     case address
     case optOut = "opt_out"
@@ -39,6 +41,11 @@ public struct CompliancePolicy: DeliveryPolicy {
     public func decide(_ input: PolicyInput) -> PolicyDecision {
         var trace: [TraceStep] = []
         trace.reserveCapacity(10)
+        trace.append(
+            TraceStep(
+                rule: PolicyStepName.stage.rawValue, outcome: input.stage.rawValue,
+                detail: input.stage == .fanout ? "decided at fan-out" : "re-checked right before sending",
+                at: input.now))
         let verdict = evaluate(input, trace: &trace)
         return PolicyDecision(verdict, trace: trace)
     }

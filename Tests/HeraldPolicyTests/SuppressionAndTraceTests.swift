@@ -13,7 +13,7 @@ struct SuppressionAndTraceTests {
         let input = Fixture.input(now: now, job: Fixture.job(expiresAt: now))
         let decision = Fixture.policy().decide(input)
         #expect(decision.verdict == .suppress(.expired))
-        #expect(decision.trace.map(\.rule) == ["expires_at"])
+        #expect(decision.trace.map(\.rule) == ["stage", "expires_at"])
     }
 
     @Test func noAddress() {
@@ -127,7 +127,7 @@ struct SuppressionAndTraceTests {
         let decision = Fixture.policy(rules).decide(Fixture.input(now: now))
         #expect(
             decision.trace.map(\.rule) == [
-                "expires_at", "address", "opt_out", "consent", "timezone", "send_time", "send_window", "frequency_cap",
+                "stage", "expires_at", "address", "opt_out", "consent", "timezone", "send_time", "send_window", "frequency_cap",
             ])
     }
 
