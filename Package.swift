@@ -168,6 +168,8 @@ let package = Package(
             dependencies: ["HeraldEngine", "HeraldStoreSQLite"],
             swiftSettings: swiftSettings
         ),
+        // The real `herald` binary as separate processes: kill -9, SIGTERM, restart.
+        .testTarget(name: "HeraldDaemonTests", dependencies: ["herald"], swiftSettings: swiftSettings),
         // Through the HTTP API into the engine and back, on a real SQLite file.
         .testTarget(
             name: "HeraldEndToEndTests",

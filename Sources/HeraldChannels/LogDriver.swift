@@ -24,53 +24,10 @@ public final class LogDriver: ChannelDriver {
         self.handle = Mutex(handle)
     }
 
-    private struct Line: Encodable {
-        var at: Date
-        var instance: String
-        var deliveryId: Int64
-        var jobId: Int64
-        var contactId: String
-        var channel: ChannelKind
-        var to: [String]
-        var content: LoggedContent
-        var unsubscribeUrl: String?
-        var idempotencyKey: String
-    }
-
-    private struct LoggedContent: Encodable {
-        var subject: String?
-        var text: String?
-        var html: String?
-        var title: String?
-        var body: String?
-        var data: [String: String]?
-
-        init(_ content: RenderedContent) {
-            switch content {
-            case .email(let subject, let text, let html):
-                self.subject = subject
-                self.text = text
-                self.html = html
-            case .sms(let text), .messenger(let text):
-                self.text = text
-            case .push(let title, let body, let data):
-                self.title = title
-                self.body = body
-                self.data = data
-            }
-        }
-    }
-
     public func send(_ message: OutboundMessage) async -> SendResult {
-        let line = Line(
-            at: Date(), instance: id, deliveryId: message.deliveryId, jobId: message.jobId,
-            contactId: message.contactId, channel: message.channel, to: message.addresses,
-            content: LoggedContent(message.content), unsubscribeUrl: message.unsubscribeURL,
-            idempotencyKey: message.idempotencyKey)
+        let line = Self.line(message, instance: id, at: Date())
         do {
-            var data = try HeraldJSON.encoder().encode(line)
-            data.append(0x0A)
-            try handle.withLock { try $0.write(contentsOf: data) }
+            try handle.withLock { try $0.write(contentsOf: Data(line.utf8)) }
             return .sent(id: "log-\(message.deliveryId)")
         } catch {
             return SendResult(outcome: .retry, error: "log file not writable")
@@ -80,5 +37,34 @@ public final class LogDriver: ChannelDriver {
     public func check() async -> ChannelCheck {
         let writable = FileManager.default.isWritableFile(atPath: path)
         return ChannelCheck(instance: id, ok: writable, detail: writable ? "writes to \(path)" : "\(path) is not writable")
+    }
+
+    /// One NDJSON line: what would have been sent, to whom, with which idempotency key.
+    static func line(_ message: OutboundMessage, instance: String, at: Date) -> String {
+        var content: [String: JSONValue] = [:]
+        switch message.content {
+        case .email(let subject, let text, let html):
+            content["subject"] = .string(subject)
+            content["text"] = .string(text)
+            if let html { content["html"] = .string(html) }
+        case .sms(let text), .messenger(let text):
+            content["text"] = .string(text)
+        case .push(let title, let body, let data):
+            content["title"] = .string(title)
+            content["body"] = .string(body)
+            content["data"] = .object(data.mapValues(JSONValue.string))
+        }
+        var object: [String: JSONValue] = [
+            "at": .string(FastJSON.timestamp(at)), "instance": .string(instance),
+            "delivery_id": .number(Double(message.deliveryId)), "job_id": .number(Double(message.jobId)),
+            "contact_id": .string(message.contactId), "channel": .string(message.channel.rawValue),
+            "to": .array(message.addresses.map(JSONValue.string)), "content": .object(content),
+            "idempotency_key": .string(message.idempotencyKey),
+        ]
+        if let url = message.unsubscribeURL { object["unsubscribe_url"] = .string(url) }
+        var out = ""
+        FastJSON.append(.object(object), to: &out)
+        out.append("\n")
+        return out
     }
 }

@@ -130,12 +130,12 @@ public enum ConsentChain {
 }
 
 extension Date {
-    /// Stores keep milliseconds; hashing and comparisons use the same precision.
-    public var truncatedToMilliseconds: Date {
-        Date(timeIntervalSince1970: (timeIntervalSince1970 * 1000).rounded(.down) / 1000)
-    }
+    /// Stores keep milliseconds; hashing and comparisons use the same precision. Rounded to the nearest
+    /// millisecond, not down: a date read back from a store (ms / 1000 in binary) can sit a hair below its
+    /// millisecond, and flooring would move it one millisecond on every round trip — and break the hash chain.
+    public var truncatedToMilliseconds: Date { Date(milliseconds: millisecondsSince1970) }
 
-    public var millisecondsSince1970: Int64 { Int64((timeIntervalSince1970 * 1000).rounded(.down)) }
+    public var millisecondsSince1970: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
 
     public init(milliseconds: Int64) { self.init(timeIntervalSince1970: Double(milliseconds) / 1000) }
 }

@@ -24,7 +24,6 @@ extension SQLiteStore {
             var facts = try Self.loadFacts(
                 db, contacts: contacts, since: request.now.addingTimeInterval(-request.policy.capLookback),
                 excluding: Set(due.map(\.id)))
-            let encoder = HeraldJSON.encoder()
             var claimed: [ClaimedDelivery] = []
             claimed.reserveCapacity(due.count)
             for row in due {
@@ -42,19 +41,19 @@ extension SQLiteStore {
                     now: request.now, stage: .send, contact: contact, channel: row.channel, job: spec,
                     facts: facts[row.contactId] ?? ContactPolicyFacts())
                 let decision = request.policy.decide(input)
-                let trace = String(decoding: try encoder.encode(decision.trace), as: UTF8.self)
+                let trace = TraceStep.encode(decision.trace)
                 switch decision.verdict {
                 case .send:
-                    try db.execute(
+                    try db.run(
                         sql: """
                             UPDATE deliveries SET state = 'sending', lease_owner = ?, lease_until = ?,
                             attempt_count = attempt_count + 1, send_trace = ?, updated_at = ? WHERE id = ?
                             """,
                         arguments: [request.owner, request.leaseUntil.ms, trace, request.now.ms, row.id])
                     // A re-claimed delivery (its worker died) replaces its old reservation.
-                    try db.execute(sql: "DELETE FROM send_log WHERE delivery_id = ?", arguments: [row.id])
+                    try db.run(sql: "DELETE FROM send_log WHERE delivery_id = ?", arguments: [row.id])
                     // The reservation counts against caps from now on, for this batch and every other claimer.
-                    try db.execute(
+                    try db.run(
                         sql: """
                             INSERT INTO send_log (contact_id, delivery_id, channel, purpose, topic, at)
                             VALUES (?, ?, ?, ?, ?, ?)
@@ -70,7 +69,7 @@ extension SQLiteStore {
                             deliveryId: row.id, jobId: row.jobId, contact: contact, channel: row.channel, job: spec,
                             attempt: row.attemptCount + 1))
                 case .deferUntil(let date):
-                    try db.execute(
+                    try db.run(
                         sql: """
                             UPDATE deliveries SET state = 'scheduled', not_before = ?, lease_owner = NULL,
                             send_trace = ?, updated_at = ? WHERE id = ?
@@ -109,7 +108,7 @@ extension SQLiteStore {
     }
 
     static func suppress(_ db: Database, id: Int64, reason: SuppressionReason, trace: String, at: Date) throws {
-        try db.execute(
+        try db.run(
             sql: """
                 UPDATE deliveries SET state = 'suppressed', reason = ?, lease_owner = NULL, send_trace = ?,
                 updated_at = ? WHERE id = ?

@@ -53,7 +53,7 @@ extension SQLiteStore {
             input: ConsentInput(
                 contactId: row["contact_id"], channel: row["channel"], topic: row["topic"],
                 status: ConsentStatus(rawValue: row["status"]) ?? .revoked, source: row["source"],
-                evidence: try evidence.map { try HeraldJSON.decoder().decode(JSONValue.self, from: Data($0.utf8)) },
+                evidence: try evidence.map { text throws in try FastJSON.parse(text) },
                 actor: row["actor"], occurredAt: Date(milliseconds: row["occurred_at"])),
             recordedAt: Date(milliseconds: row["recorded_at"]), prevHash: row["prev_hash"])
         // Keep the stored hash: verification compares it with a recomputation, it must not be recomputed here.

@@ -5,8 +5,7 @@ import HeraldCore
 extension SQLiteStore {
     public func upsertContacts(_ contacts: [Contact], at: Date) async throws {
         guard !contacts.isEmpty else { return }
-        let encoder = HeraldJSON.encoder()
-        let rows = try contacts.map { ($0.id, $0.phone, String(decoding: try encoder.encode($0), as: UTF8.self)) }
+        let rows = contacts.map { ($0.id, $0.phone, $0.storedJSON) }
         try await pool.write { db in
             let statement = try db.cachedStatement(
                 sql: """
@@ -33,8 +32,7 @@ extension SQLiteStore {
         let bodies = try await pool.read { db in
             try String.fetchAll(db, sql: "SELECT body FROM contacts WHERE phone = ? LIMIT 100", arguments: [phone])
         }
-        let decoder = HeraldJSON.decoder()
-        return try bodies.map { try decoder.decode(Contact.self, from: Data($0.utf8)) }
+        return try bodies.map(Self.decodeContact)
     }
 
     public func contactsPage(after afterId: String?, limit: Int) async throws -> [Contact] {
@@ -42,21 +40,28 @@ extension SQLiteStore {
             try String.fetchAll(
                 db, sql: "SELECT body FROM contacts WHERE id > ? ORDER BY id LIMIT ?", arguments: [afterId ?? "", limit])
         }
-        let decoder = HeraldJSON.decoder()
-        return try bodies.map { try decoder.decode(Contact.self, from: Data($0.utf8)) }
+        return try bodies.map(Self.decodeContact)
     }
 
     static func fetchContacts(_ db: Database, ids: [String]) throws -> [Contact] {
-        let decoder = HeraldJSON.decoder()
         var result: [Contact] = []
         result.reserveCapacity(ids.count)
         for chunk in ids.chunked(900) {
             let bodies = try String.fetchAll(
                 db, sql: "SELECT body FROM contacts WHERE id IN (\(placeholders(chunk.count)))",
                 arguments: StatementArguments(chunk))
-            for body in bodies { result.append(try decoder.decode(Contact.self, from: Data(body.utf8))) }
+            for body in bodies { result.append(try decodeContact(body)) }
         }
         return result
+    }
+}
+
+extension SQLiteStore {
+    static func decodeContact(_ body: String) throws -> Contact {
+        guard let contact = Contact(storedJSON: body) else {
+            throw HeraldError(code: "store_corrupt", message: "a stored contact could not be read", statusCode: 500)
+        }
+        return contact
     }
 }
 

@@ -16,7 +16,7 @@ extension SQLiteStore {
                     arguments: [now.ms, owner])
             else { return nil }
             var job = try Self.job(from: row)
-            try db.execute(
+            try db.run(
                 sql: """
                     UPDATE jobs SET status = 'fanning_out', fanout_owner = ?, fanout_lease_until = ? WHERE id = ?
                     """,
@@ -27,8 +27,7 @@ extension SQLiteStore {
     }
 
     public func writeFanoutBatch(_ batch: FanoutBatch) async throws -> Bool {
-        let encoder = HeraldJSON.encoder()
-        let traces = try batch.deliveries.map { String(decoding: try encoder.encode($0.trace), as: UTF8.self) }
+        let traces = batch.deliveries.map { TraceStep.encode($0.trace) }
         let now = batch.at.ms
         return try await pool.write { db in
             let owned = try Bool.fetchOne(
@@ -47,7 +46,7 @@ extension SQLiteStore {
                     delivery.state.rawValue, delivery.reason?.rawValue, delivery.notBefore.ms, trace, now, now,
                 ])
             }
-            try db.execute(
+            try db.run(
                 sql: """
                     UPDATE jobs SET fanout_cursor = ?, audience_count = audience_count + ?, fanout_lease_until = ?,
                     status = ?, fanout_owner = CASE WHEN ? THEN NULL ELSE fanout_owner END

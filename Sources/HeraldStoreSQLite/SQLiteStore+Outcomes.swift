@@ -6,11 +6,8 @@ extension SQLiteStore {
     /// Attempts, state changes, fallbacks and address suppressions for a batch of sends, in one transaction.
     public func recordOutcomes(_ outcomes: [DeliveryOutcome], at: Date) async throws {
         guard !outcomes.isEmpty else { return }
-        let encoder = HeraldJSON.encoder()
-        let traces = try outcomes.map { $0.trace.isEmpty ? nil : String(decoding: try encoder.encode($0.trace), as: UTF8.self) }
-        let fallbackTraces = try outcomes.map { outcome in
-            try outcome.fallback.map { String(decoding: try encoder.encode($0.trace), as: UTF8.self) }
-        }
+        let traces = outcomes.map { $0.trace.isEmpty ? nil : TraceStep.encode($0.trace) }
+        let fallbackTraces = outcomes.map { outcome in outcome.fallback.map { TraceStep.encode($0.trace) } }
         try await pool.write { db in
             let insertAttempt = try db.cachedStatement(
                 sql: """
@@ -27,7 +24,7 @@ extension SQLiteStore {
                 }
                 try Self.applyNext(db, outcome, trace: traces[index], at: at)
                 if let fallback = outcome.fallback, let trace = fallbackTraces[index] {
-                    try db.execute(
+                    try db.run(
                         sql: """
                             INSERT OR IGNORE INTO deliveries
                             (job_id, contact_id, channel, lane, state, reason, not_before, trace, created_at, updated_at)
@@ -40,7 +37,7 @@ extension SQLiteStore {
                         ])
                 }
                 for address in outcome.invalidAddresses {
-                    try db.execute(
+                    try db.run(
                         sql: "INSERT OR IGNORE INTO suppressions (address, reason, created_at) VALUES (?, ?, ?)",
                         arguments: [address, "invalid_address", at.ms])
                 }
@@ -59,7 +56,7 @@ extension SQLiteStore {
             case .failed: (.failed, nil, nil)
             case .suppressed(let reason): (.suppressed, reason, nil)
             }
-        try db.execute(
+        try db.run(
             sql: """
                 UPDATE deliveries SET state = ?, reason = ?, not_before = COALESCE(?, not_before),
                 lease_owner = NULL, lease_until = NULL, instance = COALESCE(?, instance),
@@ -74,7 +71,7 @@ extension SQLiteStore {
         // A stale answer (the lease moved to another worker) must not release that worker's reservation.
         if state != .sent, db.changesCount > 0 {
             // Nothing reached the contact: the cap reservation is released.
-            try db.execute(sql: "DELETE FROM send_log WHERE delivery_id = ?", arguments: [outcome.deliveryId])
+            try db.run(sql: "DELETE FROM send_log WHERE delivery_id = ?", arguments: [outcome.deliveryId])
         }
     }
 
@@ -82,7 +79,7 @@ extension SQLiteStore {
         async throws -> Bool
     {
         try await pool.write { db in
-            try db.execute(
+            try db.run(
                 sql: """
                     UPDATE deliveries SET state = ?, updated_at = ?
                     WHERE provider_message_id = ? AND instance = ? AND state IN ('sent', 'delivered')

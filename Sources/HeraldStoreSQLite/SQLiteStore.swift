@@ -51,3 +51,10 @@ extension Date {
 func placeholders(_ count: Int) -> String {
     Array(repeating: "?", count: count).joined(separator: ",")
 }
+
+extension Database {
+    /// Runs a statement kept compiled in the connection's cache: the hot paths run the same SQL per row.
+    func run(sql: String, arguments: StatementArguments = StatementArguments()) throws {
+        try cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+}
