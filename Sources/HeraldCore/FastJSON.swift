@@ -5,28 +5,27 @@ import Foundation
 public enum FastJSON {
     // MARK: Writing
 
-    /// Appends `text` as a JSON string literal.
+    /// Appends `text` as a JSON string literal. Most strings need no escaping and are copied whole.
     public static func appendString(_ text: String, to out: inout String) {
         out.append("\"")
-        var pending = text.unicodeScalars.startIndex
-        for index in text.unicodeScalars.indices {
-            let scalar = text.unicodeScalars[index]
-            let escape: String?
-            switch scalar {
-            case "\"": escape = "\\\""
-            case "\\": escape = "\\\\"
-            case "\n": escape = "\\n"
-            case "\r": escape = "\\r"
-            case "\t": escape = "\\t"
-            default: escape = scalar.value < 0x20 ? String(format: "\\u%04x", scalar.value) : nil
+        if text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(text.utf8.count + 8)
+            for byte in text.utf8 {
+                switch byte {
+                case 0x22: bytes += [0x5C, 0x22]
+                case 0x5C: bytes += [0x5C, 0x5C]
+                case 0x0A: bytes += [0x5C, UInt8(ascii: "n")]
+                case 0x0D: bytes += [0x5C, UInt8(ascii: "r")]
+                case 0x09: bytes += [0x5C, UInt8(ascii: "t")]
+                case ..<0x20: bytes += Array(String(format: "\\u%04x", byte).utf8)
+                default: bytes.append(byte)
+                }
             }
-            if let escape {
-                out.unicodeScalars.append(contentsOf: text.unicodeScalars[pending..<index])
-                out.append(escape)
-                pending = text.unicodeScalars.index(after: index)
-            }
+            out.append(String(decoding: bytes, as: UTF8.self))
+        } else {
+            out.append(text)
         }
-        out.unicodeScalars.append(contentsOf: text.unicodeScalars[pending...])
         out.append("\"")
     }
 
