@@ -25,7 +25,7 @@ extension PostgresStore: QueueStatsProviding {
             SELECT min(not_before) AS oldest FROM deliveries
             WHERE state IN ('queued', 'scheduled') AND not_before <= \(nowMs)
             """)
-        let oldest = try oldestRows.first?.makeRandomAccess().get("oldest", as: Int64?.self)
+        let oldest: Int64? = try oldestRows.first.flatMap { try $0.makeRandomAccess().get("oldest", as: Int64?.self) }
         let age = oldest.map { max(0, now.timeIntervalSince(Date(milliseconds: $0))) } ?? 0
         return QueueStats(buckets: buckets, oldestDueAge: age)
     }

@@ -121,7 +121,7 @@ final class HeraldCluster: @unchecked Sendable {
     private func touch(_ name: String) throws -> URL {
         let url = directory.appendingPathComponent(name)
         if !FileManager.default.fileExists(atPath: url.path) {
-            FileManager.default.createFile(atPath: url.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         }
         return url
     }
