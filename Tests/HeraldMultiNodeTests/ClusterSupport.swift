@@ -21,6 +21,10 @@ enum Psql {
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = [url, "-q", "-v", "ON_ERROR_STOP=1", "-c", sql]
         process.standardOutput = FileHandle.nullDevice
+        // DROP … CASCADE lists every table it drops as a NOTICE; only warnings and errors are worth reading.
+        var environment = ProcessInfo.processInfo.environment
+        environment["PGOPTIONS"] = "-c client_min_messages=warning"
+        process.environment = environment
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw ClusterError("psql failed on: \(sql)") }

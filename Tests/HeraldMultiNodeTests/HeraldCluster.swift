@@ -20,6 +20,11 @@ final class HeraldCluster: @unchecked Sendable {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent(".build/debug/herald")
 
+    /// The test's environment without `HERALD_*` overrides, so only the written config decides.
+    static var nodeEnvironment: [String: String] {
+        ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("HERALD_") }
+    }
+
     let directory: URL
     let schema: String
     let storage: String
@@ -70,6 +75,7 @@ final class HeraldCluster: @unchecked Sendable {
         process.executableURL = Self.binary
         process.arguments = arguments + ["--config", nodes[0].configPath]
         process.currentDirectoryURL = directory
+        process.environment = Self.nodeEnvironment
         let output = Pipe()
         let log = try FileHandle(forWritingTo: touch("cli.log"))
         try log.seekToEnd()
@@ -92,6 +98,7 @@ final class HeraldCluster: @unchecked Sendable {
             process.executableURL = Self.binary
             process.arguments = ["serve", "--config", nodes[index].configPath]
             process.currentDirectoryURL = directory
+            process.environment = Self.nodeEnvironment
             let log = try FileHandle(forWritingTo: touch("node\(index)/serve.log"))
             process.standardOutput = log
             process.standardError = log

@@ -11,6 +11,7 @@ struct MultiNodeTests {
     static let claimBatch = 200
     /// DispatchService runs two claim loops per node, so a node can hold two batches at once.
     static let claimLoops = 2
+    static let killAfterSends = 1000
 
     static let engine = """
         engine: {send_lease_seconds: 5, fanout_lease_seconds: 5, claim_batch_size: \(claimBatch), fanout_batch_size: 2000}
@@ -72,11 +73,13 @@ struct MultiNodeTests {
         let ports = cluster.nodes.map(\.port)
 
         let bulk = try enqueue(cluster, key: "bulk", purpose: "transactional", ids: (0..<Self.contactCount).map(Self.id))
-        // Kill node 2 once it has sent something, well before the job can be done.
+        // Kill node 2 once it has sent a few batches, well before the job can be done.
         let victim = cluster.nodes[2]
         let clock = ContinuousClock()
         let waitEnd = clock.now + .seconds(120)
-        while Outbox.lineCount(victim.outboxPath) == 0, clock.now < waitEnd { try await Task.sleep(for: .milliseconds(20)) }
+        while Outbox.lineCount(victim.outboxPath) < Self.killAfterSends, clock.now < waitEnd {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         cluster.kill(2)
         let sentBeforeKill = Outbox.lineCount(victim.outboxPath)
         try #require(sentBeforeKill > 0, "node 2 never sent anything")
