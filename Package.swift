@@ -147,7 +147,11 @@ let package = Package(
         // One conformance suite, run against every Store backend.
         .testTarget(
             name: "HeraldStoreConformanceTests",
-            dependencies: ["HeraldCore", "HeraldStoreSQLite"],
+            dependencies: [
+                "HeraldCore", "HeraldStoreSQLite", "HeraldStorePostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Real-server suite: needs HERALD_TEST_POSTGRES_URL (scripts/postgres.sh starts a throwaway server).
@@ -194,7 +198,7 @@ let package = Package(
         .testTarget(
             name: "HeraldOpsTests",
             dependencies: [
-                "HeraldDaemon", "HeraldHTTP", "HeraldEngine", "HeraldPolicy", "HeraldStoreSQLite",
+                "HeraldDaemon", "HeraldHTTP", "HeraldEngine", "HeraldPolicy", "HeraldStoreSQLite", "HeraldStorePostgres",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -204,5 +208,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Three real `herald` processes on one PostgreSQL database (runs the built binary; no library deps).
+        .testTarget(name: "HeraldMultiNodeTests", swiftSettings: swiftSettings),
     ]
 )

@@ -29,14 +29,16 @@ public struct Daemon {
         let policy = CompliancePolicy(rules: try PolicySettings.rules(loaded))
         let router = try ChannelFactory.router(for: loaded)
         let secret = try unsubscribeSecret()
-        let settings = EngineSettings(publicBaseURL: loaded.publicURL, unsubscribeSecret: secret)
+        let settings = (loaded.config.engine ?? EngineConfig())
+            .settings(publicBaseURL: loaded.publicURL, unsubscribeSecret: secret)
         let fanoutSignal = WorkSignal()
         let dispatchSignal = WorkSignal()
 
         let ops = OpsWiring(store: store, router: router, logger: logger)
         var deps = APIDependencies(
             store: store, fanoutSignal: fanoutSignal, smsMaxSegments: try PolicySettings.smsMaxSegments(loaded),
-            unsubscribeSecret: secret, inbound: try InboundRouter(loaded: loaded), metrics: { ops.renderMetrics() })
+            unsubscribeSecret: secret, inbound: try InboundRouter(loaded: loaded),
+            readiness: StoreReadiness.check(store), metrics: { ops.renderMetrics() })
         deps.ops = ops.httpDependencies
         let api = HeraldAPI(deps: deps)
         let app = Application(

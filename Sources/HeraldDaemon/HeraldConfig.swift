@@ -14,9 +14,11 @@ public struct HeraldConfig: Sendable, Codable {
     public var profilesDir: String?
     public var channels: [ChannelConfig]?
     public var auth: AuthConfig?
+    /// Queue tunables: leases and batch sizes.
+    public var engine: EngineConfig?
 
     enum CodingKeys: String, CodingKey {
-        case listen, storage, channels, auth
+        case listen, storage, channels, auth, engine
         case publicUrl = "public_url"
         case dataDir = "data_dir"
         case logLevel = "log_level"

@@ -72,7 +72,7 @@ extension PostgresStore {
             case .suppressed(let reason): (.suppressed, reason, nil)
             }
         let segments = outcome.smsSegments.map(Int64.init)
-        try await connection.rows(
+        let moved = try await connection.rows(
             """
             UPDATE deliveries SET state = \(state.rawValue), reason = \(reason?.rawValue)::text,
             not_before = COALESCE(\(notBefore?.ms)::bigint, not_before),
@@ -81,8 +81,10 @@ extension PostgresStore {
             sms_segments = COALESCE(\(segments)::bigint, sms_segments),
             send_trace = COALESCE(\(trace)::text, send_trace), updated_at = \(now)
             WHERE id = \(outcome.deliveryId) AND state = 'sending' AND lease_owner = \(outcome.owner)
+            RETURNING id
             """, logger: logger)
-        if state != .sent {
+        // A late answer from a worker that lost the lease must not release the current owner's reservation.
+        if state != .sent, !moved.isEmpty {
             // Nothing reached the contact: the cap reservation is released.
             try await connection.rows(
                 "DELETE FROM send_log WHERE delivery_id = \(outcome.deliveryId)", logger: logger)

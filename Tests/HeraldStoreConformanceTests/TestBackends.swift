@@ -3,8 +3,7 @@ import HeraldCore
 import HeraldStoreSQLite
 import Testing
 
-/// One store backend under test. Every conformance test runs once per entry of `TestBackends.all`;
-/// a PostgreSQL backend joins by adding an entry whose fixture creates a scratch database.
+/// One store backend under test. Every conformance test runs once per entry of `TestBackends.all`.
 struct TestBackend: Sendable, CustomTestStringConvertible {
     let name: String
     /// Fresh, empty, migrated storage for one test.
@@ -23,9 +22,11 @@ protocol StoreFixture: Sendable {
 }
 
 enum TestBackends {
-    static let all: [TestBackend] = [
-        TestBackend(name: "sqlite") { try SQLiteFixture() }
-    ]
+    /// SQLite always; PostgreSQL unless `HERALD_SKIP_POSTGRES=1`. Without `HERALD_TEST_POSTGRES_URL` the
+    /// PostgreSQL cases fail with a message saying how to start a server, rather than passing silently.
+    static let all: [TestBackend] =
+        [TestBackend(name: "sqlite") { try SQLiteFixture() }]
+        + (PostgresFixture.skipped ? [] : [TestBackend(name: "postgres") { try await PostgresFixture.create() }])
 }
 
 /// SQLite on a real temporary file, so reopening really reads the file back.
