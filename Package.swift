@@ -129,8 +129,8 @@ let package = Package(
         .executableTarget(
             name: "herald-bench",
             dependencies: [
-                "HeraldCore", "HeraldPolicy", "HeraldEngine", "HeraldStoreSQLite", "HeraldChannels", "HeraldHTTP",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "HeraldCore", "HeraldPolicy", "HeraldEngine", "HeraldStoreSQLite", "HeraldStorePostgres", "HeraldChannels",
+                "HeraldHTTP", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -12,6 +12,10 @@ if which == "policy" || which == "all" {
 if which == "fanout" || which == "all" {
     rows += try await FanoutBench.run(contacts: contacts)
 }
+// HERALD_BENCH_POSTGRES=postgres://…?schema=fresh: the same scenario on PostgreSQL (one node).
+if which == "postgres", let url = ProcessInfo.processInfo.environment["HERALD_BENCH_POSTGRES"] {
+    rows += try await FanoutBench.run(contacts: contacts, postgresURL: url)
+}
 print("| scenario | metric | median | notes |")
 print("|---|---|---|---|")
 for row in rows { print(row.markdown) }
