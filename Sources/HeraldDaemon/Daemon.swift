@@ -38,7 +38,7 @@ public struct Daemon {
         var deps = APIDependencies(
             store: store, fanoutSignal: fanoutSignal, smsMaxSegments: try PolicySettings.smsMaxSegments(loaded),
             unsubscribeSecret: secret, inbound: try InboundRouter(loaded: loaded),
-            readiness: StoreReadiness.check(store), metrics: { ops.renderMetrics() })
+            readiness: ChannelReadiness.adding(router, to: StoreReadiness.check(store)), metrics: { ops.renderMetrics() })
         deps.ops = ops.httpDependencies
         let api = HeraldAPI(deps: deps)
         let app = Application(
