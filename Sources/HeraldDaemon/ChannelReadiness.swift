@@ -1,3 +1,4 @@
+import HeraldCore
 import HeraldEngine
 
 /// Circuit-breaker state per channel instance for `/readyz`. An open breaker does not make the daemon
