@@ -28,7 +28,6 @@ extension PostgresStore {
             var facts = try await Self.loadFacts(
                 connection, contacts: contacts, since: request.now.addingTimeInterval(-request.policy.capLookback),
                 logger: self.logger)
-            let encoder = HeraldJSON.encoder()
             var verdicts = ClaimVerdicts()
             var claimed: [ClaimedDelivery] = []
             claimed.reserveCapacity(due.count)
@@ -42,7 +41,7 @@ extension PostgresStore {
                     now: request.now, stage: .send, contact: contact, channel: row.channel, job: spec,
                     facts: facts[row.contactId] ?? ContactPolicyFacts())
                 let decision = request.policy.decide(input)
-                let trace = String(decoding: try encoder.encode(decision.trace), as: UTF8.self)
+                let trace = TraceStep.encode(decision.trace)
                 switch decision.verdict {
                 case .send:
                     verdicts.send(row, spec: spec, trace: trace)

@@ -5,13 +5,12 @@ import PostgresNIO
 extension PostgresStore {
     public func upsertContacts(_ contacts: [Contact], at: Date) async throws {
         guard !contacts.isEmpty else { return }
-        let encoder = HeraldJSON.encoder()
         // Last write wins within a batch (as in SQLite); sorted by id so concurrent upserts and claims lock
         // contact rows in one order and cannot deadlock.
         let latest = Dictionary(contacts.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
-        let rows = try latest.keys.sorted().map { id in
+        let rows = latest.keys.sorted().map { id in
             let contact = latest[id]!
-            return (id, contact.phone, String(decoding: try encoder.encode(contact), as: UTF8.self))
+            return (id, contact.phone, contact.storedJSON)
         }
         let updated = at.ms
         try await transaction { connection in
@@ -61,9 +60,17 @@ extension PostgresStore {
     }
 
     static func decodeContacts(_ rows: [PostgresRow]) throws -> [Contact] {
-        let decoder = HeraldJSON.decoder()
-        return try rows.map { row in
-            try decoder.decode(Contact.self, from: Data(try row.makeRandomAccess().get("body", as: String.self).utf8))
+        try rows.map { row in
+            try Self.decodeContact(try row.makeRandomAccess().get("body", as: String.self))
         }
+    }
+}
+
+extension PostgresStore {
+    static func decodeContact(_ body: String) throws -> Contact {
+        guard let contact = Contact(storedJSON: body) else {
+            throw HeraldError(code: "store_corrupt", message: "a stored contact could not be read", statusCode: 500)
+        }
+        return contact
     }
 }

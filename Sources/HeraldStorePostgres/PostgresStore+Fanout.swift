@@ -32,8 +32,7 @@ extension PostgresStore {
     /// The ownership check locks the job row, so a node whose lease ran out and was taken over cannot write
     /// a batch after the new owner has started: the rows and the cursor move together or not at all.
     public func writeFanoutBatch(_ batch: FanoutBatch) async throws -> Bool {
-        let encoder = HeraldJSON.encoder()
-        let traces = try batch.deliveries.map { String(decoding: try encoder.encode($0.trace), as: UTF8.self) }
+        let traces = batch.deliveries.map { TraceStep.encode($0.trace) }
         let rows = Array(zip(batch.deliveries, traces))
         let now = batch.at.ms
         return try await transaction { connection in

@@ -6,12 +6,11 @@ extension PostgresStore {
     /// Attempts, state changes, fallbacks and address suppressions for a batch of sends, in one transaction.
     public func recordOutcomes(_ outcomes: [DeliveryOutcome], at: Date) async throws {
         guard !outcomes.isEmpty else { return }
-        let encoder = HeraldJSON.encoder()
-        let traces = try outcomes.map {
-            $0.trace.isEmpty ? nil : String(decoding: try encoder.encode($0.trace), as: UTF8.self)
+        let traces = outcomes.map {
+            $0.trace.isEmpty ? nil : TraceStep.encode($0.trace)
         }
-        let fallbacks = try outcomes.compactMap { outcome in
-            try outcome.fallback.map { ($0, String(decoding: try encoder.encode($0.trace), as: UTF8.self)) }
+        let fallbacks = outcomes.compactMap { outcome in
+            outcome.fallback.map { ($0, TraceStep.encode($0.trace)) }
         }
         let attempts = outcomes.flatMap { outcome in outcome.attempts.map { (outcome.deliveryId, $0) } }
         let invalid = Array(Set(outcomes.flatMap(\.invalidAddresses))).sorted()
