@@ -15,7 +15,7 @@ public final class PostgresStore: Store {
     let logger: Logger
     private let runner: Task<Void, Never>
     /// Decoded job specs, so claiming a batch does not decode the same job once per delivery.
-    let specCache = Mutex<[Int64: JobSpec]>([:])
+    let specCache = JobSpecCache()
 
     /// `url` is a `postgres://` storage string; see `PostgresURL`.
     public convenience init(url: String, logger: Logger = Logger(label: "herald.store.postgres")) throws {
@@ -59,13 +59,7 @@ public final class PostgresStore: Store {
     }
 
     func cachedSpec(jobId: Int64, json: String) throws -> JobSpec {
-        if let spec = specCache.withLock({ $0[jobId] }) { return spec }
-        let spec = try HeraldJSON.decoder().decode(JobSpec.self, from: Data(json.utf8))
-        specCache.withLock { cache in
-            if cache.count > 1024 { cache.removeAll(keepingCapacity: true) }
-            cache[jobId] = spec
-        }
-        return spec
+        try specCache.spec(jobId: jobId, json: json)
     }
 }
 

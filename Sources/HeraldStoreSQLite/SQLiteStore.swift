@@ -7,7 +7,7 @@ import Synchronization
 public final class SQLiteStore: Store {
     let pool: DatabasePool
     /// Decoded job specs, so claiming a batch does not decode the same job once per delivery.
-    let specCache = Mutex<[Int64: JobSpec]>([:])
+    let specCache = JobSpecCache()
 
     public init(path: String) throws {
         var config = Configuration()
@@ -33,13 +33,7 @@ public final class SQLiteStore: Store {
     }
 
     func cachedSpec(jobId: Int64, json: String) throws -> JobSpec {
-        if let spec = specCache.withLock({ $0[jobId] }) { return spec }
-        let spec = try HeraldJSON.decoder().decode(JobSpec.self, from: Data(json.utf8))
-        specCache.withLock { cache in
-            if cache.count > 1024 { cache.removeAll(keepingCapacity: true) }
-            cache[jobId] = spec
-        }
-        return spec
+        try specCache.spec(jobId: jobId, json: json)
     }
 }
 

@@ -1,0 +1,21 @@
+import Foundation
+import Synchronization
+
+/// Decoded job specs by job id, so a claim of a thousand deliveries decodes each job once, not per row.
+/// Specs never change after intake, so entries never go stale; the cache is simply bounded.
+public final class JobSpecCache: Sendable {
+    private let specs = Mutex<[Int64: JobSpec]>([:])
+    private let limit: Int
+
+    public init(limit: Int = 1024) { self.limit = limit }
+
+    public func spec(jobId: Int64, json: String) throws -> JobSpec {
+        if let spec = specs.withLock({ $0[jobId] }) { return spec }
+        let spec = try HeraldJSON.decoder().decode(JobSpec.self, from: Data(json.utf8))
+        specs.withLock { cache in
+            if cache.count >= limit { cache.removeAll(keepingCapacity: true) }
+            cache[jobId] = spec
+        }
+        return spec
+    }
+}
