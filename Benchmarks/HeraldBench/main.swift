@@ -1,6 +1,7 @@
 import Foundation
 
-// herald-bench [policy|fanout|all] — prints a Markdown table for BENCHMARKS.md.
+// herald-bench [policy|fanout|drivers|all] — prints a Markdown table for BENCHMARKS.md.
+// `all` leaves out `drivers`: it needs nginx, wrk and Postfix's tools (scripts/bench-setup.sh).
 let arguments = CommandLine.arguments.dropFirst()
 let which = arguments.first ?? "all"
 let contacts = Int(ProcessInfo.processInfo.environment["HERALD_BENCH_CONTACTS"] ?? "") ?? 1_000_000
@@ -11,6 +12,9 @@ if which == "policy" || which == "all" {
 }
 if which == "fanout" || which == "all" {
     rows += try await FanoutBench.run(contacts: contacts)
+}
+if which == "drivers" {
+    rows += await DriverBench.run()
 }
 print("| scenario | metric | median | notes |")
 print("|---|---|---|---|")
