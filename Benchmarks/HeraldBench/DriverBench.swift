@@ -19,17 +19,19 @@ enum DriverBench {
         let concurrency = Int(environment["HERALD_BENCH_HTTP_CONCURRENCY"] ?? "") ?? 64
         let smtpMessages = Int(environment["HERALD_BENCH_SMTP_MESSAGES"] ?? "") ?? 5_000
         let pool = Int(environment["HERALD_BENCH_SMTP_POOL"] ?? "") ?? 8
+        // HERALD_BENCH_ONLY=http|smtp runs one half (for profiling).
+        let only = environment["HERALD_BENCH_ONLY"]
         var rows: [Row] = []
-        do {
+        if only != "smtp" { do {
             rows += try await HTTPDriverBench.run(messages: httpMessages, concurrency: concurrency, rounds: 3, wrkSeconds: 10)
         } catch {
             rows.append(skipped("HTTP drivers", error))
-        }
-        do {
+        } }
+        if only != "http" { do {
             rows += try await SMTPDriverBench.run(messages: smtpMessages, pool: pool, rounds: 3)
         } catch {
             rows.append(skipped("SMTP driver", error))
-        }
+        } }
         return rows
     }
 
