@@ -23,6 +23,11 @@ enum DriverBench {
         let only = environment["HERALD_BENCH_ONLY"]
         var rows: [Row] = []
         if only != "smtp" { do {
+            rows += try ProfileCodecBench.run(calls: 100_000, rounds: 3)
+        } catch {
+            rows.append(skipped("profile codec", error))
+        } }
+        if only != "smtp" { do {
             rows += try await HTTPDriverBench.run(messages: httpMessages, concurrency: concurrency, rounds: 3, wrkSeconds: 10)
         } catch {
             rows.append(skipped("HTTP drivers", error))
