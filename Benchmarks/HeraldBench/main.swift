@@ -1,6 +1,7 @@
 import Foundation
 
-// herald-bench [policy|fanout|all] — prints a Markdown table for BENCHMARKS.md.
+// herald-bench [policy|fanout|postgres|drivers|all] — prints a Markdown table for BENCHMARKS.md.
+// `all` leaves out `drivers`: it needs nginx, wrk and Postfix's tools (scripts/bench-setup.sh).
 let arguments = CommandLine.arguments.dropFirst()
 let which = arguments.first ?? "all"
 let contacts = Int(ProcessInfo.processInfo.environment["HERALD_BENCH_CONTACTS"] ?? "") ?? 1_000_000
@@ -15,6 +16,9 @@ if which == "fanout" || which == "all" {
 // HERALD_BENCH_POSTGRES=postgres://…?schema=fresh: the same scenario on PostgreSQL (one node).
 if which == "postgres", let url = ProcessInfo.processInfo.environment["HERALD_BENCH_POSTGRES"] {
     rows += try await FanoutBench.run(contacts: contacts, postgresURL: url)
+}
+if which == "drivers" {
+    rows += await DriverBench.run()
 }
 print("| scenario | metric | median | notes |")
 print("|---|---|---|---|")

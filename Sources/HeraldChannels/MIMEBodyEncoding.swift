@@ -48,26 +48,37 @@ public enum MIMEBodyEncoding: String, Sendable, Hashable {
     }
 
     /// One hard line: literal printable ASCII, `=XX` for the rest, soft breaks (`=`) before 76 columns.
+    /// Built as bytes (every token is ASCII): per-byte Strings and `String.count` made this most of an
+    /// SMTP send's CPU.
     static func quotedPrintableLine(_ line: ArraySlice<UInt8>) -> String {
         guard !line.isEmpty else { return "" }
-        var output: [String] = []
-        var current = ""
+        var output: [UInt8] = []
+        output.reserveCapacity(line.count * 3 + line.count / 24 * 3)
+        var column = 0
         let last = line.index(before: line.endIndex)
         for index in line.indices {
             let byte = line[index]
             let isTrailingSpace = (byte == 32 || byte == 9) && index == last
             let literal = (byte >= 33 && byte <= 126 && byte != 61) || ((byte == 32 || byte == 9) && !isTrailingSpace)
-            let token = literal ? String(UnicodeScalar(byte)) : String(format: "=%02X", byte)
+            let width = literal ? 1 : 3
             // Room for the soft-break `=` must remain on every line.
-            if current.count + token.count > lineLength - 1 {
-                output.append(current + "=")
-                current = ""
+            if column + width > lineLength - 1 {
+                output.append(contentsOf: [61, 13, 10])
+                column = 0
             }
-            current += token
+            if literal {
+                output.append(byte)
+            } else {
+                output.append(61)
+                output.append(hexDigits[Int(byte >> 4)])
+                output.append(hexDigits[Int(byte & 0x0F)])
+            }
+            column += width
         }
-        output.append(current)
-        return output.joined(separator: "\r\n")
+        return String(decoding: output, as: UTF8.self)
     }
+
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
 
     static func chunks(of text: String, length: Int) -> [String] {
         var result: [String] = []

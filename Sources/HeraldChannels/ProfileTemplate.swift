@@ -33,15 +33,42 @@ public enum ProfileTemplate {
         case placeholder(String)
     }
 
+    /// Runs once per template per message, so it scans UTF-8 bytes: `{` and `}` are ASCII and never
+    /// occur inside a multi-byte sequence, and Foundation's `range(of:)` cost a third of a send's CPU.
     static func scan(_ template: String, _ visit: (Piece) -> Void) {
-        var rest = template[...]
-        while let open = rest.range(of: "{{") {
-            guard let close = rest[open.upperBound...].range(of: "}}") else { break }
-            visit(.literal(rest[..<open.lowerBound]))
-            visit(.placeholder(rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)))
-            rest = rest[close.upperBound...]
+        let bytes = template.utf8
+        var literalStart = bytes.startIndex
+        while let open = firstPair(UInt8(ascii: "{"), in: bytes, from: literalStart) {
+            let nameStart = bytes.index(open, offsetBy: 2)
+            guard let close = firstPair(UInt8(ascii: "}"), in: bytes, from: nameStart) else { break }
+            visit(.literal(template[literalStart..<open]))
+            visit(.placeholder(trimmingWhitespace(template[nameStart..<close])))
+            literalStart = bytes.index(close, offsetBy: 2)
         }
-        visit(.literal(rest))
+        visit(.literal(template[literalStart...]))
+    }
+
+    /// The index of the first of two consecutive `byte`s at or after `start`.
+    private static func firstPair(_ byte: UInt8, in bytes: String.UTF8View, from start: String.Index) -> String.Index? {
+        var index = start
+        while index < bytes.endIndex {
+            let next = bytes.index(after: index)
+            if bytes[index] == byte, next < bytes.endIndex, bytes[next] == byte { return index }
+            index = next
+        }
+        return nil
+    }
+
+    /// Same set as `CharacterSet.whitespaces` (tab and Unicode Zs), without bridging to NSString.
+    private static func trimmingWhitespace(_ text: Substring) -> String {
+        func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+            scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator
+        }
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isWhitespace($0) }),
+            let last = scalars.lastIndex(where: { !isWhitespace($0) })
+        else { return "" }
+        return String(text.unicodeScalars[first...last])
     }
 }
 

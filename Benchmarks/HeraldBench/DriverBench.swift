@@ -1,0 +1,93 @@
+import Foundation
+import HeraldCore
+
+/// `herald-bench drivers`: channel drivers against loopback sinks, each beside the raw limit of the
+/// same sink measured in the same run. Needs nginx, wrk and Postfix's smtp-sink/smtp-source
+/// (scripts/bench-setup.sh); a missing tool is reported as a skipped row, never as a number.
+enum DriverBench {
+    struct Round {
+        var seconds: Double
+        var sent: Int
+        var failed: Int
+        /// Only messages the sink accepted count.
+        var rate: Double { Double(sent) / seconds }
+    }
+
+    static func run() async -> [Row] {
+        let environment = ProcessInfo.processInfo.environment
+        let httpMessages = Int(environment["HERALD_BENCH_HTTP_MESSAGES"] ?? "") ?? 20_000
+        let concurrency = Int(environment["HERALD_BENCH_HTTP_CONCURRENCY"] ?? "") ?? 64
+        let smtpMessages = Int(environment["HERALD_BENCH_SMTP_MESSAGES"] ?? "") ?? 5_000
+        let pool = Int(environment["HERALD_BENCH_SMTP_POOL"] ?? "") ?? 8
+        // HERALD_BENCH_ONLY=http|smtp runs one half (for profiling).
+        let only = environment["HERALD_BENCH_ONLY"]
+        var rows: [Row] = []
+        if only != "smtp" { do {
+            rows += try ProfileCodecBench.run(calls: 100_000, rounds: 3)
+        } catch {
+            rows.append(skipped("profile codec", error))
+        } }
+        if only != "smtp" { do {
+            rows += try await HTTPDriverBench.run(messages: httpMessages, concurrency: concurrency, rounds: 3, wrkSeconds: 10)
+        } catch {
+            rows.append(skipped("HTTP drivers", error))
+        } }
+        if only != "http" { do {
+            rows += try await SMTPDriverBench.run(messages: smtpMessages, pool: pool, rounds: 3)
+        } catch {
+            rows.append(skipped("SMTP driver", error))
+        } }
+        return rows
+    }
+
+    /// The repository's `channels/` folder (HERALD_CHANNELS_DIR overrides).
+    static var channelsDirectory: URL {
+        if let path = ProcessInfo.processInfo.environment["HERALD_CHANNELS_DIR"] { return URL(fileURLWithPath: path) }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("channels")
+    }
+
+    /// Sends every message through `send`, keeping `concurrency` in flight; bounded by the batch size.
+    static func drive(
+        _ batch: [OutboundMessage], concurrency: Int, send: @escaping @Sendable (OutboundMessage) async -> SendResult
+    ) async -> Round {
+        var sent = 0
+        var failed = 0
+        let seconds = await Measure.seconds {
+            await withTaskGroup(of: AttemptOutcome.self) { group in
+                var next = 0
+                for _ in 0..<min(concurrency, batch.count) {
+                    let message = batch[next]
+                    group.addTask { await send(message).outcome }
+                    next += 1
+                }
+                for await outcome in group {
+                    if outcome == .sent { sent += 1 } else { failed += 1 }
+                    if next < batch.count {
+                        let message = batch[next]
+                        group.addTask { await send(message).outcome }
+                        next += 1
+                    }
+                }
+            }
+        }
+        return Round(seconds: seconds, sent: sent, failed: failed)
+    }
+
+    static func medianRate(_ rounds: [Round]) -> Double { Measure.median(rounds.map(\.rate)) }
+
+    /// Every round's rate, and whether any message was not accepted.
+    static func describe(_ rounds: [Round]) -> String {
+        let rates = rounds.map { String(format: "%.0f", $0.rate) }.joined(separator: " / ")
+        let failed = rounds.map(\.failed).reduce(0, +)
+        return "rounds \(rates)" + (failed > 0 ? "; \(failed) NOT sent" : "; all sent")
+    }
+
+    static func percent(_ value: Double, of limit: Double) -> String {
+        limit > 0 ? String(format: "%.0f%%", value / limit * 100) : "n/a"
+    }
+
+    static func skipped(_ scenario: String, _ error: any Error) -> Row {
+        Row(scenario: scenario, metric: "skipped", median: 0, unit: "", note: "not measured: \(error)")
+    }
+}

@@ -1,0 +1,142 @@
+import AsyncHTTPClient
+import Foundation
+import HeraldChannels
+import HeraldCore
+import HeraldEngine
+import NIOCore
+
+/// `HTTPProfileDriver` with the generic-json profile against a local nginx answering 200 `{"id":"x"}`,
+/// bare and behind the engine's `InstanceGuard`, beside `wrk` POSTing the same request at the same
+/// concurrency to the same nginx.
+enum HTTPDriverBench {
+    static let smsText = "سارا عزیز، کد شما ۱۲۳۴ است. Herald"
+
+    static func run(messages count: Int, concurrency: Int, rounds: Int, wrkSeconds: Int) async throws -> [Row] {
+        let nginxPath = try LoopbackTool.find("nginx")
+        let wrkPath = try LoopbackTool.find("wrk")
+        let directory = Measure.temporaryDirectory("nginx")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let port = try LoopbackTool.freePort()
+        let conf = directory.appendingPathComponent("nginx.conf")
+        try nginxConfig(port: port, directory: directory.path).write(to: conf, atomically: true, encoding: .utf8)
+        let nginx = try LoopbackTool.start(nginxPath, ["-p", directory.path, "-c", conf.path, "-g", "daemon off;"])
+        defer { LoopbackTool.stop(nginx) }
+        try await LoopbackTool.waitUntilListening(port: port)
+
+        let profile = try ProfileCatalog.parse(
+            yaml: String(contentsOf: DriverBench.channelsDirectory.appendingPathComponent("generic-json/profile.yaml"), encoding: .utf8),
+            file: "generic-json/profile.yaml")
+        let driver = try HTTPProfileDriver(
+            profile: profile, instanceId: "bench-sms", baseURL: "http://127.0.0.1:\(port)", options: ["from": "Herald"],
+            secrets: ["api_token": "bench-token"], httpClient: .shared)
+        let guarded = InstanceGuard(driver: driver, ratePerSecond: nil, concurrency: concurrency)
+        // HTTPClient.shared keeps at most 8 connections per host; this client may open one per in-flight request.
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)
+        let wideClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let wideDriver = try HTTPProfileDriver(
+            profile: profile, instanceId: "bench-sms-wide", baseURL: "http://127.0.0.1:\(port)", options: ["from": "Herald"],
+            secrets: ["api_token": "bench-token"], httpClient: wideClient)
+        let batch = (0..<count).map(message)
+
+        // Warm-up: opens the client's connections and faults in code paths.
+        _ = await DriverBench.drive(Array(batch.prefix(2_000)), concurrency: concurrency) { await driver.send($0) }
+        _ = await DriverBench.drive(Array(batch.prefix(2_000)), concurrency: concurrency) { await wideDriver.send($0) }
+        var bare: [DriverBench.Round] = []
+        var behindGuard: [DriverBench.Round] = []
+        var wide: [DriverBench.Round] = []
+        for _ in 0..<rounds {
+            bare.append(await DriverBench.drive(batch, concurrency: concurrency) { await driver.send($0) })
+            wide.append(await DriverBench.drive(batch, concurrency: concurrency) { await wideDriver.send($0) })
+            behindGuard.append(await DriverBench.drive(batch, concurrency: concurrency) {
+                await guarded.send($0, now: { Date() }) ?? SendResult(outcome: .retry, error: "breaker open")
+            })
+        }
+
+        try await wideClient.shutdown()
+
+        let script = directory.appendingPathComponent("post.lua")
+        try wrkScript(try sampleRequest(profile: profile, port: port)).write(to: script, atomically: true, encoding: .utf8)
+        let (output, _) = try await LoopbackTool.run(
+            wrkPath,
+            ["-t2", "-c\(concurrency)", "-d\(wrkSeconds)s", "-s", script.path, "http://127.0.0.1:\(port)/messages"],
+            limit: .seconds(wrkSeconds + 30))
+        let wrk = try parseWrk(output)
+
+        let bareRate = DriverBench.medianRate(bare)
+        let guardRate = DriverBench.medianRate(behindGuard)
+        let wideRate = DriverBench.medianRate(wide)
+        return [
+            Row(scenario: "HTTP raw limit (wrk)", metric: "requests/s", median: wrk.rate, unit: "/s",
+                note: "wrk -t2 -c\(concurrency) -d\(wrkSeconds)s, same POST (headers + body) to the same nginx\(wrk.non2xx.map { "; \($0) non-2xx" } ?? "")"),
+            Row(scenario: "HTTPProfileDriver (generic-json)", metric: "msgs/s", median: bareRate, unit: "/s",
+                note: "\(DriverBench.percent(bareRate, of: wrk.rate)) of wrk; \(count) msgs × \(rounds) rounds at concurrency \(concurrency), HTTPClient.shared; \(DriverBench.describe(bare))"),
+            Row(scenario: "InstanceGuard → HTTPProfileDriver", metric: "msgs/s", median: guardRate, unit: "/s",
+                note: "\(DriverBench.percent(guardRate, of: wrk.rate)) of wrk, \(DriverBench.percent(guardRate, of: bareRate)) of the bare driver; rate unlimited, concurrency \(concurrency); \(DriverBench.describe(behindGuard))"),
+            Row(scenario: "HTTPProfileDriver, \(concurrency)-connection client", metric: "msgs/s", median: wideRate, unit: "/s",
+                note: "\(DriverBench.percent(wideRate, of: wrk.rate)) of wrk; own HTTPClient with concurrentHTTP1ConnectionsPerHostSoftLimit \(concurrency) (shared: 8); \(DriverBench.describe(wide))"),
+        ]
+    }
+
+    static func message(_ index: Int) -> OutboundMessage {
+        OutboundMessage(
+            deliveryId: Int64(index + 1), jobId: 1, contactId: String(format: "c%08d", index), channel: .sms,
+            purpose: .transactional, topic: nil, addresses: ["+98912\(String(format: "%07d", index))"],
+            content: .sms(text: smsText), unsubscribeURL: nil, idempotencyKey: "bench-\(index)", attempt: 1)
+    }
+
+    /// The request the driver builds for one message, so wrk sends the same bytes.
+    static func sampleRequest(profile: Profile, port: Int) throws -> PreparedRequest {
+        let fields = [
+            "to": "+989120000001", "to_digits": "989120000001", "text": smsText, "idempotency_key": "bench-1",
+            "delivery_id": "1", "job_id": "1", "attempt": "1",
+        ]
+        let values = TemplateValues(fields: fields, options: ["from": "Herald"], secrets: ["api_token": "bench-token"])
+        return try profile.prepareSend(baseURL: "http://127.0.0.1:\(port)", values: values)
+    }
+
+    static func wrkScript(_ request: PreparedRequest) -> String {
+        var lines = ["wrk.method = \"\(request.method)\""]
+        for header in request.headers { lines.append("wrk.headers[\"\(header.name)\"] = [==[\(header.value)]==]") }
+        lines.append("wrk.body = [==[\(String(decoding: request.body ?? [], as: UTF8.self))]==]")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func parseWrk(_ output: String) throws -> (rate: Double, non2xx: Int?) {
+        var rate: Double?
+        var non2xx: Int?
+        for line in output.split(separator: "\n") {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix("Requests/sec:") { rate = Double(trimmed.dropFirst("Requests/sec:".count).trimmingCharacters(in: .whitespaces)) }
+            if trimmed.hasPrefix("Non-2xx or 3xx responses:") { non2xx = Int(trimmed.split(separator: ":").last!.trimmingCharacters(in: .whitespaces)) }
+        }
+        guard let rate else { throw HeraldBenchError("no Requests/sec in wrk output: \(output.prefix(300))") }
+        return (rate, non2xx)
+    }
+
+    static func nginxConfig(port: Int, directory: String) -> String {
+        """
+        worker_processes auto;
+        error_log \(directory)/error.log warn;
+        pid \(directory)/nginx.pid;
+        events { worker_connections 4096; }
+        http {
+            access_log off;
+            client_body_temp_path \(directory)/body;
+            proxy_temp_path \(directory)/proxy;
+            fastcgi_temp_path \(directory)/fastcgi;
+            uwsgi_temp_path \(directory)/uwsgi;
+            scgi_temp_path \(directory)/scgi;
+            keepalive_requests 1000000;
+            server {
+                listen 127.0.0.1:\(port);
+                location = /messages {
+                    default_type application/json;
+                    return 200 '{"id":"x"}';
+                }
+            }
+        }
+
+        """
+    }
+}
