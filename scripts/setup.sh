@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
-# Installs what Herald needs on a fresh Debian machine with Swift: system libraries for the SMTP
-# driver (libcurl + OpenSSL), SQLite headers, headless Chromium for the dashboard test, PostgreSQL (the server the Postgres store's tests run against),
-# and the Python tools the test suite's real SMTP server uses.
-# Safe to run again: it installs only what is missing.
+# Installs what Herald needs on a fresh Debian machine with Swift. Safe to run again: it installs only
+# what is missing.
+#   setup.sh          everything the test suite needs: the build's system libraries (libcurl + OpenSSL
+#                     for the SMTP driver, SQLite headers), headless Chromium for the dashboard test,
+#                     PostgreSQL for the Postgres store's tests, and Python's aiosmtpd/dkimpy for the
+#                     real-SMTP tests
+#   setup.sh runtime  only what building and running the daemon needs
 set -euo pipefail
+mode="${1:-test}"
 
 need_apt=()
-# chromium: the dashboard is tested in a real (headless) browser.
-for pkg in libcurl4-openssl-dev libssl-dev libsqlite3-dev python3 python3-pip chromium; do
+packages=(libcurl4-openssl-dev libssl-dev libsqlite3-dev)
+if [ "$mode" != runtime ]; then
+  packages+=(python3 python3-pip chromium)
+fi
+for pkg in "${packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 # Any packaged server version will do; scripts/postgres.sh picks the newest installed.
-if [ "${HERALD_SKIP_POSTGRES:-0}" != 1 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+if [ "$mode" != runtime ] && [ "${HERALD_SKIP_POSTGRES:-0}" != 1 ] \
+  && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   need_apt+=(postgresql)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -19,6 +27,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
+[ "$mode" = runtime ] && exit 0
 
 if ! python3 -c 'import aiosmtpd, dkim, cryptography' >/dev/null 2>&1; then
   echo "setup: installing aiosmtpd, dkimpy, cryptography from PyPI"
