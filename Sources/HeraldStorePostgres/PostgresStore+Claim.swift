@@ -10,6 +10,7 @@ extension PostgresStore {
         var channel: ChannelKind
         var attemptCount: Int
         var spec: String
+        var jobCancelled: Bool
     }
 
     /// One transaction: lease due rows with `SKIP LOCKED` (other nodes take other rows), lock the claimed
@@ -33,6 +34,12 @@ extension PostgresStore {
             claimed.reserveCapacity(due.count)
             for row in due {
                 let spec = try self.cachedSpec(jobId: row.jobId, json: row.spec)
+                // A worker died mid-send after its job was cancelled: the cancel wins over the re-claim,
+                // as in the SQLite store.
+                if row.jobCancelled {
+                    verdicts.suppress(row.id, reason: .cancelled, trace: "[]")
+                    continue
+                }
                 guard let contact = contactById[row.contactId] else {
                     verdicts.suppress(row.id, reason: .noAddress, trace: "[]")
                     continue
@@ -70,7 +77,7 @@ extension PostgresStore {
         var rows = try await Self.dueRows(
             connection,
             """
-            SELECT d.id, d.job_id, d.contact_id, d.channel, d.attempt_count, j.spec
+            SELECT d.id, d.job_id, d.contact_id, d.channel, d.attempt_count, j.spec, j.status
             FROM deliveries d JOIN jobs j ON j.id = d.job_id
             WHERE d.state IN ('queued', 'scheduled') AND d.not_before <= \(nowMs)
             ORDER BY d.lane DESC, d.not_before LIMIT \(limit) FOR UPDATE OF d SKIP LOCKED
@@ -80,7 +87,7 @@ extension PostgresStore {
         rows += try await Self.dueRows(
             connection,
             """
-            SELECT d.id, d.job_id, d.contact_id, d.channel, d.attempt_count, j.spec
+            SELECT d.id, d.job_id, d.contact_id, d.channel, d.attempt_count, j.spec, j.status
             FROM deliveries d JOIN jobs j ON j.id = d.job_id
             WHERE d.state = 'sending' AND d.lease_until < \(nowMs)
             ORDER BY d.lease_until LIMIT \(remaining) FOR UPDATE OF d SKIP LOCKED
@@ -98,7 +105,8 @@ extension PostgresStore {
             result.append(
                 DueRow(
                     id: try columns.get("id"), jobId: try columns.get("job_id"), contactId: try columns.get("contact_id"),
-                    channel: channel, attemptCount: try columns.get("attempt_count"), spec: try columns.get("spec")))
+                    channel: channel, attemptCount: try columns.get("attempt_count"), spec: try columns.get("spec"),
+                    jobCancelled: try columns.get("status", as: String.self) == JobStatus.cancelled.rawValue))
         }
         return result
     }

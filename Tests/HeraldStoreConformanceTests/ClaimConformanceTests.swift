@@ -65,6 +65,22 @@ struct ClaimConformanceTests {
     }
 
     @Test(arguments: TestBackends.all)
+    func aDeliveryReclaimedAfterItsJobWasCancelledIsSuppressedNotSent(backend: TestBackend) async throws {
+        try await withStore(backend) { store, _ in
+            try await store.upsertContacts([contact("a", email: "a@x.io")], at: t0)
+            let job = try await seedJob(store, spec("j", ids: ["a"]))
+            let first = try await claim(store, owner: "w1", now: t0, lease: 120)
+            #expect(first.count == 1)
+            // w1 died mid-send; meanwhile the job is cancelled. The lease runs out: nobody may send it now.
+            _ = try await store.cancelJob(id: job.id, at: at(10))
+            #expect(try await claim(store, owner: "w2", now: at(121)).isEmpty)
+            let rows = try await store.deliveries(DeliveryQuery(jobId: job.id))
+            #expect(rows.map(\.state) == [.suppressed])
+            #expect(rows.map(\.reason) == [.cancelled])
+        }
+    }
+
+    @Test(arguments: TestBackends.all)
     func capReservationsCountAcrossClaims(backend: TestBackend) async throws {
         try await withStore(backend) { store, _ in
             try await store.upsertContacts([contact("a", email: "a@x.io")], at: t0)
