@@ -138,7 +138,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore"], swiftSettings: swiftSettings),
+        // Test doubles shared by several test targets (e.g. `ScriptedPolicy`).
+        .target(name: "HeraldTestSupport", dependencies: ["HeraldCore"], path: "Tests/HeraldTestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore", "HeraldTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HeraldPolicyTests",
             dependencies: ["HeraldPolicy", .product(name: "PropertyBased", package: "swift-property-based")],
@@ -148,7 +150,7 @@ let package = Package(
         .testTarget(
             name: "HeraldStoreConformanceTests",
             dependencies: [
-                "HeraldCore", "HeraldStoreSQLite", "HeraldStorePostgres",
+                "HeraldCore", "HeraldStoreSQLite", "HeraldStorePostgres", "HeraldTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -169,7 +171,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HeraldEngineTests",
-            dependencies: ["HeraldEngine", "HeraldStoreSQLite"],
+            dependencies: ["HeraldEngine", "HeraldStoreSQLite", "HeraldTestSupport"],
             swiftSettings: swiftSettings
         ),
         // The real `herald` binary as separate processes: kill -9, SIGTERM, restart.

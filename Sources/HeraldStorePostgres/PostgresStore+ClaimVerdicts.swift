@@ -2,7 +2,7 @@ import Foundation
 import HeraldCore
 import PostgresNIO
 
-/// The verdicts of one claim, gathered per kind so each kind is one statement over `unnest` arrays.
+/// The verdicts of one claim (`ClaimDecisions`), as arrays so each kind is one statement over `unnest`.
 struct ClaimVerdicts {
     private var sendIds: [Int64] = []
     private var sendTraces: [String] = []
@@ -14,22 +14,26 @@ struct ClaimVerdicts {
     private var suppressReasons: [String] = []
     private var suppressTraces: [String] = []
 
-    mutating func send(_ row: PostgresStore.DueRow, spec: JobSpec, trace: String) {
-        sendIds.append(row.id)
-        sendTraces.append(trace)
-        reservations.append((row.contactId, row.id, row.channel.rawValue, spec.purpose.rawValue, spec.topic))
-    }
-
-    mutating func deferred(_ id: Int64, until: Date, trace: String) {
-        deferIds.append(id)
-        deferUntil.append(until.ms)
-        deferTraces.append(trace)
-    }
-
-    mutating func suppress(_ id: Int64, reason: SuppressionReason, trace: String) {
-        suppressIds.append(id)
-        suppressReasons.append(reason.rawValue)
-        suppressTraces.append(trace)
+    /// The decider's groups as the columns of the `unnest` arrays below.
+    init(_ decisions: ClaimDecisions) {
+        for send in decisions.sends {
+            let reservation = send.reservation
+            sendIds.append(send.delivery.deliveryId)
+            sendTraces.append(send.trace)
+            reservations.append(
+                (send.delivery.contact.id, send.delivery.deliveryId, reservation.channel.rawValue,
+                 reservation.purpose.rawValue, reservation.topic))
+        }
+        for deferral in decisions.deferrals {
+            deferIds.append(deferral.deliveryId)
+            deferUntil.append(deferral.until.ms)
+            deferTraces.append(deferral.trace)
+        }
+        for suppression in decisions.suppressions {
+            suppressIds.append(suppression.deliveryId)
+            suppressReasons.append(suppression.reason.rawValue)
+            suppressTraces.append(suppression.trace)
+        }
     }
 
     func apply(_ connection: PostgresConnection, request: ClaimRequest, logger: Logger) async throws {

@@ -31,10 +31,6 @@ public final class SQLiteStore: Store {
     public func close() async throws {
         try pool.close()
     }
-
-    func cachedSpec(jobId: Int64, json: String) throws -> JobSpec {
-        try specCache.spec(jobId: jobId, json: json)
-    }
 }
 
 extension Date {

@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import HeraldTestSupport
 import Testing
 
 /// A fixed instant: stores keep milliseconds, so whole seconds compare exactly after a round trip.

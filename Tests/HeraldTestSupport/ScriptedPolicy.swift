@@ -1,16 +1,22 @@
 import Foundation
 import HeraldCore
 
-/// A small, explicit policy for store tests (the real compliance policy is tested on its own):
+/// A small, explicit policy for store, engine and claim tests (the real compliance policy is tested on its own):
 /// a scripted verdict per contact wins; otherwise no address → suppress, every address blocked →
 /// invalid_address, an optional cap on recent sends → capped; else send.
-struct ScriptedPolicy: DeliveryPolicy {
-    var verdicts: [String: Verdict] = [:]
+public struct ScriptedPolicy: DeliveryPolicy {
+    public var verdicts: [String: Verdict]
     /// At most this many sends per contact inside `capLookback`; nil means no cap.
-    var cap: Int?
-    var capLookback: TimeInterval = 86_400
+    public var cap: Int?
+    public var capLookback: TimeInterval
 
-    func decide(_ input: PolicyInput) -> PolicyDecision {
+    public init(verdicts: [String: Verdict] = [:], cap: Int? = nil, capLookback: TimeInterval = 86_400) {
+        self.verdicts = verdicts
+        self.cap = cap
+        self.capLookback = capLookback
+    }
+
+    public func decide(_ input: PolicyInput) -> PolicyDecision {
         if let verdict = verdicts[input.contact.id] {
             return PolicyDecision(verdict, trace: [TraceStep(rule: "script", outcome: "\(verdict)", detail: "scripted")])
         }

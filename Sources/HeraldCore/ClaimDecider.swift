@@ -1,0 +1,137 @@
+import Foundation
+
+/// The decision half of `Store.claimDue`, shared by every backend: given the due rows a store has leased,
+/// the contacts and their policy facts, it says which rows to send, defer or suppress, with the trace
+/// to store for each. Pure: no I/O, no clock (`now` is an input); the store then applies the groups in SQL.
+public struct ClaimDecider: Sendable {
+    public let policy: any DeliveryPolicy
+    public let now: Date
+    /// Decoded specs by job id, so a batch decodes each job once (the cache is only a memo).
+    public let specs: JobSpecCache
+
+    public init(policy: any DeliveryPolicy, now: Date, specs: JobSpecCache) {
+        self.policy = policy
+        self.now = now
+        self.specs = specs
+    }
+
+    /// Decides each row in order. A `send` counts toward that contact's cap facts for the later rows of
+    /// this batch, so two due rows for one contact under a cap of 1 send once.
+    /// Throws only when a stored job spec no longer decodes.
+    public func decide(
+        _ due: [DueDelivery], contacts: [String: Contact], facts initialFacts: [String: ContactPolicyFacts]
+    ) throws -> ClaimDecisions {
+        var facts = initialFacts
+        var decisions = ClaimDecisions()
+        decisions.sends.reserveCapacity(due.count)
+        for row in due {
+            let spec = try specs.spec(jobId: row.jobId, json: row.specJSON)
+            // A worker died mid-send after its job was cancelled: the cancel wins over the re-claim.
+            if row.jobCancelled {
+                decisions.suppressions.append(.init(deliveryId: row.id, reason: .cancelled, trace: "[]"))
+                continue
+            }
+            guard let contact = contacts[row.contactId] else {
+                decisions.suppressions.append(.init(deliveryId: row.id, reason: .noAddress, trace: "[]"))
+                continue
+            }
+            let decision = policy.decide(
+                PolicyInput(
+                    now: now, stage: .send, contact: contact, channel: row.channel, job: spec,
+                    facts: facts[row.contactId] ?? ContactPolicyFacts()))
+            let trace = TraceStep.encode(decision.trace)
+            switch decision.verdict {
+            case .send:
+                let record = SendRecord(channel: row.channel, purpose: spec.purpose, topic: spec.topic, at: now)
+                facts[row.contactId, default: ContactPolicyFacts()].recentSends.append(record)
+                decisions.sends.append(
+                    ClaimDecisions.Send(
+                        delivery: ClaimedDelivery(
+                            deliveryId: row.id, jobId: row.jobId, contact: contact, channel: row.channel, job: spec,
+                            attempt: row.attemptCount + 1),
+                        trace: trace, reservation: record))
+            case .deferUntil(let date):
+                decisions.deferrals.append(.init(deliveryId: row.id, until: date, trace: trace))
+            case .suppress(let reason):
+                decisions.suppressions.append(.init(deliveryId: row.id, reason: reason, trace: trace))
+            }
+        }
+        return decisions
+    }
+}
+
+/// One leased row as a store read it: the delivery, its job's stored spec and whether the job was cancelled.
+public struct DueDelivery: Sendable, Hashable {
+    public var id: Int64
+    public var jobId: Int64
+    public var contactId: String
+    public var channel: ChannelKind
+    /// Attempts made before this claim.
+    public var attemptCount: Int
+    public var specJSON: String
+    public var jobCancelled: Bool
+
+    public init(
+        id: Int64, jobId: Int64, contactId: String, channel: ChannelKind, attemptCount: Int, specJSON: String,
+        jobCancelled: Bool
+    ) {
+        self.id = id
+        self.jobId = jobId
+        self.contactId = contactId
+        self.channel = channel
+        self.attemptCount = attemptCount
+        self.specJSON = specJSON
+        self.jobCancelled = jobCancelled
+    }
+}
+
+/// The verdicts of one claim, grouped by kind so a store can apply each kind in one statement.
+public struct ClaimDecisions: Sendable {
+    /// Lease it (state `sending`), store the trace, and reserve a `send_log` row for cap counting.
+    public struct Send: Sendable {
+        public var delivery: ClaimedDelivery
+        public var trace: String
+        /// The `send_log` row to write (contact from `delivery.contact.id`); `at` is the claim's `now`.
+        public var reservation: SendRecord
+
+        public init(delivery: ClaimedDelivery, trace: String, reservation: SendRecord) {
+            self.delivery = delivery
+            self.trace = trace
+            self.reservation = reservation
+        }
+    }
+
+    /// Back to `scheduled` until `until`.
+    public struct Deferral: Sendable, Hashable {
+        public var deliveryId: Int64
+        public var until: Date
+        public var trace: String
+
+        public init(deliveryId: Int64, until: Date, trace: String) {
+            self.deliveryId = deliveryId
+            self.until = until
+            self.trace = trace
+        }
+    }
+
+    public struct Suppression: Sendable, Hashable {
+        public var deliveryId: Int64
+        public var reason: SuppressionReason
+        public var trace: String
+
+        public init(deliveryId: Int64, reason: SuppressionReason, trace: String) {
+            self.deliveryId = deliveryId
+            self.reason = reason
+            self.trace = trace
+        }
+    }
+
+    public var sends: [Send] = []
+    public var deferrals: [Deferral] = []
+    public var suppressions: [Suppression] = []
+
+    public init() {}
+
+    /// What `claimDue` returns: the sends, in due order.
+    public var claimed: [ClaimedDelivery] { sends.map(\.delivery) }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import HeraldCore
+import HeraldTestSupport
+import Testing
+
+@Suite struct ClaimDeciderTests {
+    let now = Date(timeIntervalSince1970: 1_790_000_000)
+    let spec = JobSpec(
+        idempotencyKey: "claim-decider", purpose: .marketing, topic: "loyalty", audience: Audience(contactIds: ["a"]),
+        channels: [.sms, .email], content: Content(email: .init(subject: "s", text: "t"), sms: .init(text: "t")))
+    let alice = Contact(id: "a", email: "a@example.com", phone: "+989121234567")
+
+    private func row(_ id: Int64, contact: String = "a", channel: ChannelKind = .sms, cancelled: Bool = false)
+        throws -> DueDelivery
+    {
+        let json = String(decoding: try HeraldJSON.encoder().encode(spec), as: UTF8.self)
+        return DueDelivery(
+            id: id, jobId: 7, contactId: contact, channel: channel, attemptCount: 2, specJSON: json,
+            jobCancelled: cancelled)
+    }
+
+    private func decide(
+        _ rows: [DueDelivery], policy: any DeliveryPolicy = ScriptedPolicy(), contacts: [Contact]? = nil,
+        facts: [String: ContactPolicyFacts] = [:]
+    ) throws -> ClaimDecisions {
+        let decider = ClaimDecider(policy: policy, now: now, specs: JobSpecCache())
+        let known = contacts ?? [alice]
+        return try decider.decide(rows, contacts: Dictionary(uniqueKeysWithValues: known.map { ($0.id, $0) }), facts: facts)
+    }
+
+    @Test func sendLeasesTheNextAttemptAndReservesACapSlot() throws {
+        let decisions = try decide([try row(1)])
+        let send = try #require(decisions.sends.first)
+        #expect(send.delivery.deliveryId == 1 && send.delivery.attempt == 3 && send.delivery.contact == alice)
+        #expect(send.reservation == SendRecord(channel: .sms, purpose: .marketing, topic: "loyalty", at: now))
+        #expect(send.trace.contains("\"rule\":\"default\""))
+        #expect(decisions.deferrals.isEmpty && decisions.suppressions.isEmpty)
+        #expect(decisions.claimed.map(\.deliveryId) == [1])
+    }
+
+    @Test func aCancelledJobWinsOverEverythingElse() throws {
+        // Even a contact the policy would send to, and even an unknown contact: the cancel is what is stored.
+        let decisions = try decide([try row(1, cancelled: true), try row(2, contact: "gone", cancelled: true)])
+        #expect(decisions.sends.isEmpty)
+        #expect(decisions.suppressions.map(\.deliveryId) == [1, 2])
+        #expect(decisions.suppressions.allSatisfy { $0.reason == .cancelled })
+    }
+
+    @Test func aContactDeletedSinceFanOutIsSuppressedAsNoAddress() throws {
+        let decisions = try decide([try row(1, contact: "gone"), try row(2)])
+        #expect(decisions.suppressions == [.init(deliveryId: 1, reason: .noAddress, trace: "[]")])
+        #expect(decisions.claimed.map(\.deliveryId) == [2])
+    }
+
+    @Test func sendsEarlierInTheBatchCountTowardTheContactsCap() throws {
+        // Two due rows for one contact under a cap of 1: only the first goes out.
+        let decisions = try decide([try row(1, channel: .sms), try row(2, channel: .email)], policy: ScriptedPolicy(cap: 1))
+        #expect(decisions.claimed.map(\.deliveryId) == [1])
+        #expect(decisions.suppressions.map(\.deliveryId) == [2])
+        #expect(decisions.suppressions.first?.reason == .capped)
+    }
+
+    @Test func storedRecentSendsCountTooAndOtherContactsAreUnaffected() throws {
+        let bob = Contact(id: "b", phone: "+4915112345678")
+        let earlier = SendRecord(channel: .sms, purpose: .marketing, topic: nil, at: now.addingTimeInterval(-60))
+        let decisions = try decide(
+            [try row(1), try row(2, contact: "b")], policy: ScriptedPolicy(cap: 1), contacts: [alice, bob],
+            facts: ["a": ContactPolicyFacts(recentSends: [earlier])])
+        #expect(decisions.claimed.map(\.deliveryId) == [2])
+        #expect(decisions.suppressions.map(\.reason) == [.capped])
+    }
+
+    @Test func deferAndSuppressCarryThePolicysTrace() throws {
+        let later = now.addingTimeInterval(900)
+        let bob = Contact(id: "b", phone: "+4915112345678")
+        let policy = ScriptedPolicy(verdicts: ["a": .deferUntil(later), "b": .suppress(.optedOut)])
+        let decisions = try decide([try row(1), try row(2, contact: "b")], policy: policy, contacts: [alice, bob])
+        #expect(decisions.deferrals.map(\.deliveryId) == [1])
+        #expect(decisions.deferrals.first?.until == later)
+        #expect(decisions.suppressions.map(\.reason) == [.optedOut])
+        #expect([decisions.deferrals[0].trace, decisions.suppressions[0].trace].allSatisfy { $0.contains("scripted") })
+    }
+
+    @Test func anUndecodableSpecFailsTheClaimInsteadOfGuessing() throws {
+        var broken = try row(1)
+        broken.specJSON = "{"
+        #expect(throws: (any Error).self) { try decide([broken]) }
+    }
+}
