@@ -14,6 +14,8 @@ public struct HTTPProfileDriver: ChannelDriver {
     public let options: [String: String]
     let secrets: [String: String]
     let httpClient: HTTPClient
+    /// Whether `shutdown()` shuts `httpClient` down (a per-instance client) or leaves it (a shared one).
+    let ownsClient: Bool
     let timeout: TimeAmount
 
     public var kind: ChannelKind { profile.kind }
@@ -24,7 +26,8 @@ public struct HTTPProfileDriver: ChannelDriver {
     /// Throws `HeraldError` (`invalid_channel`) naming the missing secret or required option.
     public init(
         profile: Profile, instanceId: String, baseURL: String? = nil, options: [String: String] = [:],
-        secrets: [String: String] = [:], httpClient: HTTPClient, timeout: Duration = .seconds(15)
+        secrets: [String: String] = [:], httpClient: HTTPClient, ownsClient: Bool = false,
+        timeout: Duration = .seconds(15)
     ) throws {
         for name in profile.secrets where (secrets[name] ?? "").isEmpty {
             throw HeraldError(
@@ -45,6 +48,7 @@ public struct HTTPProfileDriver: ChannelDriver {
         self.options = merged
         self.secrets = secrets
         self.httpClient = httpClient
+        self.ownsClient = ownsClient
         let (seconds, attoseconds) = timeout.components
         self.timeout = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
@@ -95,6 +99,10 @@ public struct HTTPProfileDriver: ChannelDriver {
         } catch {
             return ChannelCheck(instance: id, ok: false, detail: "\(profile.id): \(Self.describe(error))")
         }
+    }
+
+    public func shutdown() async {
+        if ownsClient { try? await httpClient.shutdown() }
     }
 
     func templateValues(_ message: OutboundMessage, address: String, text: String) -> TemplateValues {
