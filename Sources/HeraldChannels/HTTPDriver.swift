@@ -17,6 +17,9 @@ public struct HTTPProfileDriver: ChannelDriver {
     /// Whether `shutdown()` shuts `httpClient` down (a per-instance client) or leaves it (a shared one).
     let ownsClient: Bool
     let timeout: TimeAmount
+    /// The profile's send and check requests with their templates parsed once.
+    let sendPlan: RequestPlan
+    let checkPlan: RequestPlan?
 
     public var kind: ChannelKind { profile.kind }
     /// The profile's rate default (messages per second), for the dispatcher's limiter.
@@ -49,6 +52,8 @@ public struct HTTPProfileDriver: ChannelDriver {
         self.secrets = secrets
         self.httpClient = httpClient
         self.ownsClient = ownsClient
+        self.sendPlan = RequestPlan(sendOf: profile)
+        self.checkPlan = RequestPlan(checkOf: profile)
         let (seconds, attoseconds) = timeout.components
         self.timeout = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
@@ -70,7 +75,7 @@ public struct HTTPProfileDriver: ChannelDriver {
         let values = templateValues(message, address: address, text: text)
         let prepared: PreparedRequest
         do {
-            prepared = try profile.prepareSend(baseURL: baseURL, values: values)
+            prepared = try sendPlan.prepare(baseURL: baseURL, values: values)
         } catch {
             return SendResult(outcome: .permanent, error: "request could not be built from profile \(profile.id)")
         }
@@ -88,7 +93,7 @@ public struct HTTPProfileDriver: ChannelDriver {
     public func check() async -> ChannelCheck {
         let values = TemplateValues(options: options, secrets: secrets)
         do {
-            if let prepared = try profile.prepareCheck(baseURL: baseURL, values: values) {
+            if let prepared = try checkPlan?.prepare(baseURL: baseURL, values: values) {
                 let response = try await execute(prepared)
                 let ok = (200...299).contains(response.status)
                 return ChannelCheck(
