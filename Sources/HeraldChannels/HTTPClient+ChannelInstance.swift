@@ -10,6 +10,10 @@ extension HTTPClient {
         var configuration = HTTPClient.Configuration.singletonConfiguration
         configuration.connectionPool = .init(
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(connections, 1))
+        // No idle-read timer (the shared client's is 90 s): drivers give every request a whole-request
+        // deadline of their own, shorter than that, and the per-request timer cost a schedule and a cancel
+        // on the event loop for each read.
+        configuration.timeout.read = nil
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 }
