@@ -9,6 +9,8 @@ enum DriverBench {
         var seconds: Double
         var sent: Int
         var failed: Int
+        /// CPU this process spent during the round (driver, client and event loops; not the sink).
+        var cpuSeconds: Double = 0
         /// Only messages the sink accepted count.
         var rate: Double { Double(sent) / seconds }
     }
@@ -53,6 +55,7 @@ enum DriverBench {
     ) async -> Round {
         var sent = 0
         var failed = 0
+        let cpuBefore = Measure.processCPUSeconds()
         let seconds = await Measure.seconds {
             await withTaskGroup(of: AttemptOutcome.self) { group in
                 var next = 0
@@ -71,16 +74,19 @@ enum DriverBench {
                 }
             }
         }
-        return Round(seconds: seconds, sent: sent, failed: failed)
+        let cpu = Measure.processCPUSeconds() - cpuBefore
+        return Round(seconds: seconds, sent: sent, failed: failed, cpuSeconds: cpu)
     }
 
     static func medianRate(_ rounds: [Round]) -> Double { Measure.median(rounds.map(\.rate)) }
 
-    /// Every round's rate, and whether any message was not accepted.
+    /// Every round's rate, the median CPU per message of this process, and whether any message was not accepted.
     static func describe(_ rounds: [Round]) -> String {
         let rates = rounds.map { String(format: "%.0f", $0.rate) }.joined(separator: " / ")
+        let cpu = Measure.median(rounds.map { $0.cpuSeconds / Double(max($0.sent + $0.failed, 1)) * 1e6 })
         let failed = rounds.map(\.failed).reduce(0, +)
-        return "rounds \(rates)" + (failed > 0 ? "; \(failed) NOT sent" : "; all sent")
+        return "rounds \(rates); \(String(format: "%.1f", cpu)) µs CPU/msg (bench process)"
+            + (failed > 0 ? "; \(failed) NOT sent" : "; all sent")
     }
 
     static func percent(_ value: Double, of limit: Double) -> String {

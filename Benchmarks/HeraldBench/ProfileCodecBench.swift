@@ -12,6 +12,7 @@ enum ProfileCodecBench {
             file: "generic-json/profile.yaml")
         let response = ProviderResponse(status: 200, headers: ["content-type": "application/json"], body: Array(#"{"id":"x"}"#.utf8))
         let now = Date()
+        let plan = RequestPlan(sendOf: profile)  // as HTTPProfileDriver keeps it
         var rates: [Double] = []
         var sent = 0
         for _ in 0..<rounds {
@@ -23,7 +24,7 @@ enum ProfileCodecBench {
                     "idempotency_key": "bench-\(index)", "delivery_id": String(index), "job_id": "1", "attempt": "1",
                 ]
                 let values = TemplateValues(fields: fields, options: ["from": "Herald"], secrets: ["api_token": "bench-token"])
-                let request = try profile.prepareSend(baseURL: "http://127.0.0.1:9000", values: values)
+                let request = try plan.prepare(baseURL: "http://127.0.0.1:9000", values: values)
                 if profile.classify(response, values: values, now: now).outcome == .sent, request.body != nil { sent += 1 }
             }
             let elapsed = clock.now - start

@@ -11,21 +11,29 @@ public struct APNsDriver: ChannelDriver {
     public var kind: ChannelKind { .push }
     private let config: APNsConfig
     private let client: HTTPClient
+    /// Whether `shutdown()` shuts `client` down (a per-instance client) or leaves it (a shared one).
+    private let ownsClient: Bool
     private let providerToken: APNsProviderToken
     private let now: @Sendable () -> Date
 
     /// Throws `invalid_config` when the key is not a P-256 PEM key.
     public init(
-        id: String, config: APNsConfig, httpClient: HTTPClient, now: @escaping @Sendable () -> Date = { Date() }
+        id: String, config: APNsConfig, httpClient: HTTPClient, ownsClient: Bool = false,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) throws(HeraldError) {
         self.id = id
         self.config = config
         self.client = httpClient
+        self.ownsClient = ownsClient
         self.now = now
         self.providerToken = try APNsProviderToken(config: config, now: now)
     }
 
     public func handles(address: String) -> Bool { address.hasPrefix(Self.addressPrefix) }
+
+    public func shutdown() async {
+        if ownsClient { try? await client.shutdown() }
+    }
 
     public func send(_ message: OutboundMessage) async -> SendResult {
         guard case .push(let title, let body, let data) = message.content else {

@@ -11,24 +11,32 @@ public struct FCMDriver: ChannelDriver {
     private let config: FCMConfig
     private let projectId: String
     private let client: HTTPClient
+    /// Whether `shutdown()` shuts `client` down (a per-instance client) or leaves it (a shared one).
+    private let ownsClient: Bool
     private let accessTokens: FCMAccessTokenSource
     private let now: @Sendable () -> Date
 
     /// Throws `invalid_config` when the service account cannot be read or its key is not an RSA PEM key.
     public init(
-        id: String, config: FCMConfig, httpClient: HTTPClient, now: @escaping @Sendable () -> Date = { Date() }
+        id: String, config: FCMConfig, httpClient: HTTPClient, ownsClient: Bool = false,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) throws(HeraldError) {
         let account = try GoogleServiceAccount.resolve(config)
         self.id = id
         self.config = config
         self.projectId = account.projectId
         self.client = httpClient
+        self.ownsClient = ownsClient
         self.now = now
         self.accessTokens = try FCMAccessTokenSource(
             account: account, client: httpClient, timeout: config.timeoutSeconds, now: now)
     }
 
     public func handles(address: String) -> Bool { address.hasPrefix(Self.addressPrefix) }
+
+    public func shutdown() async {
+        if ownsClient { try? await client.shutdown() }
+    }
 
     public func send(_ message: OutboundMessage) async -> SendResult {
         guard case .push(let title, let body, let data) = message.content else {

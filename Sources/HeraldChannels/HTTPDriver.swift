@@ -14,7 +14,12 @@ public struct HTTPProfileDriver: ChannelDriver {
     public let options: [String: String]
     let secrets: [String: String]
     let httpClient: HTTPClient
+    /// Whether `shutdown()` shuts `httpClient` down (a per-instance client) or leaves it (a shared one).
+    let ownsClient: Bool
     let timeout: TimeAmount
+    /// The profile's send and check requests with their templates parsed once.
+    let sendPlan: RequestPlan
+    let checkPlan: RequestPlan?
 
     public var kind: ChannelKind { profile.kind }
     /// The profile's rate default (messages per second), for the dispatcher's limiter.
@@ -24,7 +29,8 @@ public struct HTTPProfileDriver: ChannelDriver {
     /// Throws `HeraldError` (`invalid_channel`) naming the missing secret or required option.
     public init(
         profile: Profile, instanceId: String, baseURL: String? = nil, options: [String: String] = [:],
-        secrets: [String: String] = [:], httpClient: HTTPClient, timeout: Duration = .seconds(15)
+        secrets: [String: String] = [:], httpClient: HTTPClient, ownsClient: Bool = false,
+        timeout: Duration = .seconds(15)
     ) throws {
         for name in profile.secrets where (secrets[name] ?? "").isEmpty {
             throw HeraldError(
@@ -45,6 +51,9 @@ public struct HTTPProfileDriver: ChannelDriver {
         self.options = merged
         self.secrets = secrets
         self.httpClient = httpClient
+        self.ownsClient = ownsClient
+        self.sendPlan = RequestPlan(sendOf: profile)
+        self.checkPlan = RequestPlan(checkOf: profile)
         let (seconds, attoseconds) = timeout.components
         self.timeout = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
@@ -66,7 +75,7 @@ public struct HTTPProfileDriver: ChannelDriver {
         let values = templateValues(message, address: address, text: text)
         let prepared: PreparedRequest
         do {
-            prepared = try profile.prepareSend(baseURL: baseURL, values: values)
+            prepared = try sendPlan.prepare(baseURL: baseURL, values: values)
         } catch {
             return SendResult(outcome: .permanent, error: "request could not be built from profile \(profile.id)")
         }
@@ -84,7 +93,7 @@ public struct HTTPProfileDriver: ChannelDriver {
     public func check() async -> ChannelCheck {
         let values = TemplateValues(options: options, secrets: secrets)
         do {
-            if let prepared = try profile.prepareCheck(baseURL: baseURL, values: values) {
+            if let prepared = try checkPlan?.prepare(baseURL: baseURL, values: values) {
                 let response = try await execute(prepared)
                 let ok = (200...299).contains(response.status)
                 return ChannelCheck(
@@ -95,6 +104,10 @@ public struct HTTPProfileDriver: ChannelDriver {
         } catch {
             return ChannelCheck(instance: id, ok: false, detail: "\(profile.id): \(Self.describe(error))")
         }
+    }
+
+    public func shutdown() async {
+        if ownsClient { try? await httpClient.shutdown() }
     }
 
     func templateValues(_ message: OutboundMessage, address: String, text: String) -> TemplateValues {

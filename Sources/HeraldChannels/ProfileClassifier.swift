@@ -20,7 +20,9 @@ extension Profile {
     /// `now` is only used to turn an HTTP-date Retry-After into seconds.
     public func classify(_ response: ProviderResponse, values: TemplateValues, now: Date) -> SendResult {
         let json = ProfileJSONPath.parse(response.body)
-        let text = String(decoding: response.body, as: UTF8.self)
+        // Only `body_contains` rules and regex message ids read the body as text.
+        let needsText = self.response.messageId?.regex != nil || self.response.classify.contains { $0.bodyContains != nil }
+        let text = needsText ? String(decoding: response.body, as: UTF8.self) : ""
         let rule = self.response.classify.first { $0.matches(response, document: json, text: text) }
         let outcome = rule?.outcome ?? self.response.otherwise ?? Self.fallbackOutcome(status: response.status)
         var result = SendResult(outcome: outcome)

@@ -29,99 +29,84 @@ public struct PreparedRequest: Sendable, Hashable {
 
 extension Profile {
     /// Renders the send request. Fields whose template uses an unset optional value are left out.
+    /// Parses the profile's templates on every call: senders keep a `RequestPlan` instead.
     public func prepareSend(baseURL: String, values: TemplateValues) throws -> PreparedRequest {
-        try prepare(
-            method: request.method ?? "POST", path: request.path, encoding: request.encoding ?? .json,
-            body: request.body, baseURL: baseURL, values: values)
+        try RequestPlan(sendOf: self).prepare(baseURL: baseURL, values: values)
     }
 
     /// Renders the reachability check (`check:`), or nil when the profile has none.
     public func prepareCheck(baseURL: String, values: TemplateValues) throws -> PreparedRequest? {
-        guard let check else { return nil }
-        return try prepare(
-            method: check.method ?? "GET", path: check.path, encoding: .query, body: nil, baseURL: baseURL,
-            values: values)
+        try RequestPlan(checkOf: self)?.prepare(baseURL: baseURL, values: values)
     }
-
-    private func prepare(
-        method: String, path: String, encoding: BodyEncoding, body: [String: JSONValue]?, baseURL: String,
-        values: TemplateValues
-    ) throws -> PreparedRequest {
-        guard let renderedPath = ProfileTemplate.render(path, values: values, escape: PercentEncoding.pathSegment)
-        else { throw HeraldError.invalid("request.path", "profile \(id): the path uses a value that is not set") }
-        var query = renderPairs((request.query ?? [:]).mapValues(JSONValue.string), values: values)
-        var headers: [PreparedRequest.Header] = []
-        var bytes: [UInt8]?
-        switch encoding {
-        case .json:
-            if let body {
-                let rendered = JSONValue.object(body).renderingTemplates(values) ?? .object([:])
-                bytes = Array(try Self.jsonEncoder.encode(rendered))
-                headers.append(.init(name: "Content-Type", value: "application/json"))
-            }
-        case .form:
-            let pairs = renderPairs(body ?? [:], values: values)
-            bytes = Array(PercentEncoding.formEncode(pairs).utf8)
-            headers.append(.init(name: "Content-Type", value: "application/x-www-form-urlencoded"))
-        case .query:
-            query += renderPairs(body ?? [:], values: values)
-        }
-        for (name, template) in (request.headers ?? [:]).sorted(by: { $0.key < $1.key }) {
-            guard let value = ProfileTemplate.render(template, values: values) else { continue }
-            headers.append(.init(name: name, value: value.filter { $0 != "\r" && $0 != "\n" }))
-        }
-        try applyAuth(headers: &headers, query: &query, values: values)
-        var url = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
-        url += renderedPath
-        if !query.isEmpty { url += (url.contains("?") ? "&" : "?") + PercentEncoding.formEncode(query) }
-        return PreparedRequest(method: method.uppercased(), url: url, headers: headers, body: bytes)
-    }
-
-    /// Flat parameters for form and query encodings; leaves are rendered, then stringified.
-    private func renderPairs(_ map: [String: JSONValue], values: TemplateValues) -> [(String, String)] {
-        map.sorted { $0.key < $1.key }.compactMap { key, raw in
-            raw.renderingTemplates(values).flatMap(ProfileJSONPath.text).map { (key, $0) }
-        }
-    }
-
-    private func applyAuth(
-        headers: inout [PreparedRequest.Header], query: inout [(String, String)], values: TemplateValues
-    )
-        throws
-    {
-        guard let auth = request.auth else { return }
-        func secret(_ name: String?) throws -> String {
-            guard let name, let value = values.secrets[name] else {
-                throw HeraldError.invalid("request.auth", "profile \(id): auth secret is not set")
-            }
-            return value
-        }
-        switch auth.type {
-        case .none: break
-        case .basic:
-            let pair = "\(try secret(auth.username)):\(try secret(auth.password))"
-            headers.append(.init(name: "Authorization", value: "Basic " + Data(pair.utf8).base64EncodedString()))
-        case .bearer: headers.append(.init(name: "Authorization", value: "Bearer " + (try secret(auth.secret))))
-        case .header: headers.append(.init(name: auth.name ?? "X-API-Key", value: try secret(auth.secret)))
-        case .query: query.append((auth.name ?? "api_key", try secret(auth.secret)))
-        }
-    }
-
-    static let jsonEncoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
 }
 
-extension JSONValue {
-    /// Renders string leaves as templates; a member whose template lacks a value is left out.
-    func renderingTemplates(_ values: TemplateValues) -> JSONValue? {
-        switch self {
-        case .string(let template): return ProfileTemplate.render(template, values: values).map(JSONValue.string)
-        case .array(let items): return .array(items.compactMap { $0.renderingTemplates(values) })
-        case .object(let members): return .object(members.compactMapValues { $0.renderingTemplates(values) })
-        case .null, .bool, .number: return self
+/// One of a profile's requests with its templates parsed once (a driver builds it at init), so
+/// rendering a message only substitutes values and writes the body.
+public struct RequestPlan: Sendable {
+    let profileId: String
+    let method: String
+    let path: CompiledTemplate
+    let body: Body
+    /// `request.query`, sorted by name.
+    let query: [(name: String, value: FlatValue)]
+    /// `request.headers`, sorted by name.
+    let headers: [(name: String, value: CompiledTemplate)]
+    let auth: Profile.AuthSpec?
+
+    enum Body: Sendable {
+        case none
+        case json(CompiledJSONBody)
+        case form([(name: String, value: FlatValue)])
+        case query([(name: String, value: FlatValue)])
+    }
+
+    /// A form or query parameter: a template, or a number/bool written as text.
+    enum FlatValue: Sendable {
+        case template(CompiledTemplate)
+        case text(String)
+
+        func render(_ values: TemplateValues) -> String? {
+            switch self {
+            case .template(let template): template.render(values)
+            case .text(let text): text
+            }
+        }
+    }
+
+    public init(sendOf profile: Profile) {
+        let request = profile.request
+        let body: Body
+        switch request.encoding ?? .json {
+        case .json: body = request.body.map { .json(CompiledJSONBody(.object($0))) } ?? .none
+        case .form: body = .form(Self.flat(request.body ?? [:]))
+        case .query: body = .query(Self.flat(request.body ?? [:]))
+        }
+        self.init(profile: profile, method: request.method ?? "POST", path: request.path, body: body)
+    }
+
+    /// Nil when the profile has no `check:`.
+    public init?(checkOf profile: Profile) {
+        guard let check = profile.check else { return nil }
+        self.init(profile: profile, method: check.method ?? "GET", path: check.path, body: .none)
+    }
+
+    private init(profile: Profile, method: String, path: String, body: Body) {
+        let request = profile.request
+        self.profileId = profile.id
+        self.method = method.uppercased()
+        self.path = CompiledTemplate(path)
+        self.body = body
+        self.query = Self.flat((request.query ?? [:]).mapValues(JSONValue.string))
+        self.headers = (request.headers ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, CompiledTemplate($0.value)) }
+        self.auth = request.auth
+    }
+
+    /// Flat parameters for form and query encodings, sorted by name; objects, lists and nulls have no
+    /// text form and are left out.
+    private static func flat(_ map: [String: JSONValue]) -> [(name: String, value: FlatValue)] {
+        map.sorted { $0.key < $1.key }.compactMap { name, raw in
+            if case .string(let template) = raw { return (name, .template(CompiledTemplate(template))) }
+            return ProfileJSONPath.text(raw).map { (name, .text($0)) }
         }
     }
 }

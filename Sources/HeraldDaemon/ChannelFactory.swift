@@ -6,15 +6,22 @@ import HeraldEngine
 
 /// Builds channel instances from the `channels:` config; with none configured, a `log` instance per kind.
 public enum ChannelFactory {
-    public static func router(for loaded: LoadedConfig) throws -> ChannelRouter {
-        let built = try instances(for: loaded)
+    /// Each HTTP-based instance gets its own client sized to its concurrency; `ChannelDriver.shutdown()` on
+    /// every router instance releases them.
+    public static func router(for loaded: LoadedConfig) async throws -> ChannelRouter {
+        let built = try await instances(for: loaded)
         return ChannelRouter(
             built.map { config, driver in
                 let instance = InstanceGuard(
                     driver: driver, ratePerSecond: config.rate ?? (driver as? HTTPProfileDriver)?.defaultRatePerSecond,
-                    concurrency: config.concurrency ?? (driver as? HTTPProfileDriver)?.defaultConcurrency ?? 64)
+                    concurrency: concurrency(config, profile: (driver as? HTTPProfileDriver)?.profile))
                 return ChannelRouter.Route(instance: instance, prefixes: config.routes ?? [])
             })
+    }
+
+    /// Sends in flight allowed for one instance: its config, else its profile's default, else 64.
+    static func concurrency(_ config: ChannelConfig, profile: Profile?) -> Int {
+        config.concurrency ?? profile?.rate?.concurrency ?? 64
     }
 
     /// Validates every profile and channel, then asks each instance to reach its provider.
@@ -23,23 +30,43 @@ public enum ChannelFactory {
         if let catalog = try? profileCatalog(loaded) {
             checks.append(ChannelCheck(instance: "profiles", ok: true, detail: "\(catalog.profiles.count) profiles valid"))
         }
-        for (_, driver) in try instances(for: loaded) {
+        for (_, driver) in try await instances(for: loaded) {
             checks.append(await driver.check())
+            await driver.shutdown()
         }
         return checks
     }
 
-    static func instances(for loaded: LoadedConfig) throws -> [(ChannelConfig, any ChannelDriver)] {
+    /// On a config error, the instances already built are shut down before it is thrown.
+    static func instances(for loaded: LoadedConfig) async throws -> [(ChannelConfig, any ChannelDriver)] {
         let configs = loaded.config.channels ?? defaultChannels()
         var seen: Set<String> = []
         var built: [(ChannelConfig, any ChannelDriver)] = []
-        for config in configs {
-            guard seen.insert(config.id).inserted else {
-                throw HeraldError(code: "config_invalid", message: "channel id \(config.id) is used twice", field: "channels")
+        do {
+            for config in configs {
+                guard seen.insert(config.id).inserted else {
+                    throw HeraldError(code: "config_invalid", message: "channel id \(config.id) is used twice", field: "channels")
+                }
+                built.append((config, try await makeDriver(config, loaded: loaded)))
             }
-            built.append((config, try makeDriver(config, loaded: loaded)))
+        } catch {
+            for (_, driver) in built { await driver.shutdown() }
+            throw error
         }
         return built
+    }
+
+    /// Builds a driver on its own HTTP client, shutting the client down if the driver cannot be built.
+    private static func withInstanceClient(
+        connections: Int, _ build: (HTTPClient) throws -> any ChannelDriver
+    ) async throws -> any ChannelDriver {
+        let client = HTTPClient.forChannelInstance(connections: connections)
+        do {
+            return try build(client)
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
     }
 
     static func defaultChannels() -> [ChannelConfig] {
@@ -50,7 +77,7 @@ public enum ChannelFactory {
         try ProfileCatalog.load(directory: URL(fileURLWithPath: loaded.config.profilesDir ?? "channels", isDirectory: true))
     }
 
-    static func makeDriver(_ config: ChannelConfig, loaded: LoadedConfig) throws -> any ChannelDriver {
+    static func makeDriver(_ config: ChannelConfig, loaded: LoadedConfig) async throws -> any ChannelDriver {
         let options = config.options ?? [:]
         let field = "channels.\(config.id).options"
         switch config.driver {
@@ -65,9 +92,12 @@ public enum ChannelFactory {
             let profile = try profileCatalog(loaded).profile(profileId)
             let secrets = try profile.resolveSecrets(
                 instanceId: config.id, options: options, environment: ProcessInfo.processInfo.environment)
-            return try HTTPProfileDriver(
-                profile: profile, instanceId: config.id, options: options, secrets: secrets,
-                httpClient: HTTPClient.shared, timeout: .seconds(Int64(options["timeout_seconds"].flatMap(Int64.init) ?? 15)))
+            let timeout = Duration.seconds(Int64(options["timeout_seconds"].flatMap(Int64.init) ?? 15))
+            return try await withInstanceClient(connections: concurrency(config, profile: profile)) { client in
+                try HTTPProfileDriver(
+                    profile: profile, instanceId: config.id, options: options, secrets: secrets, httpClient: client,
+                    ownsClient: true, timeout: timeout)
+            }
         case "smtp":
             guard let url = options["url"], let from = options["from"] else {
                 throw HeraldError(code: "config_invalid", message: "smtp needs url and from", field: field)
@@ -90,7 +120,9 @@ public enum ChannelFactory {
                 serviceAccountJSON: try Secrets.required("service_account_json", in: options, field: field),
                 baseURL: options["base_url"] ?? FCMConfig.defaultBaseURL, tokenURI: options["token_uri"],
                 projectId: options["project_id"])
-            return try FCMDriver(id: config.id, config: fcm, httpClient: HTTPClient.shared)
+            return try await withInstanceClient(connections: concurrency(config, profile: nil)) { client in
+                try FCMDriver(id: config.id, config: fcm, httpClient: client, ownsClient: true)
+            }
         case "apns":
             guard let keyId = options["key_id"], let teamId = options["team_id"], let topic = options["topic"] else {
                 throw HeraldError(code: "config_invalid", message: "apns needs key_id, team_id and topic", field: field)
@@ -98,7 +130,9 @@ public enum ChannelFactory {
             let apns = APNsConfig(
                 keyPEM: try Secrets.required("key_pem", in: options, field: field), keyId: keyId, teamId: teamId,
                 topic: topic, baseURL: options["base_url"] ?? APNsConfig.productionBaseURL)
-            return try APNsDriver(id: config.id, config: apns, httpClient: HTTPClient.shared)
+            return try await withInstanceClient(connections: concurrency(config, profile: nil)) { client in
+                try APNsDriver(id: config.id, config: apns, httpClient: client, ownsClient: true)
+            }
         default:
             throw HeraldError(
                 code: "config_invalid", message: "channel \(config.id): unknown driver \(config.driver)",

@@ -27,17 +27,20 @@ public struct Daemon {
             logger.notice("created the first admin API key", metadata: ["file": "\(keyFile.path)"])
         }
         let policy = CompliancePolicy(rules: try PolicySettings.rules(loaded))
-        let router = try ChannelFactory.router(for: loaded)
         let secret = try unsubscribeSecret()
         let settings = (loaded.config.engine ?? EngineConfig())
             .settings(publicBaseURL: loaded.publicURL, unsubscribeSecret: secret)
+        let smsMaxSegments = try PolicySettings.smsMaxSegments(loaded)
+        let inbound = try InboundRouter(loaded: loaded)
+        // Built last of what can throw: its drivers own HTTP clients that must be shut down on every exit.
+        let router = try await ChannelFactory.router(for: loaded)
         let fanoutSignal = WorkSignal()
         let dispatchSignal = WorkSignal()
 
         let ops = OpsWiring(store: store, router: router, logger: logger)
         var deps = APIDependencies(
-            store: store, fanoutSignal: fanoutSignal, smsMaxSegments: try PolicySettings.smsMaxSegments(loaded),
-            unsubscribeSecret: secret, inbound: try InboundRouter(loaded: loaded),
+            store: store, fanoutSignal: fanoutSignal, smsMaxSegments: smsMaxSegments,
+            unsubscribeSecret: secret, inbound: inbound,
             readiness: ChannelReadiness.adding(router, to: StoreReadiness.check(store)), metrics: { ops.renderMetrics() })
         deps.ops = ops.httpDependencies
         let api = HeraldAPI(deps: deps)
@@ -60,6 +63,7 @@ public struct Daemon {
         do {
             try await group.run()
         } catch {
+            for instance in router.instances { await instance.driver.shutdown() }
             try? await store.close()
             throw error
         }
