@@ -23,7 +23,10 @@ enum ClusterReport {
                     scenario: "engine → log driver (\(label))", metric: "deliveries/s", median: engine, unit: "/s",
                     note: "\(ratio(engine, sqliteEngine)) of SQLite; \(cpu(runs.map(\.dispatch))); \(waits(runs.map(\.dispatch)))"))
         }
-        let checks = configurations.flatMap { nodes in (results[nodes] ?? []).map { "\(ClusterBench.label(nodes)): \($0.sendsCheck)" } }
+        let checks = configurations.map { nodes in
+            let distinct = Set((results[nodes] ?? []).map(\.sendsCheck))
+            return "\(ClusterBench.label(nodes)): " + distinct.sorted().joined(separator: " / ")
+        }
         rows.append(
             Row(
                 scenario: "check", metric: "", median: Double(contacts), unit: "contacts",
