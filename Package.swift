@@ -133,6 +133,8 @@ let package = Package(
                 "HeraldHTTP", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                // `cluster` samples pg_stat_activity while the nodes run.
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Benchmarks/HeraldBench",
             swiftSettings: swiftSettings

@@ -4,6 +4,8 @@
 #   bash scripts/postgres.sh stop
 #   bash scripts/postgres.sh url
 # Port and data directory: HERALD_PG_PORT (54329), HERALD_PG_DATA (/tmp/herald-pg-$PORT).
+# Benchmarks only: HERALD_PG_DURABLE=1 keeps fsync and synchronous_commit on (PostgreSQL's defaults, what a
+# real deployment runs); HERALD_PG_EXTRA adds server options (e.g. "-c shared_preload_libraries=pg_stat_statements").
 # As root the server runs as the `postgres` user (PostgreSQL refuses to run as root).
 set -euo pipefail
 
@@ -42,8 +44,10 @@ start() {
       || { cat "$DATA.initdb.log" >&2; exit 1; }
   fi
   if ! running; then
+    local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    [ "${HERALD_PG_DURABLE:-0}" = 1 ] && durability="-c fsync=on -c synchronous_commit=on"
     as_owner "$BIN/pg_ctl" -D "$DATA" -l "$DATA/server.log" -w -t 30 start \
-      -o "-p $PORT -h 127.0.0.1 -k /tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+      -o "-p $PORT -h 127.0.0.1 -k /tmp $durability -c max_connections=300 ${HERALD_PG_EXTRA:-}" \
       >/dev/null || { tail -20 "$DATA/server.log" >&2; exit 1; }
   fi
   if ! as_owner "$BIN/psql" -h 127.0.0.1 -p "$PORT" -U "$USER_NAME" -d postgres -tAc \

@@ -1,9 +1,14 @@
 import Foundation
 
-// herald-bench [policy|fanout|postgres|drivers|all] — prints a Markdown table for BENCHMARKS.md.
+// herald-bench [policy|fanout|postgres|cluster|drivers|all] — prints a Markdown table for BENCHMARKS.md.
 // `all` leaves out `drivers`: it needs nginx, wrk and Postfix's tools (scripts/bench-setup.sh).
-let arguments = CommandLine.arguments.dropFirst()
+let arguments = Array(CommandLine.arguments.dropFirst())
 let which = arguments.first ?? "all"
+// `herald-bench node PHASE STORAGE OUTBOX`: a child of `cluster`, not run by hand.
+if which == "node", arguments.count == 4 {
+    try await ClusterNode.run(phase: arguments[1], storage: arguments[2], outbox: arguments[3])
+    exit(0)
+}
 let contacts = Int(ProcessInfo.processInfo.environment["HERALD_BENCH_CONTACTS"] ?? "") ?? 1_000_000
 
 var rows: [Row] = []
@@ -16,6 +21,14 @@ if which == "fanout" || which == "all" {
 // HERALD_BENCH_POSTGRES=postgres://…?schema=fresh: the same scenario on PostgreSQL (one node).
 if which == "postgres", let url = ProcessInfo.processInfo.environment["HERALD_BENCH_POSTGRES"] {
     rows += try await FanoutBench.run(contacts: contacts, postgresURL: url)
+}
+// HERALD_BENCH_POSTGRES=postgres://… (a database; each run makes and drops its own schema),
+// HERALD_BENCH_NODES=1,2,3, HERALD_BENCH_ROUNDS=3: node processes on one database, beside SQLite.
+if which == "cluster", let url = ProcessInfo.processInfo.environment["HERALD_BENCH_POSTGRES"] {
+    let environment = ProcessInfo.processInfo.environment
+    let nodes = (environment["HERALD_BENCH_NODES"] ?? "1,2,3").split(separator: ",").compactMap { Int($0) }
+    let rounds = Int(environment["HERALD_BENCH_ROUNDS"] ?? "") ?? 3
+    rows += try await ClusterBench.run(contacts: contacts, postgresURL: url, nodeCounts: nodes, rounds: rounds)
 }
 if which == "drivers" {
     rows += await DriverBench.run()

@@ -11,10 +11,7 @@ extension PostgresStore {
             let due = try await self.lockDueRows(connection, now: request.now, limit: request.limit)
             guard !due.isEmpty else { return [] }
             let contactIds = Array(Set(due.map(\.contactId))).sorted()
-            try await connection.rows(
-                "SELECT id FROM contacts WHERE id = ANY(\(contactIds)::text[]) ORDER BY id FOR UPDATE",
-                logger: self.logger)
-            let contacts = try await Self.fetchContacts(connection, ids: contactIds, logger: self.logger)
+            let contacts = try await Self.lockContacts(connection, ids: contactIds, logger: self.logger)
             let contactById = Dictionary(contacts.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             let facts = try await Self.loadFacts(
                 connection, contacts: contacts, since: request.now.addingTimeInterval(-request.policy.capLookback),
@@ -28,43 +25,55 @@ extension PostgresStore {
     }
 
     /// Due waiting rows (transactional lane first), then `sending` rows whose worker's lease ran out, all
-    /// locked for this transaction; rows another node holds are skipped, not waited for.
+    /// locked for this transaction; rows another node holds are skipped, not waited for. One round trip:
+    /// the expired-lease scan only runs when the waiting rows do not fill the batch (a CTE is read lazily),
+    /// and each job's spec comes back once, on its first row, not once per delivery.
     private func lockDueRows(_ connection: PostgresConnection, now: Date, limit: Int) async throws -> [DueDelivery] {
+        // Without this, a queue table whose statistics predate a bulk fan-out gets a bitmap scan that sorts
+        // every due row on each claim (400 ms per claim at 100,000 due rows, measured); the ordered index
+        // scan is right at any size because of the LIMIT.
+        try await connection.rows("SET LOCAL enable_bitmapscan = off", logger: logger)
         let nowMs = now.ms
-        var rows = try await Self.dueRows(
-            connection,
+        let rows = try await connection.rows(
             """
-            SELECT d.id, d.job_id, d.contact_id, d.channel, d.attempt_count, j.spec, j.status
-            FROM deliveries d JOIN jobs j ON j.id = d.job_id
-            WHERE d.state IN ('queued', 'scheduled') AND d.not_before <= \(nowMs)
-            ORDER BY d.lane DESC, d.not_before LIMIT \(limit) FOR UPDATE OF d SKIP LOCKED
+            WITH waiting AS (
+                SELECT id, job_id, contact_id, channel, attempt_count, 0 AS pass, lane, not_before, 0::bigint AS lease_until
+                FROM deliveries WHERE state IN ('queued', 'scheduled') AND not_before <= \(nowMs)
+                ORDER BY lane DESC, not_before LIMIT \(limit) FOR UPDATE SKIP LOCKED),
+            expired AS (
+                SELECT id, job_id, contact_id, channel, attempt_count, 1 AS pass, 0::bigint, 0::bigint, lease_until
+                FROM deliveries WHERE state = 'sending' AND lease_until < \(nowMs)
+                ORDER BY lease_until LIMIT \(limit) FOR UPDATE SKIP LOCKED),
+            picked AS ((SELECT * FROM waiting) UNION ALL (SELECT * FROM expired) LIMIT \(limit))
+            SELECT p.id, p.job_id, p.contact_id, p.channel, p.attempt_count, j.status,
+                CASE WHEN row_number() OVER (PARTITION BY p.job_id ORDER BY p.id) = 1 THEN j.spec END AS spec
+            FROM picked p JOIN jobs j ON j.id = p.job_id
+            ORDER BY p.pass, p.lane DESC, p.not_before, p.lease_until, p.id
             """, logger: logger)
-        let remaining = limit - rows.count
-        guard remaining > 0 else { return rows }
-        rows += try await Self.dueRows(
-            connection,
-            """
-            SELECT d.id, d.job_id, d.contact_id, d.channel, d.attempt_count, j.spec, j.status
-            FROM deliveries d JOIN jobs j ON j.id = d.job_id
-            WHERE d.state = 'sending' AND d.lease_until < \(nowMs)
-            ORDER BY d.lease_until LIMIT \(remaining) FOR UPDATE OF d SKIP LOCKED
-            """, logger: logger)
-        return rows
-    }
-
-    private static func dueRows(_ connection: PostgresConnection, _ query: PostgresQuery, logger: Logger) async throws
-        -> [DueDelivery]
-    {
+        let decoded = rows.map { $0.makeRandomAccess() }
+        var specs: [Int64: String] = [:]
+        for row in decoded {
+            if let spec = try row.get("spec", as: String?.self) { specs[try row.get("job_id")] = spec }
+        }
         var result: [DueDelivery] = []
-        for row in try await connection.rows(query, logger: logger) {
-            let columns = row.makeRandomAccess()
+        result.reserveCapacity(rows.count)
+        for columns in decoded {
             guard let channel = ChannelKind(rawValue: try columns.get("channel")) else { continue }
+            let jobId: Int64 = try columns.get("job_id")
             result.append(
                 DueDelivery(
-                    id: try columns.get("id"), jobId: try columns.get("job_id"), contactId: try columns.get("contact_id"),
-                    channel: channel, attemptCount: try columns.get("attempt_count"), specJSON: try columns.get("spec"),
+                    id: try columns.get("id"), jobId: jobId, contactId: try columns.get("contact_id"),
+                    channel: channel, attemptCount: try columns.get("attempt_count"), specJSON: specs[jobId] ?? "",
                     jobCancelled: try columns.get("status", as: String.self) == JobStatus.cancelled.rawValue))
         }
         return result
+    }
+
+    /// The claimed contacts, locked in id order (so two nodes cannot deadlock) until this claim commits: no
+    /// other node counts caps for them meanwhile.
+    static func lockContacts(_ connection: PostgresConnection, ids: [String], logger: Logger) async throws -> [Contact] {
+        try decodeContacts(
+            try await connection.rows(
+                "SELECT body FROM contacts WHERE id = ANY(\(ids)::text[]) ORDER BY id FOR UPDATE", logger: logger))
     }
 }

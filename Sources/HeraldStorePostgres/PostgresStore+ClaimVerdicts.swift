@@ -2,11 +2,11 @@ import Foundation
 import HeraldCore
 import PostgresNIO
 
-/// The verdicts of one claim (`ClaimDecisions`), as arrays so each kind is one statement over `unnest`.
+/// The verdicts of one claim, gathered per kind and written in one statement over `unnest` arrays.
 struct ClaimVerdicts {
     private var sendIds: [Int64] = []
     private var sendTraces: [String] = []
-    private var reservations: [(contactId: String, deliveryId: Int64, channel: String, purpose: String, topic: String?)] = []
+    private var reservations: [(contactId: String, channel: String, purpose: String, topic: String?)] = []
     private var deferIds: [Int64] = []
     private var deferUntil: [Int64] = []
     private var deferTraces: [String] = []
@@ -21,8 +21,8 @@ struct ClaimVerdicts {
             sendIds.append(send.delivery.deliveryId)
             sendTraces.append(send.trace)
             reservations.append(
-                (send.delivery.contact.id, send.delivery.deliveryId, reservation.channel.rawValue,
-                 reservation.purpose.rawValue, reservation.topic))
+                (send.delivery.contact.id, reservation.channel.rawValue, reservation.purpose.rawValue,
+                 reservation.topic))
         }
         for deferral in decisions.deferrals {
             deferIds.append(deferral.deliveryId)
@@ -36,52 +36,49 @@ struct ClaimVerdicts {
         }
     }
 
+    /// Every verdict of the claim in one statement (one round trip): the state changes, the release of a
+    /// re-claimed delivery's old cap reservation, and the new reservations, which count against caps from
+    /// commit on for this batch and every other node.
     func apply(_ connection: PostgresConnection, request: ClaimRequest, logger: Logger) async throws {
+        let ids = sendIds + deferIds + suppressIds
+        guard !ids.isEmpty else { return }
+        let states =
+            Array(repeating: DeliveryState.sending.rawValue, count: sendIds.count)
+            + Array(repeating: DeliveryState.scheduled.rawValue, count: deferIds.count)
+            + Array(repeating: DeliveryState.suppressed.rawValue, count: suppressIds.count)
+        let notBefore = PostgresNullableArray(
+            Array(repeating: nil, count: sendIds.count) + deferUntil.map(Optional.some)
+                + Array(repeating: nil, count: suppressIds.count))
+        let reasons = PostgresNullableArray(
+            Array(repeating: nil, count: sendIds.count + deferIds.count) + suppressReasons.map(Optional.some))
+        let traces = sendTraces + deferTraces + suppressTraces
+        let reservedContacts = reservations.map { $0.contactId }
+        let reservedChannels = reservations.map { $0.channel }
+        let reservedPurposes = reservations.map { $0.purpose }
+        let reservedTopics = PostgresNullableArray(reservations.map { $0.topic })
         let now = request.now.ms
-        if !sendIds.isEmpty {
-            let until = request.leaseUntil.ms
-            try await connection.rows(
-                """
-                UPDATE deliveries SET state = 'sending', lease_owner = \(request.owner), lease_until = \(until),
-                attempt_count = attempt_count + 1, send_trace = v.trace, updated_at = \(now)
-                FROM unnest(\(sendIds)::bigint[], \(sendTraces)::text[]) AS v(id, trace) WHERE deliveries.id = v.id
-                """, logger: logger)
-            // A re-claimed delivery (its worker died) replaces its old reservation.
-            try await connection.rows("DELETE FROM send_log WHERE delivery_id = ANY(\(sendIds)::bigint[])", logger: logger)
-            // The reservation counts against caps from now on, for this batch and every other node.
-            try await connection.insertRows(
-                into: "send_log",
-                columns: [
-                    .init("contact_id", "text"), .init("delivery_id", "bigint"), .init("channel", "text"),
-                    .init("purpose", "text"), .init("topic", "text"), .init("at", "bigint"),
-                ],
-                rows: reservations, logger: logger
-            ) { reservation, bindings in
-                bindings.append(reservation.contactId)
-                bindings.append(reservation.deliveryId)
-                bindings.append(reservation.channel)
-                bindings.append(reservation.purpose)
-                bindings.append(reservation.topic)
-                bindings.append(now)
-            }
-        }
-        if !deferIds.isEmpty {
-            try await connection.rows(
-                """
-                UPDATE deliveries SET state = 'scheduled', not_before = v.nb, lease_owner = NULL,
+        let until = request.leaseUntil.ms
+        let owner = request.owner
+        try await connection.rows(
+            """
+            WITH verdict AS (
+                SELECT * FROM unnest(\(ids)::bigint[], \(states)::text[], \(notBefore)::bigint[], \(reasons)::text[],
+                \(traces)::text[]) AS v(id, state, not_before, reason, trace)),
+            changed AS (
+                UPDATE deliveries d SET state = v.state,
+                lease_owner = CASE WHEN v.state = 'sending' THEN \(owner) END,
+                lease_until = CASE WHEN v.state = 'sending' THEN \(until) ELSE d.lease_until END,
+                attempt_count = d.attempt_count + CASE WHEN v.state = 'sending' THEN 1 ELSE 0 END,
+                not_before = COALESCE(v.not_before, d.not_before),
+                reason = CASE WHEN v.state = 'suppressed' THEN v.reason ELSE d.reason END,
                 send_trace = v.trace, updated_at = \(now)
-                FROM unnest(\(deferIds)::bigint[], \(deferUntil)::bigint[], \(deferTraces)::text[]) AS v(id, nb, trace)
-                WHERE deliveries.id = v.id
-                """, logger: logger)
-        }
-        if !suppressIds.isEmpty {
-            try await connection.rows(
-                """
-                UPDATE deliveries SET state = 'suppressed', reason = v.reason, lease_owner = NULL,
-                send_trace = v.trace, updated_at = \(now)
-                FROM unnest(\(suppressIds)::bigint[], \(suppressReasons)::text[], \(suppressTraces)::text[])
-                AS v(id, reason, trace) WHERE deliveries.id = v.id
-                """, logger: logger)
-        }
+                FROM verdict v WHERE d.id = v.id),
+            released AS (
+                DELETE FROM send_log WHERE delivery_id = ANY(\(sendIds)::bigint[]))
+            INSERT INTO send_log (contact_id, delivery_id, channel, purpose, topic, at)
+            SELECT contact_id, delivery_id, channel, purpose, topic, \(now)
+            FROM unnest(\(reservedContacts)::text[], \(sendIds)::bigint[], \(reservedChannels)::text[],
+            \(reservedPurposes)::text[], \(reservedTopics)::text[]) AS r(contact_id, delivery_id, channel, purpose, topic)
+            """, logger: logger)
     }
 }

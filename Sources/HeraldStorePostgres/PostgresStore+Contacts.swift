@@ -51,14 +51,6 @@ extension PostgresStore {
             try await rows("SELECT body FROM contacts WHERE id > \(after) ORDER BY id LIMIT \(limit)"))
     }
 
-    static func fetchContacts(_ connection: PostgresConnection, ids: [String], logger: Logger) async throws
-        -> [Contact]
-    {
-        guard !ids.isEmpty else { return [] }
-        return try decodeContacts(
-            try await connection.rows("SELECT body FROM contacts WHERE id = ANY(\(ids)::text[])", logger: logger))
-    }
-
     static func decodeContacts(_ rows: [PostgresRow]) throws -> [Contact] {
         try rows.map { row in
             try Self.decodeContact(try row.makeRandomAccess().get("body", as: String.self))
