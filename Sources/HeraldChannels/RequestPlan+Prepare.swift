@@ -26,14 +26,20 @@ extension RequestPlan {
         }
         for (name, template) in self.headers {
             guard let value = template.render(values) else { continue }
-            let clean = value.utf8.contains { $0 == 0x0D || $0 == 0x0A } ? value.filter { $0 != "\r" && $0 != "\n" } : value
-            headers.append(.init(name: name, value: clean))
+            headers.append(.init(name: name, value: Self.singleLine(value)))
         }
         try applyAuth(headers: &headers, query: &queryPairs, values: values)
         var url = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         url += renderedPath
         if !queryPairs.isEmpty { url += (url.contains("?") ? "&" : "?") + PercentEncoding.formEncode(queryPairs) }
         return PreparedRequest(method: method, url: url, headers: headers, body: bytes)
+    }
+
+    /// A header value must not end the header line: a contact attribute carrying CR or LF could add
+    /// headers of its own. Filtered by scalar, because "\r\n" is one `Character` and a character filter misses it.
+    static func singleLine(_ value: String) -> String {
+        guard value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A }) else { return value }
+        return String(String.UnicodeScalarView(value.unicodeScalars.filter { $0 != "\r" && $0 != "\n" }))
     }
 
     private static func render(_ pairs: [(name: String, value: FlatValue)], _ values: TemplateValues) -> [(String, String)] {

@@ -49,4 +49,23 @@ import Testing
         #expect(try plan.prepare(baseURL: "https://sms.example.com/", values: values) == once, "a plan is reusable")
         #expect(once.url == "https://sms.example.com/send")
     }
+
+    @Test func headerValuesCannotCarryLineBreaks() throws {
+        let headed = try ProfileCatalog.parse(
+            yaml: """
+                id: headed
+                kind: sms
+                base_url: https://sms.example.com
+                request:
+                  path: /send
+                  headers: { X-Ref: "ref-{{text}}" }
+                response:
+                  classify: []
+                """, file: "headed/profile.yaml")
+        let values = TemplateValues(fields: ["to": "+1", "text": "a\r\nX-Injected: 1\nb\rc"])
+        let request = try RequestPlan(sendOf: headed).prepare(baseURL: "https://sms.example.com", values: values)
+        let ref = try #require(request.headers.first { $0.name == "X-Ref" })
+        #expect(ref.value == "ref-aX-Injected: 1bc")
+        #expect(!request.headers.contains { $0.name == "X-Injected" })
+    }
 }
