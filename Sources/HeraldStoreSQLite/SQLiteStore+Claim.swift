@@ -21,28 +21,34 @@ extension SQLiteStore {
         }
     }
 
+    /// Applies the verdict groups. Inserts and deletes are multi-row statements; the state updates stay one
+    /// cached statement per row, which measured faster in SQLite than `UPDATE … FROM (VALUES …)` (that form
+    /// materializes the joined rows, traces included, before writing them).
     private static func apply(_ db: Database, _ decisions: ClaimDecisions, request: ClaimRequest) throws {
+        let now = request.now.ms
+        let lease = try db.cachedStatement(
+            sql: """
+                UPDATE deliveries SET state = 'sending', lease_owner = ?, lease_until = ?,
+                attempt_count = attempt_count + 1, send_trace = ?, updated_at = ? WHERE id = ?
+                """)
         for send in decisions.sends {
-            let id = send.delivery.deliveryId
-            try db.run(
-                sql: """
-                    UPDATE deliveries SET state = 'sending', lease_owner = ?, lease_until = ?,
-                    attempt_count = attempt_count + 1, send_trace = ?, updated_at = ? WHERE id = ?
-                    """,
-                arguments: [request.owner, request.leaseUntil.ms, send.trace, request.now.ms, id])
-            // A re-claimed delivery (its worker died) replaces its old reservation.
-            try db.run(sql: "DELETE FROM send_log WHERE delivery_id = ?", arguments: [id])
-            // The reservation counts against caps from now on, for this batch and every other claimer.
+            try lease.execute(arguments: [request.owner, request.leaseUntil.ms, send.trace, now, send.delivery.deliveryId])
+        }
+        // A re-claimed or retried delivery replaces its old reservation; a first attempt never had one
+        // (reservations are only written here, with the attempt count raised in the same transaction).
+        let reclaimed = decisions.sends.filter { $0.delivery.attempt > 1 }.map(\.delivery.deliveryId)
+        try db.runBatched(reclaimed, columns: 1) { "DELETE FROM send_log WHERE delivery_id IN (VALUES \($0))" } bind: {
+            id, arguments in arguments.append(id)
+        }
+        // The reservation counts against caps from now on, for this batch and every other claimer.
+        try db.runBatched(decisions.sends, columns: 6) { values in
+            "INSERT INTO send_log (contact_id, delivery_id, channel, purpose, topic, at) VALUES \(values)"
+        } bind: { send, arguments in
             let reservation = send.reservation
-            try db.run(
-                sql: """
-                    INSERT INTO send_log (contact_id, delivery_id, channel, purpose, topic, at)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    send.delivery.contact.id, id, reservation.channel.rawValue, reservation.purpose.rawValue,
-                    reservation.topic, reservation.at.ms,
-                ])
+            arguments += [
+                send.delivery.contact.id, send.delivery.deliveryId, reservation.channel.rawValue,
+                reservation.purpose.rawValue, reservation.topic, reservation.at.ms,
+            ]
         }
         for deferral in decisions.deferrals {
             try db.run(
@@ -50,10 +56,15 @@ extension SQLiteStore {
                     UPDATE deliveries SET state = 'scheduled', not_before = ?, lease_owner = NULL,
                     send_trace = ?, updated_at = ? WHERE id = ?
                     """,
-                arguments: [deferral.until.ms, deferral.trace, request.now.ms, deferral.deliveryId])
+                arguments: [deferral.until.ms, deferral.trace, now, deferral.deliveryId])
         }
         for suppression in decisions.suppressions {
-            try suppress(db, id: suppression.deliveryId, reason: suppression.reason, trace: suppression.trace, at: request.now)
+            try db.run(
+                sql: """
+                    UPDATE deliveries SET state = 'suppressed', reason = ?, lease_owner = NULL, send_trace = ?,
+                    updated_at = ? WHERE id = ?
+                    """,
+                arguments: [suppression.reason.rawValue, suppression.trace, now, suppression.deliveryId])
         }
     }
 
@@ -79,14 +90,5 @@ extension SQLiteStore {
                     jobCancelled: (row["status"] as String) == JobStatus.cancelled.rawValue))
         }
         return rows
-    }
-
-    static func suppress(_ db: Database, id: Int64, reason: SuppressionReason, trace: String, at: Date) throws {
-        try db.run(
-            sql: """
-                UPDATE deliveries SET state = 'suppressed', reason = ?, lease_owner = NULL, send_trace = ?,
-                updated_at = ? WHERE id = ?
-                """,
-            arguments: [reason.rawValue, trace, at.ms, id])
     }
 }

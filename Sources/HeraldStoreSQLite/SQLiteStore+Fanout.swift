@@ -34,17 +34,19 @@ extension SQLiteStore {
                 db, sql: "SELECT status = 'fanning_out' AND fanout_owner = ? FROM jobs WHERE id = ?",
                 arguments: [batch.owner, batch.jobId])
             guard owned == true else { return false }
-            let insert = try db.cachedStatement(
-                sql: """
-                    INSERT OR IGNORE INTO deliveries
-                    (job_id, contact_id, channel, lane, state, reason, not_before, trace, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-            for (delivery, trace) in zip(batch.deliveries, traces) {
-                try insert.execute(arguments: [
+            // Multi-row statements: the per-statement cost is paid once per run of rows, not per delivery.
+            try db.runBatched(Array(zip(batch.deliveries, traces)), columns: 10) { values in
+                """
+                INSERT OR IGNORE INTO deliveries
+                (job_id, contact_id, channel, lane, state, reason, not_before, trace, created_at, updated_at)
+                VALUES \(values)
+                """
+            } bind: { row, arguments in
+                let (delivery, trace) = row
+                arguments += [
                     delivery.jobId, delivery.contactId, delivery.channel.rawValue, delivery.lane.rawValue,
                     delivery.state.rawValue, delivery.reason?.rawValue, delivery.notBefore.ms, trace, now, now,
-                ])
+                ]
             }
             try db.run(
                 sql: """

@@ -3,75 +3,101 @@ import GRDB
 import HeraldCore
 
 extension SQLiteStore {
-    /// Attempts, state changes, fallbacks and address suppressions for a batch of sends, in one transaction.
+    /// Attempts, state changes, fallbacks and address suppressions for a batch of sends, in one transaction,
+    /// with a few multi-row statements for the whole batch.
     public func recordOutcomes(_ outcomes: [DeliveryOutcome], at: Date) async throws {
         guard !outcomes.isEmpty else { return }
-        let traces = outcomes.map { $0.trace.isEmpty ? nil : TraceStep.encode($0.trace) }
-        let fallbackTraces = outcomes.map { outcome in outcome.fallback.map { TraceStep.encode($0.trace) } }
+        let changes = outcomes.map { StateChange($0) }
+        let attempts = outcomes.flatMap { outcome in outcome.attempts.map { (outcome.deliveryId, $0) } }
+        let fallbacks = outcomes.compactMap { outcome in outcome.fallback.map { ($0, TraceStep.encode($0.trace)) } }
+        let invalidAddresses = outcomes.flatMap(\.invalidAddresses)
         try await pool.write { db in
-            let insertAttempt = try db.cachedStatement(
-                sql: """
-                    INSERT INTO attempts
-                    (delivery_id, number, at, latency_ms, instance, outcome, provider_message_id, error)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-            for (index, outcome) in outcomes.enumerated() {
-                for attempt in outcome.attempts {
-                    try insertAttempt.execute(arguments: [
-                        outcome.deliveryId, attempt.number, attempt.at.ms, attempt.latencyMs, attempt.instance,
-                        attempt.outcome.rawValue, attempt.providerMessageId, attempt.error,
+            try db.runBatched(attempts, columns: 8) { values in
+                """
+                INSERT INTO attempts (delivery_id, number, at, latency_ms, instance, outcome, provider_message_id, error)
+                VALUES \(values)
+                """
+            } bind: { row, arguments in
+                let (deliveryId, attempt) = row
+                arguments += [
+                    deliveryId, attempt.number, attempt.at.ms, attempt.latencyMs, attempt.instance,
+                    attempt.outcome.rawValue, attempt.providerMessageId, attempt.error,
+                ]
+            }
+            try Self.applyStateChanges(db, changes, at: at)
+            for (fallback, trace) in fallbacks {
+                try db.run(
+                    sql: """
+                        INSERT OR IGNORE INTO deliveries
+                        (job_id, contact_id, channel, lane, state, reason, not_before, trace, created_at, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        fallback.jobId, fallback.contactId, fallback.channel.rawValue, fallback.lane.rawValue,
+                        fallback.state.rawValue, fallback.reason?.rawValue, fallback.notBefore.ms, trace, at.ms, at.ms,
                     ])
-                }
-                try Self.applyNext(db, outcome, trace: traces[index], at: at)
-                if let fallback = outcome.fallback, let trace = fallbackTraces[index] {
-                    try db.run(
-                        sql: """
-                            INSERT OR IGNORE INTO deliveries
-                            (job_id, contact_id, channel, lane, state, reason, not_before, trace, created_at, updated_at)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                            """,
-                        arguments: [
-                            fallback.jobId, fallback.contactId, fallback.channel.rawValue, fallback.lane.rawValue,
-                            fallback.state.rawValue, fallback.reason?.rawValue, fallback.notBefore.ms, trace, at.ms,
-                            at.ms,
-                        ])
-                }
-                for address in outcome.invalidAddresses {
-                    try db.run(
-                        sql: "INSERT OR IGNORE INTO suppressions (address, reason, created_at) VALUES (?, ?, ?)",
-                        arguments: [address, "invalid_address", at.ms])
-                }
+            }
+            for address in invalidAddresses {
+                try db.run(
+                    sql: "INSERT OR IGNORE INTO suppressions (address, reason, created_at) VALUES (?, ?, ?)",
+                    arguments: [address, "invalid_address", at.ms])
             }
         }
     }
 
-    /// Moves the delivery on, but only while this worker still holds its lease: a late answer for a delivery
-    /// another worker re-claimed is kept as an attempt and changes nothing else.
-    private static func applyNext(_ db: Database, _ outcome: DeliveryOutcome, trace: String?, at: Date) throws {
-        let last = outcome.attempts.last
-        let (state, reason, notBefore): (DeliveryState, SuppressionReason?, Date?) =
-            switch outcome.next {
-            case .sent: (.sent, nil, nil)
-            case .retry(let date): (.scheduled, nil, date)
-            case .failed: (.failed, nil, nil)
-            case .suppressed(let reason): (.suppressed, reason, nil)
-            }
-        try db.run(
+    /// One delivery's next state as the columns of the batched update.
+    private struct StateChange {
+        var deliveryId: Int64
+        var owner: String
+        var state: DeliveryState
+        var reason: SuppressionReason?
+        var notBefore: Date?
+        var instance: String?
+        var providerMessageId: String?
+        var smsSegments: Int?
+        var trace: String?
+
+        init(_ outcome: DeliveryOutcome) {
+            deliveryId = outcome.deliveryId
+            owner = outcome.owner
+            (state, reason, notBefore) =
+                switch outcome.next {
+                case .sent: (.sent, nil, nil)
+                case .retry(let date): (.scheduled, nil, date)
+                case .failed: (.failed, nil, nil)
+                case .suppressed(let reason): (.suppressed, reason, nil)
+                }
+            instance = outcome.attempts.last?.instance
+            providerMessageId = outcome.attempts.last?.providerMessageId
+            smsSegments = outcome.smsSegments
+            trace = outcome.trace.isEmpty ? nil : TraceStep.encode(outcome.trace)
+        }
+    }
+
+    /// Moves each delivery on, but only while its worker still holds the lease: a late answer for a delivery
+    /// another worker re-claimed is kept as an attempt and changes nothing else. One cached statement per row
+    /// (faster in SQLite than a joined multi-row update), then one batched release of reservations.
+    private static func applyStateChanges(_ db: Database, _ changes: [StateChange], at: Date) throws {
+        let update = try db.cachedStatement(
             sql: """
                 UPDATE deliveries SET state = ?, reason = ?, not_before = COALESCE(?, not_before),
                 lease_owner = NULL, lease_until = NULL, instance = COALESCE(?, instance),
                 provider_message_id = COALESCE(?, provider_message_id), sms_segments = COALESCE(?, sms_segments),
                 send_trace = COALESCE(?, send_trace), updated_at = ?
                 WHERE id = ? AND state = 'sending' AND lease_owner = ?
-                """,
-            arguments: [
-                state.rawValue, reason?.rawValue, notBefore?.ms, last?.instance, last?.providerMessageId,
-                outcome.smsSegments, trace, at.ms, outcome.deliveryId, outcome.owner,
+                """)
+        var released: [Int64] = []
+        for change in changes {
+            try update.execute(arguments: [
+                change.state.rawValue, change.reason?.rawValue, change.notBefore?.ms, change.instance,
+                change.providerMessageId, change.smsSegments, change.trace, at.ms, change.deliveryId, change.owner,
             ])
-        // A stale answer (the lease moved to another worker) must not release that worker's reservation.
-        if state != .sent, db.changesCount > 0 {
-            // Nothing reached the contact: the cap reservation is released.
-            try db.run(sql: "DELETE FROM send_log WHERE delivery_id = ?", arguments: [outcome.deliveryId])
+            // Nothing reached the contact: the cap reservation is released. Only for rows this worker still
+            // held, so a stale answer never releases the reservation of the worker that re-claimed it.
+            if change.state != .sent, db.changesCount > 0 { released.append(change.deliveryId) }
+        }
+        try db.runBatched(released, columns: 1) { "DELETE FROM send_log WHERE delivery_id IN (VALUES \($0))" } bind: {
+            id, arguments in arguments.append(id)
         }
     }
 
