@@ -11,9 +11,10 @@ extension PostgresStore {
     }
 
     /// Consents, recent sends and suppressed addresses for a batch of contacts: three queries in all.
-    static func loadFacts(_ connection: PostgresConnection, contacts: [Contact], since: Date, logger: Logger)
-        async throws -> [String: ContactPolicyFacts]
-    {
+    /// `excluding` deliveries' own reservations: a re-claimed delivery must not count against itself.
+    static func loadFacts(
+        _ connection: PostgresConnection, contacts: [Contact], since: Date, excluding: [Int64] = [], logger: Logger
+    ) async throws -> [String: ContactPolicyFacts] {
         var facts: [String: ContactPolicyFacts] = [:]
         facts.reserveCapacity(contacts.count)
         for contact in contacts { facts[contact.id] = ContactPolicyFacts() }
@@ -28,7 +29,8 @@ extension PostgresStore {
         for row in try await connection.rows(
             """
             SELECT contact_id, channel, purpose, topic, at FROM send_log
-            WHERE contact_id = ANY(\(ids)::text[]) AND at > \(sinceMs) ORDER BY id
+            WHERE contact_id = ANY(\(ids)::text[]) AND at > \(sinceMs) AND delivery_id <> ALL(\(excluding)::bigint[])
+            ORDER BY id
             """, logger: logger)
         {
             let columns = row.makeRandomAccess()

@@ -57,10 +57,6 @@ public final class PostgresStore: Store {
             throw Self.storeError(error, url: url)
         }
     }
-
-    func cachedSpec(jobId: Int64, json: String) throws -> JobSpec {
-        try specCache.spec(jobId: jobId, json: json)
-    }
 }
 
 extension Date {

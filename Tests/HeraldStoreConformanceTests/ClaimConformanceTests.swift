@@ -97,4 +97,22 @@ struct ClaimConformanceTests {
             #expect(all.filter { $0.reason == .capped }.count == 1)
         }
     }
+
+    @Test(arguments: TestBackends.all)
+    func aReclaimedDeliveryDoesNotCountItsOwnReservationAgainstTheCap(backend: TestBackend) async throws {
+        try await withStore(backend) { store, _ in
+            try await store.upsertContacts([contact("a", email: "a@x.io")], at: t0)
+            try await seedJob(store, spec("j", ids: ["a"]))
+            let policy = ScriptedPolicy(cap: 1)
+            let first = try await claim(store, owner: "w1", now: t0, lease: 120, policy: policy)
+            #expect(first.count == 1)
+            // w1 died mid-send. Its reservation is the delivery's own: the re-claim replaces it, it does not hit it.
+            let second = try await claim(store, owner: "w2", now: at(121), policy: policy)
+            #expect(second.map(\.deliveryId) == first.map(\.deliveryId))
+            let rows = try await store.deliveries(DeliveryQuery(contactId: "a"))
+            #expect(rows.map(\.state) == [.sending])
+            let facts = try await store.policyFacts(for: [contact("a", email: "a@x.io")], since: at(-3600))
+            #expect(facts["a"]?.recentSends.count == 1, "one reservation, not two")
+        }
+    }
 }
