@@ -23,4 +23,9 @@ CURLcode herald_curl_setopt_write_callback(CURL *handle, herald_curl_io_callback
 CURLcode herald_curl_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode herald_curl_getinfo_string(CURL *handle, CURLINFO info, const char **value);
 
+CURLMcode herald_curl_multi_setopt_long(CURLM *multi, CURLMoption option, long value);
+/// The next finished transfer of `multi`: stores its easy handle and result and returns 1, or returns 0
+/// when none is waiting. Saves Swift from reading CURLMsg's union.
+int herald_curl_multi_next_done(CURLM *multi, CURL **easy, CURLcode *result);
+
 #endif
