@@ -1,149 +1,42 @@
-import CCurl
-import CCurlShim
 import Foundation
 import Synchronization
 
-/// A bounded pool of curl easy handles to one relay, all driven by one thread through libcurl's multi
-/// interface. The multi handle's connection cache keeps up to `capacity` SMTP sessions (with their
-/// TLS and AUTH) open across messages; at most `capacity` transfers run at once, the rest wait in
-/// order. One thread waiting in `curl_multi_poll` replaces a blocked thread per connection and a
-/// queue hop per message. The thread starts with the first transfer and ends at `shutdown`.
-final class CurlHandlePool: @unchecked Sendable {
-    private struct Request {
-        var upload: [UInt8]
-        var recipients: [String]
-        var completion: CheckedContinuation<CurlTransferResult?, Never>
-    }
-
-    /// What callers and the loop thread share, behind `shared`.
-    private struct Shared {
-        var queued: [Request] = []
-        var started = false
-        var closing = false
-        /// Set by the loop thread just before it frees the multi handle: nobody may wake it after.
-        var finished = false
-        var stopWaiters: [CheckedContinuation<Void, Never>] = []
-    }
-
+/// The connections of one relay: `capacity` pooled easy handles spread over a few `CurlMultiLoop`
+/// threads, at most one per CPU. One thread alone caps the driver at one core (it does every
+/// socket write, and on loopback the receiver's TCP work too); a thread per connection pays a
+/// context switch per message. Each message goes to the least busy loop, the first on a tie, so a
+/// trickle of mail keeps using one warm connection.
+final class CurlHandlePool: Sendable {
     let capacity: Int
-    private let label: String
-    private let makeHandle: @Sendable () -> CurlEasy?
-    private let shared = Mutex(Shared())
-    private let multi: UnsafeMutableRawPointer
+    private let loops: [CurlMultiLoop]
 
-    // Owned by the loop thread.
-    private var idle: [CurlEasy] = []
-    private var running: [UnsafeMutableRawPointer: (easy: CurlEasy, request: Request)] = [:]
-
+    /// Nil when libcurl cannot create a multi handle.
     init?(capacity: Int, label: String, makeHandle: @escaping @Sendable () -> CurlEasy?) {
-        guard CurlEasy.isReady, let multi = curl_multi_init() else { return nil }
+        let threads = max(1, min(capacity, ProcessInfo.processInfo.activeProcessorCount))
+        var loops: [CurlMultiLoop] = []
+        for index in 0..<threads {
+            // Spread the capacity: 8 over 3 loops gives 3, 3, 2.
+            let share = capacity / threads + (index < capacity % threads ? 1 : 0)
+            guard let loop = CurlMultiLoop(capacity: share, label: label, makeHandle: makeHandle) else { return nil }
+            loops.append(loop)
+        }
         self.capacity = capacity
-        self.label = label
-        self.makeHandle = makeHandle
-        self.multi = multi
-        // Keep one idle session per slot, no more: the cache would otherwise grow to 4 × handles.
-        herald_curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, capacity)
-    }
-
-    deinit {
-        // The loop thread holds the pool while it runs, so here it either never started or has freed `multi`.
-        if !shared.withLock(\.started) { curl_multi_cleanup(multi) }
+        self.loops = loops
     }
 
     /// Runs one SMTP transfer; nil when the pool is shut down or libcurl could not make a handle.
     func send(upload: [UInt8], recipients: [String]) async -> CurlTransferResult? {
-        await withCheckedContinuation { completion in
-            let accepted = shared.withLock { shared -> Bool in
-                guard !shared.closing else { return false }
-                shared.queued.append(Request(upload: upload, recipients: recipients, completion: completion))
-                if !shared.started {
-                    shared.started = true
-                    let thread = Thread { self.runLoop() }
-                    thread.name = label
-                    thread.start()
-                } else {
-                    curl_multi_wakeup(multi)
-                }
-                return true
-            }
-            if !accepted { completion.resume(returning: nil) }
+        var chosen = loops[0]
+        var lowest = chosen.load.load(ordering: .relaxed)
+        for loop in loops.dropFirst() where lowest > 0 {
+            let load = loop.load.load(ordering: .relaxed)
+            if load < lowest { (chosen, lowest) = (loop, load) }
         }
+        return await chosen.send(upload: upload, recipients: recipients)
     }
 
-    /// Refuses new transfers, lets those in flight finish, then closes every cached connection
-    /// (libcurl sends QUIT) and ends the loop thread.
+    /// Lets transfers in flight finish, then closes every connection (libcurl sends QUIT).
     func shutdown() async {
-        let (queued, started) = shared.withLock { shared in
-            shared.closing = true
-            defer { shared.queued = [] }
-            return (shared.queued, shared.started)
-        }
-        for request in queued { request.completion.resume(returning: nil) }
-        guard started else { return }
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            let finished = shared.withLock { shared in
-                if shared.finished { return true }
-                shared.stopWaiters.append(done)
-                curl_multi_wakeup(multi)
-                return false
-            }
-            if finished { done.resume() }
-        }
-    }
-
-    private func runLoop() {
-        var active: Int32 = 0
-        while true {
-            let free = capacity - running.count
-            let (requests, closing) = shared.withLock { shared in
-                let taken = Array(shared.queued.prefix(free))
-                shared.queued.removeFirst(taken.count)
-                return (taken, shared.closing)
-            }
-            for request in requests { start(request) }
-            if closing && running.isEmpty { break }
-            curl_multi_perform(multi, &active)
-            // A finished transfer frees a slot: go round at once so a queued message takes it.
-            if collectFinished() > 0 { continue }
-            curl_multi_poll(multi, nil, 0, 1000, nil)
-        }
-        let waiters = shared.withLock { shared in
-            shared.finished = true
-            return shared.stopWaiters
-        }
-        for easy in idle { easy.close() }
-        idle = []
-        curl_multi_cleanup(multi)
-        for waiter in waiters { waiter.resume() }
-    }
-
-    private func start(_ request: Request) {
-        guard let easy = idle.popLast() ?? makeHandle() else {
-            return request.completion.resume(returning: nil)
-        }
-        easy.prepare(upload: request.upload, recipients: request.recipients)
-        let code = curl_multi_add_handle(multi, easy.handle)
-        guard code == CURLM_OK else {
-            _ = easy.finish(CURLE_FAILED_INIT)
-            idle.append(easy)
-            return request.completion.resume(returning: nil)
-        }
-        running[easy.handle] = (easy, request)
-    }
-
-    /// Completes every finished transfer; returns how many there were.
-    private func collectFinished() -> Int {
-        var count = 0
-        var handle: UnsafeMutableRawPointer?
-        var code = CURLE_OK
-        while herald_curl_multi_next_done(multi, &handle, &code) != 0 {
-            guard let handle, let (easy, request) = running.removeValue(forKey: handle) else { continue }
-            curl_multi_remove_handle(multi, handle)
-            let result = easy.finish(code)
-            idle.append(easy)
-            request.completion.resume(returning: result)
-            count += 1
-        }
-        return count
+        for loop in loops { await loop.shutdown() }
     }
 }
