@@ -6,8 +6,10 @@ import Synchronization
 /// Up to `capacity` curl easy handles to one relay, all driven by one thread through libcurl's multi
 /// interface. The multi handle's connection cache keeps up to `capacity` SMTP sessions (with their
 /// TLS and AUTH) open across messages; at most `capacity` transfers run at once, the rest wait in
-/// order. One thread waiting in `curl_multi_poll` replaces a blocked thread per connection and a
-/// queue hop per message. The thread starts with the first transfer and ends at `shutdown`.
+/// order. One thread waiting in epoll replaces a blocked thread per connection and a queue hop per
+/// message; `curl_multi_socket_action` then runs only the transfers whose socket is ready
+/// (`curl_multi_perform` would run, and poll, every one). The thread starts with the first transfer
+/// and ends at `shutdown`.
 final class CurlMultiLoop: @unchecked Sendable {
     private struct Request {
         var upload: [UInt8]
@@ -30,6 +32,10 @@ final class CurlMultiLoop: @unchecked Sendable {
     private let makeHandle: @Sendable () -> CurlEasy?
     private let shared = Mutex(Shared())
     private let multi: UnsafeMutableRawPointer
+    private let epollFD: Int32
+    private let wakeFD: Int32
+    /// The epoll set and libcurl's next deadline, updated by the C callbacks on the loop thread.
+    private let binding: UnsafeMutablePointer<herald_epoll_binding>
     /// Transfers queued or running, for `CurlHandlePool` to pick the least busy loop.
     let load = Atomic<Int>(0)
 
@@ -39,10 +45,21 @@ final class CurlMultiLoop: @unchecked Sendable {
 
     init?(capacity: Int, label: String, makeHandle: @escaping @Sendable () -> CurlEasy?) {
         guard CurlEasy.isReady, let multi = curl_multi_init() else { return nil }
+        var wakeFD: Int32 = -1
+        let epollFD = herald_epoll_create(&wakeFD)
+        guard epollFD >= 0 else {
+            curl_multi_cleanup(multi)
+            return nil
+        }
         self.capacity = capacity
         self.label = label
         self.makeHandle = makeHandle
         self.multi = multi
+        self.epollFD = epollFD
+        self.wakeFD = wakeFD
+        binding = .allocate(capacity: 1)
+        binding.initialize(to: herald_epoll_binding(epoll_fd: epollFD, deadline: -1))
+        herald_curl_multi_use_epoll(multi, binding)
         // Keep one idle session per slot, no more: the cache would otherwise grow to 4 × handles.
         herald_curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, capacity)
     }
@@ -50,6 +67,9 @@ final class CurlMultiLoop: @unchecked Sendable {
     deinit {
         // The loop thread holds the pool while it runs, so here it either never started or has freed `multi`.
         if !shared.withLock(\.started) { curl_multi_cleanup(multi) }
+        close(wakeFD)
+        close(epollFD)
+        binding.deallocate()
     }
 
     /// Runs one SMTP transfer; nil when the pool is shut down or libcurl could not make a handle.
@@ -66,7 +86,7 @@ final class CurlMultiLoop: @unchecked Sendable {
                     thread.name = label
                     thread.start()
                 } else {
-                    curl_multi_wakeup(multi)
+                    herald_wake(wakeFD)
                 }
                 return true
             }
@@ -88,7 +108,7 @@ final class CurlMultiLoop: @unchecked Sendable {
             let finished = shared.withLock { shared in
                 if shared.finished { return true }
                 shared.stopWaiters.append(done)
-                curl_multi_wakeup(multi)
+                herald_wake(wakeFD)
                 return false
             }
             if finished { done.resume() }
@@ -97,6 +117,8 @@ final class CurlMultiLoop: @unchecked Sendable {
 
     private func runLoop() {
         var active: Int32 = 0
+        var sockets = [Int32](repeating: 0, count: 32)
+        var flags = [Int32](repeating: 0, count: 32)
         while true {
             let free = capacity - running.count
             let (requests, closing) = shared.withLock { shared in
@@ -106,10 +128,19 @@ final class CurlMultiLoop: @unchecked Sendable {
             }
             for request in requests { start(request) }
             if closing && running.isEmpty { break }
-            curl_multi_perform(multi, &active)
             // A finished transfer frees a slot: go round at once so a queued message takes it.
-            if collectFinished() > 0 { continue }
-            curl_multi_poll(multi, nil, 0, 1000, nil)
+            if runDueTimeout(&active) > 0 { continue }
+            let deadline = binding.pointee.deadline
+            let wait = deadline < 0 ? 1000 : Int32(clamping: max(0, min(1000, deadline - herald_monotonic_ms())))
+            let ready = herald_epoll_wait(epollFD, &sockets, &flags, 32, wait)
+            for index in 0..<max(0, Int(ready)) {
+                if sockets[index] == wakeFD {
+                    herald_drain_wake(wakeFD)
+                } else {
+                    curl_multi_socket_action(multi, sockets[index], flags[index], &active)
+                }
+            }
+            _ = runDueTimeout(&active)
         }
         let waiters = shared.withLock { shared in
             shared.finished = true
@@ -119,6 +150,16 @@ final class CurlMultiLoop: @unchecked Sendable {
         idle = []
         curl_multi_cleanup(multi)
         for waiter in waiters { waiter.resume() }
+    }
+
+    /// Lets libcurl run its timers (a new transfer starts on a zero timeout), then completes what finished.
+    private func runDueTimeout(_ active: inout Int32) -> Int {
+        let deadline = binding.pointee.deadline
+        if deadline >= 0, deadline <= herald_monotonic_ms() {
+            binding.pointee.deadline = -1
+            curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &active)
+        }
+        return collectFinished()
     }
 
     private func start(_ request: Request) {
