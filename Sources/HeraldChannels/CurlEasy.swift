@@ -1,23 +1,24 @@
 import CCurl
 import CCurlShim
-import Dispatch
 
-/// One libcurl easy handle and the serial queue its blocking calls run on. libcurl keeps the
-/// handle's connection open between transfers, so reusing the handle reuses the SMTP session.
-/// Not thread-safe by itself: `CurlHandlePool` lends it to one transfer at a time, and every call
-/// into libcurl happens on `queue`.
+/// One libcurl easy handle: the options of one relay, set once and kept across transfers.
+/// Not thread-safe: `CurlMultiLoop` uses its handles on its own thread only, and `SMTPDriver.check`
+/// uses a handle of its own on one queue.
 final class CurlEasy: @unchecked Sendable {
     /// curl_global_init is not thread-safe; a static let runs it exactly once, before the first handle.
     private static let globalInit: CURLcode = herald_curl_global_init()
+    /// Whether libcurl initialised; runs the initialisation on first use.
+    static var isReady: Bool { globalInit == CURLE_OK }
 
-    let queue: DispatchQueue
-    private let handle: UnsafeMutableRawPointer
+    let handle: UnsafeMutableRawPointer
     private let errorBuffer: UnsafeMutablePointer<CChar>
+    /// The transfer in progress: its RCPT list and upload source live until `finish`.
+    private var recipientList: UnsafeMutablePointer<curl_slist>?
+    private var source: CurlUploadSource?
 
-    init?(label: String) {
-        guard Self.globalInit == CURLE_OK, let handle = curl_easy_init() else { return nil }
+    init?() {
+        guard Self.isReady, let handle = curl_easy_init() else { return nil }
         self.handle = handle
-        self.queue = DispatchQueue(label: label)
         self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         herald_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
@@ -27,7 +28,8 @@ final class CurlEasy: @unchecked Sendable {
 
     private var closed = false
 
-    /// Sends QUIT on an open SMTP connection and frees the handle. Blocking: call on `queue`.
+    /// Frees the handle. A connection the handle owns (easy interface) gets its QUIT here; connections
+    /// of a multi handle stay in that handle's cache.
     func close() {
         guard !closed else { return }
         closed = true
@@ -36,6 +38,7 @@ final class CurlEasy: @unchecked Sendable {
 
     deinit {
         close()
+        finishTransfer()
         errorBuffer.deallocate()
     }
 
@@ -51,32 +54,45 @@ final class CurlEasy: @unchecked Sendable {
         return value.withCString { herald_curl_setopt_pointer(handle, option, $0) }
     }
 
-    /// Runs one transfer, uploading `upload` (if any) and sending to `recipients` (SMTP RCPT TO).
-    /// Blocking: call on `queue` only.
-    func perform(upload: [UInt8]?, recipients: [String]) -> CurlTransferResult {
+    /// Sets up one transfer, uploading `upload` (if any) to `recipients` (SMTP RCPT TO); run it with
+    /// `curl_easy_perform` or a multi handle, then call `finish`.
+    func prepare(upload: [UInt8]?, recipients: [String]) {
         errorBuffer[0] = 0
         var list: UnsafeMutablePointer<curl_slist>?
         for recipient in recipients { list = curl_slist_append(list, recipient) }
-        defer {
-            herald_curl_setopt_slist(handle, CURLOPT_MAIL_RCPT, nil)
-            curl_slist_free_all(list)
-        }
+        recipientList = list
         herald_curl_setopt_slist(handle, CURLOPT_MAIL_RCPT, list)
+        guard let upload else { return }
+        let source = CurlUploadSource(bytes: upload)
+        self.source = source
+        set(CURLOPT_UPLOAD, 1)
+        herald_curl_setopt_off_t(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(upload.count))
+        herald_curl_setopt_read_callback(handle, CurlUploadSource.read, Unmanaged.passUnretained(source).toOpaque())
+    }
 
-        let source = CurlUploadSource(bytes: upload ?? [])
-        let code: CURLcode = withExtendedLifetime(source) {
-            if upload != nil {
-                set(CURLOPT_UPLOAD, 1)
-                herald_curl_setopt_off_t(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(source.bytes.count))
-                herald_curl_setopt_read_callback(
-                    handle, CurlUploadSource.read, Unmanaged.passUnretained(source).toOpaque())
-            }
-            return curl_easy_perform(handle)
-        }
+    /// Reads how the prepared transfer ended and releases what `prepare` allocated.
+    func finish(_ code: CURLcode) -> CurlTransferResult {
         var response = 0
         herald_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &response)
+        finishTransfer()
         return CurlTransferResult(
             code: Int(code.rawValue), responseCode: response, errorText: String(cString: errorBuffer))
+    }
+
+    /// Runs one transfer on the calling thread (blocking).
+    func perform(upload: [UInt8]?, recipients: [String]) -> CurlTransferResult {
+        prepare(upload: upload, recipients: recipients)
+        return finish(curl_easy_perform(handle))
+    }
+
+    private func finishTransfer() {
+        if !closed {
+            herald_curl_setopt_slist(handle, CURLOPT_MAIL_RCPT, nil)
+            herald_curl_setopt_read_callback(handle, nil, nil)
+        }
+        curl_slist_free_all(recipientList)
+        recipientList = nil
+        source = nil
     }
 }
 

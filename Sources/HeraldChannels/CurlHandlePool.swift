@@ -1,97 +1,42 @@
-import Dispatch
+import Foundation
 import Synchronization
 
-/// A bounded pool of curl easy handles to one relay. Idle handles are reused most-recent-first, so
-/// a trickle of messages keeps going over one warm connection; the pool size bounds concurrency.
-/// Blocking curl work runs on each handle's own serial queue, never on a Swift concurrency thread.
+/// The connections of one relay: `capacity` pooled easy handles spread over a few `CurlMultiLoop`
+/// threads, at most one per CPU. One thread alone caps the driver at one core (it does every
+/// socket write, and on loopback the receiver's TCP work too); a thread per connection pays a
+/// context switch per message. Each message goes to the least busy loop, the first on a tie, so a
+/// trickle of mail keeps using one warm connection.
 final class CurlHandlePool: Sendable {
-    private struct State {
-        var idle: [CurlEasy] = []
-        var created = 0
-        var waiters: [CheckedContinuation<CurlEasy?, Never>] = []
-        var closed = false
-    }
-
-    private enum Acquisition {
-        case ready(CurlEasy?)
-        case create
-        case wait
-    }
-
     let capacity: Int
-    private let makeHandle: @Sendable () -> CurlEasy?
-    private let state = Mutex(State())
+    private let loops: [CurlMultiLoop]
 
-    init(capacity: Int, makeHandle: @escaping @Sendable () -> CurlEasy?) {
+    /// Nil when libcurl cannot create a multi handle.
+    init?(capacity: Int, label: String, makeHandle: @escaping @Sendable () -> CurlEasy?) {
+        let threads = max(1, min(capacity, ProcessInfo.processInfo.activeProcessorCount))
+        var loops: [CurlMultiLoop] = []
+        for index in 0..<threads {
+            // Spread the capacity: 8 over 3 loops gives 3, 3, 2.
+            let share = capacity / threads + (index < capacity % threads ? 1 : 0)
+            guard let loop = CurlMultiLoop(capacity: share, label: label, makeHandle: makeHandle) else { return nil }
+            loops.append(loop)
+        }
         self.capacity = capacity
-        self.makeHandle = makeHandle
+        self.loops = loops
     }
 
-    /// Runs `body` with a handle on that handle's queue; nil when the pool is shut down or libcurl
-    /// could not create a handle.
-    func withHandle<Result: Sendable>(_ body: @escaping @Sendable (CurlEasy) -> Result) async -> Result? {
-        guard let handle = await acquire() else { return nil }
-        let result = await withCheckedContinuation { continuation in
-            handle.queue.async { continuation.resume(returning: body(handle)) }
+    /// Runs one SMTP transfer; nil when the pool is shut down or libcurl could not make a handle.
+    func send(upload: [UInt8], recipients: [String]) async -> CurlTransferResult? {
+        var chosen = loops[0]
+        var lowest = chosen.load.load(ordering: .relaxed)
+        for loop in loops.dropFirst() where lowest > 0 {
+            let load = loop.load.load(ordering: .relaxed)
+            if load < lowest { (chosen, lowest) = (loop, load) }
         }
-        release(handle)
-        return result
+        return await chosen.send(upload: upload, recipients: recipients)
     }
 
-    /// Closes every connection (libcurl sends QUIT); handles in use close when they come back.
+    /// Lets transfers in flight finish, then closes every connection (libcurl sends QUIT).
     func shutdown() async {
-        let (idle, waiters) = state.withLock { state in
-            state.closed = true
-            defer {
-                state.idle = []
-                state.waiters = []
-            }
-            return (state.idle, state.waiters)
-        }
-        for waiter in waiters { waiter.resume(returning: nil) }
-        for handle in idle {
-            await withCheckedContinuation { continuation in
-                handle.queue.async {
-                    handle.close()
-                    continuation.resume()
-                }
-            }
-        }
-    }
-
-    private func acquire() async -> CurlEasy? {
-        await withCheckedContinuation { continuation in
-            let acquisition: Acquisition = state.withLock { state in
-                if state.closed { return .ready(nil) }
-                if let handle = state.idle.popLast() { return .ready(handle) }
-                if state.created < capacity {
-                    state.created += 1
-                    return .create
-                }
-                state.waiters.append(continuation)
-                return .wait
-            }
-            switch acquisition {
-            case .ready(let handle):
-                continuation.resume(returning: handle)
-            case .create:
-                let handle = makeHandle()
-                if handle == nil { state.withLock { $0.created -= 1 } }
-                continuation.resume(returning: handle)
-            case .wait:
-                break
-            }
-        }
-    }
-
-    private func release(_ handle: CurlEasy) {
-        let (waiter, closed): (CheckedContinuation<CurlEasy?, Never>?, Bool) = state.withLock { state in
-            if state.closed { return (nil, true) }
-            if !state.waiters.isEmpty { return (state.waiters.removeFirst(), false) }
-            state.idle.append(handle)
-            return (nil, false)
-        }
-        if closed { handle.queue.async { handle.close() } }
-        waiter?.resume(returning: handle)
+        for loop in loops { await loop.shutdown() }
     }
 }

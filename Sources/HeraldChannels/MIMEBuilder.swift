@@ -68,17 +68,43 @@ public struct MIMEBuilder: Sendable, Hashable {
     }
 }
 
-/// RFC 5322 date-time in UTC, e.g. `Mon, 23 Nov 2026 12:02:25 +0000`.
+/// RFC 5322 date-time in UTC, e.g. `Mon, 23 Nov 2026 12:02:25 +0000`. Plain arithmetic on the
+/// proleptic Gregorian calendar: a `Calendar` and `String(format:)` per message cost more than the rest
+/// of the headers together.
 enum MIMEDate {
+    static let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]  // 1970-01-01 was a Thursday
+    static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
     static func format(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.weekday, .day, .month, .year, .hour, .minute, .second], from: date)
-        let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        let weekday = weekdays[(c.weekday ?? 1) - 1]
-        let month = months[(c.month ?? 1) - 1]
-        let time = String(format: "%02d:%02d:%02d", c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
-        return "\(weekday), \(c.day ?? 1) \(month) \(c.year ?? 1970) \(time) +0000"
+        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
+        let days = floorDivide(seconds, 86_400)
+        let secondOfDay = Int(seconds - days * 86_400)
+        let (year, month, day) = civil(daysSinceEpoch: days)
+        let weekday = weekdays[Int(days - floorDivide(days, 7) * 7)]
+        let time = twoDigits(secondOfDay / 3600) + ":" + twoDigits(secondOfDay / 60 % 60) + ":"
+            + twoDigits(secondOfDay % 60)
+        return "\(weekday), \(day) \(months[month - 1]) \(year) \(time) +0000"
+    }
+
+    /// Year, month (1–12) and day for a count of days since 1970-01-01, counting in 400-year eras
+    /// that start on 1 March so the leap day falls at the end of each year.
+    static func civil(daysSinceEpoch days: Int64) -> (year: Int64, month: Int, day: Int) {
+        let shifted = days + 719_468  // days from 0000-03-01 to 1970-01-01
+        let era = floorDivide(shifted, 146_097)
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let marchMonth = (5 * dayOfYear + 2) / 153
+        let day = Int(dayOfYear - (153 * marchMonth + 2) / 5 + 1)
+        let month = Int(marchMonth < 10 ? marchMonth + 3 : marchMonth - 9)
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
+        a >= 0 ? a / b : (a - b + 1) / b
+    }
+
+    static func twoDigits(_ value: Int) -> String {
+        value < 10 ? "0\(value)" : "\(value)"
     }
 }

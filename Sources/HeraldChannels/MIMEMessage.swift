@@ -31,7 +31,20 @@ public struct MIMEMessage: Sendable, Hashable {
         headers.map { "\($0.name): \($0.value)\r\n" }.joined() + "\r\n" + body
     }
 
-    public var bytes: [UInt8] { Array(rendered.utf8) }
+    /// `rendered` as UTF-8, written straight into one buffer.
+    public var bytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(body.utf8.count + headers.count * 80 + 2)
+        for header in headers {
+            out.append(contentsOf: header.name.utf8)
+            out.append(contentsOf: ": ".utf8)
+            out.append(contentsOf: header.value.utf8)
+            out.append(contentsOf: "\r\n".utf8)
+        }
+        out.append(contentsOf: "\r\n".utf8)
+        out.append(contentsOf: body.utf8)
+        return out
+    }
 }
 
 /// The RFC 8058 unsubscribe targets of a marketing message.

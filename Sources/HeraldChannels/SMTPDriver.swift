@@ -2,31 +2,38 @@ import CCurl
 import Foundation
 import HeraldCore
 
-/// The `email` channel over SMTP via libcurl: a pool of easy handles per relay keeps connections
-/// (and their TLS sessions and AUTH) open across messages. Never throws from `send`: every failure
-/// is classified into a `SendResult`.
+/// The `email` channel over SMTP via libcurl: a pool of easy handles per relay, driven by one
+/// multi-interface thread, keeps connections (and their TLS sessions and AUTH) open across messages.
+/// Never throws from `send`: every failure is classified into a `SendResult`.
 public struct SMTPDriver: ChannelDriver {
     public let id: String
     public var kind: ChannelKind { .email }
     public let config: SMTPConfig
     let signer: DKIMSigner?
+    private let messageIdDomain: String
     private let pool: CurlHandlePool
 
-    /// Throws `HeraldError` (`smtp_config_invalid`, `dkim_key_invalid`) for a config that could never send.
+    /// Throws `HeraldError` (`smtp_config_invalid`, `dkim_key_invalid`) for a config that could never send,
+    /// `smtp_unavailable` when libcurl cannot start.
     public init(id: String, config: SMTPConfig) throws(HeraldError) {
         try config.validate()
         self.id = id
         self.config = config
+        messageIdDomain = config.effectiveMessageIdDomain
         if let dkim = config.dkim {
             signer = try DKIMSigner(domain: dkim.domain, selector: dkim.selector, privateKeyPEM: dkim.privateKeyPEM)
         } else {
             signer = nil
         }
-        pool = CurlHandlePool(capacity: config.poolSize) { [config, id] in
-            guard let easy = CurlEasy(label: "herald.smtp.\(id)") else { return nil }
+        let pool = CurlHandlePool(capacity: config.poolSize, label: "herald.smtp.\(id)") { [config] in
+            guard let easy = CurlEasy() else { return nil }
             Self.configure(easy, with: config)
             return easy
         }
+        guard let pool else {
+            throw HeraldError(code: "smtp_unavailable", message: "libcurl could not be initialised", statusCode: 500)
+        }
+        self.pool = pool
     }
 
     public func handles(address: String) -> Bool { address.contains("@") }
@@ -43,10 +50,12 @@ public struct SMTPDriver: ChannelDriver {
                 outcome: .invalidAddress, error: "smtp_address_invalid: \(Redaction.mask(recipient)) is not a mailbox",
                 invalidAddresses: [recipient])
         }
-        let messageId = "delivery-\(message.deliveryId).\(Self.randomToken())@\(config.effectiveMessageIdDomain)"
+        // One random token per message (one getrandom call) serves the Message-ID and the boundary.
+        let token = Self.randomToken()
+        let messageId = "delivery-\(message.deliveryId).\(token)@\(messageIdDomain)"
         var builder = MIMEBuilder(
             fromAddress: config.from, fromName: config.fromName, to: [recipient], subject: subject, text: text,
-            html: html, date: Date(), messageId: messageId, boundary: "=_herald_\(Self.randomToken())")
+            html: html, date: Date(), messageId: messageId, boundary: "=_herald_\(token)")
         builder.listUnsubscribe = listUnsubscribe(for: message)
         var mime = builder.build()
         if let signer {
@@ -57,7 +66,7 @@ public struct SMTPDriver: ChannelDriver {
             }
         }
         let bytes = mime.bytes
-        guard let transfer = await pool.withHandle({ $0.perform(upload: bytes, recipients: [recipient]) }) else {
+        guard let transfer = await pool.send(upload: bytes, recipients: [recipient]) else {
             return SMTPClassification.failure(.retry, "smtp_unavailable", "the driver is shut down or libcurl failed")
         }
         return SMTPClassification.classify(transfer, recipient: recipient, messageId: messageId)
@@ -69,7 +78,7 @@ public struct SMTPDriver: ChannelDriver {
         let label = "herald.smtp.\(id).check"
         let transfer: CurlTransferResult? = await withCheckedContinuation { continuation in
             DispatchQueue(label: label).async {
-                guard let easy = CurlEasy(label: label) else { return continuation.resume(returning: nil) }
+                guard let easy = CurlEasy() else { return continuation.resume(returning: nil) }
                 Self.configure(easy, with: config)
                 easy.set(CURLOPT_CONNECT_ONLY, 1)
                 let result = easy.perform(upload: nil, recipients: [])

@@ -58,6 +58,10 @@ struct MIMEBuilderTests {
         #expect(message.header("Content-Transfer-Encoding") == "quoted-printable")
         // The trailing space is encoded so transports cannot strip it.
         #expect(message.body == "Line one\r\nLine two=20\r\n")
+        // What libcurl uploads is exactly the rendered message.
+        #expect(message.bytes == Array(message.rendered.utf8))
+        let multipart = builder(subject: Self.persianSubject, html: "<p>سلام</p>").build()
+        #expect(multipart.bytes == Array(multipart.rendered.utf8))
     }
 
     @Test("text + html is multipart/alternative, plain first; Persian parts are base64 of CRLF text")

@@ -23,4 +23,31 @@ CURLcode herald_curl_setopt_write_callback(CURL *handle, herald_curl_io_callback
 CURLcode herald_curl_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode herald_curl_getinfo_string(CURL *handle, CURLINFO info, const char **value);
 
+CURLMcode herald_curl_multi_setopt_long(CURLM *multi, CURLMoption option, long value);
+/// The next finished transfer of `multi`: stores its easy handle and result and returns 1, or returns 0
+/// when none is waiting. Saves Swift from reading CURLMsg's union.
+int herald_curl_multi_next_done(CURLM *multi, CURL **easy, CURLcode *result);
+
+/// What the callbacks below update; owned by the caller and alive as long as the multi handle.
+typedef struct herald_epoll_binding {
+    int epoll_fd;
+    /// libcurl's next timeout, in CLOCK_MONOTONIC milliseconds; -1 when there is none.
+    long long deadline;
+} herald_epoll_binding;
+
+/// Event-driven multi: libcurl's socket callback keeps `binding->epoll_fd` watching exactly the
+/// sockets it wants, and its timer callback sets `binding->deadline`. Drive it with
+/// curl_multi_socket_action.
+CURLMcode herald_curl_multi_use_epoll(CURLM *multi, herald_epoll_binding *binding);
+/// Waits on `epoll_fd` (epoll_event is packed on x86-64, awkward from Swift) and reports each ready
+/// socket with its CURL_CSELECT_* flags; returns the count, 0 on timeout, -1 on error.
+int herald_epoll_wait(int epoll_fd, int *sockets, int *flags, int capacity, int timeout_ms);
+/// epoll set plus an eventfd registered in it for wake-ups from other threads. Returns -1 on failure.
+int herald_epoll_create(int *wake_fd);
+void herald_wake(int wake_fd);
+void herald_drain_wake(int wake_fd);
+
+/// CLOCK_MONOTONIC in milliseconds, the clock of `deadline` above.
+long long herald_monotonic_ms(void);
+
 #endif

@@ -1,0 +1,194 @@
+import CCurl
+import CCurlShim
+import Foundation
+import Synchronization
+
+/// Up to `capacity` curl easy handles to one relay, all driven by one thread through libcurl's multi
+/// interface. The multi handle's connection cache keeps up to `capacity` SMTP sessions (with their
+/// TLS and AUTH) open across messages; at most `capacity` transfers run at once, the rest wait in
+/// order. One thread waiting in epoll replaces a blocked thread per connection and a queue hop per
+/// message; `curl_multi_socket_action` then runs only the transfers whose socket is ready
+/// (`curl_multi_perform` would run, and poll, every one). The thread starts with the first transfer
+/// and ends at `shutdown`.
+final class CurlMultiLoop: @unchecked Sendable {
+    private struct Request {
+        var upload: [UInt8]
+        var recipients: [String]
+        var completion: CheckedContinuation<CurlTransferResult?, Never>
+    }
+
+    /// What callers and the loop thread share, behind `shared`.
+    private struct Shared {
+        var queued: [Request] = []
+        var started = false
+        var closing = false
+        /// Set by the loop thread just before it frees the multi handle: nobody may wake it after.
+        var finished = false
+        var stopWaiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    let capacity: Int
+    private let label: String
+    private let makeHandle: @Sendable () -> CurlEasy?
+    private let shared = Mutex(Shared())
+    private let multi: UnsafeMutableRawPointer
+    private let epollFD: Int32
+    private let wakeFD: Int32
+    /// The epoll set and libcurl's next deadline, updated by the C callbacks on the loop thread.
+    private let binding: UnsafeMutablePointer<herald_epoll_binding>
+    /// Transfers queued or running, for `CurlHandlePool` to pick the least busy loop.
+    let load = Atomic<Int>(0)
+
+    // Owned by the loop thread.
+    private var idle: [CurlEasy] = []
+    private var running: [UnsafeMutableRawPointer: (easy: CurlEasy, request: Request)] = [:]
+
+    init?(capacity: Int, label: String, makeHandle: @escaping @Sendable () -> CurlEasy?) {
+        guard CurlEasy.isReady, let multi = curl_multi_init() else { return nil }
+        var wakeFD: Int32 = -1
+        let epollFD = herald_epoll_create(&wakeFD)
+        guard epollFD >= 0 else {
+            curl_multi_cleanup(multi)
+            return nil
+        }
+        self.capacity = capacity
+        self.label = label
+        self.makeHandle = makeHandle
+        self.multi = multi
+        self.epollFD = epollFD
+        self.wakeFD = wakeFD
+        binding = .allocate(capacity: 1)
+        binding.initialize(to: herald_epoll_binding(epoll_fd: epollFD, deadline: -1))
+        herald_curl_multi_use_epoll(multi, binding)
+        // Keep one idle session per slot, no more: the cache would otherwise grow to 4 × handles.
+        herald_curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, capacity)
+    }
+
+    deinit {
+        // The loop thread holds the pool while it runs, so here it either never started or has freed `multi`.
+        if !shared.withLock(\.started) { curl_multi_cleanup(multi) }
+        close(wakeFD)
+        close(epollFD)
+        binding.deallocate()
+    }
+
+    /// Runs one SMTP transfer; nil when the pool is shut down or libcurl could not make a handle.
+    func send(upload: [UInt8], recipients: [String]) async -> CurlTransferResult? {
+        load.add(1, ordering: .relaxed)
+        defer { load.subtract(1, ordering: .relaxed) }
+        return await withCheckedContinuation { completion in
+            let accepted = shared.withLock { shared -> Bool in
+                guard !shared.closing else { return false }
+                shared.queued.append(Request(upload: upload, recipients: recipients, completion: completion))
+                if !shared.started {
+                    shared.started = true
+                    let thread = Thread { self.runLoop() }
+                    thread.name = label
+                    thread.start()
+                } else {
+                    herald_wake(wakeFD)
+                }
+                return true
+            }
+            if !accepted { completion.resume(returning: nil) }
+        }
+    }
+
+    /// Refuses new transfers, lets those in flight finish, then closes every cached connection
+    /// (libcurl sends QUIT) and ends the loop thread.
+    func shutdown() async {
+        let (queued, started) = shared.withLock { shared in
+            shared.closing = true
+            defer { shared.queued = [] }
+            return (shared.queued, shared.started)
+        }
+        for request in queued { request.completion.resume(returning: nil) }
+        guard started else { return }
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            let finished = shared.withLock { shared in
+                if shared.finished { return true }
+                shared.stopWaiters.append(done)
+                herald_wake(wakeFD)
+                return false
+            }
+            if finished { done.resume() }
+        }
+    }
+
+    private func runLoop() {
+        var active: Int32 = 0
+        var sockets = [Int32](repeating: 0, count: 32)
+        var flags = [Int32](repeating: 0, count: 32)
+        while true {
+            let free = capacity - running.count
+            let (requests, closing) = shared.withLock { shared in
+                let taken = Array(shared.queued.prefix(free))
+                shared.queued.removeFirst(taken.count)
+                return (taken, shared.closing)
+            }
+            for request in requests { start(request) }
+            if closing && running.isEmpty { break }
+            // A finished transfer frees a slot: go round at once so a queued message takes it.
+            if runDueTimeout(&active) > 0 { continue }
+            let deadline = binding.pointee.deadline
+            let wait = deadline < 0 ? 1000 : Int32(clamping: max(0, min(1000, deadline - herald_monotonic_ms())))
+            let ready = herald_epoll_wait(epollFD, &sockets, &flags, 32, wait)
+            for index in 0..<max(0, Int(ready)) {
+                if sockets[index] == wakeFD {
+                    herald_drain_wake(wakeFD)
+                } else {
+                    curl_multi_socket_action(multi, sockets[index], flags[index], &active)
+                }
+            }
+            _ = runDueTimeout(&active)
+        }
+        let waiters = shared.withLock { shared in
+            shared.finished = true
+            return shared.stopWaiters
+        }
+        for easy in idle { easy.close() }
+        idle = []
+        curl_multi_cleanup(multi)
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Lets libcurl run its timers (a new transfer starts on a zero timeout), then completes what finished.
+    private func runDueTimeout(_ active: inout Int32) -> Int {
+        let deadline = binding.pointee.deadline
+        if deadline >= 0, deadline <= herald_monotonic_ms() {
+            binding.pointee.deadline = -1
+            curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &active)
+        }
+        return collectFinished()
+    }
+
+    private func start(_ request: Request) {
+        guard let easy = idle.popLast() ?? makeHandle() else {
+            return request.completion.resume(returning: nil)
+        }
+        easy.prepare(upload: request.upload, recipients: request.recipients)
+        let code = curl_multi_add_handle(multi, easy.handle)
+        guard code == CURLM_OK else {
+            _ = easy.finish(CURLE_FAILED_INIT)
+            idle.append(easy)
+            return request.completion.resume(returning: nil)
+        }
+        running[easy.handle] = (easy, request)
+    }
+
+    /// Completes every finished transfer; returns how many there were.
+    private func collectFinished() -> Int {
+        var count = 0
+        var handle: UnsafeMutableRawPointer?
+        var code = CURLE_OK
+        while herald_curl_multi_next_done(multi, &handle, &code) != 0 {
+            guard let handle, let (easy, request) = running.removeValue(forKey: handle) else { continue }
+            curl_multi_remove_handle(multi, handle)
+            let result = easy.finish(code)
+            idle.append(easy)
+            request.completion.resume(returning: result)
+            count += 1
+        }
+        return count
+    }
+}
