@@ -7,14 +7,17 @@ extension PostgresStore {
     /// Runs `body` in one transaction. A deadlock or serialization failure (another node won a race) is
     /// retried a few times; every other failure surfaces as a `HeraldError`.
     func transaction<Result: Sendable>(
-        _ body: @Sendable (PostgresConnection) async throws -> Result
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         var attempt = 0
         while true {
             attempt += 1
             do {
-                return try await client.withTransaction(logger: logger) { connection in
-                    try await body(connection)
+                return try await withConnectionDeadline { leased in
+                    try await self.client.withTransaction(logger: self.logger) { connection in
+                        leased()
+                        return try await body(connection)
+                    }
                 }
             } catch {
                 let unwrapped = Self.unwrap(error)
@@ -27,7 +30,12 @@ extension PostgresStore {
     /// Runs one statement outside an explicit transaction and collects its rows.
     func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
         do {
-            return try await client.query(query, logger: logger).collect()
+            return try await withConnectionDeadline { leased in
+                try await self.client.withConnection { connection in
+                    leased()
+                    return try await connection.query(query, logger: self.logger).collect()
+                }
+            }
         } catch {
             throw Self.storeError(error, url: url)
         }

@@ -27,16 +27,20 @@ final class HeraldCluster: @unchecked Sendable {
 
     let directory: URL
     let schema: String
+    /// The server the schema lives on: the shared test server unless a test brings its own.
+    let server: String
     let storage: String
     private(set) var nodes: [Node] = []
     private let lock = NSLock()
 
-    /// `engine` and `policy` are YAML blocks appended verbatim to every node's config.
-    init(nodes count: Int, engine: String, policy: String = "") throws {
+    /// `engine`, `policy` and `channels` are YAML appended verbatim to every node's config; `channels`
+    /// replaces the default unlimited `log` channel (`OUTBOX` stands for the node's outbox path).
+    init(nodes count: Int, engine: String, policy: String = "", channels: String? = nil, server: String? = nil) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
             throw ClusterError("\(Self.binary.path) is missing: run `swift build` before `swift test`")
         }
-        let base = try MultiNodeEnvironment.serverURL()
+        let base = try server ?? MultiNodeEnvironment.serverURL()
+        self.server = base
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-mn-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         schema = "herald_mn_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12)
@@ -58,7 +62,8 @@ final class HeraldCluster: @unchecked Sendable {
                 auth:
                   unsubscribe_secret_file: \(secret.path)
                 channels:
-                  - {id: log-sms, kind: sms, driver: log, options: {path: \(outbox)}}
+                  \((channels ?? "- {id: log-sms, kind: sms, driver: log, options: {path: OUTBOX}}")
+                    .replacingOccurrences(of: "OUTBOX", with: outbox))
                 \(engine)
                 \(policy)
                 """
@@ -121,7 +126,7 @@ final class HeraldCluster: @unchecked Sendable {
             _ = Glibc.kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
-        if let base = try? MultiNodeEnvironment.serverURL() { try? Psql.run(base, "DROP SCHEMA \(schema) CASCADE") }
+        try? Psql.run(server, "DROP SCHEMA \(schema) CASCADE")
         try? FileManager.default.removeItem(at: directory)
     }
 

@@ -23,11 +23,12 @@ struct MultiNodeTests {
             nodes: 3, engine: Self.engine,
             policy: "policy: {caps: [{purpose: marketing, channel: \"*\", max: 2, per: 24h, on_exceed: drop}]}")
         defer { cluster.shutdown() }
-        let key = try prepare(cluster)
+        let key = try cluster.prepare(contacts: Self.contactCount)
         try await cluster.start()
         let ports = cluster.nodes.map(\.port)
 
-        let bulk = try enqueue(cluster, key: "bulk", purpose: "transactional", ids: (0..<Self.contactCount).map(Self.id))
+        let bulk = try cluster.enqueue(
+            key: "bulk", purpose: "transactional", ids: (0..<Self.contactCount).map(HeraldCluster.contactId))
         let view = try await NodeHTTP.waitSettled(ports: ports, id: bulk, key: key)
         #expect(view.byState["sent"] == Self.contactCount)
 
@@ -40,7 +41,7 @@ struct MultiNodeTests {
         #expect(perNode.allSatisfy { !$0.isEmpty }, "every node took a share of the work")
 
         // The cap: 50 consenting contacts × 3 marketing jobs under "2 per 24h" → exactly 100 sends.
-        let vips = (0..<50).map(Self.id)
+        let vips = (0..<50).map(HeraldCluster.contactId)
         for contact in vips {
             let body = try JSONSerialization.data(withJSONObject: [
                 "contact_id": contact, "channel": "*", "status": "granted", "source": "test",
@@ -51,7 +52,7 @@ struct MultiNodeTests {
         let before = all.count
         var capped = 0
         var jobs: [Int64] = []
-        for round in 0..<3 { jobs.append(try enqueue(cluster, key: "promo-\(round)", purpose: "marketing", ids: vips)) }
+        for round in 0..<3 { jobs.append(try cluster.enqueue(key: "promo-\(round)", purpose: "marketing", ids: vips)) }
         for job in jobs {
             let view = try await NodeHTTP.waitSettled(ports: ports, id: job, key: key, deadline: .seconds(120))
             capped += view.byState["suppressed"] ?? 0
@@ -68,11 +69,12 @@ struct MultiNodeTests {
     func killedNodeLosesNothing() async throws {
         let cluster = try HeraldCluster(nodes: 3, engine: Self.engine)
         defer { cluster.shutdown() }
-        let key = try prepare(cluster)
+        let key = try cluster.prepare(contacts: Self.contactCount)
         try await cluster.start()
         let ports = cluster.nodes.map(\.port)
 
-        let bulk = try enqueue(cluster, key: "bulk", purpose: "transactional", ids: (0..<Self.contactCount).map(Self.id))
+        let bulk = try cluster.enqueue(
+            key: "bulk", purpose: "transactional", ids: (0..<Self.contactCount).map(HeraldCluster.contactId))
         // Kill node 2 once it has sent a few batches, well before the job can be done.
         let victim = cluster.nodes[2]
         let clock = ContinuousClock()
@@ -100,41 +102,5 @@ struct MultiNodeTests {
         #expect(seen.values.allSatisfy { $0 <= 2 })
         // Only what the dead node had claimed but not yet recorded can go out twice.
         #expect(duplicates <= Self.claimBatch * Self.claimLoops)
-    }
-
-    // MARK: - Helpers
-
-    static func id(_ index: Int) -> String { String(format: "c%05d", index) }
-
-    /// Migrates, creates an admin key and imports the contacts through the CLI; returns the key.
-    private func prepare(_ cluster: HeraldCluster) throws -> String {
-        try cluster.cli(["migrate"])
-        // The key is the last line printed (log lines, if any, come first).
-        let printed = try cluster.cli(["keys", "create", "--role", "admin"])
-        let key = String(printed.split(separator: "\n").last ?? "").trimmingCharacters(in: .whitespaces)
-        let contacts = (0..<Self.contactCount).map { index in
-            "{\"id\":\"\(Self.id(index))\",\"timezone\":\"UTC\",\"phone\":\"+98912\(String(format: "%07d", index))\"}"
-        }
-        let file = cluster.directory.appendingPathComponent("contacts.ndjson")
-        try contacts.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
-        try cluster.cli(["contacts", "import", file.path])
-        return key
-    }
-
-    /// `herald enqueue FILE`; returns the job id it prints.
-    private func enqueue(_ cluster: HeraldCluster, key: String, purpose: String, ids: [String]) throws -> Int64 {
-        var job: [String: Any] = [
-            "idempotency_key": key, "purpose": purpose, "audience": ["contact_ids": ids], "channels": ["sms"],
-            "content": ["sms": ["text": "Hello from Herald"]],
-        ]
-        if purpose == "marketing" { job["topic"] = "news" }
-        let file = cluster.directory.appendingPathComponent("job-\(key).json")
-        try JSONSerialization.data(withJSONObject: job).write(to: file)
-        let output = try cluster.cli(["enqueue", file.path])
-        let line = output.split(separator: "\n").first { $0.hasPrefix("job ") } ?? ""
-        guard let id = line.split(separator: " ").dropFirst().first.flatMap({ Int64($0) }) else {
-            throw ClusterError("unexpected enqueue output: \(output)")
-        }
-        return id
     }
 }
