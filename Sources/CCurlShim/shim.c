@@ -37,6 +37,12 @@ CURLcode herald_curl_setopt_write_callback(CURL *handle, herald_curl_io_callback
     return curl_easy_setopt(handle, CURLOPT_WRITEDATA, userdata);
 }
 
+CURLcode herald_curl_setopt_header_callback(CURL *handle, herald_curl_io_callback callback, void *userdata) {
+    CURLcode code = curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, callback);
+    if (code != CURLE_OK) return code;
+    return curl_easy_setopt(handle, CURLOPT_HEADERDATA, userdata);
+}
+
 CURLcode herald_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }

@@ -19,6 +19,8 @@ CURLcode herald_curl_setopt_slist(CURL *handle, CURLoption option, struct curl_s
 CURLcode herald_curl_setopt_read_callback(CURL *handle, herald_curl_io_callback callback, void *userdata);
 /// Sets CURLOPT_WRITEFUNCTION and CURLOPT_WRITEDATA together.
 CURLcode herald_curl_setopt_write_callback(CURL *handle, herald_curl_io_callback callback, void *userdata);
+/// Sets CURLOPT_HEADERFUNCTION and CURLOPT_HEADERDATA together.
+CURLcode herald_curl_setopt_header_callback(CURL *handle, herald_curl_io_callback callback, void *userdata);
 
 CURLcode herald_curl_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode herald_curl_getinfo_string(CURL *handle, CURLINFO info, const char **value);
