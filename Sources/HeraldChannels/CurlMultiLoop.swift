@@ -16,6 +16,9 @@ final class CurlMultiLoop: @unchecked Sendable {
         var queued: [any CurlJob] = []
         var started = false
         var closing = false
+        /// The loop thread is in (or about to enter) epoll_wait, so a new job must wake it. While it is
+        /// busy it takes new jobs on its next round anyway, and callers skip the eventfd write.
+        var sleeping = false
         /// Set by the loop thread just before it frees the multi handle: nobody may wake it after.
         var finished = false
         var stopWaiters: [CheckedContinuation<Void, Never>] = []
@@ -52,8 +55,9 @@ final class CurlMultiLoop: @unchecked Sendable {
         self.epollFD = epollFD
         self.wakeFD = wakeFD
         binding = .allocate(capacity: 1)
-        binding.initialize(to: herald_epoll_binding(epoll_fd: epollFD, deadline: -1))
-        herald_curl_multi_use_epoll(multi, binding)
+        binding.pointer(to: \.epoll_fd)!.initialize(to: epollFD)
+        binding.pointer(to: \.deadline)!.initialize(to: -1)
+        herald_curl_multi_use_epoll(multi, binding)  // also clears the table of watched sockets
         // Keep one idle session per slot, no more: the cache would otherwise grow to 4 × handles.
         herald_curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, capacity)
     }
@@ -83,10 +87,9 @@ final class CurlMultiLoop: @unchecked Sendable {
                 shared.queued.append(job)
                 if !shared.started {
                     shared.started = true
-                    let thread = Thread { self.runLoop() }
-                    thread.name = label
-                    thread.start()
-                } else {
+                    Thread { self.runLoop() }.start()
+                } else if shared.sleeping {
+                    shared.sleeping = false
                     herald_wake(wakeFD)
                 }
                 return true
@@ -117,12 +120,15 @@ final class CurlMultiLoop: @unchecked Sendable {
     }
 
     private func runLoop() {
+        // Named from inside the thread, where Foundation applies it; Linux takes at most 15 bytes.
+        Thread.current.name = String(decoding: label.utf8.prefix(15), as: UTF8.self)
         var active: Int32 = 0
         var sockets = [Int32](repeating: 0, count: 32)
         var flags = [Int32](repeating: 0, count: 32)
         while true {
             let free = capacity - running.count
             let (jobs, closing) = shared.withLock { shared in
+                shared.sleeping = false
                 let taken = Array(shared.queued.prefix(free))
                 shared.queued.removeFirst(taken.count)
                 return (taken, shared.closing)
@@ -131,9 +137,17 @@ final class CurlMultiLoop: @unchecked Sendable {
             if closing && running.isEmpty { break }
             // A finished transfer frees a slot: go round at once so a queued message takes it.
             if runDueTimeout(&active) > 0 { continue }
+            let canStartMore = running.count < capacity
+            let sleeps = shared.withLock { shared in
+                // Jobs that arrived during this round and can start now are taken instead of sleeping.
+                if canStartMore && !shared.queued.isEmpty { return false }
+                shared.sleeping = true
+                return true
+            }
+            guard sleeps else { continue }
             let deadline = binding.pointee.deadline
             let wait = deadline < 0 ? 1000 : Int32(clamping: max(0, min(1000, deadline - herald_monotonic_ms())))
-            let ready = herald_epoll_wait(epollFD, &sockets, &flags, 32, wait)
+            let ready = herald_epoll_wait(binding, &sockets, &flags, 32, wait)
             for index in 0..<max(0, Int(ready)) {
                 if sockets[index] == wakeFD {
                     herald_drain_wake(wakeFD)

@@ -69,6 +69,20 @@ import Testing
         }
     }
 
+    @Test func aProviderClosingEveryConnectionStillGetsEachMessage() async throws {
+        try await FakeProvider.run { baseURL, state in
+            var closing = Self.okReply
+            closing.headers["Connection"] = "close"
+            await state.script(closing)
+            let driver = try driver(baseURL: baseURL, connections: 1)
+            var outcomes: [AttemptOutcome] = []
+            for index in 0..<5 { outcomes.append(await driver.send(message(index)).outcome) }
+            await driver.shutdown()
+            #expect(outcomes == Array(repeating: .sent, count: 5))
+            #expect(await state.received.count == 5)
+        }
+    }
+
     @Test func aShutDownDriverRetriesLater() async throws {
         try await FakeProvider.run { baseURL, state in
             await state.script(Self.okReply)
