@@ -73,7 +73,9 @@ final class CurlHTTPJob: CurlJob, @unchecked Sendable {
     private func setBody(_ bytes: [UInt8], on easy: CurlEasy) {
         // libcurl copies the body, so the bytes need not outlive this call.
         herald_curl_setopt_off_t(easy.handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count))
-        bytes.withUnsafeBufferPointer { _ = herald_curl_setopt_pointer(easy.handle, CURLOPT_COPYPOSTFIELDS, $0.baseAddress) }
+        bytes.withUnsafeBufferPointer { bytes in
+            _ = herald_curl_setopt_pointer(easy.handle, CURLOPT_COPYPOSTFIELDS, bytes.baseAddress)
+        }
     }
 
     /// Appends body bytes; returning less than given makes libcurl stop with CURLE_WRITE_ERROR.

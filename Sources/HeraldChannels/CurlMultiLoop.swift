@@ -5,11 +5,11 @@ import Synchronization
 
 /// Up to `capacity` curl easy handles to one relay or HTTP endpoint, all driven by one thread through
 /// libcurl's multi interface. The multi handle's connection cache keeps up to `capacity` connections
-/// (SMTP sessions with their TLS and AUTH, or HTTP/1.1 keep-alive connections) open across messages; at most `capacity` transfers run at once, the rest wait in
-/// order. One thread waiting in epoll replaces a blocked thread per connection and a queue hop per
-/// message; `curl_multi_socket_action` then runs only the transfers whose socket is ready
-/// (`curl_multi_perform` would run, and poll, every one). The thread starts with the first transfer
-/// and ends at `shutdown`.
+/// (SMTP sessions with their TLS and AUTH, or HTTP/1.1 keep-alive connections) open across messages;
+/// at most `capacity` transfers (`CurlJob`s) run at once, the rest wait in order. One thread waiting
+/// in epoll replaces a blocked thread per connection and a queue hop per message;
+/// `curl_multi_socket_action` then runs only the transfers whose socket is ready (`curl_multi_perform`
+/// would run, and poll, every one). The thread starts with the first transfer and ends at `shutdown`.
 final class CurlMultiLoop: @unchecked Sendable {
     /// What callers and the loop thread share, behind `shared`.
     private struct Shared {

@@ -24,7 +24,8 @@ import Testing
     }
 
     static let okReply = ScriptedReply(
-        status: 200, headers: ["Content-Type": "application/json"], body: Array(#"{"ok":true,"result":{"message_id":7}}"#.utf8))
+        status: 200, headers: ["Content-Type": "application/json"],
+        body: Array(#"{"ok":true,"result":{"message_id":7}}"#.utf8))
 
     @Test func aProviderThatDoesNotAnswerInTimeIsARetry() async throws {
         try await FakeProvider.run { baseURL, state in
