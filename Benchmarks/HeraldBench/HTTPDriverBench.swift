@@ -36,23 +36,31 @@ enum HTTPDriverBench {
         let sharedDriver = try HTTPProfileDriver(
             profile: profile, instanceId: "bench-sms-shared", baseURL: "http://127.0.0.1:\(port)",
             options: ["from": "Herald"], secrets: ["api_token": "bench-token"], httpClient: .shared)
+        // The same driver sending through libcurl's multi interface (CurlMultiLoop, one loop per CPU).
+        let curlDriver = try HTTPProfileDriver(
+            profile: profile, instanceId: "bench-sms-curl", baseURL: "http://127.0.0.1:\(port)",
+            options: ["from": "Herald"], secrets: ["api_token": "bench-token"], connections: concurrency)
         let batch = (0..<count).map(message)
 
         // Warm-up: opens the client's connections and faults in code paths.
         _ = await DriverBench.drive(Array(batch.prefix(2_000)), concurrency: concurrency) { await driver.send($0) }
         _ = await DriverBench.drive(Array(batch.prefix(2_000)), concurrency: concurrency) { await sharedDriver.send($0) }
+        _ = await DriverBench.drive(Array(batch.prefix(2_000)), concurrency: concurrency) { await curlDriver.send($0) }
         var bare: [DriverBench.Round] = []
         var behindGuard: [DriverBench.Round] = []
         var shared: [DriverBench.Round] = []
+        var overCurl: [DriverBench.Round] = []
         for _ in 0..<rounds {
             bare.append(await DriverBench.drive(batch, concurrency: concurrency) { await driver.send($0) })
             shared.append(await DriverBench.drive(batch, concurrency: concurrency) { await sharedDriver.send($0) })
+            overCurl.append(await DriverBench.drive(batch, concurrency: concurrency) { await curlDriver.send($0) })
             behindGuard.append(await DriverBench.drive(batch, concurrency: concurrency) {
                 await guarded.send($0, now: { Date() }) ?? SendResult(outcome: .retry, error: "breaker open")
             })
         }
 
         await driver.shutdown()
+        await curlDriver.shutdown()
 
         let script = directory.appendingPathComponent("post.lua")
         try wrkScript(try sampleRequest(profile: profile, port: port)).write(to: script, atomically: true, encoding: .utf8)
@@ -65,6 +73,7 @@ enum HTTPDriverBench {
         let bareRate = DriverBench.medianRate(bare)
         let guardRate = DriverBench.medianRate(behindGuard)
         let sharedRate = DriverBench.medianRate(shared)
+        let curlRate = DriverBench.medianRate(overCurl)
         return [
             Row(scenario: "HTTP raw limit (wrk)", metric: "requests/s", median: wrk.rate, unit: "/s",
                 note: "wrk -t2 -c\(concurrency) -d\(wrkSeconds)s, same POST (headers + body) to the same nginx\(wrk.non2xx.map { "; \($0) non-2xx" } ?? "")"),
@@ -74,6 +83,8 @@ enum HTTPDriverBench {
                 note: "\(DriverBench.percent(guardRate, of: wrk.rate)) of wrk, \(DriverBench.percent(guardRate, of: bareRate)) of the bare driver; rate unlimited, concurrency \(concurrency); \(DriverBench.describe(behindGuard))"),
             Row(scenario: "HTTPProfileDriver on HTTPClient.shared", metric: "msgs/s", median: sharedRate, unit: "/s",
                 note: "\(DriverBench.percent(sharedRate, of: wrk.rate)) of wrk; the shared client keeps 8 connections per host (the daemon used it before); \(DriverBench.describe(shared))"),
+            Row(scenario: "HTTPProfileDriver over libcurl multi", metric: "msgs/s", median: curlRate, unit: "/s",
+                note: "\(DriverBench.percent(curlRate, of: wrk.rate)) of wrk, \(DriverBench.percent(curlRate, of: bareRate)) of the AsyncHTTPClient driver; \(concurrency) easy handles over one CurlMultiLoop per CPU; \(DriverBench.describe(overCurl))"),
         ]
     }
 

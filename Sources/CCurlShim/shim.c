@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
+#include <string.h>
 
 CURLcode herald_curl_global_init(void) {
     return curl_global_init(CURL_GLOBAL_ALL);
@@ -37,6 +38,12 @@ CURLcode herald_curl_setopt_write_callback(CURL *handle, herald_curl_io_callback
     return curl_easy_setopt(handle, CURLOPT_WRITEDATA, userdata);
 }
 
+CURLcode herald_curl_setopt_header_callback(CURL *handle, herald_curl_io_callback callback, void *userdata) {
+    CURLcode code = curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, callback);
+    if (code != CURLE_OK) return code;
+    return curl_easy_setopt(handle, CURLOPT_HEADERDATA, userdata);
+}
+
 CURLcode herald_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }
@@ -67,22 +74,34 @@ long long herald_monotonic_ms(void) {
     return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
 }
 
+enum { WATCH_ADDED = 1, WATCH_IN = 2, WATCH_OUT = 4, WATCH_PARKED = 8 };
+
 static int herald_socket_callback(CURL *easy, curl_socket_t socket, int what, void *userp, void *socketp) {
     (void)easy;
+    (void)socketp;
     herald_epoll_binding *binding = userp;
+    unsigned char *watched = socket >= 0 && socket < HERALD_WATCHED_SOCKETS ? &binding->watched[socket] : NULL;
     if (what == CURL_POLL_REMOVE) {
-        epoll_ctl(binding->epoll_fd, EPOLL_CTL_DEL, socket, NULL);
+        // Keep a remembered socket in the set: libcurl usually hands the same connection to the next
+        // transfer. If it closes it instead, the kernel drops it from the set.
+        if (watched && (*watched & WATCH_ADDED)) *watched |= WATCH_PARKED;
+        else epoll_ctl(binding->epoll_fd, EPOLL_CTL_DEL, socket, NULL);
         return 0;
     }
+    unsigned char wanted = WATCH_ADDED | (what & CURL_POLL_IN ? WATCH_IN : 0) | (what & CURL_POLL_OUT ? WATCH_OUT : 0);
+    // Watched with these events and not let go of since: libcurl cannot have closed it (it says REMOVE
+    // first), so there is nothing to change. A parked socket is always re-armed: its number may now
+    // belong to a new connection.
+    if (watched && *watched == wanted) return 0;
     struct epoll_event event = {0};
     event.data.fd = socket;
     if (what & CURL_POLL_IN) event.events |= EPOLLIN;
     if (what & CURL_POLL_OUT) event.events |= EPOLLOUT;
-    // A socket seen before is modified; a new one (or one whose ADD was dropped) is added.
+    // A socket seen before is modified; a new one (or one closed and reopened under its number) is added.
     if (epoll_ctl(binding->epoll_fd, EPOLL_CTL_MOD, socket, &event) != 0) {
         epoll_ctl(binding->epoll_fd, EPOLL_CTL_ADD, socket, &event);
     }
-    (void)socketp;
+    if (watched) *watched = wanted;
     return 0;
 }
 
@@ -94,6 +113,7 @@ static int herald_timer_callback(CURLM *multi, long timeout_ms, void *userp) {
 }
 
 CURLMcode herald_curl_multi_use_epoll(CURLM *multi, herald_epoll_binding *binding) {
+    memset(binding->watched, 0, sizeof binding->watched);
     CURLMcode code = curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, herald_socket_callback);
     if (code == CURLM_OK) code = curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, binding);
     if (code == CURLM_OK) code = curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, herald_timer_callback);
@@ -101,19 +121,29 @@ CURLMcode herald_curl_multi_use_epoll(CURLM *multi, herald_epoll_binding *bindin
     return code;
 }
 
-int herald_epoll_wait(int epoll_fd, int *sockets, int *flags, int capacity, int timeout_ms) {
+int herald_epoll_wait(herald_epoll_binding *binding, int *sockets, int *flags, int capacity, int timeout_ms) {
     struct epoll_event events[32];
     if (capacity > 32) capacity = 32;
-    int count = epoll_wait(epoll_fd, events, capacity, timeout_ms);
+    int count = epoll_wait(binding->epoll_fd, events, capacity, timeout_ms);
+    int reported = 0;
     for (int i = 0; i < count; i++) {
-        sockets[i] = events[i].data.fd;
+        int socket = events[i].data.fd;
+        if (socket >= 0 && socket < HERALD_WATCHED_SOCKETS && (binding->watched[socket] & WATCH_PARKED)) {
+            // An idle kept-alive connection became readable or hung up: stop watching it (level-triggered
+            // epoll would report it again and again); libcurl finds it dead when it next checks it.
+            epoll_ctl(binding->epoll_fd, EPOLL_CTL_DEL, socket, NULL);
+            binding->watched[socket] = 0;
+            continue;
+        }
+        sockets[reported] = socket;
         int mask = 0;
         if (events[i].events & EPOLLIN) mask |= CURL_CSELECT_IN;
         if (events[i].events & EPOLLOUT) mask |= CURL_CSELECT_OUT;
         if (events[i].events & (EPOLLERR | EPOLLHUP)) mask |= CURL_CSELECT_ERR;
-        flags[i] = mask;
+        flags[reported] = mask;
+        reported++;
     }
-    return count;
+    return count < 0 ? -1 : reported;
 }
 
 int herald_epoll_create(int *wake_fd) {

@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 
-/// The connections of one relay: `capacity` pooled easy handles spread over a few `CurlMultiLoop`
+/// The connections of one relay or HTTP endpoint: `capacity` pooled easy handles spread over a few `CurlMultiLoop`
 /// threads, at most one per CPU. One thread alone caps the driver at one core (it does every
 /// socket write, and on loopback the receiver's TCP work too); a thread per connection pays a
 /// context switch per message. Each message goes to the least busy loop, the first on a tie, so a
@@ -26,13 +26,22 @@ final class CurlHandlePool: Sendable {
 
     /// Runs one SMTP transfer; nil when the pool is shut down or libcurl could not make a handle.
     func send(upload: [UInt8], recipients: [String]) async -> CurlTransferResult? {
+        await leastBusyLoop.send(upload: upload, recipients: recipients)
+    }
+
+    /// Runs the job `makeJob` builds on the least busy loop; nil when shut down or without a handle.
+    func run<Output: Sendable>(_ makeJob: (CheckedContinuation<Output?, Never>) -> any CurlJob) async -> Output? {
+        await leastBusyLoop.run(makeJob)
+    }
+
+    private var leastBusyLoop: CurlMultiLoop {
         var chosen = loops[0]
         var lowest = chosen.load.load(ordering: .relaxed)
         for loop in loops.dropFirst() where lowest > 0 {
             let load = loop.load.load(ordering: .relaxed)
             if load < lowest { (chosen, lowest) = (loop, load) }
         }
-        return await chosen.send(upload: upload, recipients: recipients)
+        return chosen
     }
 
     /// Lets transfers in flight finish, then closes every connection (libcurl sends QUIT).

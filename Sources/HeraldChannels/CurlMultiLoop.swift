@@ -3,25 +3,22 @@ import CCurlShim
 import Foundation
 import Synchronization
 
-/// Up to `capacity` curl easy handles to one relay, all driven by one thread through libcurl's multi
-/// interface. The multi handle's connection cache keeps up to `capacity` SMTP sessions (with their
-/// TLS and AUTH) open across messages; at most `capacity` transfers run at once, the rest wait in
-/// order. One thread waiting in epoll replaces a blocked thread per connection and a queue hop per
-/// message; `curl_multi_socket_action` then runs only the transfers whose socket is ready
-/// (`curl_multi_perform` would run, and poll, every one). The thread starts with the first transfer
-/// and ends at `shutdown`.
+/// Up to `capacity` curl easy handles to one relay or HTTP endpoint, all driven by one thread through
+/// libcurl's multi interface. The multi handle's connection cache keeps up to `capacity` connections
+/// (SMTP sessions with their TLS and AUTH, or HTTP/1.1 keep-alive connections) open across messages;
+/// at most `capacity` transfers (`CurlJob`s) run at once, the rest wait in order. One thread waiting
+/// in epoll replaces a blocked thread per connection and a queue hop per message;
+/// `curl_multi_socket_action` then runs only the transfers whose socket is ready (`curl_multi_perform`
+/// would run, and poll, every one). The thread starts with the first transfer and ends at `shutdown`.
 final class CurlMultiLoop: @unchecked Sendable {
-    private struct Request {
-        var upload: [UInt8]
-        var recipients: [String]
-        var completion: CheckedContinuation<CurlTransferResult?, Never>
-    }
-
     /// What callers and the loop thread share, behind `shared`.
     private struct Shared {
-        var queued: [Request] = []
+        var queued: [any CurlJob] = []
         var started = false
         var closing = false
+        /// The loop thread is in (or about to enter) epoll_wait, so a new job must wake it. While it is
+        /// busy it takes new jobs on its next round anyway, and callers skip the eventfd write.
+        var sleeping = false
         /// Set by the loop thread just before it frees the multi handle: nobody may wake it after.
         var finished = false
         var stopWaiters: [CheckedContinuation<Void, Never>] = []
@@ -41,7 +38,7 @@ final class CurlMultiLoop: @unchecked Sendable {
 
     // Owned by the loop thread.
     private var idle: [CurlEasy] = []
-    private var running: [UnsafeMutableRawPointer: (easy: CurlEasy, request: Request)] = [:]
+    private var running: [UnsafeMutableRawPointer: (easy: CurlEasy, job: any CurlJob)] = [:]
 
     init?(capacity: Int, label: String, makeHandle: @escaping @Sendable () -> CurlEasy?) {
         guard CurlEasy.isReady, let multi = curl_multi_init() else { return nil }
@@ -58,8 +55,9 @@ final class CurlMultiLoop: @unchecked Sendable {
         self.epollFD = epollFD
         self.wakeFD = wakeFD
         binding = .allocate(capacity: 1)
-        binding.initialize(to: herald_epoll_binding(epoll_fd: epollFD, deadline: -1))
-        herald_curl_multi_use_epoll(multi, binding)
+        binding.pointer(to: \.epoll_fd)!.initialize(to: epollFD)
+        binding.pointer(to: \.deadline)!.initialize(to: -1)
+        herald_curl_multi_use_epoll(multi, binding)  // also clears the table of watched sockets
         // Keep one idle session per slot, no more: the cache would otherwise grow to 4 × handles.
         herald_curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, capacity)
     }
@@ -74,23 +72,29 @@ final class CurlMultiLoop: @unchecked Sendable {
 
     /// Runs one SMTP transfer; nil when the pool is shut down or libcurl could not make a handle.
     func send(upload: [UInt8], recipients: [String]) async -> CurlTransferResult? {
+        await run { CurlSMTPJob(upload: upload, recipients: recipients, completion: $0) }
+    }
+
+    /// Queues the job `makeJob` builds around the caller's continuation and waits for its result;
+    /// nil when the loop is shut down or libcurl could not make a handle.
+    func run<Output: Sendable>(_ makeJob: (CheckedContinuation<Output?, Never>) -> any CurlJob) async -> Output? {
         load.add(1, ordering: .relaxed)
         defer { load.subtract(1, ordering: .relaxed) }
         return await withCheckedContinuation { completion in
+            let job = makeJob(completion)
             let accepted = shared.withLock { shared -> Bool in
                 guard !shared.closing else { return false }
-                shared.queued.append(Request(upload: upload, recipients: recipients, completion: completion))
+                shared.queued.append(job)
                 if !shared.started {
                     shared.started = true
-                    let thread = Thread { self.runLoop() }
-                    thread.name = label
-                    thread.start()
-                } else {
+                    Thread { self.runLoop() }.start()
+                } else if shared.sleeping {
+                    shared.sleeping = false
                     herald_wake(wakeFD)
                 }
                 return true
             }
-            if !accepted { completion.resume(returning: nil) }
+            if !accepted { job.complete(on: nil, code: CURLE_FAILED_INIT) }
         }
     }
 
@@ -102,7 +106,7 @@ final class CurlMultiLoop: @unchecked Sendable {
             defer { shared.queued = [] }
             return (shared.queued, shared.started)
         }
-        for request in queued { request.completion.resume(returning: nil) }
+        for job in queued { job.complete(on: nil, code: CURLE_FAILED_INIT) }
         guard started else { return }
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             let finished = shared.withLock { shared in
@@ -116,23 +120,34 @@ final class CurlMultiLoop: @unchecked Sendable {
     }
 
     private func runLoop() {
+        // Named from inside the thread, where Foundation applies it; Linux takes at most 15 bytes.
+        Thread.current.name = String(decoding: label.utf8.prefix(15), as: UTF8.self)
         var active: Int32 = 0
         var sockets = [Int32](repeating: 0, count: 32)
         var flags = [Int32](repeating: 0, count: 32)
         while true {
             let free = capacity - running.count
-            let (requests, closing) = shared.withLock { shared in
+            let (jobs, closing) = shared.withLock { shared in
+                shared.sleeping = false
                 let taken = Array(shared.queued.prefix(free))
                 shared.queued.removeFirst(taken.count)
                 return (taken, shared.closing)
             }
-            for request in requests { start(request) }
+            for job in jobs { start(job) }
             if closing && running.isEmpty { break }
             // A finished transfer frees a slot: go round at once so a queued message takes it.
             if runDueTimeout(&active) > 0 { continue }
+            let canStartMore = running.count < capacity
+            let sleeps = shared.withLock { shared in
+                // Jobs that arrived during this round and can start now are taken instead of sleeping.
+                if canStartMore && !shared.queued.isEmpty { return false }
+                shared.sleeping = true
+                return true
+            }
+            guard sleeps else { continue }
             let deadline = binding.pointee.deadline
             let wait = deadline < 0 ? 1000 : Int32(clamping: max(0, min(1000, deadline - herald_monotonic_ms())))
-            let ready = herald_epoll_wait(epollFD, &sockets, &flags, 32, wait)
+            let ready = herald_epoll_wait(binding, &sockets, &flags, 32, wait)
             for index in 0..<max(0, Int(ready)) {
                 if sockets[index] == wakeFD {
                     herald_drain_wake(wakeFD)
@@ -162,18 +177,18 @@ final class CurlMultiLoop: @unchecked Sendable {
         return collectFinished()
     }
 
-    private func start(_ request: Request) {
+    private func start(_ job: any CurlJob) {
         guard let easy = idle.popLast() ?? makeHandle() else {
-            return request.completion.resume(returning: nil)
+            return job.complete(on: nil, code: CURLE_FAILED_INIT)
         }
-        easy.prepare(upload: request.upload, recipients: request.recipients)
+        job.start(on: easy)
         let code = curl_multi_add_handle(multi, easy.handle)
         guard code == CURLM_OK else {
-            _ = easy.finish(CURLE_FAILED_INIT)
+            job.complete(on: easy, code: CURLE_FAILED_INIT)
             idle.append(easy)
-            return request.completion.resume(returning: nil)
+            return
         }
-        running[easy.handle] = (easy, request)
+        running[easy.handle] = (easy, job)
     }
 
     /// Completes every finished transfer; returns how many there were.
@@ -182,11 +197,10 @@ final class CurlMultiLoop: @unchecked Sendable {
         var handle: UnsafeMutableRawPointer?
         var code = CURLE_OK
         while herald_curl_multi_next_done(multi, &handle, &code) != 0 {
-            guard let handle, let (easy, request) = running.removeValue(forKey: handle) else { continue }
+            guard let handle, let (easy, job) = running.removeValue(forKey: handle) else { continue }
             curl_multi_remove_handle(multi, handle)
-            let result = easy.finish(code)
+            job.complete(on: easy, code: code)
             idle.append(easy)
-            request.completion.resume(returning: result)
             count += 1
         }
         return count

@@ -13,10 +13,8 @@ public struct HTTPProfileDriver: ChannelDriver {
     public let baseURL: String
     public let options: [String: String]
     let secrets: [String: String]
-    let httpClient: HTTPClient
-    /// Whether `shutdown()` shuts `httpClient` down (a per-instance client) or leaves it (a shared one).
-    let ownsClient: Bool
-    let timeout: TimeAmount
+    let transport: HTTPProfileTransport
+    let timeout: Duration
     /// The profile's send and check requests with their templates parsed once.
     let sendPlan: RequestPlan
     let checkPlan: RequestPlan?
@@ -26,11 +24,37 @@ public struct HTTPProfileDriver: ChannelDriver {
     public var defaultRatePerSecond: Double? { profile.rate?.perSecond }
     public var defaultConcurrency: Int? { profile.rate?.concurrency }
 
-    /// Throws `HeraldError` (`invalid_channel`) naming the missing secret or required option.
+    /// Sends through libcurl's multi interface with up to `connections` requests (and keep-alive
+    /// connections) in flight; `shutdown()` closes them. Throws `HeraldError` (`invalid_channel`) naming
+    /// the missing secret or required option, or when libcurl cannot be initialised.
+    public init(
+        profile: Profile, instanceId: String, baseURL: String? = nil, options: [String: String] = [:],
+        secrets: [String: String] = [:], connections: Int, timeout: Duration = .seconds(15)
+    ) throws {
+        guard let client = CurlHTTPClient(connections: connections, label: "herald.http.\(instanceId)") else {
+            throw HeraldError(
+                code: "invalid_channel", message: "channel \(instanceId): libcurl could not be initialised",
+                field: "channels.\(instanceId)")
+        }
+        try self.init(
+            profile: profile, instanceId: instanceId, baseURL: baseURL, options: options, secrets: secrets,
+            transport: .curl(client), timeout: timeout)
+    }
+
+    /// Sends through `httpClient`, which `shutdown()` shuts down when `ownsClient` is true.
     public init(
         profile: Profile, instanceId: String, baseURL: String? = nil, options: [String: String] = [:],
         secrets: [String: String] = [:], httpClient: HTTPClient, ownsClient: Bool = false,
         timeout: Duration = .seconds(15)
+    ) throws {
+        try self.init(
+            profile: profile, instanceId: instanceId, baseURL: baseURL, options: options, secrets: secrets,
+            transport: .asyncHTTPClient(httpClient, owned: ownsClient), timeout: timeout)
+    }
+
+    private init(
+        profile: Profile, instanceId: String, baseURL: String?, options: [String: String],
+        secrets: [String: String], transport: HTTPProfileTransport, timeout: Duration
     ) throws {
         for name in profile.secrets where (secrets[name] ?? "").isEmpty {
             throw HeraldError(
@@ -50,12 +74,10 @@ public struct HTTPProfileDriver: ChannelDriver {
         self.baseURL = baseURL ?? merged["base_url"] ?? profile.baseURL
         self.options = merged
         self.secrets = secrets
-        self.httpClient = httpClient
-        self.ownsClient = ownsClient
+        self.transport = transport
         self.sendPlan = RequestPlan(sendOf: profile)
         self.checkPlan = RequestPlan(checkOf: profile)
-        let (seconds, attoseconds) = timeout.components
-        self.timeout = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        self.timeout = timeout
     }
 
     public func handles(address: String) -> Bool {
@@ -107,7 +129,7 @@ public struct HTTPProfileDriver: ChannelDriver {
     }
 
     public func shutdown() async {
-        if ownsClient { try? await httpClient.shutdown() }
+        await transport.shutdown()
     }
 
     func templateValues(_ message: OutboundMessage, address: String, text: String) -> TemplateValues {
@@ -121,20 +143,13 @@ public struct HTTPProfileDriver: ChannelDriver {
     }
 
     private func execute(_ prepared: PreparedRequest) async throws -> ProviderResponse {
-        var request = HTTPClientRequest(url: prepared.url)
-        request.method = .init(rawValue: prepared.method)
-        for header in prepared.headers { request.headers.add(name: header.name, value: header.value) }
-        if let body = prepared.body { request.body = .bytes(body) }
-        let response = try await httpClient.execute(request, timeout: timeout)
-        let body = try await response.body.collect(upTo: 1 << 20)
-        var headers: [String: String] = [:]
-        for header in response.headers { headers[header.name.lowercased()] = header.value }
-        return ProviderResponse(status: Int(response.status.code), headers: headers, body: Array(buffer: body))
+        try await transport.execute(prepared, timeout: timeout)
     }
 
     /// Error text without URLs: a bot token or API key can sit in the path.
     static func describe(_ error: any Error) -> String {
         if let error = error as? HTTPClientError { return "network: \(error)" }
+        if let error = error as? CurlHTTPError { return "network: \(error)" }
         return "network: \(type(of: error))"
     }
 }

@@ -93,11 +93,11 @@ public enum ChannelFactory {
             let secrets = try profile.resolveSecrets(
                 instanceId: config.id, options: options, environment: ProcessInfo.processInfo.environment)
             let timeout = Duration.seconds(Int64(options["timeout_seconds"].flatMap(Int64.init) ?? 15))
-            return try await withInstanceClient(connections: concurrency(config, profile: profile)) { client in
-                try HTTPProfileDriver(
-                    profile: profile, instanceId: config.id, options: options, secrets: secrets, httpClient: client,
-                    ownsClient: true, timeout: timeout)
-            }
+            // libcurl's multi interface, one easy handle (and keep-alive connection) per send in flight:
+            // about half the CPU per message of AsyncHTTPClient (BENCHMARKS.md, "HTTP over libcurl multi").
+            return try HTTPProfileDriver(
+                profile: profile, instanceId: config.id, options: options, secrets: secrets,
+                connections: concurrency(config, profile: profile), timeout: timeout)
         case "smtp":
             guard let url = options["url"], let from = options["from"] else {
                 throw HeraldError(code: "config_invalid", message: "smtp needs url and from", field: field)
@@ -120,6 +120,7 @@ public enum ChannelFactory {
                 serviceAccountJSON: try Secrets.required("service_account_json", in: options, field: field),
                 baseURL: options["base_url"] ?? FCMConfig.defaultBaseURL, tokenURI: options["token_uri"],
                 projectId: options["project_id"])
+            // FCM and APNs stay on AsyncHTTPClient: APNs needs HTTP/2, and both share PushHTTP.
             return try await withInstanceClient(connections: concurrency(config, profile: nil)) { client in
                 try FCMDriver(id: config.id, config: fcm, httpClient: client, ownsClient: true)
             }

@@ -17,7 +17,7 @@ import Testing
     func telegram(baseURL: String, timeout: Duration = .seconds(5)) throws -> HTTPProfileDriver {
         try HTTPProfileDriver(
             profile: try catalog.profile("telegram"), instanceId: "tg", baseURL: baseURL,
-            secrets: ["bot_token": "123456:SECRET-token"], httpClient: .shared, timeout: timeout)
+            secrets: ["bot_token": "123456:SECRET-token"], connections: 2, timeout: timeout)
     }
 
     @Test func telegramBlockedByUserIsAnOptOut() async throws {
@@ -27,7 +27,9 @@ import Testing
                     status: 403, headers: ["Content-Type": "application/json"],
                     body: Array(
                         #"{"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"}"#.utf8)))
-            let result = try await telegram(baseURL: baseURL).send(message("telegram:42"))
+            let driver = try telegram(baseURL: baseURL)
+            let result = await driver.send(message("telegram:42"))
+            await driver.shutdown()
             #expect(result.outcome == .optedOut)
             #expect(await state.received.first?.path == "/bot123456:SECRET-token/sendMessage")
         }
@@ -45,6 +47,7 @@ import Testing
         let check = await driver.check()
         #expect(!check.ok)
         #expect(!check.detail.contains("SECRET"))
+        await driver.shutdown()
     }
 
     @Test func messengerDriverOnlyHandlesItsOwnPrefixAndStripsIt() async throws {
@@ -58,6 +61,7 @@ import Testing
         #expect(!sms.handles(address: "telegram:42"))
         let result = await driver.send(message("whatsapp:+989121234567"))
         #expect(result.outcome == .permanent, "no telegram address: nothing to send to")
+        await driver.shutdown()
     }
 
     @Test func missingSecretOrRequiredOptionIsAClearConfigError() throws {
@@ -77,7 +81,9 @@ import Testing
     @Test func checkUsesTheProfilesCheckRequest() async throws {
         try await FakeProvider.run { baseURL, state in
             await state.script(ScriptedReply(status: 200, headers: [:], body: Array(#"{"ok":true}"#.utf8)))
-            let check = try await telegram(baseURL: baseURL).check()
+            let driver = try telegram(baseURL: baseURL)
+            let check = await driver.check()
+            await driver.shutdown()
             #expect(check.ok)
             #expect(await state.received.first?.path == "/bot123456:SECRET-token/getMe")
         }

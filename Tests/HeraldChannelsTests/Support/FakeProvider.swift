@@ -19,6 +19,8 @@ struct ScriptedReply: Sendable {
     var status: Int
     var headers: [String: String]
     var body: [UInt8]
+    /// How long the provider sits on the request before answering (to run a client into its timeout).
+    var delay: Duration = .zero
 }
 
 actor FakeProviderState {
@@ -52,6 +54,7 @@ enum FakeProvider {
                 ReceivedRequest(
                     method: request.method.rawValue, path: request.uri.path, query: request.uri.query, headers: headers,
                     body: Array(buffer: bytes)))
+            if reply.delay > .zero { try await Task.sleep(for: reply.delay) }
             var fields = HTTPFields()
             for (name, value) in reply.headers {
                 if let name = HTTPField.Name(name) { fields[name] = value }

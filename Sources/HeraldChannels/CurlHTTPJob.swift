@@ -1,0 +1,117 @@
+import CCurl
+import CCurlShim
+
+/// One HTTP/1.1 request on a pooled easy handle: sets method, URL, headers, body and deadline, and
+/// collects the status, the headers (names lower-cased) and up to `maxBodyBytes` of body.
+final class CurlHTTPJob: CurlJob, @unchecked Sendable {
+    typealias Outcome = Result<ProviderResponse, CurlHTTPError>
+
+    static let maxBodyBytes = 1 << 20
+
+    private let request: PreparedRequest
+    private let timeoutMilliseconds: Int
+    private let completion: CheckedContinuation<Outcome?, Never>
+    // Filled on the loop thread while the transfer runs.
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    private var headers: [String: String] = [:]
+    private var body: [UInt8] = []
+    private var bodyTooLarge = false
+
+    init(request: PreparedRequest, timeoutMilliseconds: Int, completion: CheckedContinuation<Outcome?, Never>) {
+        self.request = request
+        self.timeoutMilliseconds = timeoutMilliseconds
+        self.completion = completion
+    }
+
+    func start(on easy: CurlEasy) {
+        easy.set(CURLOPT_URL, request.url)
+        switch (request.method, request.body) {
+        case ("GET", nil):
+            easy.set(CURLOPT_HTTPGET, 1)
+            easy.set(CURLOPT_CUSTOMREQUEST, nil as String?)
+        case ("POST", _):
+            setBody(request.body ?? [], on: easy)
+            easy.set(CURLOPT_CUSTOMREQUEST, nil as String?)
+        default:
+            if let body = request.body { setBody(body, on: easy) } else { easy.set(CURLOPT_HTTPGET, 1) }
+            easy.set(CURLOPT_CUSTOMREQUEST, request.method)
+        }
+        var list: UnsafeMutablePointer<curl_slist>?
+        var hasContentType = false
+        for header in request.headers {
+            hasContentType = hasContentType || header.name.utf8.elementsEqual("content-type".utf8) { lower($0) == $1 }
+            // "Name:" would tell libcurl to drop the header; "Name;" sends it empty.
+            list = curl_slist_append(list, header.value.isEmpty ? "\(header.name);" : "\(header.name): \(header.value)")
+        }
+        // No `Expect: 100-continue` round trip for larger bodies, and no made-up form Content-Type.
+        list = curl_slist_append(list, "Expect:")
+        if request.body != nil && !hasContentType { list = curl_slist_append(list, "Content-Type:") }
+        headerList = list
+        herald_curl_setopt_slist(easy.handle, CURLOPT_HTTPHEADER, list)
+        easy.set(CURLOPT_TIMEOUT_MS, timeoutMilliseconds)
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        herald_curl_setopt_write_callback(easy.handle, Self.receiveBody, me)
+        herald_curl_setopt_header_callback(easy.handle, Self.receiveHeader, me)
+    }
+
+    func complete(on easy: CurlEasy?, code: CURLcode) {
+        guard let easy else { return completion.resume(returning: nil) }
+        var status = 0
+        herald_curl_getinfo_long(easy.handle, CURLINFO_RESPONSE_CODE, &status)
+        herald_curl_setopt_slist(easy.handle, CURLOPT_HTTPHEADER, nil)
+        curl_slist_free_all(headerList)
+        headerList = nil
+        herald_curl_setopt_write_callback(easy.handle, Self.receiveBody, nil)
+        herald_curl_setopt_header_callback(easy.handle, Self.receiveHeader, nil)
+        guard code == CURLE_OK else {
+            let error = CurlHTTPError(curlCode: Int(code.rawValue), bodyTooLarge: bodyTooLarge)
+            return completion.resume(returning: .failure(error))
+        }
+        completion.resume(returning: .success(ProviderResponse(status: status, headers: headers, body: body)))
+    }
+
+    private func setBody(_ bytes: [UInt8], on easy: CurlEasy) {
+        // libcurl copies the body, so the bytes need not outlive this call.
+        herald_curl_setopt_off_t(easy.handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count))
+        bytes.withUnsafeBufferPointer { bytes in
+            _ = herald_curl_setopt_pointer(easy.handle, CURLOPT_COPYPOSTFIELDS, bytes.baseAddress)
+        }
+    }
+
+    /// Appends body bytes; returning less than given makes libcurl stop with CURLE_WRITE_ERROR.
+    private static let receiveBody: herald_curl_io_callback = { buffer, size, count, userdata in
+        guard let buffer, let userdata else { return 0 }
+        let job = Unmanaged<CurlHTTPJob>.fromOpaque(userdata).takeUnretainedValue()
+        let length = size * count
+        guard job.body.count + length <= maxBodyBytes else {
+            job.bodyTooLarge = true
+            return 0
+        }
+        job.body.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: length))
+        return length
+    }
+
+    /// One header line per call, status lines included: a new status line (after a redirect or a
+    /// 100 Continue) starts the header set afresh.
+    private static let receiveHeader: herald_curl_io_callback = { buffer, size, count, userdata in
+        guard let buffer, let userdata else { return 0 }
+        let job = Unmanaged<CurlHTTPJob>.fromOpaque(userdata).takeUnretainedValue()
+        let line = UnsafeRawBufferPointer(start: buffer, count: size * count).bindMemory(to: UInt8.self)
+        if line.starts(with: "HTTP/".utf8) {
+            job.headers.removeAll(keepingCapacity: true)
+        } else if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
+            let name = String(decoding: line[..<colon].lazy.map(lower), as: UTF8.self)
+            var value = line[(colon + 1)...]
+            while let first = value.first, first == 0x20 || first == 0x09 { value = value.dropFirst() }
+            while let last = value.last, last == 0x20 || last == 0x09 || last == 0x0D || last == 0x0A {
+                value = value.dropLast()
+            }
+            job.headers[name] = String(decoding: value, as: UTF8.self)
+        }
+        return size * count
+    }
+}
+
+private func lower(_ byte: UInt8) -> UInt8 {
+    byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+}

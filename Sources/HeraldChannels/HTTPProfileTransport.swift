@@ -1,0 +1,37 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+
+/// How an `HTTPProfileDriver` reaches its provider: libcurl's multi interface (what the daemon builds),
+/// or an AsyncHTTPClient `HTTPClient` handed in by the caller.
+enum HTTPProfileTransport: Sendable {
+    case curl(CurlHTTPClient)
+    /// `owned`: `shutdown()` shuts the client down (a per-instance client), else leaves it (a shared one).
+    case asyncHTTPClient(HTTPClient, owned: Bool)
+
+    func execute(_ prepared: PreparedRequest, timeout: Duration) async throws -> ProviderResponse {
+        switch self {
+        case .curl(let client):
+            return try await client.execute(prepared, timeout: timeout)
+        case .asyncHTTPClient(let client, _):
+            var request = HTTPClientRequest(url: prepared.url)
+            request.method = .init(rawValue: prepared.method)
+            for header in prepared.headers { request.headers.add(name: header.name, value: header.value) }
+            if let body = prepared.body { request.body = .bytes(body) }
+            let (seconds, attoseconds) = timeout.components
+            let deadline = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+            let response = try await client.execute(request, timeout: deadline)
+            let body = try await response.body.collect(upTo: CurlHTTPJob.maxBodyBytes)
+            var headers: [String: String] = [:]
+            for header in response.headers { headers[header.name.lowercased()] = header.value }
+            return ProviderResponse(status: Int(response.status.code), headers: headers, body: Array(buffer: body))
+        }
+    }
+
+    func shutdown() async {
+        switch self {
+        case .curl(let client): await client.shutdown()
+        case .asyncHTTPClient(let client, let owned): if owned { try? await client.shutdown() }
+        }
+    }
+}

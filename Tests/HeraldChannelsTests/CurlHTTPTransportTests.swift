@@ -1,0 +1,103 @@
+import Foundation
+import HeraldChannels
+import HeraldCore
+import Testing
+
+/// What the libcurl transport of `HTTPProfileDriver` must get right beyond the recorded fixtures:
+/// timeouts and oversized answers are retries without secrets, more sends than connections queue
+/// rather than fail, and a shut-down driver refuses politely.
+@Suite struct CurlHTTPTransportTests {
+    let telegram: Profile
+    init() throws { telegram = try ProfileCatalog.load(directory: ChannelsFolder.url).profile("telegram") }
+
+    func driver(baseURL: String, connections: Int = 2, timeout: Duration = .seconds(5)) throws -> HTTPProfileDriver {
+        try HTTPProfileDriver(
+            profile: telegram, instanceId: "tg", baseURL: baseURL, secrets: ["bot_token": "123456:SECRET-token"],
+            connections: connections, timeout: timeout)
+    }
+
+    func message(_ index: Int) -> OutboundMessage {
+        OutboundMessage(
+            deliveryId: Int64(index), jobId: 1, contactId: "c", channel: .messenger, purpose: .transactional,
+            topic: nil, addresses: ["telegram:\(1000 + index)"], content: .messenger(text: "کد \(index)"),
+            unsubscribeURL: nil, idempotencyKey: "k\(index)", attempt: 1)
+    }
+
+    static let okReply = ScriptedReply(
+        status: 200, headers: ["Content-Type": "application/json"],
+        body: Array(#"{"ok":true,"result":{"message_id":7}}"#.utf8))
+
+    @Test func aProviderThatDoesNotAnswerInTimeIsARetry() async throws {
+        try await FakeProvider.run { baseURL, state in
+            var slow = Self.okReply
+            slow.delay = .seconds(3)
+            await state.script(slow)
+            let driver = try driver(baseURL: baseURL, timeout: .milliseconds(300))
+            let result = await driver.send(message(1))
+            await driver.shutdown()
+            #expect(result.outcome == .retry)
+            #expect(result.error == "network: timeout")
+        }
+    }
+
+    @Test func anAnswerOverOneMebibyteIsARetryNotACrash() async throws {
+        try await FakeProvider.run { baseURL, state in
+            var huge = Self.okReply
+            huge.body = Array(repeating: UInt8(ascii: " "), count: (1 << 20) + 10)
+            await state.script(huge)
+            let driver = try driver(baseURL: baseURL)
+            let result = await driver.send(message(1))
+            await driver.shutdown()
+            #expect(result.outcome == .retry)
+            #expect(result.error?.contains("bytes") == true)
+            #expect(result.error?.contains("SECRET") == false)
+        }
+    }
+
+    @Test func moreSendsThanConnectionsQueueAndAllArrive() async throws {
+        try await FakeProvider.run { baseURL, state in
+            await state.script(Self.okReply)
+            let driver = try driver(baseURL: baseURL, connections: 3)
+            let outcomes = await withTaskGroup(of: AttemptOutcome.self) { group in
+                for index in 0..<40 { group.addTask { await driver.send(message(index)).outcome } }
+                return await group.reduce(into: [AttemptOutcome]()) { $0.append($1) }
+            }
+            await driver.shutdown()
+            #expect(outcomes.count == 40)
+            #expect(outcomes.allSatisfy { $0 == .sent })
+            let chats = await Set(state.received.compactMap { Self.chatId(in: $0.body) })
+            #expect(chats == Set((0..<40).map { String(1000 + $0) }))
+        }
+    }
+
+    @Test func aProviderClosingEveryConnectionStillGetsEachMessage() async throws {
+        try await FakeProvider.run { baseURL, state in
+            var closing = Self.okReply
+            closing.headers["Connection"] = "close"
+            await state.script(closing)
+            let driver = try driver(baseURL: baseURL, connections: 1)
+            var outcomes: [AttemptOutcome] = []
+            for index in 0..<5 { outcomes.append(await driver.send(message(index)).outcome) }
+            await driver.shutdown()
+            #expect(outcomes == Array(repeating: .sent, count: 5))
+            #expect(await state.received.count == 5)
+        }
+    }
+
+    @Test func aShutDownDriverRetriesLater() async throws {
+        try await FakeProvider.run { baseURL, state in
+            await state.script(Self.okReply)
+            let driver = try driver(baseURL: baseURL)
+            #expect(await driver.send(message(1)).outcome == .sent)
+            await driver.shutdown()
+            let result = await driver.send(message(2))
+            #expect(result.outcome == .retry)
+            #expect(await state.received.count == 1)
+        }
+    }
+
+    static func chatId(in body: [UInt8]) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else { return nil }
+        return (object["chat_id"] as? String) ?? (object["chat_id"] as? NSNumber)?.stringValue
+    }
+}
