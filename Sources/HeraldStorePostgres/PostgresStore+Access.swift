@@ -6,14 +6,16 @@ import PostgresNIO
 extension PostgresStore {
     /// Runs `body` in one transaction. A deadlock or serialization failure (another node won a race) is
     /// retried a few times; every other failure surfaces as a `HeraldError`.
+    /// `deadline` bounds the whole call (nil for migrations, which may build indexes on big tables).
     func transaction<Result: Sendable>(
+        deadline: Duration? = PostgresStore.operationDeadline,
         _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         var attempt = 0
         while true {
             attempt += 1
             do {
-                return try await withConnectionDeadline { leased in
+                return try await withConnectionDeadline(total: deadline) { leased in
                     try await self.client.withTransaction(logger: self.logger) { connection in
                         leased()
                         return try await body(connection)

@@ -2,38 +2,79 @@ import HeraldCore
 import Synchronization
 
 extension PostgresStore {
-    /// How long a call waits for a pooled connection. postgres-nio queues a request until a connection
+    /// How long a call waits for a usable pooled connection. postgres-nio queues a request until a connection
     /// opens, so while the server is down an API call would hang for the whole outage; after this it
     /// answers `store_unavailable` (503) instead. Only the wait is bounded: a long statement is not cut.
     static let connectionWait: Duration = .seconds(4)
+    /// The longest any call except a migration may take. Seen in tests: a request whose connection the server
+    /// dropped mid-transaction can stay suspended inside postgres-nio for good; without this bound the
+    /// fan-out loop that made it never ran again. Engine and API statements take milliseconds.
+    static let operationDeadline: Duration = .seconds(30)
 
-    /// Runs `body`, which must call the `leased` closure it is given once it holds a connection; throws
-    /// `store_unavailable` if that has not happened within `connectionWait` (the waiting lease is cancelled).
+    /// Runs `body`, which must call the `leased` closure it is given once its connection has answered;
+    /// throws `store_unavailable` if that has not happened within `connectionWait`, or if the whole call
+    /// outlasts `total`. The body is then cancelled but not awaited: a request stuck on a connection the
+    /// server dropped must not hold the caller (an engine loop, an API request) past the outage.
     func withConnectionDeadline<Result: Sendable>(
+        total: Duration? = PostgresStore.operationDeadline,
         _ body: @escaping @Sendable (_ leased: @escaping @Sendable () -> Void) async throws -> Result
     ) async throws -> Result {
-        let leased = LeaseFlag()
-        return try await withThrowingTaskGroup(of: Result?.self) { group in
-            group.addTask { try await body { leased.value.store(true, ordering: .releasing) } }
-            group.addTask {
-                try await Task.sleep(for: Self.connectionWait)
-                if leased.value.load(ordering: .acquiring) { return nil }
-                throw HeraldError(
-                    code: "store_unavailable",
-                    message: "PostgreSQL at \(self.url.redacted) is unavailable (no connection within \(Self.connectionWait))",
-                    statusCode: 503)
+        let state = DeadlineState<Result>()
+        let unavailable = HeraldError(
+            code: "store_unavailable",
+            message: "PostgreSQL at \(url.redacted) is unavailable (no connection within \(Self.connectionWait))",
+            statusCode: 503)
+        return try await withCheckedThrowingContinuation { continuation in
+            state.start(continuation)
+            let work = Task {
+                do {
+                    state.finish(.success(try await body { state.markLeased() }))
+                } catch {
+                    state.finish(.failure(error))
+                }
             }
-            while let next = try await group.next() {
-                guard let result = next else { continue }
-                group.cancelAll()
-                return result
+            Task {
+                try? await Task.sleep(for: Self.connectionWait)
+                if state.timeOut(with: unavailable, evenIfLeased: false) { work.cancel() }
             }
-            throw CancellationError()
+            if let total {
+                Task {
+                    try? await Task.sleep(for: total)
+                    let stuck = HeraldError(
+                        code: "store_unavailable",
+                        message: "PostgreSQL at \(self.url.redacted) did not answer within \(total)", statusCode: 503)
+                    if state.timeOut(with: stuck, evenIfLeased: true) { work.cancel() }
+                }
+            }
         }
     }
 }
 
-/// Set once the body holds a connection; read by the deadline task.
-private final class LeaseFlag: Sendable {
-    let value = Atomic<Bool>(false)
+/// Who resumes the caller first: the work finishing, or the deadline passing before a connection answered.
+private final class DeadlineState<Result: Sendable>: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<Result, any Error>?
+        var leased = false
+    }
+
+    private let state = Mutex(State())
+
+    func start(_ continuation: CheckedContinuation<Result, any Error>) {
+        state.withLock { $0.continuation = continuation }
+    }
+
+    func markLeased() { state.withLock { $0.leased = true } }
+
+    func finish(_ result: Swift.Result<Result, any Error>) {
+        state.withLock { $0.continuation.take() }?.resume(with: result)
+    }
+
+    /// True when the deadline won (the caller got `error`); false when the work was done first, or a connection
+    /// had answered and `evenIfLeased` is false.
+    func timeOut(with error: HeraldError, evenIfLeased: Bool) -> Bool {
+        let continuation = state.withLock { $0.leased && !evenIfLeased ? nil : $0.continuation.take() }
+        guard let continuation else { return false }
+        continuation.resume(throwing: error)
+        return true
+    }
 }

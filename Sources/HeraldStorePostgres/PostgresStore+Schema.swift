@@ -14,7 +14,7 @@ extension PostgresStore {
     static let migrations: [(version: Int64, sql: String)] = [(1, schemaV1), (2, schemaV2AccessAudit)]
 
     func runMigrations() async throws {
-        try await transaction { connection in
+        try await transaction(deadline: nil) { connection in
             try await connection.rows("SELECT pg_advisory_xact_lock(\(LockKey.migrations))", logger: self.logger)
             try await connection.rows(
                 "CREATE TABLE IF NOT EXISTS herald_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
