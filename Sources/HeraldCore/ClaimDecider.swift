@@ -28,11 +28,11 @@ public struct ClaimDecider: Sendable {
             let spec = try specs.spec(jobId: row.jobId, json: row.specJSON)
             // A worker died mid-send after its job was cancelled: the cancel wins over the re-claim.
             if row.jobCancelled {
-                decisions.suppressions.append(.init(deliveryId: row.id, reason: .cancelled, trace: "[]"))
+                decisions.suppressions.append(.init(row: row.verdictRow(detail: nil), reason: .cancelled, trace: "[]"))
                 continue
             }
             guard let contact = contacts[row.contactId] else {
-                decisions.suppressions.append(.init(deliveryId: row.id, reason: .noAddress, trace: "[]"))
+                decisions.suppressions.append(.init(row: row.verdictRow(detail: nil), reason: .noAddress, trace: "[]"))
                 continue
             }
             let decision = policy.decide(
@@ -51,9 +51,9 @@ public struct ClaimDecider: Sendable {
                             attempt: row.attemptCount + 1),
                         trace: trace, reservation: record))
             case .deferUntil(let date):
-                decisions.deferrals.append(.init(deliveryId: row.id, until: date, trace: trace))
+                decisions.deferrals.append(.init(row: row.verdictRow(decision.trace), until: date, trace: trace))
             case .suppress(let reason):
-                decisions.suppressions.append(.init(deliveryId: row.id, reason: reason, trace: trace))
+                decisions.suppressions.append(.init(row: row.verdictRow(decision.trace), reason: reason, trace: trace))
             }
         }
         return decisions
@@ -85,6 +85,16 @@ public struct DueDelivery: Sendable, Hashable {
     }
 }
 
+extension DueDelivery {
+    func verdictRow(detail: String?) -> ClaimDecisions.VerdictRow {
+        .init(deliveryId: id, jobId: jobId, contactId: contactId, channel: channel, detail: detail)
+    }
+
+    func verdictRow(_ trace: [TraceStep]) -> ClaimDecisions.VerdictRow {
+        verdictRow(detail: trace.last.map { "\($0.rule): \($0.detail)" })
+    }
+}
+
 /// The verdicts of one claim, grouped by kind so a store can apply each kind in one statement.
 public struct ClaimDecisions: Sendable {
     /// Lease it (state `sending`), store the trace, and reserve a `send_log` row for cap counting.
@@ -103,26 +113,47 @@ public struct ClaimDecisions: Sendable {
 
     /// Back to `scheduled` until `until`.
     public struct Deferral: Sendable, Hashable {
-        public var deliveryId: Int64
+        public var row: VerdictRow
         public var until: Date
         public var trace: String
+        public var deliveryId: Int64 { row.deliveryId }
 
-        public init(deliveryId: Int64, until: Date, trace: String) {
-            self.deliveryId = deliveryId
+        public init(row: VerdictRow, until: Date, trace: String) {
+            self.row = row
             self.until = until
             self.trace = trace
         }
     }
 
     public struct Suppression: Sendable, Hashable {
-        public var deliveryId: Int64
+        public var row: VerdictRow
         public var reason: SuppressionReason
         public var trace: String
+        public var deliveryId: Int64 { row.deliveryId }
 
-        public init(deliveryId: Int64, reason: SuppressionReason, trace: String) {
-            self.deliveryId = deliveryId
+        public init(row: VerdictRow, reason: SuppressionReason, trace: String) {
+            self.row = row
             self.reason = reason
             self.trace = trace
+        }
+    }
+
+    /// Which delivery a deferral or suppression is about, and the last trace step in words, so the engine
+    /// can count and stream claim-time verdicts like any other state change.
+    public struct VerdictRow: Sendable, Hashable {
+        public var deliveryId: Int64
+        public var jobId: Int64
+        public var contactId: String
+        public var channel: ChannelKind
+        /// `rule: detail` of the deciding trace step; nil when the store decided (cancelled job, contact gone).
+        public var detail: String?
+
+        public init(deliveryId: Int64, jobId: Int64, contactId: String, channel: ChannelKind, detail: String?) {
+            self.deliveryId = deliveryId
+            self.jobId = jobId
+            self.contactId = contactId
+            self.channel = channel
+            self.detail = detail
         }
     }
 
@@ -132,6 +163,6 @@ public struct ClaimDecisions: Sendable {
 
     public init() {}
 
-    /// What `claimDue` returns: the sends, in due order.
+    /// The deliveries to send now, in due order.
     public var claimed: [ClaimedDelivery] { sends.map(\.delivery) }
 }

@@ -149,8 +149,8 @@ public protocol Store: Sendable {
 
     // MARK: Deliveries
     /// Leases due deliveries (transactional lane first), asks the policy about each inside the same
-    /// transaction, and applies its verdicts; returns those that may be sent now.
-    func claimDue(_ request: ClaimRequest) async throws -> [ClaimedDelivery]
+    /// transaction, and applies its verdicts; returns them all: `claimed` are those that may be sent now.
+    func claimDue(_ request: ClaimRequest) async throws -> ClaimDecisions
     func recordOutcomes(_ outcomes: [DeliveryOutcome], at: Date) async throws
     func deliveries(_ query: DeliveryQuery) async throws -> [Delivery]
     /// A provider receipt moves a sent delivery to delivered or failed.

@@ -76,6 +76,16 @@ extension DeliveryEvent {
             channel: claimed.channel, state: .sending, attempt: claimed.attempt)
     }
 
+    /// A verdict the policy gave at claim time instead of a send.
+    static func decided(
+        _ row: ClaimDecisions.VerdictRow, state: DeliveryState, reason: SuppressionReason? = nil,
+        notBefore: Date? = nil, at: Date
+    ) -> DeliveryEvent {
+        DeliveryEvent(
+            at: at, deliveryId: row.deliveryId, jobId: row.jobId, contactId: row.contactId, channel: row.channel,
+            state: state, reason: reason, notBefore: notBefore, detail: row.detail)
+    }
+
     static func outcome(_ outcome: DeliveryOutcome, of claimed: ClaimedDelivery, at: Date) -> DeliveryEvent {
         var event = DeliveryEvent(
             at: at, deliveryId: outcome.deliveryId, jobId: claimed.jobId, contactId: claimed.contact.id,

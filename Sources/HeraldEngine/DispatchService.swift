@@ -62,12 +62,13 @@ public struct DispatchService: Service {
     @discardableResult
     public func dispatchOnce() async throws -> Int {
         let current = now()
-        let claimed = try await store.claimDue(
+        let decisions = try await store.claimDue(
             ClaimRequest(
                 owner: settings.workerId, now: current, limit: settings.claimBatchSize,
                 leaseUntil: current.addingTimeInterval(settings.sendLease), policy: policy))
+        observability.claimed(decisions, at: current, logger: logger)
+        let claimed = decisions.claimed
         guard !claimed.isEmpty else { return 0 }
-        observability.claimed(claimed, at: current, logger: logger)
         let outcomes = await withTaskGroup(of: DeliveryOutcome.self, returning: [DeliveryOutcome].self) { group in
             for delivery in claimed {
                 group.addTask { await self.send(delivery) }

@@ -27,8 +27,20 @@ public struct EngineObservability: Sendable {
         publish(rows.map { DeliveryEvent.planned($0, at: at) }, logger: logger)
     }
 
-    func claimed(_ claimed: [ClaimedDelivery], at: Date, logger: Logger) {
-        publish(claimed.map { DeliveryEvent.claimed($0, at: at) }, logger: logger)
+    /// Leased for sending, or deferred / suppressed by the policy at send time (quiet hours, caps, an opt-out
+    /// recorded after fan-out): all of them are state changes the live tail and the counters must show.
+    func claimed(_ decisions: ClaimDecisions, at: Date, logger: Logger) {
+        var events = decisions.sends.map { DeliveryEvent.claimed($0.delivery, at: at) }
+        for deferral in decisions.deferrals {
+            events.append(DeliveryEvent.decided(deferral.row, state: .scheduled, notBefore: deferral.until, at: at))
+        }
+        for suppression in decisions.suppressions {
+            events.append(DeliveryEvent.decided(suppression.row, state: .suppressed, reason: suppression.reason, at: at))
+        }
+        for event in events where event.state != .sending {
+            metrics.delivery(channel: event.channel, instance: nil, state: event.state, reason: event.reason)
+        }
+        publish(events, logger: logger)
     }
 
     func recorded(_ outcomes: [DeliveryOutcome], claimed: [ClaimedDelivery], at: Date, logger: Logger) {

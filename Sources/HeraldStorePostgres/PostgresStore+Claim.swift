@@ -6,10 +6,10 @@ extension PostgresStore {
     /// One transaction: lease due rows with `SKIP LOCKED` (other nodes take other rows), lock the claimed
     /// contacts' rows in id order so no other node counts caps for them until this commits, load facts,
     /// decide (`ClaimDecider`, as in SQLite), and apply the verdicts in a few batched statements.
-    public func claimDue(_ request: ClaimRequest) async throws -> [ClaimedDelivery] {
+    public func claimDue(_ request: ClaimRequest) async throws -> ClaimDecisions {
         try await transaction { connection in
             let due = try await self.lockDueRows(connection, now: request.now, limit: request.limit)
-            guard !due.isEmpty else { return [] }
+            guard !due.isEmpty else { return ClaimDecisions() }
             let contactIds = Array(Set(due.map(\.contactId))).sorted()
             let contacts = try await Self.lockContacts(connection, ids: contactIds, logger: self.logger)
             let contactById = Dictionary(contacts.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -20,7 +20,7 @@ extension PostgresStore {
             let decisions = try decider.decide(due, contacts: contactById, facts: facts)
             let verdicts = ClaimVerdicts(decisions)
             try await verdicts.apply(connection, request: request, logger: self.logger)
-            return decisions.claimed
+            return decisions
         }
     }
 

@@ -5,10 +5,10 @@ import HeraldCore
 extension SQLiteStore {
     /// One write transaction: pick due rows, load what the policy needs, decide (`ClaimDecider`), apply.
     /// SQLite has a single writer, so cap counters cannot race with another claim.
-    public func claimDue(_ request: ClaimRequest) async throws -> [ClaimedDelivery] {
+    public func claimDue(_ request: ClaimRequest) async throws -> ClaimDecisions {
         try await pool.write { db in
             let due = try Self.dueRows(db, now: request.now, limit: request.limit)
-            guard !due.isEmpty else { return [] }
+            guard !due.isEmpty else { return ClaimDecisions() }
             let contacts = try Self.fetchContacts(db, ids: Array(Set(due.map(\.contactId))))
             let contactById = Dictionary(contacts.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             let facts = try Self.loadFacts(
@@ -17,7 +17,7 @@ extension SQLiteStore {
             let decider = ClaimDecider(policy: request.policy, now: request.now, specs: self.specCache)
             let decisions = try decider.decide(due, contacts: contactById, facts: facts)
             try Self.apply(db, decisions, request: request)
-            return decisions.claimed
+            return decisions
         }
     }
 

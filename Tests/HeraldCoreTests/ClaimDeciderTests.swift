@@ -48,7 +48,9 @@ import Testing
 
     @Test func aContactDeletedSinceFanOutIsSuppressedAsNoAddress() throws {
         let decisions = try decide([try row(1, contact: "gone"), try row(2)])
-        #expect(decisions.suppressions == [.init(deliveryId: 1, reason: .noAddress, trace: "[]")])
+        #expect(decisions.suppressions.map(\.deliveryId) == [1])
+        #expect(decisions.suppressions.map(\.reason) == [.noAddress])
+        #expect(decisions.suppressions.first?.row.detail == nil, "the store decided, not a policy rule")
         #expect(decisions.claimed.map(\.deliveryId) == [2])
     }
 
@@ -79,6 +81,9 @@ import Testing
         #expect(decisions.deferrals.first?.until == later)
         #expect(decisions.suppressions.map(\.reason) == [.optedOut])
         #expect([decisions.deferrals[0].trace, decisions.suppressions[0].trace].allSatisfy { $0.contains("scripted") })
+        // What the engine streams and counts for these rows: whose delivery it is and the deciding step.
+        #expect(decisions.suppressions[0].row == .init(deliveryId: 2, jobId: 7, contactId: "b", channel: .sms, detail: "script: scripted"))
+        #expect(decisions.deferrals[0].row.contactId == "a")
     }
 
     @Test func anUndecodableSpecFailsTheClaimInsteadOfGuessing() throws {

@@ -50,7 +50,7 @@ final class InterceptingStore: Store {
     func policyFacts(for contacts: [Contact], since: Date) async throws -> [String: ContactPolicyFacts] {
         try await base.policyFacts(for: contacts, since: since)
     }
-    func claimDue(_ request: ClaimRequest) async throws -> [ClaimedDelivery] { try await base.claimDue(request) }
+    func claimDue(_ request: ClaimRequest) async throws -> ClaimDecisions { try await base.claimDue(request) }
     func recordOutcomes(_ outcomes: [DeliveryOutcome], at: Date) async throws {
         try await base.recordOutcomes(outcomes, at: at)
     }

@@ -61,4 +61,29 @@ struct DeliveryEventsTests {
         #expect(states["c-1"] == [.queued, .sending, .sent])
         #expect(states["c-3"] == [.queued, .sending, .failed])
     }
+
+    @Test("a delivery the policy stops at send time is streamed and counted as suppressed, with its reason")
+    func claimTimeSuppressionIsStreamedAndCounted() async throws {
+        let fixture = try await OpsFixture()
+        defer { Task { await fixture.close() } }
+        let job = try await fixture.seed()
+        let now = Date()
+        let claimedJob = try #require(
+            try await fixture.store.claimFanout(owner: "test-worker", now: now, leaseUntil: now.addingTimeInterval(60)))
+        try await fixture.fanout.fanOut(claimedJob)
+        // Anna's mailbox bounces after fan-out queued her message: the send-time check must stop it.
+        try await fixture.store.suppress(addresses: ["anna@example.com"], reason: "bounce", at: now)
+        let subscription = fixture.events.subscribe(DeliveryEventFilter(jobId: job.id, contactId: "c-1"))
+        while try await fixture.dispatch.dispatchOnce() > 0 {}
+        subscription.cancel()
+        var events: [DeliveryEvent] = []
+        for await item in subscription { if case .event(let event) = item { events.append(event) } }
+        #expect(events.map(\.state) == [.suppressed])
+        #expect(events.first?.reason == .invalidAddress)
+        #expect(events.first?.deliveryId != nil)
+        #expect(events.first?.detail?.hasPrefix("address:") == true)
+        #expect(events.first?.detail?.contains("anna") == false, "no address in the stream")
+        let metrics = PrometheusSamples(fixture.renderMetrics())
+        #expect(metrics.value("herald_deliveries_total", ["state": "suppressed", "reason": "invalid_address"]) == 1)
+    }
 }

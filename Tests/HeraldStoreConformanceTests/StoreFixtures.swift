@@ -62,7 +62,8 @@ func claim(
     policy: ScriptedPolicy = ScriptedPolicy()
 ) async throws -> [ClaimedDelivery] {
     try await store.claimDue(
-        ClaimRequest(owner: owner, now: now, limit: limit, leaseUntil: now + lease, policy: policy))
+        ClaimRequest(owner: owner, now: now, limit: limit, leaseUntil: now + lease, policy: policy)
+    ).claimed
 }
 
 func attempt(_ number: Int, _ outcome: AttemptOutcome, instance: String = "mail-a", id: String? = nil, at: Date = t0)

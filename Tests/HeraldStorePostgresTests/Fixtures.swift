@@ -45,7 +45,8 @@ func claim(
     policy: any DeliveryPolicy = TestPolicy()
 ) async throws -> [ClaimedDelivery] {
     try await store.claimDue(
-        ClaimRequest(owner: owner, now: now, limit: limit, leaseUntil: now.addingTimeInterval(60), policy: policy))
+        ClaimRequest(owner: owner, now: now, limit: limit, leaseUntil: now.addingTimeInterval(60), policy: policy)
+    ).claimed
 }
 
 /// A job with one queued email delivery per contact (contacts upserted too), written through fan-out.
