@@ -78,7 +78,7 @@ enum HTTPDriverBench {
             Row(scenario: "HTTP raw limit (wrk)", metric: "requests/s", median: wrk.rate, unit: "/s",
                 note: "wrk -t2 -c\(concurrency) -d\(wrkSeconds)s, same POST (headers + body) to the same nginx\(wrk.non2xx.map { "; \($0) non-2xx" } ?? "")"),
             Row(scenario: "HTTPProfileDriver (generic-json)", metric: "msgs/s", median: bareRate, unit: "/s",
-                note: "\(DriverBench.percent(bareRate, of: wrk.rate)) of wrk; \(count) msgs × \(rounds) rounds at concurrency \(concurrency), own client with \(concurrency) connections (as the daemon builds it); \(DriverBench.describe(bare))"),
+                note: "\(DriverBench.percent(bareRate, of: wrk.rate)) of wrk; \(count) msgs × \(rounds) rounds at concurrency \(concurrency), own AsyncHTTPClient with \(concurrency) connections (the daemon now sends profiles over libcurl, row below); \(DriverBench.describe(bare))"),
             Row(scenario: "InstanceGuard → HTTPProfileDriver", metric: "msgs/s", median: guardRate, unit: "/s",
                 note: "\(DriverBench.percent(guardRate, of: wrk.rate)) of wrk, \(DriverBench.percent(guardRate, of: bareRate)) of the bare driver; rate unlimited, concurrency \(concurrency); \(DriverBench.describe(behindGuard))"),
             Row(scenario: "HTTPProfileDriver on HTTPClient.shared", metric: "msgs/s", median: sharedRate, unit: "/s",
