@@ -212,7 +212,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Three real `herald` processes on one PostgreSQL database (runs the built binary; no library deps).
-        .testTarget(name: "HeraldMultiNodeTests", swiftSettings: swiftSettings),
+        // Three real `herald` processes on one PostgreSQL database (runs the built binary; only test support).
+        .testTarget(name: "HeraldMultiNodeTests", dependencies: ["HeraldTestSupport"], swiftSettings: swiftSettings),
     ]
 )

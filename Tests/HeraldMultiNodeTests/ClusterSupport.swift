@@ -7,30 +7,6 @@ import Foundation
     import Glibc
 #endif
 
-/// psql from the PostgreSQL the test server runs on: creating and dropping a test schema.
-enum Psql {
-    static func run(_ url: String, _ sql: String) throws {
-        let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
-        let candidates =
-            versions.sorted { $0.compare($1, options: .numeric) == .orderedDescending }
-            .map { "/usr/lib/postgresql/\($0)/bin/psql" } + ["/usr/bin/psql"]
-        guard let path = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw ClusterError("psql not found; run scripts/setup.sh")
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = [url, "-q", "-v", "ON_ERROR_STOP=1", "-c", sql]
-        process.standardOutput = FileHandle.nullDevice
-        // DROP … CASCADE lists every table it drops as a NOTICE; only warnings and errors are worth reading.
-        var environment = ProcessInfo.processInfo.environment
-        environment["PGOPTIONS"] = "-c client_min_messages=warning"
-        process.environment = environment
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw ClusterError("psql failed on: \(sql)") }
-    }
-}
-
 /// Loopback ports nobody listens on: bound to port 0, read back, released. All sockets stay open until
 /// every port is picked, so one call never returns the same port twice.
 enum FreePorts {

@@ -1,6 +1,7 @@
 import Foundation
 import HeraldCore
 import HeraldStorePostgres
+import HeraldTestSupport
 import Logging
 import PostgresNIO
 
@@ -51,31 +52,5 @@ struct PostgresFixture: StoreFixture {
 
     func destroy() { try? psql("DROP SCHEMA \(schema) CASCADE") }
 
-    private func psql(_ sql: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try Self.psqlPath())
-        // libpq reads the same postgres:// URL (sslmode included); it ignores nothing we rely on.
-        process.arguments = [baseURL, "-q", "-v", "ON_ERROR_STOP=1", "-c", sql]
-        process.standardOutput = FileHandle.nullDevice
-        // DROP … CASCADE lists every table it drops as a NOTICE; only warnings and errors are worth reading.
-        var environment = ProcessInfo.processInfo.environment
-        environment["PGOPTIONS"] = "-c client_min_messages=warning"
-        process.environment = environment
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw HeraldError(code: "test_sql_failed", message: "psql exited with \(process.terminationStatus)")
-        }
-    }
-
-    private static func psqlPath() throws -> String {
-        let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
-        let candidates =
-            versions.sorted { $0.compare($1, options: .numeric) == .orderedDescending }
-            .map { "/usr/lib/postgresql/\($0)/bin/psql" } + ["/usr/bin/psql"]
-        guard let path = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw HeraldError(code: "test_sql_failed", message: "psql not found; run scripts/setup.sh")
-        }
-        return path
-    }
+    private func psql(_ sql: String) throws { try Psql.run(baseURL, sql) }
 }
