@@ -24,28 +24,34 @@ extension PostgresStore {
             code: "store_unavailable",
             message: "PostgreSQL at \(url.redacted) is unavailable (no connection within \(Self.connectionWait))",
             statusCode: 503)
+        let stuck = total.map { total in
+            HeraldError(
+                code: "store_unavailable", message: "PostgreSQL at \(url.redacted) did not answer within \(total)",
+                statusCode: 503)
+        }
         return try await withCheckedThrowingContinuation { continuation in
             state.start(continuation)
-            let work = Task {
+            // One timer per call, cancelled as soon as the work is done, so finished calls leave nothing sleeping.
+            let timer = Task {
                 do {
-                    state.finish(.success(try await body { state.markLeased() }))
+                    try await Task.sleep(for: Self.connectionWait)
+                    if state.timeOut(with: unavailable, evenIfLeased: false) { return }
+                    guard let total, let stuck else { return }
+                    try await Task.sleep(for: total - Self.connectionWait)
+                    _ = state.timeOut(with: stuck, evenIfLeased: true)
                 } catch {
-                    state.finish(.failure(error))
+                    // Cancelled: the work finished first.
                 }
             }
-            Task {
-                try? await Task.sleep(for: Self.connectionWait)
-                if state.timeOut(with: unavailable, evenIfLeased: false) { work.cancel() }
-            }
-            if let total {
+            state.track(
                 Task {
-                    try? await Task.sleep(for: total)
-                    let stuck = HeraldError(
-                        code: "store_unavailable",
-                        message: "PostgreSQL at \(self.url.redacted) did not answer within \(total)", statusCode: 503)
-                    if state.timeOut(with: stuck, evenIfLeased: true) { work.cancel() }
-                }
-            }
+                    do {
+                        state.finish(.success(try await body { state.markLeased() }))
+                    } catch {
+                        state.finish(.failure(error))
+                    }
+                    timer.cancel()
+                })
         }
     }
 }
@@ -55,6 +61,8 @@ private final class DeadlineState<Result: Sendable>: Sendable {
     private struct State {
         var continuation: CheckedContinuation<Result, any Error>?
         var leased = false
+        var timedOut = false
+        var work: Task<Void, Never>?
     }
 
     private let state = Mutex(State())
@@ -65,16 +73,30 @@ private final class DeadlineState<Result: Sendable>: Sendable {
 
     func markLeased() { state.withLock { $0.leased = true } }
 
+    /// The work to cancel when the deadline wins.
+    func track(_ work: Task<Void, Never>) {
+        let cancelNow = state.withLock { state in
+            state.work = work
+            return state.timedOut
+        }
+        if cancelNow { work.cancel() }
+    }
+
     func finish(_ result: Swift.Result<Result, any Error>) {
         state.withLock { $0.continuation.take() }?.resume(with: result)
     }
 
-    /// True when the deadline won (the caller got `error`); false when the work was done first, or a connection
-    /// had answered and `evenIfLeased` is false.
+    /// True when the deadline won (the caller got `error`, the work is cancelled); false when the work was done
+    /// first, or a connection had answered and `evenIfLeased` is false.
     func timeOut(with error: HeraldError, evenIfLeased: Bool) -> Bool {
-        let continuation = state.withLock { $0.leased && !evenIfLeased ? nil : $0.continuation.take() }
+        let (continuation, work) = state.withLock { state -> (CheckedContinuation<Result, any Error>?, Task<Void, Never>?) in
+            guard !(state.leased && !evenIfLeased), let continuation = state.continuation.take() else { return (nil, nil) }
+            state.timedOut = true
+            return (continuation, state.work)
+        }
         guard let continuation else { return false }
         continuation.resume(throwing: error)
+        work?.cancel()
         return true
     }
 }
