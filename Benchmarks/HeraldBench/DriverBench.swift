@@ -78,6 +78,36 @@ enum DriverBench {
         return Round(seconds: seconds, sent: sent, failed: failed, cpuSeconds: cpu)
     }
 
+    /// Sends every message in batches of `size`, `streams` batches at a time, as the dispatcher's loops
+    /// hand claimed batches to a driver.
+    static func driveBatches(
+        _ messages: [OutboundMessage], size: Int, streams: Int,
+        send: @escaping @Sendable ([OutboundMessage]) async -> [SendResult]
+    ) async -> Round {
+        let batches = stride(from: 0, to: messages.count, by: size).map {
+            Array(messages[$0..<min($0 + size, messages.count)])
+        }
+        let cpuBefore = Measure.processCPUSeconds()
+        var outcomes: [AttemptOutcome] = []
+        let seconds = await Measure.seconds {
+            outcomes = await withTaskGroup(of: [AttemptOutcome].self) { group in
+                for stream in 0..<streams {
+                    // Stream k takes batches k, k + streams, …: all batches are the same size.
+                    let mine = stride(from: stream, to: batches.count, by: streams).map { batches[$0] }
+                    group.addTask {
+                        var outcomes: [AttemptOutcome] = []
+                        for batch in mine { outcomes += await send(batch).map(\.outcome) }
+                        return outcomes
+                    }
+                }
+                return await group.reduce(into: []) { $0 += $1 }
+            }
+        }
+        let cpu = Measure.processCPUSeconds() - cpuBefore
+        let sent = outcomes.filter { $0 == .sent }.count
+        return Round(seconds: seconds, sent: sent, failed: outcomes.count - sent, cpuSeconds: cpu)
+    }
+
     static func medianRate(_ rounds: [Round]) -> Double { Measure.median(rounds.map(\.rate)) }
 
     /// Every round's rate, the median CPU per message of this process, and whether any message was not accepted.

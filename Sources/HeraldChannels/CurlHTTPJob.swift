@@ -2,7 +2,9 @@ import CCurl
 import CCurlShim
 
 /// One HTTP/1.1 request on a pooled easy handle: sets method, URL, headers, body and deadline, and
-/// collects the status, the headers (names lower-cased) and up to `maxBodyBytes` of body.
+/// collects the status, the response headers the caller asked for (names lower-cased) and up to
+/// `maxBodyBytes` of body. `completion` runs once, on the loop thread, with the outcome (nil when the
+/// transfer never ran) and the time from the transfer's start to its end.
 final class CurlHTTPJob: CurlJob, @unchecked Sendable {
     typealias Outcome = Result<ProviderResponse, CurlHTTPError>
 
@@ -10,20 +12,28 @@ final class CurlHTTPJob: CurlJob, @unchecked Sendable {
 
     private let request: PreparedRequest
     private let timeoutMilliseconds: Int
-    private let completion: CheckedContinuation<Outcome?, Never>
+    /// Lower-cased names of the response headers worth keeping (a profile reads Retry-After, say).
+    private let keptHeaders: [String]
+    private let completion: @Sendable (Outcome?, Duration) -> Void
+    private var startedAt: ContinuousClock.Instant?
     // Filled on the loop thread while the transfer runs.
-    private var headerList: UnsafeMutablePointer<curl_slist>?
+    private var headerBlock: CurlHeaderBlock?
     private var headers: [String: String] = [:]
     private var body: [UInt8] = []
     private var bodyTooLarge = false
 
-    init(request: PreparedRequest, timeoutMilliseconds: Int, completion: CheckedContinuation<Outcome?, Never>) {
+    init(
+        request: PreparedRequest, timeoutMilliseconds: Int, keptHeaders: [String],
+        completion: @escaping @Sendable (Outcome?, Duration) -> Void
+    ) {
         self.request = request
         self.timeoutMilliseconds = timeoutMilliseconds
+        self.keptHeaders = keptHeaders
         self.completion = completion
     }
 
     func start(on easy: CurlEasy) {
+        startedAt = .now
         easy.set(CURLOPT_URL, request.url)
         switch (request.method, request.body) {
         case ("GET", nil):
@@ -36,18 +46,15 @@ final class CurlHTTPJob: CurlJob, @unchecked Sendable {
             if let body = request.body { setBody(body, on: easy) } else { easy.set(CURLOPT_HTTPGET, 1) }
             easy.set(CURLOPT_CUSTOMREQUEST, request.method)
         }
-        var list: UnsafeMutablePointer<curl_slist>?
-        var hasContentType = false
-        for header in request.headers {
-            hasContentType = hasContentType || header.name.utf8.elementsEqual("content-type".utf8) { lower($0) == $1 }
-            // "Name:" would tell libcurl to drop the header; "Name;" sends it empty.
-            list = curl_slist_append(list, header.value.isEmpty ? "\(header.name);" : "\(header.name): \(header.value)")
+        let hasContentType = request.headers.contains {
+            $0.name.utf8.elementsEqual("content-type".utf8) { lower($0) == $1 }
         }
         // No `Expect: 100-continue` round trip for larger bodies, and no made-up form Content-Type.
-        list = curl_slist_append(list, "Expect:")
-        if request.body != nil && !hasContentType { list = curl_slist_append(list, "Content-Type:") }
-        headerList = list
-        herald_curl_setopt_slist(easy.handle, CURLOPT_HTTPHEADER, list)
+        let block = CurlHeaderBlock(
+            headers: request.headers,
+            directives: request.body != nil && !hasContentType ? ["Expect:", "Content-Type:"] : ["Expect:"])
+        headerBlock = block
+        herald_curl_setopt_slist(easy.handle, CURLOPT_HTTPHEADER, block.list)
         easy.set(CURLOPT_TIMEOUT_MS, timeoutMilliseconds)
         let me = Unmanaged.passUnretained(self).toOpaque()
         herald_curl_setopt_write_callback(easy.handle, Self.receiveBody, me)
@@ -55,19 +62,20 @@ final class CurlHTTPJob: CurlJob, @unchecked Sendable {
     }
 
     func complete(on easy: CurlEasy?, code: CURLcode) {
-        guard let easy else { return completion.resume(returning: nil) }
+        let latency = startedAt.map { .now - $0 } ?? .zero
+        guard let easy else { return completion(nil, latency) }
         var status = 0
         herald_curl_getinfo_long(easy.handle, CURLINFO_RESPONSE_CODE, &status)
         herald_curl_setopt_slist(easy.handle, CURLOPT_HTTPHEADER, nil)
-        curl_slist_free_all(headerList)
-        headerList = nil
+        headerBlock?.deallocate()
+        headerBlock = nil
         herald_curl_setopt_write_callback(easy.handle, Self.receiveBody, nil)
         herald_curl_setopt_header_callback(easy.handle, Self.receiveHeader, nil)
         guard code == CURLE_OK else {
             let error = CurlHTTPError(curlCode: Int(code.rawValue), bodyTooLarge: bodyTooLarge)
-            return completion.resume(returning: .failure(error))
+            return completion(.failure(error), latency)
         }
-        completion.resume(returning: .success(ProviderResponse(status: status, headers: headers, body: body)))
+        completion(.success(ProviderResponse(status: status, lowercasedHeaders: headers, body: body)), latency)
     }
 
     private func setBody(_ bytes: [UInt8], on easy: CurlEasy) {
@@ -99,14 +107,15 @@ final class CurlHTTPJob: CurlJob, @unchecked Sendable {
         let line = UnsafeRawBufferPointer(start: buffer, count: size * count).bindMemory(to: UInt8.self)
         if line.starts(with: "HTTP/".utf8) {
             job.headers.removeAll(keepingCapacity: true)
-        } else if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
-            let name = String(decoding: line[..<colon].lazy.map(lower), as: UTF8.self)
+        } else if let colon = line.firstIndex(of: UInt8(ascii: ":")),
+            let kept = job.keptHeaders.first(where: { $0.utf8.elementsEqual(line[..<colon]) { $0 == lower($1) } })
+        {
             var value = line[(colon + 1)...]
             while let first = value.first, first == 0x20 || first == 0x09 { value = value.dropFirst() }
             while let last = value.last, last == 0x20 || last == 0x09 || last == 0x0D || last == 0x0A {
                 value = value.dropLast()
             }
-            job.headers[name] = String(decoding: value, as: UTF8.self)
+            job.headers[kept] = String(decoding: value, as: UTF8.self)
         }
         return size * count
     }

@@ -34,6 +34,20 @@ final class CurlHandlePool: Sendable {
         await leastBusyLoop.run(makeJob)
     }
 
+    /// Queues `jobs` without waiting, spread so each loop ends up with about the same number in hand;
+    /// each loop gets its share in one hand-off.
+    func submit(_ jobs: [any CurlJob]) {
+        guard loops.count > 1 else { return loops[0].submit(jobs) }
+        var loads = loops.map { $0.load.load(ordering: .relaxed) }
+        var shares = Array(repeating: [any CurlJob](), count: loops.count)
+        for job in jobs {
+            let index = loads.indices.min { loads[$0] < loads[$1] }!
+            shares[index].append(job)
+            loads[index] += 1
+        }
+        for (loop, share) in zip(loops, shares) { loop.submit(share) }
+    }
+
     private var leastBusyLoop: CurlMultiLoop {
         var chosen = loops[0]
         var lowest = chosen.load.load(ordering: .relaxed)

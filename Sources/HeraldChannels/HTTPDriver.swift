@@ -18,6 +18,8 @@ public struct HTTPProfileDriver: ChannelDriver {
     /// The profile's send and check requests with their templates parsed once.
     let sendPlan: RequestPlan
     let checkPlan: RequestPlan?
+    /// The response headers the profile's rules read; the libcurl transport keeps only these.
+    let keptResponseHeaders: [String]
 
     public var kind: ChannelKind { profile.kind }
     /// The profile's rate default (messages per second), for the dispatcher's limiter.
@@ -77,6 +79,7 @@ public struct HTTPProfileDriver: ChannelDriver {
         self.transport = transport
         self.sendPlan = RequestPlan(sendOf: profile)
         self.checkPlan = RequestPlan(checkOf: profile)
+        self.keptResponseHeaders = profile.responseHeadersRead
         self.timeout = timeout
     }
 
@@ -86,30 +89,43 @@ public struct HTTPProfileDriver: ChannelDriver {
     }
 
     public func send(_ message: OutboundMessage) async -> SendResult {
-        guard let address = message.addresses.first(where: handles(address:)) else {
-            return SendResult(outcome: .permanent, error: "no address this channel handles")
+        switch plan(message) {
+        case .done(let result):
+            return result
+        case .request(let request):
+            do {
+                return classify(try await execute(request.prepared), for: request)
+            } catch {
+                return SendResult(outcome: .retry, error: Self.describe(error))
+            }
         }
-        let text: String
-        switch message.content {
-        case .sms(let t), .messenger(let t): text = t
-        case .email, .push: return SendResult(outcome: .permanent, error: "content kind not supported by this channel")
+    }
+
+    /// Over libcurl the whole batch goes to the loop threads in one hand-off, at most `connections`
+    /// at a time; AsyncHTTPClient takes them one task each.
+    public func send(batch: [OutboundMessage], concurrency: Int) async -> [SendResult] {
+        guard case .curl(let client) = transport else { return await sendEach(batch, concurrency: concurrency) }
+        let plans = batch.map(plan)
+        var requests: [PlannedRequest] = []
+        requests.reserveCapacity(plans.count)
+        for case .request(let request) in plans { requests.append(request) }
+        var outcomes = await client.execute(
+            batch: requests.map(\.prepared), keptHeaders: keptResponseHeaders, timeout: timeout
+        ).makeIterator()
+        return plans.map { plan in
+            switch plan {
+            case .done(let result):
+                return result
+            case .request(let request):
+                let (outcome, latency) = outcomes.next()!
+                var result = switch outcome {
+                case .success(let response): classify(response, for: request)
+                case .failure(let error): SendResult(outcome: .retry, error: Self.describe(error))
+                }
+                result.latency = latency
+                return result
+            }
         }
-        let values = templateValues(message, address: address, text: text)
-        let prepared: PreparedRequest
-        do {
-            prepared = try sendPlan.prepare(baseURL: baseURL, values: values)
-        } catch {
-            return SendResult(outcome: .permanent, error: "request could not be built from profile \(profile.id)")
-        }
-        var result: SendResult
-        do {
-            let response = try await execute(prepared)
-            result = profile.classify(response, values: values, now: Date())
-        } catch {
-            result = SendResult(outcome: .retry, error: Self.describe(error))
-        }
-        if result.outcome == .invalidAddress { result.invalidAddresses = [address] }
-        return result
     }
 
     public func check() async -> ChannelCheck {
@@ -143,7 +159,7 @@ public struct HTTPProfileDriver: ChannelDriver {
     }
 
     private func execute(_ prepared: PreparedRequest) async throws -> ProviderResponse {
-        try await transport.execute(prepared, timeout: timeout)
+        try await transport.execute(prepared, keptHeaders: keptResponseHeaders, timeout: timeout)
     }
 
     /// Error text without URLs: a bot token or API key can sit in the path.

@@ -9,10 +9,13 @@ enum HTTPProfileTransport: Sendable {
     /// `owned`: `shutdown()` shuts the client down (a per-instance client), else leaves it (a shared one).
     case asyncHTTPClient(HTTPClient, owned: Bool)
 
-    func execute(_ prepared: PreparedRequest, timeout: Duration) async throws -> ProviderResponse {
+    /// `keptHeaders`: lower-cased names of the response headers the caller reads.
+    func execute(_ prepared: PreparedRequest, keptHeaders: [String], timeout: Duration) async throws
+        -> ProviderResponse
+    {
         switch self {
         case .curl(let client):
-            return try await client.execute(prepared, timeout: timeout)
+            return try await client.execute(prepared, keptHeaders: keptHeaders, timeout: timeout)
         case .asyncHTTPClient(let client, _):
             var request = HTTPClientRequest(url: prepared.url)
             request.method = .init(rawValue: prepared.method)

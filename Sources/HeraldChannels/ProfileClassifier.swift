@@ -13,6 +13,13 @@ public struct ProviderResponse: Sendable, Hashable {
         self.headers = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })
         self.body = body
     }
+
+    /// For transports that already lower-cased the names.
+    init(status: Int, lowercasedHeaders: [String: String], body: [UInt8]) {
+        self.status = status
+        self.headers = lowercasedHeaders
+        self.body = body
+    }
 }
 
 extension Profile {
@@ -36,6 +43,15 @@ extension Profile {
             result.retryAfter = Self.retryAfter(source, response: response, json: json, now: now)
         }
         return result
+    }
+
+    /// Lower-cased names of the response headers `classify` can read, so a transport keeps only those.
+    public var responseHeadersRead: [String] {
+        var names = ["retry-after"]
+        for rule in response.classify {
+            if let name = rule.retryAfter?.header?.lowercased(), !names.contains(name) { names.append(name) }
+        }
+        return names
     }
 
     static func fallbackOutcome(status: Int) -> AttemptOutcome {

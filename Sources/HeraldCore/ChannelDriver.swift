@@ -51,10 +51,13 @@ public struct SendResult: Sendable, Hashable {
     public var error: String?
     public var invalidAddresses: [String]
     public var smsSegments: Int?
+    /// How long the provider took, when the driver timed the request itself (a batch sends many
+    /// messages in one call, so the caller's clock cannot tell them apart).
+    public var latency: Duration?
 
     public init(
         outcome: AttemptOutcome, providerMessageId: String? = nil, retryAfter: TimeInterval? = nil,
-        error: String? = nil, invalidAddresses: [String] = [], smsSegments: Int? = nil
+        error: String? = nil, invalidAddresses: [String] = [], smsSegments: Int? = nil, latency: Duration? = nil
     ) {
         self.outcome = outcome
         self.providerMessageId = providerMessageId
@@ -62,6 +65,7 @@ public struct SendResult: Sendable, Hashable {
         self.error = error
         self.invalidAddresses = invalidAddresses
         self.smsSegments = smsSegments
+        self.latency = latency
     }
 
     public static func sent(id: String?) -> SendResult { SendResult(outcome: .sent, providerMessageId: id) }
@@ -86,6 +90,10 @@ public protocol ChannelDriver: Sendable {
     /// Whether this instance can reach this address (e.g. a Telegram bot handles `telegram:` addresses only).
     func handles(address: String) -> Bool
     func send(_ message: OutboundMessage) async -> SendResult
+    /// Sends `batch` with at most `concurrency` messages in flight; results in the order given.
+    /// A driver whose transport can take many requests in one hand-off overrides this; the default
+    /// runs `send` in a task group.
+    func send(batch: [OutboundMessage], concurrency: Int) async -> [SendResult]
     func check() async -> ChannelCheck
     func shutdown() async
 }
@@ -93,4 +101,33 @@ public protocol ChannelDriver: Sendable {
 extension ChannelDriver {
     public func handles(address: String) -> Bool { true }
     public func shutdown() async {}
+
+    public func send(batch: [OutboundMessage], concurrency: Int) async -> [SendResult] {
+        await sendEach(batch, concurrency: concurrency)
+    }
+
+    /// `send` for each message, at most `concurrency` at once, in a task group; results in order, each
+    /// with its latency.
+    public func sendEach(_ batch: [OutboundMessage], concurrency: Int) async -> [SendResult] {
+        await withTaskGroup(of: (Int, SendResult).self, returning: [SendResult].self) { group in
+            var results = [SendResult?](repeating: nil, count: batch.count)
+            var next = 0
+            func startNext() {
+                let (index, message) = (next, batch[next])
+                group.addTask {
+                    let started = ContinuousClock.now
+                    var result = await self.send(message)
+                    result.latency = result.latency ?? ContinuousClock.now - started
+                    return (index, result)
+                }
+                next += 1
+            }
+            while next < min(max(concurrency, 1), batch.count) { startNext() }
+            for await (index, result) in group {
+                results[index] = result
+                if next < batch.count { startNext() }
+            }
+            return results.map { $0! }
+        }
+    }
 }

@@ -4,7 +4,8 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// Claims due deliveries in batches, sends them through the router, and writes outcomes back in batches.
+/// Claims due deliveries in batches, sends each batch through the router (one hand-off per channel
+/// instance), and writes outcomes back in batches.
 /// On graceful shutdown it stops claiming and finishes what it has in flight.
 public struct DispatchService: Service {
     let store: any Store
@@ -69,15 +70,7 @@ public struct DispatchService: Service {
         observability.claimed(decisions, at: current, logger: logger)
         let claimed = decisions.claimed
         guard !claimed.isEmpty else { return 0 }
-        let outcomes = await withTaskGroup(of: DeliveryOutcome.self, returning: [DeliveryOutcome].self) { group in
-            for delivery in claimed {
-                group.addTask { await self.send(delivery) }
-            }
-            var outcomes: [DeliveryOutcome] = []
-            outcomes.reserveCapacity(claimed.count)
-            for await outcome in group { outcomes.append(outcome) }
-            return outcomes
-        }
+        let outcomes = await send(claimed)
         try await store.recordOutcomes(outcomes, at: now())
         observability.recorded(outcomes, claimed: claimed, at: now(), logger: logger)
         await observability.breakers(sender.router)
@@ -86,15 +79,21 @@ public struct DispatchService: Service {
         return claimed.count
     }
 
-    private func send(_ delivery: ClaimedDelivery) async -> DeliveryOutcome {
-        do {
-            let content = try contents.content(for: delivery)
-            return await sender.send(delivery, content: content)
-        } catch {
-            return DeliveryOutcome(
-                deliveryId: delivery.deliveryId, owner: settings.workerId, attempts: [], next: .failed,
-                trace: [TraceStep(rule: "content", outcome: "failed", detail: "templates do not compile")])
+    /// Sends the batch; a delivery whose job's templates do not compile fails without a send.
+    private func send(_ claimed: [ClaimedDelivery]) async -> [DeliveryOutcome] {
+        var sendable: [(claimed: ClaimedDelivery, content: CompiledContent)] = []
+        var outcomes: [DeliveryOutcome] = []
+        for delivery in claimed {
+            do {
+                sendable.append((delivery, try contents.content(for: delivery)))
+            } catch {
+                outcomes.append(
+                    DeliveryOutcome(
+                        deliveryId: delivery.deliveryId, owner: settings.workerId, attempts: [], next: .failed,
+                        trace: [TraceStep(rule: "content", outcome: "failed", detail: "templates do not compile")]))
+            }
         }
+        return outcomes + (await sender.send(sendable))
     }
 
     /// A provider saying the user blocked us (e.g. a bot blocked by the user) is an opt-out: it goes into the

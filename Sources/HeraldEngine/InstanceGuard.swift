@@ -19,28 +19,53 @@ public actor InstanceGuard {
 
     public var breakerState: CircuitBreaker.State { breaker.state }
 
-    /// Nil when the breaker is open: the caller fails over or retries later.
-    public func send(_ message: OutboundMessage, now: @Sendable () -> Date) async -> SendResult? {
-        guard breaker.allows(now: now()) else { return nil }
-        await acquireSlot()
+    /// Sends `batch` through the driver; a nil result means the message was not sent because the breaker
+    /// is open (the caller fails over or retries later). The batch runs on the slots it can get (at
+    /// least one, at most `concurrency`), and goes out in waves as the rate limit's tokens allow.
+    public func send(batch: [OutboundMessage], now: @Sendable () -> Date) async -> [SendResult?] {
+        guard !batch.isEmpty else { return [] }
+        let slots = await acquireSlots(upTo: batch.count)
+        defer { for _ in 0..<slots { releaseSlot() } }
+        var results: [SendResult?] = []
+        results.reserveCapacity(batch.count)
+        while results.count < batch.count {
+            guard breaker.allows(now: now()) else { break }
+            let wave = await takeTokens(upTo: batch.count - results.count, now: now)
+            let sent = await driver.send(batch: Array(batch[results.count..<results.count + wave]), concurrency: slots)
+            for result in sent {
+                switch result.outcome {
+                case .retry: breaker.recordFailure(now: now())
+                case .sent, .permanent, .invalidAddress, .optedOut: breaker.recordSuccess()
+                }
+            }
+            results += sent.map(Optional.some)
+        }
+        return results + Array(repeating: nil, count: batch.count - results.count)
+    }
+
+    /// How many of `wanted` messages may go now: waits for the first token, then takes what is there.
+    private func takeTokens(upTo wanted: Int, now: () -> Date) async -> Int {
+        guard bucket != nil else { return wanted }
         while let wait = bucket?.take(now: now()) {
             try? await Task.sleep(for: .seconds(wait))
         }
-        let result = await driver.send(message)
-        releaseSlot()
-        switch result.outcome {
-        case .retry: breaker.recordFailure(now: now())
-        case .sent, .permanent, .invalidAddress, .optedOut: breaker.recordSuccess()
-        }
-        return result
+        var taken = 1
+        while taken < wanted, bucket?.take(now: now()) == nil { taken += 1 }
+        return taken
     }
 
-    private func acquireSlot() async {
+    /// Waits for one slot, then takes what else is free up to `wanted`, without waiting again: a batch
+    /// that waited while holding slots could deadlock with another doing the same.
+    private func acquireSlots(upTo wanted: Int) async -> Int {
         if inFlight < concurrency {
             inFlight += 1
-            return
+        } else {
+            // `releaseSlot` hands its slot straight over: `inFlight` already counts this one.
+            await withCheckedContinuation { waiters.append($0) }
         }
-        await withCheckedContinuation { waiters.append($0) }
+        let more = max(0, min(wanted - 1, concurrency - inFlight))
+        inFlight += more
+        return 1 + more
     }
 
     private func releaseSlot() {

@@ -9,50 +9,91 @@ struct Sender: Sendable {
     let now: @Sendable () -> Date
     let jitter: @Sendable () -> Double
 
-    func send(_ claimed: ClaimedDelivery, content: CompiledContent) async -> DeliveryOutcome {
-        let addresses = claimed.contact.addresses(on: claimed.channel)
-        guard let rendered = content.render(claimed.channel, for: claimed.contact) else {
-            return outcome(claimed, attempts: [], next: .failed, trace: "the job has no content for this channel")
+    /// Sends a claimed batch: each instance gets its share in one call; messages an instance could not
+    /// take (breaker open) or answered "retry" move on to their next candidate instance, in rounds.
+    /// Outcomes come back in the order of `batch`.
+    func send(_ batch: [(claimed: ClaimedDelivery, content: CompiledContent)]) async -> [DeliveryOutcome] {
+        var sends: [PendingSend] = []
+        var outcomes = [DeliveryOutcome?](repeating: nil, count: batch.count)
+        for (index, (claimed, content)) in batch.enumerated() {
+            guard let rendered = content.render(claimed.channel, for: claimed.contact) else {
+                outcomes[index] = outcome(claimed, attempts: [], next: .failed, trace: "the job has no content for this channel")
+                continue
+            }
+            sends.append(PendingSend(index: index, claimed: claimed, rendered: rendered, router: router, sender: self))
         }
-        let message = OutboundMessage(
-            deliveryId: claimed.deliveryId, jobId: claimed.jobId, contactId: claimed.contact.id,
-            channel: claimed.channel, purpose: claimed.job.purpose, topic: claimed.job.topic, addresses: addresses,
-            content: rendered, unsubscribeURL: unsubscribeURL(for: claimed),
-            idempotencyKey: "herald-\(claimed.deliveryId)-\(claimed.attempt)", attempt: claimed.attempt)
-        let segments: Int? = if case .sms(let text) = rendered { SMSLength(measuring: text).segments } else { nil }
+        var round = sends.indices.filter { !sends[$0].candidates.isEmpty }
+        while !round.isEmpty {
+            round = await sendRound(round, in: &sends)
+        }
+        for send in sends { outcomes[send.index] = finish(send) }
+        return outcomes.map { $0! }
+    }
 
-        var attempts: [Attempt] = []
-        var last: SendResult?
-        for instance in router.candidates(for: claimed.channel, addresses: addresses) {
-            let started = ContinuousClock.now
-            guard let result = await instance.send(message, now: now) else { continue }
-            let elapsed = ContinuousClock.now - started
-            attempts.append(
-                Attempt(
-                    number: claimed.attempt, at: now(), latencyMs: Int(elapsed / .milliseconds(1)),
-                    instance: instance.driver.id, outcome: result.outcome, providerMessageId: result.providerMessageId,
-                    error: result.error))
-            last = result
-            if result.outcome != .retry { break }
+    /// Hands each pending send to its current candidate, one batch per instance, all instances at once;
+    /// returns the sends that go on to another instance.
+    private func sendRound(_ round: [Int], in sends: inout [PendingSend]) async -> [Int] {
+        var byInstance: [ObjectIdentifier: (instance: InstanceGuard, members: [Int])] = [:]
+        for member in round {
+            let instance = sends[member].candidates[sends[member].next]
+            byInstance[ObjectIdentifier(instance), default: (instance, [])].members.append(member)
         }
-        guard let last else {
+        let groups = Array(byInstance.values)
+        let messages = groups.map { group in group.members.map { sends[$0].message } }
+        let results = await withTaskGroup(of: (Int, [SendResult?]).self) { tasks in
+            for (position, group) in groups.enumerated() {
+                let batch = messages[position]
+                tasks.addTask { (position, await group.instance.send(batch: batch, now: now)) }
+            }
+            var results = [[SendResult?]](repeating: [], count: groups.count)
+            for await (position, sent) in tasks { results[position] = sent }
+            return results
+        }
+        var next: [Int] = []
+        for (position, group) in groups.enumerated() {
+            for (member, result) in zip(group.members, results[position]) {
+                sends[member].next += 1
+                if let result {
+                    sends[member].attempts.append(
+                        Attempt(
+                            number: sends[member].claimed.attempt, at: now(),
+                            latencyMs: Int((result.latency ?? .zero) / .milliseconds(1)),
+                            instance: group.instance.driver.id, outcome: result.outcome,
+                            providerMessageId: result.providerMessageId, error: result.error))
+                    sends[member].last = result
+                    if result.outcome != .retry { continue }
+                }
+                if sends[member].next < sends[member].candidates.count { next.append(member) }
+            }
+        }
+        return next
+    }
+
+    /// What the last instance's answer means for the delivery.
+    private func finish(_ send: PendingSend) -> DeliveryOutcome {
+        let claimed = send.claimed
+        guard let last = send.last else {
             // No instance could take it (none configured, or every breaker open): try again later.
-            return retryOrFail(claimed, attempts: attempts, retryAfter: nil, segments: segments, detail: "no channel instance available")
+            return retryOrFail(
+                claimed, attempts: send.attempts, retryAfter: nil, segments: send.segments,
+                detail: "no channel instance available")
         }
-        var result = outcome(claimed, attempts: attempts, next: .sent, trace: nil)
-        result.smsSegments = segments
+        var result = outcome(claimed, attempts: send.attempts, next: .sent, trace: nil)
+        result.smsSegments = send.segments
         result.invalidAddresses = last.invalidAddresses
         switch last.outcome {
         case .sent:
             return result
         case .retry:
-            return retryOrFail(claimed, attempts: attempts, retryAfter: last.retryAfter, segments: segments, detail: last.error ?? "transient failure")
+            return retryOrFail(
+                claimed, attempts: send.attempts, retryAfter: last.retryAfter, segments: send.segments,
+                detail: last.error ?? "transient failure")
         case .permanent:
             result.next = .failed
             result.fallback = fallback(for: claimed)
         case .invalidAddress:
             result.next = .suppressed(.invalidAddress)
-            result.invalidAddresses = last.invalidAddresses.isEmpty ? addresses : last.invalidAddresses
+            result.invalidAddresses = last.invalidAddresses.isEmpty ? send.message.addresses : last.invalidAddresses
             result.fallback = fallback(for: claimed)
         case .optedOut:
             result.next = .suppressed(.optedOut)
@@ -101,7 +142,7 @@ struct Sender: Sendable {
             ])
     }
 
-    private func unsubscribeURL(for claimed: ClaimedDelivery) -> String? {
+    func unsubscribeURL(for claimed: ClaimedDelivery) -> String? {
         guard claimed.job.purpose == .marketing, !settings.unsubscribeSecret.isEmpty else { return nil }
         let token = UnsubscribeToken(contactId: claimed.contact.id, channel: claimed.channel.rawValue, topic: claimed.job.topic ?? "*")
         return "\(settings.publicBaseURL)/u/\(token.signed(secret: settings.unsubscribeSecret))"

@@ -5,7 +5,8 @@ import Testing
 
 /// What the libcurl transport of `HTTPProfileDriver` must get right beyond the recorded fixtures:
 /// timeouts and oversized answers are retries without secrets, more sends than connections queue
-/// rather than fail, and a shut-down driver refuses politely.
+/// rather than fail, a batch keeps each message's own outcome in order, and a shut-down driver refuses
+/// politely.
 @Suite struct CurlHTTPTransportTests {
     let telegram: Profile
     init() throws { telegram = try ProfileCatalog.load(directory: ChannelsFolder.url).profile("telegram") }
@@ -67,6 +68,50 @@ import Testing
             #expect(outcomes.allSatisfy { $0 == .sent })
             let chats = await Set(state.received.compactMap { Self.chatId(in: $0.body) })
             #expect(chats == Set((0..<40).map { String(1000 + $0) }))
+        }
+    }
+
+    @Test func aBatchComesBackInOrderWithEachMessagesOwnOutcome() async throws {
+        try await FakeProvider.run { baseURL, state in
+            await state.script(Self.okReply)
+            await state.script(
+                ScriptedReply(status: 503, headers: ["Retry-After": "7"], body: Array(#"{"ok":false}"#.utf8)),
+                whenBodyContains: "1004")
+            await state.script(
+                ScriptedReply(
+                    status: 400, headers: ["Content-Type": "application/json"],
+                    body: Array(#"{"ok":false,"description":"Bad Request: chat not found"}"#.utf8)),
+                whenBodyContains: "1009")
+            let driver = try driver(baseURL: baseURL, connections: 3)
+            let results = await driver.send(batch: (0..<12).map(message), concurrency: 3)
+            await driver.shutdown()
+            #expect(results.count == 12)
+            for (index, result) in results.enumerated() {
+                switch index {
+                case 4:
+                    #expect(result.outcome == .retry)
+                    #expect(result.retryAfter == 7)
+                case 9:
+                    #expect(result.outcome == .invalidAddress)
+                    #expect(result.invalidAddresses == ["telegram:1009"])
+                default:
+                    #expect(result.outcome == .sent)
+                    #expect(result.providerMessageId == "7")
+                }
+                #expect(result.latency != nil)
+            }
+            #expect(await state.received.count == 12)
+        }
+    }
+
+    @Test func aBatchOnAShutDownDriverIsAllRetries() async throws {
+        try await FakeProvider.run { baseURL, state in
+            await state.script(Self.okReply)
+            let driver = try driver(baseURL: baseURL)
+            await driver.shutdown()
+            let results = await driver.send(batch: (0..<3).map(message), concurrency: 2)
+            #expect(results.map(\.outcome) == [.retry, .retry, .retry])
+            #expect(await state.received.isEmpty)
         }
     }
 

@@ -26,15 +26,23 @@ struct ScriptedReply: Sendable {
 actor FakeProviderState {
     private(set) var received: [ReceivedRequest] = []
     var reply = ScriptedReply(status: 500, headers: [:], body: Array("no reply scripted".utf8))
+    /// Answers for requests whose body contains a marker, ahead of `reply`.
+    private var overrides: [(marker: String, reply: ScriptedReply)] = []
 
     func script(_ reply: ScriptedReply) {
         self.reply = reply
+        overrides.removeAll()
         received.removeAll()
+    }
+
+    func script(_ reply: ScriptedReply, whenBodyContains marker: String) {
+        overrides.append((marker, reply))
     }
 
     func record(_ request: ReceivedRequest) -> ScriptedReply {
         received.append(request)
-        return reply
+        let body = String(decoding: request.body, as: UTF8.self)
+        return overrides.first { body.contains($0.marker) }?.reply ?? reply
     }
 }
 
