@@ -12,8 +12,10 @@ public enum MIMEBodyEncoding: String, Sendable, Hashable {
     public static func preferred(for text: String) -> MIMEBodyEncoding {
         let bytes = text.utf8
         guard !bytes.isEmpty else { return .quotedPrintable }
-        var nonASCII = 0
-        for byte in bytes where byte >= 0x80 { nonASCII += 1 }
+        // A native string's bytes are contiguous: count them through a pointer, not the generic UTF8View.
+        let nonASCII =
+            bytes.withContiguousStorageIfAvailable { buffer in buffer.reduce(0) { $0 + ($1 >= 0x80 ? 1 : 0) } }
+            ?? bytes.reduce(0) { $0 + ($1 >= 0x80 ? 1 : 0) }
         return nonASCII * 4 > bytes.count ? .base64 : .quotedPrintable
     }
 
