@@ -74,7 +74,11 @@ long long herald_monotonic_ms(void) {
     return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
 }
 
-enum { WATCH_ADDED = 1, WATCH_IN = 2, WATCH_OUT = 4, WATCH_PARKED = 8 };
+/// ADDED: in the epoll set; IN/OUT: the events it is watched for; PARKED: libcurl let go of it (a kept-alive
+/// connection between transfers); TRACKED: libcurl opened it for a connection of this multi handle, so its
+/// close comes through herald_close_socket, which clears the entry.
+enum { WATCH_ADDED = 1, WATCH_IN = 2, WATCH_OUT = 4, WATCH_PARKED = 8, WATCH_TRACKED = 16 };
+enum { WATCH_EVENTS = WATCH_ADDED | WATCH_IN | WATCH_OUT };
 
 static int herald_socket_callback(CURL *easy, curl_socket_t socket, int what, void *userp, void *socketp) {
     (void)easy;
@@ -84,15 +88,32 @@ static int herald_socket_callback(CURL *easy, curl_socket_t socket, int what, vo
     if (what == CURL_POLL_REMOVE) {
         // Keep a remembered socket in the set: libcurl usually hands the same connection to the next
         // transfer. If it closes it instead, the kernel drops it from the set.
-        if (watched && (*watched & WATCH_ADDED)) *watched |= WATCH_PARKED;
-        else epoll_ctl(binding->epoll_fd, EPOLL_CTL_DEL, socket, NULL);
+        if (watched && (*watched & WATCH_ADDED)) {
+            if (*watched & WATCH_OUT) {
+                // Parked, it is watched for input only (the server closing it): a writable socket would
+                // wake epoll_wait at once, and be dropped from the set only to be added again next transfer.
+                struct epoll_event event = {0};
+                event.events = EPOLLIN;
+                event.data.fd = socket;
+                epoll_ctl(binding->epoll_fd, EPOLL_CTL_MOD, socket, &event);
+                *watched = (*watched & WATCH_TRACKED) | WATCH_ADDED | WATCH_IN;
+            }
+            *watched |= WATCH_PARKED;
+        } else {
+            epoll_ctl(binding->epoll_fd, EPOLL_CTL_DEL, socket, NULL);
+            if (watched) *watched &= WATCH_TRACKED;
+        }
         return 0;
     }
     unsigned char wanted = WATCH_ADDED | (what & CURL_POLL_IN ? WATCH_IN : 0) | (what & CURL_POLL_OUT ? WATCH_OUT : 0);
-    // Watched with these events and not let go of since: libcurl cannot have closed it (it says REMOVE
-    // first), so there is nothing to change. A parked socket is always re-armed: its number may now
-    // belong to a new connection.
-    if (watched && *watched == wanted) return 0;
+    // Watched with these events already: nothing to change, unless the socket was parked and its number may
+    // since belong to a new connection. A tracked socket's close clears its entry, so a parked tracked
+    // socket is still the same connection; an untracked parked one is always re-armed.
+    if (watched && (*watched & WATCH_EVENTS) == wanted
+        && (!(*watched & WATCH_PARKED) || (*watched & WATCH_TRACKED))) {
+        *watched &= (unsigned char)~WATCH_PARKED;
+        return 0;
+    }
     struct epoll_event event = {0};
     event.data.fd = socket;
     if (what & CURL_POLL_IN) event.events |= EPOLLIN;
@@ -101,8 +122,31 @@ static int herald_socket_callback(CURL *easy, curl_socket_t socket, int what, vo
     if (epoll_ctl(binding->epoll_fd, EPOLL_CTL_MOD, socket, &event) != 0) {
         epoll_ctl(binding->epoll_fd, EPOLL_CTL_ADD, socket, &event);
     }
-    if (watched) *watched = wanted;
+    if (watched) *watched = (*watched & WATCH_TRACKED) | wanted;
     return 0;
+}
+
+/// A fresh connection socket: whatever the table said about an earlier socket under this number is stale.
+static int herald_socket_opened(void *clientp, curl_socket_t socket, curlsocktype purpose) {
+    (void)purpose;
+    herald_epoll_binding *binding = clientp;
+    if (socket >= 0 && socket < HERALD_WATCHED_SOCKETS) binding->watched[socket] = WATCH_TRACKED;
+    return CURL_SOCKOPT_OK;
+}
+
+/// libcurl closing a connection socket: closing also drops it from the epoll set, so forget it.
+static int herald_close_socket(void *clientp, curl_socket_t socket) {
+    herald_epoll_binding *binding = clientp;
+    if (socket >= 0 && socket < HERALD_WATCHED_SOCKETS) binding->watched[socket] = 0;
+    return close(socket);
+}
+
+CURLcode herald_curl_track_sockets(CURL *easy, herald_epoll_binding *binding) {
+    CURLcode code = curl_easy_setopt(easy, CURLOPT_SOCKOPTFUNCTION, herald_socket_opened);
+    if (code == CURLE_OK) code = curl_easy_setopt(easy, CURLOPT_SOCKOPTDATA, binding);
+    if (code == CURLE_OK) code = curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, herald_close_socket);
+    if (code == CURLE_OK) code = curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, binding);
+    return code;
 }
 
 static int herald_timer_callback(CURLM *multi, long timeout_ms, void *userp) {
@@ -132,7 +176,7 @@ int herald_epoll_wait(herald_epoll_binding *binding, int *sockets, int *flags, i
             // An idle kept-alive connection became readable or hung up: stop watching it (level-triggered
             // epoll would report it again and again); libcurl finds it dead when it next checks it.
             epoll_ctl(binding->epoll_fd, EPOLL_CTL_DEL, socket, NULL);
-            binding->watched[socket] = 0;
+            binding->watched[socket] &= WATCH_TRACKED;
             continue;
         }
         sockets[reported] = socket;

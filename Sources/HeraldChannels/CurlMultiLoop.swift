@@ -187,7 +187,7 @@ final class CurlMultiLoop: @unchecked Sendable {
     }
 
     private func start(_ job: any CurlJob) {
-        guard let easy = idle.popLast() ?? makeHandle() else {
+        guard let easy = idle.popLast() ?? newHandle() else {
             return complete(job, on: nil, code: CURLE_FAILED_INIT)
         }
         job.start(on: easy)
@@ -198,6 +198,13 @@ final class CurlMultiLoop: @unchecked Sendable {
             return
         }
         running[easy.handle] = (easy, job)
+    }
+
+    /// A handle whose connection sockets the epoll binding tracks (see `herald_curl_track_sockets`).
+    private func newHandle() -> CurlEasy? {
+        guard let easy = makeHandle() else { return nil }
+        herald_curl_track_sockets(easy.handle, binding)
+        return easy
     }
 
     /// Completes every finished transfer; returns how many there were.

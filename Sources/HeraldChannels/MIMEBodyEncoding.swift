@@ -12,7 +12,10 @@ public enum MIMEBodyEncoding: String, Sendable, Hashable {
     public static func preferred(for text: String) -> MIMEBodyEncoding {
         let bytes = text.utf8
         guard !bytes.isEmpty else { return .quotedPrintable }
-        let nonASCII = bytes.lazy.filter { $0 >= 0x80 }.count
+        // A native string's bytes are contiguous: count them through a pointer, not the generic UTF8View.
+        let nonASCII =
+            bytes.withContiguousStorageIfAvailable { buffer in buffer.reduce(0) { $0 + ($1 >= 0x80 ? 1 : 0) } }
+            ?? bytes.reduce(0) { $0 + ($1 >= 0x80 ? 1 : 0) }
         return nonASCII * 4 > bytes.count ? .base64 : .quotedPrintable
     }
 
@@ -21,7 +24,17 @@ public enum MIMEBodyEncoding: String, Sendable, Hashable {
         let lines = Self.lines(of: Array(text.utf8))
         switch self {
         case .quotedPrintable:
-            return lines.map(Self.quotedPrintableLine).joined(separator: "\r\n")
+            // All lines into one buffer: a String per line and a join cost more than the encoding.
+            var output: [UInt8] = []
+            output.reserveCapacity(text.utf8.count + text.utf8.count / 8 + 16)
+            for (index, line) in lines.enumerated() {
+                if index > 0 {
+                    output.append(13)
+                    output.append(10)
+                }
+                Self.appendQuotedPrintable(line, to: &output)
+            }
+            return String(decoding: output, as: UTF8.self)
         case .base64:
             let canonical = Array(lines.joined(separator: [13, 10]))
             let encoded = Data(canonical).base64EncodedString()
@@ -51,9 +64,14 @@ public enum MIMEBodyEncoding: String, Sendable, Hashable {
     /// Built as bytes (every token is ASCII): per-byte Strings and `String.count` made this most of an
     /// SMTP send's CPU.
     static func quotedPrintableLine(_ line: ArraySlice<UInt8>) -> String {
-        guard !line.isEmpty else { return "" }
         var output: [UInt8] = []
         output.reserveCapacity(line.count * 3 + line.count / 24 * 3)
+        appendQuotedPrintable(line, to: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    static func appendQuotedPrintable(_ line: ArraySlice<UInt8>, to output: inout [UInt8]) {
+        guard !line.isEmpty else { return }
         var column = 0
         let last = line.index(before: line.endIndex)
         for index in line.indices {
@@ -63,7 +81,9 @@ public enum MIMEBodyEncoding: String, Sendable, Hashable {
             let width = literal ? 1 : 3
             // Room for the soft-break `=` must remain on every line.
             if column + width > lineLength - 1 {
-                output.append(contentsOf: [61, 13, 10])
+                output.append(61)
+                output.append(13)
+                output.append(10)
                 column = 0
             }
             if literal {
@@ -75,7 +95,6 @@ public enum MIMEBodyEncoding: String, Sendable, Hashable {
             }
             column += width
         }
-        return String(decoding: output, as: UTF8.self)
     }
 
     private static let hexDigits = Array("0123456789ABCDEF".utf8)

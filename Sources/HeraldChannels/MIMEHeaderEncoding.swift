@@ -22,13 +22,16 @@ enum MIMEHeaderEncoding {
     static func phrase(_ text: String) -> String {
         let flat = flatten(text)
         guard isPlainASCII(flat) else { return encodedWords(flat).joined(separator: "\r\n ") }
-        let specials = Set("()<>[]:;@\\,.\"")
-        if flat.contains(where: { specials.contains($0) }) {
+        // ASCII here, so a byte scan finds the specials.
+        if flat.utf8.contains(where: { phraseSpecials.contains($0) }) {
             let escaped = flat.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             return "\"\(escaped)\""
         }
         return flat
     }
+
+    /// `()<>[]:;@\,."`: a display name holding one of them must be a quoted string.
+    static let phraseSpecials: Set<UInt8> = Set("()<>[]:;@\\,.\"".utf8)
 
     /// RFC 2047 `B` encoded-words, split on character boundaries so no word holds half a character.
     static func encodedWords(_ text: String) -> [String] {
@@ -40,7 +43,7 @@ enum MIMEHeaderEncoding {
             chunk.removeAll(keepingCapacity: true)
         }
         for character in text {
-            let bytes = Array(String(character).utf8)
+            let bytes = character.utf8
             if bytes.count > bytesPerEncodedWord {
                 // A pathological grapheme (long combining run): split it by scalar instead.
                 for scalar in character.unicodeScalars {
@@ -81,12 +84,22 @@ enum MIMEHeaderEncoding {
     }
 
     static func isPlainASCII(_ text: String) -> Bool {
-        // `=?` in plain text would be read back as the start of an encoded-word.
-        !text.contains("=?") && text.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value < 0x7F }
+        // `=?` in plain text would be read back as the start of an encoded-word. One pass over the UTF-8
+        // bytes: any byte of a non-ASCII scalar is >= 0x80.
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            guard byte >= 0x20, byte < 0x7F, !(previous == UInt8(ascii: "=") && byte == UInt8(ascii: "?")) else {
+                return false
+            }
+            previous = byte
+        }
+        return true
     }
 
     /// Collapses CR, LF and tabs into single spaces.
     static func flatten(_ text: String) -> String {
+        // Most values have none: return them as they are instead of rebuilding them character by character.
+        guard text.utf8.contains(where: { $0 == 13 || $0 == 10 || $0 == 9 }) else { return text }
         let scalars = text.unicodeScalars.map { scalar -> Character in
             scalar == "\r" || scalar == "\n" || scalar == "\t" ? " " : Character(scalar)
         }
@@ -98,12 +111,21 @@ enum MIMEHeaderEncoding {
 public enum MIMEAddress {
     /// ASCII `local@domain` with nothing that could break out of a header or an SMTP command.
     public static func isValid(_ address: String) -> Bool {
-        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, address.utf8.count <= 254 else { return false }
-        let forbidden = Set("<>()[]\\,;:\" ")
-        return address.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F }
-            && !address.contains(where: { forbidden.contains($0) })
+        // One pass over the UTF-8 bytes: a non-ASCII scalar has bytes >= 0x80, so printable ASCII
+        // without the forbidden characters and exactly one `@`, neither first nor last, is the whole rule.
+        let bytes = address.utf8
+        guard let first = bytes.first, let last = bytes.last, bytes.count <= 254,
+            first != UInt8(ascii: "@"), last != UInt8(ascii: "@")
+        else { return false }
+        var atSigns = 0
+        for byte in bytes {
+            guard byte > 0x20, byte < 0x7F, !forbidden.contains(byte) else { return false }
+            if byte == UInt8(ascii: "@") { atSigns += 1 }
+        }
+        return atSigns == 1
     }
+
+    private static let forbidden: Set<UInt8> = Set("<>()[]\\,;:\" ".utf8)
 
     static func mailbox(_ address: String, displayName: String?) -> String {
         guard let displayName, !displayName.isEmpty else { return address }

@@ -110,5 +110,22 @@ struct MIMEBuilderTests {
         #expect(!MIMEAddress.isValid("no-at-sign"))
         #expect(!MIMEAddress.isValid("a@b@c"))
         #expect(!MIMEAddress.isValid("مریم@example.org"))
+        #expect(!MIMEAddress.isValid("@example.org"))
+        #expect(!MIMEAddress.isValid("maryam@"))
+        #expect(!MIMEAddress.isValid("mar yam@example.org"))
+        #expect(!MIMEAddress.isValid("maryam@example.org;"))
+        #expect(!MIMEAddress.isValid("maryam\u{7F}@example.org"))
+        #expect(!MIMEAddress.isValid(""))
+        #expect(MIMEAddress.isValid("first.last+tag@sub.example.org"))
+    }
+
+    @Test("display names: plain atoms stay, specials are quoted, `=?` and line breaks never pass through raw")
+    func encodesDisplayNamesAndSubjects() {
+        #expect(MIMEHeaderEncoding.phrase("Herald Shop") == "Herald Shop")
+        #expect(MIMEHeaderEncoding.phrase("Shop, Inc. \"Best\"") == "\"Shop, Inc. \\\"Best\\\"\"")
+        #expect(MIMEHeaderEncoding.phrase("Shop\r\nBcc: x@y.z") == "\"Shop  Bcc: x@y.z\"")
+        #expect(MIMEHeaderEncoding.unstructured("a =?b", headerName: "Subject").hasPrefix("=?UTF-8?B?"))
+        #expect(MIMEHeaderEncoding.unstructured("a = ?b", headerName: "Subject") == "a = ?b")
+        #expect(MIMEHeaderEncoding.unstructured("tab\there", headerName: "Subject") == "tab here")
     }
 }

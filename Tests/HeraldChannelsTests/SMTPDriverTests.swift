@@ -97,6 +97,26 @@ struct SMTPDriverTests {
         #expect(Set(received.map(\.envelope.connection)).count <= 2)
     }
 
+    @Test("a pooled connection the relay closed while idle is replaced: the next message still arrives")
+    func reconnectsAfterTheRelayClosesAnIdleSession() async throws {
+        let server = try await SMTPTestServer(idleTimeout: 0.5)
+        defer { server.stop() }
+        var config = config(server)
+        config.poolSize = 1
+        let driver = try SMTPDriver(id: "email-main", config: config)
+        let first = await driver.send(message(to: "first@example.org", delivery: 1))
+        // Long enough for the relay to give up on the idle session and close it.
+        try await Task.sleep(for: .seconds(1.5))
+        let second = await driver.send(message(to: "second@example.org", delivery: 2))
+        let third = await driver.send(message(to: "third@example.org", delivery: 3))
+        await driver.shutdown()
+
+        #expect([first.outcome, second.outcome, third.outcome] == [.sent, .sent, .sent])
+        let received = try server.received()
+        #expect(received.map(\.envelope.rcptTos) == [["first@example.org"], ["second@example.org"], ["third@example.org"]])
+        #expect(Set(received.map(\.envelope.connection)).count == 2, "the second and third share the new connection")
+    }
+
     @Test("STARTTLS is negotiated before AUTH, and transactional mail carries no List-Unsubscribe")
     func sendsOverStartTLS() async throws {
         let server = try await SMTPTestServer(tls: .starttls)

@@ -37,7 +37,8 @@ final class SMTPTestServer: @unchecked Sendable {
 
     let tls: TLSMode
 
-    init(tls: TLSMode = .none) async throws {
+    /// `idleTimeout`: seconds after which the server closes a session that sent nothing (421, then close).
+    init(tls: TLSMode = .none, idleTimeout: Double? = nil) async throws {
         self.tls = tls
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-smtp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -46,6 +47,7 @@ final class SMTPTestServer: @unchecked Sendable {
         process.arguments =
             ["python3", Self.supportDirectory.appendingPathComponent("smtp_server.py").path, directory.path]
             + (tls == .starttls ? ["--starttls"] : tls == .implicit ? ["--implicit-tls"] : [])
+            + (idleTimeout.map { ["--idle-timeout", "\($0)"] } ?? [])
         stdin = Pipe()
         let stdout = Pipe()
         let stderr = Pipe()

@@ -48,6 +48,10 @@ typedef struct herald_epoll_binding {
 /// wants (and the parked ones it let go of), and its timer callback sets `binding->deadline`. Drive it
 /// with curl_multi_socket_action.
 CURLMcode herald_curl_multi_use_epoll(CURLM *multi, herald_epoll_binding *binding);
+/// Lets the binding see `easy`'s connection sockets open and close (CURLOPT_SOCKOPTFUNCTION and
+/// CURLOPT_CLOSESOCKETFUNCTION), so a parked socket libcurl takes up again keeps its epoll registration
+/// without an epoll_ctl. Set it on every easy handle of the multi handle, before its first transfer.
+CURLcode herald_curl_track_sockets(CURL *easy, herald_epoll_binding *binding);
 /// Waits on the binding's epoll set (epoll_event is packed on x86-64, awkward from Swift) and reports
 /// each ready socket libcurl watches with its CURL_CSELECT_* flags; a parked socket that becomes ready
 /// (the server closed an idle connection) leaves the set instead. Returns the count, 0 on timeout or

@@ -103,6 +103,7 @@ def main():
     parser.add_argument("directory")
     parser.add_argument("--starttls", action="store_true")
     parser.add_argument("--implicit-tls", action="store_true", help="TLS from the first byte (smtps)")
+    parser.add_argument("--idle-timeout", type=float, default=300, help="seconds before an idle session is closed")
     args = parser.parse_args()
 
     context = self_signed_context(args.directory) if args.starttls else None
@@ -114,7 +115,8 @@ def main():
     def factory():
         return CountingSMTP(
             handler, hostname="herald-test", tls_context=context, require_starttls=context is not None,
-            auth_required=True, auth_require_tls=context is not None, authenticator=authenticator)
+            auth_required=True, auth_require_tls=context is not None, authenticator=authenticator,
+            timeout=args.idle_timeout)
 
     server = loop.run_until_complete(loop.create_server(factory, "127.0.0.1", 0, ssl=implicit))
     print(server.sockets[0].getsockname()[1], flush=True)
