@@ -26,15 +26,21 @@ struct ScriptedReply: Sendable {
 actor FakeProviderState {
     private(set) var received: [ReceivedRequest] = []
     var reply = ScriptedReply(status: 500, headers: [:], body: Array("no reply scripted".utf8))
+    /// Answers for particular paths (a redirect's target); every other path gets `reply`.
+    private var replies: [String: ScriptedReply] = [:]
 
     func script(_ reply: ScriptedReply) {
         self.reply = reply
         received.removeAll()
     }
 
+    func script(_ reply: ScriptedReply, path: String) {
+        replies[path] = reply
+    }
+
     func record(_ request: ReceivedRequest) -> ScriptedReply {
         received.append(request)
-        return reply
+        return replies[request.path] ?? reply
     }
 }
 
