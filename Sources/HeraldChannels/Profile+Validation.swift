@@ -25,6 +25,7 @@ extension Profile {
         try validateTemplates(fail)
         try validateAuth(fail)
         try validateResponse(fail)
+        try validateSignature(fail)
         if let receipts, receipts.delivered.isEmpty && receipts.failed.isEmpty {
             throw fail("receipts", "list the provider statuses that mean delivered and failed")
         }

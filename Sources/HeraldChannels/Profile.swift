@@ -20,9 +20,11 @@ public struct Profile: Sendable, Hashable, Decodable {
     public var response: ResponseSpec
     public var receipts: ReceiptSpec?
     public var inbound: InboundSpec?
+    /// How the provider signs its callbacks; nil when it does not (the channel's inbound secret guards them).
+    public var signature: SignatureSpec?
 
     enum CodingKeys: String, CodingKey {
-        case id, kind, description, secrets, options, request, check, rate, response, receipts, inbound
+        case id, kind, description, secrets, options, request, check, rate, response, receipts, inbound, signature
         case addressPrefix = "address_prefix"
         case baseURL = "base_url"
     }
@@ -42,6 +44,7 @@ public struct Profile: Sendable, Hashable, Decodable {
         response = try c.decode(ResponseSpec.self, forKey: .response)
         receipts = try c.decodeIfPresent(ReceiptSpec.self, forKey: .receipts)
         inbound = try c.decodeIfPresent(InboundSpec.self, forKey: .inbound)
+        signature = try c.decodeIfPresent(SignatureSpec.self, forKey: .signature)
     }
 }
 

@@ -3,35 +3,60 @@ import HeraldChannels
 import HeraldCore
 import HeraldHTTP
 
-/// Routes provider callbacks to the profile of the channel they name. A channel accepts callbacks only
-/// when it has an inbound secret, sent as `?secret=` or the `X-Herald-Secret` header.
-struct InboundRouter: InboundHandling {
+/// Routes provider callbacks to the profile of the channel they name. A channel accepts callbacks when it
+/// has an inbound secret (sent as `?secret=` or the `X-Herald-Secret` header), when its profile says how the
+/// provider signs them (`signature`), or both — then both must hold.
+public struct InboundRouter: InboundHandling {
     struct Endpoint: Sendable {
         var parser: ReceiptParser
-        var secret: String
+        var secret: String?
+        var signature: WebhookSignature?
     }
 
     let endpoints: [String: Endpoint]
+    /// The daemon's public base URL: signatures cover the URL the provider called, not the one we see.
+    let publicURL: String
 
-    init(loaded: LoadedConfig) throws {
+    public init(loaded: LoadedConfig, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         var endpoints: [String: Endpoint] = [:]
-        for config in loaded.config.channels ?? [] where config.driver == "http" {
+        let configs = (loaded.config.channels ?? []).filter { $0.driver == "http" && $0.profile != nil }
+        let catalog = configs.isEmpty ? nil : try ChannelFactory.profileCatalog(loaded)
+        for config in configs {
+            guard let catalog, let profileId = config.profile else { continue }
             let options = config.options ?? [:]
-            guard let profileId = config.profile,
-                let secret = try Secrets.optional(
-                    "inbound_secret", in: options, field: "channels.\(config.id).options.inbound_secret")
-            else { continue }
-            let profile = try ChannelFactory.profileCatalog(loaded).profile(profileId)
-            endpoints[config.id] = Endpoint(parser: ReceiptParser(profile: profile), secret: secret)
+            let field = "channels.\(config.id).options"
+            let secret = try Secrets.optional(
+                "inbound_secret", in: options, field: "\(field).inbound_secret", environment: environment)
+            let profile = try catalog.profile(profileId)
+            var signature: WebhookSignature?
+            if let spec = profile.signature {
+                let secrets = try profile.resolveSecrets(instanceId: config.id, options: options, environment: environment)
+                guard let key = secrets[spec.secret] else {
+                    throw HeraldError(
+                        code: "config_invalid",
+                        message: "profile \(profileId) verifies callback signatures with secret \(spec.secret): set \(spec.secret)_env or \(spec.secret)_file",
+                        field: "\(field).\(spec.secret)")
+                }
+                signature = WebhookSignature(spec: spec, secret: key)
+            }
+            guard secret != nil || signature != nil else { continue }
+            endpoints[config.id] = Endpoint(parser: ReceiptParser(profile: profile), secret: secret, signature: signature)
         }
         self.endpoints = endpoints
+        self.publicURL = loaded.publicURL
     }
 
-    func parse(channelId: String, headers: [String: String], query: String?, body: Data) async throws -> [InboundAction] {
+    public func parse(channelId: String, headers: [String: String], query: String?, body: Data) async throws -> [InboundAction] {
         guard let endpoint = endpoints[channelId] else { throw HeraldError.notFound("inbound channel") }
-        let given = headers["x-herald-secret"] ?? Self.queryValue("secret", in: query)
-        guard let given, Self.constantTimeEquals(given, endpoint.secret) else {
-            throw HeraldError(code: "forbidden", message: "inbound secret missing or wrong", statusCode: 403)
+        if let signature = endpoint.signature {
+            let url = WebhookSignature.callbackURL(publicBase: publicURL, channelId: channelId, query: query)
+            try signature.verify(url: url, headers: headers, body: Array(body))
+        }
+        if let secret = endpoint.secret {
+            let given = headers["x-herald-secret"] ?? Self.queryValue("secret", in: query)
+            guard let given, Self.constantTimeEquals(given, secret) else {
+                throw HeraldError(code: "forbidden", message: "inbound secret missing or wrong", statusCode: 403)
+            }
         }
         let request = InboundRequest(contentType: headers["content-type"], body: Array(body), query: query)
         switch try endpoint.parser.parse(request) {

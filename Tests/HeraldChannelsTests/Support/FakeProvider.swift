@@ -26,8 +26,8 @@ struct ScriptedReply: Sendable {
 actor FakeProviderState {
     private(set) var received: [ReceivedRequest] = []
     var reply = ScriptedReply(status: 500, headers: [:], body: Array("no reply scripted".utf8))
-    /// Answers for requests whose body contains a marker, ahead of `reply`.
-    private var overrides: [(marker: String, reply: ScriptedReply)] = []
+    /// Answers for particular requests (a redirect's target, one message of a batch), ahead of `reply`.
+    private var overrides: [(matches: @Sendable (ReceivedRequest) -> Bool, reply: ScriptedReply)] = []
 
     func script(_ reply: ScriptedReply) {
         self.reply = reply
@@ -35,14 +35,17 @@ actor FakeProviderState {
         received.removeAll()
     }
 
+    func script(_ reply: ScriptedReply, path: String) {
+        overrides.append(({ $0.path == path }, reply))
+    }
+
     func script(_ reply: ScriptedReply, whenBodyContains marker: String) {
-        overrides.append((marker, reply))
+        overrides.append(({ String(decoding: $0.body, as: UTF8.self).contains(marker) }, reply))
     }
 
     func record(_ request: ReceivedRequest) -> ScriptedReply {
         received.append(request)
-        let body = String(decoding: request.body, as: UTF8.self)
-        return overrides.first { body.contains($0.marker) }?.reply ?? reply
+        return overrides.first { $0.matches(request) }?.reply ?? reply
     }
 }
 
