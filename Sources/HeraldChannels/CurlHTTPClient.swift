@@ -8,8 +8,9 @@ import Foundation
 final class CurlHTTPClient: Sendable {
     private let pool: CurlHandlePool
 
-    /// Nil when libcurl cannot be initialised.
-    init?(connections: Int, label: String) {
+    /// Nil when libcurl cannot be initialised. `caFile`: a PEM bundle that replaces the system's trusted
+    /// CAs for this endpoint (a gateway on a private CA).
+    init?(connections: Int, label: String, caFile: String? = nil) {
         let pool = CurlHandlePool(capacity: max(connections, 1), label: label) {
             guard let easy = CurlEasy() else { return nil }
             easy.set(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1))
@@ -18,6 +19,7 @@ final class CurlHTTPClient: Sendable {
             easy.set(CURLOPT_FOLLOWLOCATION, 1)
             easy.set(CURLOPT_MAXREDIRS, 5)
             easy.set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+            if let caFile { easy.set(CURLOPT_CAINFO, caFile) }
             return easy
         }
         guard let pool else { return nil }

@@ -27,13 +27,14 @@ public struct HTTPProfileDriver: ChannelDriver {
     public var defaultConcurrency: Int? { profile.rate?.concurrency }
 
     /// Sends through libcurl's multi interface with up to `connections` requests (and keep-alive
-    /// connections) in flight; `shutdown()` closes them. Throws `HeraldError` (`invalid_channel`) naming
+    /// connections) in flight; `shutdown()` closes them. `caFile` replaces the system's trusted CAs. Throws `HeraldError` (`invalid_channel`) naming
     /// the missing secret or required option, or when libcurl cannot be initialised.
     public init(
         profile: Profile, instanceId: String, baseURL: String? = nil, options: [String: String] = [:],
-        secrets: [String: String] = [:], connections: Int, timeout: Duration = .seconds(15)
+        secrets: [String: String] = [:], connections: Int, caFile: String? = nil, timeout: Duration = .seconds(15)
     ) throws {
-        guard let client = CurlHTTPClient(connections: connections, label: "herald.http.\(instanceId)") else {
+        guard let client = CurlHTTPClient(connections: connections, label: "herald.http.\(instanceId)", caFile: caFile)
+        else {
             throw HeraldError(
                 code: "invalid_channel", message: "channel \(instanceId): libcurl could not be initialised",
                 field: "channels.\(instanceId)")

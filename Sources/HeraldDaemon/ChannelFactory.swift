@@ -93,11 +93,17 @@ public enum ChannelFactory {
             let secrets = try profile.resolveSecrets(
                 instanceId: config.id, options: options, environment: ProcessInfo.processInfo.environment)
             let timeout = Duration.seconds(Int64(options["timeout_seconds"].flatMap(Int64.init) ?? 15))
+            let caFile = options["ca_file"]
+            if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+                throw HeraldError(
+                    code: "config_invalid", message: "ca_file is not a readable file",
+                    field: "channels.\(config.id).options.ca_file")
+            }
             // libcurl's multi interface, one easy handle (and keep-alive connection) per send in flight:
             // about half the CPU per message of AsyncHTTPClient (BENCHMARKS.md, "HTTP over libcurl multi").
             return try HTTPProfileDriver(
                 profile: profile, instanceId: config.id, options: options, secrets: secrets,
-                connections: concurrency(config, profile: profile), timeout: timeout)
+                connections: concurrency(config, profile: profile), caFile: caFile, timeout: timeout)
         case "smtp":
             guard let url = options["url"], let from = options["from"] else {
                 throw HeraldError(code: "config_invalid", message: "smtp needs url and from", field: field)

@@ -4,17 +4,17 @@ import HeraldCore
 import Testing
 
 /// The libcurl transport of `HTTPProfileDriver` against a real TLS handshake and real redirects: an
-/// untrusted certificate is a redacted "TLS failure", a redirect to another path is followed, and a
+/// untrusted certificate is a redacted "TLS failure" unless the instance's `ca_file` trusts it, a redirect to another path is followed, and a
 /// redirect to anything but http(s) is refused.
 @Suite struct CurlTLSAndRedirectTests {
     static let token = "123456:SECRET-token"
     let telegram: Profile
     init() throws { telegram = try ProfileCatalog.load(directory: ChannelsFolder.url).profile("telegram") }
 
-    func driver(baseURL: String) throws -> HTTPProfileDriver {
+    func driver(baseURL: String, caFile: String? = nil) throws -> HTTPProfileDriver {
         try HTTPProfileDriver(
             profile: telegram, instanceId: "tg", baseURL: baseURL, secrets: ["bot_token": Self.token], connections: 1,
-            timeout: .seconds(5))
+            caFile: caFile, timeout: .seconds(5))
     }
 
     static let message = OutboundMessage(
@@ -38,6 +38,20 @@ import Testing
             for text in [result.error ?? "", check.detail] {
                 #expect(!text.contains("SECRET") && !text.contains("127.0.0.1"))
             }
+        }
+    }
+
+    @Test(
+        "a gateway on a private CA is reachable once its ca_file is configured",
+        .enabled(if: OpenSSLServer.isAvailable, "needs the openssl CLI"))
+    func privateCATrustedThroughCAFile() async throws {
+        try await OpenSSLServer.run { baseURL, certificate in
+            // `openssl s_server -www` answers GET only, so the check (a GET) is what can succeed here.
+            let driver = try driver(baseURL: baseURL, caFile: certificate)
+            let check = await driver.check()
+            await driver.shutdown()
+            #expect(check.ok == true)
+            #expect(check.detail.hasPrefix("telegram: check answered HTTP 200"))
         }
     }
 
