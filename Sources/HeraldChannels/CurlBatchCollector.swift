@@ -1,27 +1,30 @@
 import Synchronization
 
 /// Gathers the outcomes of a batch of jobs, which finish in any order on any loop thread, and resumes
-/// the waiting caller once, when the last one is in.
-final class CurlBatchCollector<Outcome: Sendable>: Sendable {
-    private struct State {
-        var outcomes: [Outcome]
-        var remaining: Int
-    }
-
-    private let state: Mutex<State>
+/// the waiting caller once, when the last one is in. Each job writes only its own slot, and the
+/// countdown's release/acquire ordering makes every slot visible to whoever counts down to zero, so
+/// the loop threads never wait on each other here.
+final class CurlBatchCollector<Outcome: Sendable>: @unchecked Sendable {
+    private let outcomes: UnsafeMutableBufferPointer<Outcome>
+    private let remaining: Atomic<Int>
     private let continuation: CheckedContinuation<[Outcome], Never>
 
     init(count: Int, placeholder: Outcome, continuation: CheckedContinuation<[Outcome], Never>) {
-        state = Mutex(State(outcomes: Array(repeating: placeholder, count: count), remaining: count))
+        outcomes = .allocate(capacity: count)
+        outcomes.initialize(repeating: placeholder)
+        remaining = Atomic(count)
         self.continuation = continuation
     }
 
+    deinit {
+        outcomes.deinitialize()
+        outcomes.deallocate()
+    }
+
+    /// Called exactly once per index.
     func finish(_ index: Int, with outcome: Outcome) {
-        let outcomes = state.withLock { state -> [Outcome]? in
-            state.outcomes[index] = outcome
-            state.remaining -= 1
-            return state.remaining == 0 ? state.outcomes : nil
-        }
-        if let outcomes { continuation.resume(returning: outcomes) }
+        outcomes[index] = outcome
+        let (_, left) = remaining.subtract(1, ordering: .acquiringAndReleasing)
+        if left == 0 { continuation.resume(returning: Array(outcomes)) }
     }
 }

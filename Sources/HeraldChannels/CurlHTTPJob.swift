@@ -18,7 +18,6 @@ final class CurlHTTPJob: CurlJob, @unchecked Sendable {
     private var startedAt: ContinuousClock.Instant?
     // Filled on the loop thread while the transfer runs.
     private var headerBlock: CurlHeaderBlock?
-    private var headers: [String: String] = [:]
     private var body: [UInt8] = []
     private var bodyTooLarge = false
 
@@ -58,7 +57,6 @@ final class CurlHTTPJob: CurlJob, @unchecked Sendable {
         easy.set(CURLOPT_TIMEOUT_MS, timeoutMilliseconds)
         let me = Unmanaged.passUnretained(self).toOpaque()
         herald_curl_setopt_write_callback(easy.handle, Self.receiveBody, me)
-        herald_curl_setopt_header_callback(easy.handle, Self.receiveHeader, me)
     }
 
     func complete(on easy: CurlEasy?, code: CURLcode) {
@@ -70,12 +68,26 @@ final class CurlHTTPJob: CurlJob, @unchecked Sendable {
         headerBlock?.deallocate()
         headerBlock = nil
         herald_curl_setopt_write_callback(easy.handle, Self.receiveBody, nil)
-        herald_curl_setopt_header_callback(easy.handle, Self.receiveHeader, nil)
         guard code == CURLE_OK else {
             let error = CurlHTTPError(curlCode: Int(code.rawValue), bodyTooLarge: bodyTooLarge)
             return completion(.failure(error), latency)
         }
-        completion(.success(ProviderResponse(status: status, lowercasedHeaders: headers, body: body)), latency)
+        let response = ProviderResponse(status: status, lowercasedHeaders: keptHeaders(of: easy), body: body)
+        completion(.success(response), latency)
+    }
+
+    /// The wanted headers of the last response (after redirects), read from libcurl's own header store
+    /// once the transfer is done: cheaper than a callback per header line of every response.
+    private func keptHeaders(of easy: CurlEasy) -> [String: String] {
+        var kept: [String: String] = [:]
+        for name in keptHeaders {
+            var header: UnsafeMutablePointer<curl_header>?
+            guard curl_easy_header(easy.handle, name, 0, UInt32(CURLH_HEADER), -1, &header) == CURLHE_OK,
+                let value = header?.pointee.value
+            else { continue }
+            kept[name] = String(cString: value)
+        }
+        return kept
     }
 
     private func setBody(_ bytes: [UInt8], on easy: CurlEasy) {
@@ -97,27 +109,6 @@ final class CurlHTTPJob: CurlJob, @unchecked Sendable {
         }
         job.body.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: length))
         return length
-    }
-
-    /// One header line per call, status lines included: a new status line (after a redirect or a
-    /// 100 Continue) starts the header set afresh.
-    private static let receiveHeader: herald_curl_io_callback = { buffer, size, count, userdata in
-        guard let buffer, let userdata else { return 0 }
-        let job = Unmanaged<CurlHTTPJob>.fromOpaque(userdata).takeUnretainedValue()
-        let line = UnsafeRawBufferPointer(start: buffer, count: size * count).bindMemory(to: UInt8.self)
-        if line.starts(with: "HTTP/".utf8) {
-            job.headers.removeAll(keepingCapacity: true)
-        } else if let colon = line.firstIndex(of: UInt8(ascii: ":")),
-            let kept = job.keptHeaders.first(where: { $0.utf8.elementsEqual(line[..<colon]) { $0 == lower($1) } })
-        {
-            var value = line[(colon + 1)...]
-            while let first = value.first, first == 0x20 || first == 0x09 { value = value.dropFirst() }
-            while let last = value.last, last == 0x20 || last == 0x09 || last == 0x0D || last == 0x0A {
-                value = value.dropLast()
-            }
-            job.headers[kept] = String(decoding: value, as: UTF8.self)
-        }
-        return size * count
     }
 }
 
