@@ -19,7 +19,11 @@ final class CurlHTTPClient: Sendable {
             easy.set(CURLOPT_FOLLOWLOCATION, 1)
             easy.set(CURLOPT_MAXREDIRS, 5)
             easy.set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
-            if let caFile { easy.set(CURLOPT_CAINFO, caFile) }
+            if let caFile {
+                // Debian's libcurl also reads /etc/ssl/certs (CAPATH): clear it, so only the bundle is trusted.
+                easy.set(CURLOPT_CAINFO, caFile)
+                easy.set(CURLOPT_CAPATH, nil as String?)
+            }
             return easy
         }
         guard let pool else { return nil }

@@ -102,6 +102,11 @@ public struct HTTPProfileDriver: ChannelDriver {
         }
     }
 
+    /// Over libcurl the pool (sized to the instance's concurrency) caps the requests in flight.
+    public var capsOwnConcurrency: Bool {
+        if case .curl = transport { true } else { false }
+    }
+
     /// Over libcurl the whole batch goes to the loop threads in one hand-off, at most `connections`
     /// at a time; AsyncHTTPClient takes them one task each.
     public func send(batch: [OutboundMessage], concurrency: Int) async -> [SendResult] {

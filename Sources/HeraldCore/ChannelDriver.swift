@@ -94,6 +94,10 @@ public protocol ChannelDriver: Sendable {
     /// A driver whose transport can take many requests in one hand-off overrides this; the default
     /// runs `send` in a task group.
     func send(batch: [OutboundMessage], concurrency: Int) async -> [SendResult]
+    /// True when the driver's own connection pool keeps at most the instance's concurrency in flight,
+    /// however many batches it is given at once; the dispatcher then hands it whole batches (paced by
+    /// the rate limit) instead of one message per slot.
+    var capsOwnConcurrency: Bool { get }
     func check() async -> ChannelCheck
     func shutdown() async
 }
@@ -101,6 +105,7 @@ public protocol ChannelDriver: Sendable {
 extension ChannelDriver {
     public func handles(address: String) -> Bool { true }
     public func shutdown() async {}
+    public var capsOwnConcurrency: Bool { false }
 
     public func send(batch: [OutboundMessage], concurrency: Int) async -> [SendResult] {
         await sendEach(batch, concurrency: concurrency)

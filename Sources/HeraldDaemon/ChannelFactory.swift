@@ -9,6 +9,11 @@ public enum ChannelFactory {
     /// Each HTTP-based instance gets its own client sized to its concurrency; `ChannelDriver.shutdown()` on
     /// every router instance releases them.
     public static func router(for loaded: LoadedConfig) async throws -> ChannelRouter {
+        for config in loaded.config.channels ?? [] where (config.rate ?? 1) <= 0 {
+            throw HeraldError(
+                code: "config_invalid", message: "rate must be more than 0 messages per second",
+                field: "channels.\(config.id).rate")
+        }
         let built = try await instances(for: loaded)
         return ChannelRouter(
             built.map { config, driver in

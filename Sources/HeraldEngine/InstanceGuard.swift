@@ -10,6 +10,7 @@ public actor InstanceGuard {
     private var inFlight = 0
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
+    /// `ratePerSecond` must be positive when given (nil = no limit).
     public init(driver: any ChannelDriver, ratePerSecond: Double?, concurrency: Int, breaker: CircuitBreaker = .init()) {
         self.driver = driver
         self.bucket = ratePerSecond.map { TokenBucket(rate: $0) }
@@ -19,34 +20,90 @@ public actor InstanceGuard {
 
     public var breakerState: CircuitBreaker.State { breaker.state }
 
-    /// Sends `batch` through the driver; a nil result means the message was not sent because the breaker
-    /// is open (the caller fails over or retries later). The batch runs on the slots it can get (at
-    /// least one, at most `concurrency`), and goes out in waves as the rate limit's tokens allow.
-    public func send(batch: [OutboundMessage], now: @Sendable () -> Date) async -> [SendResult?] {
-        guard !batch.isEmpty else { return [] }
-        let slots = await acquireSlots(upTo: batch.count)
-        defer { for _ in 0..<slots { releaseSlot() } }
-        var results: [SendResult?] = []
-        results.reserveCapacity(batch.count)
-        while results.count < batch.count {
-            guard breaker.allows(now: now()) else { break }
-            let wave = await takeTokens(upTo: batch.count - results.count, now: now)
-            let sent = await driver.send(batch: Array(batch[results.count..<results.count + wave]), concurrency: slots)
-            for result in sent {
-                switch result.outcome {
-                case .retry: breaker.recordFailure(now: now())
-                case .sent, .permanent, .invalidAddress, .optedOut: breaker.recordSuccess()
+    /// Sends `batch`, results in its order; a nil result means the message was not sent (breaker open,
+    /// or shutting down): the caller fails over or retries later. Each message still waits for its
+    /// rate-limit token, and no message waits for another one to finish.
+    public func send(batch: [OutboundMessage], now: @escaping @Sendable () -> Date) async -> [SendResult?] {
+        driver.capsOwnConcurrency ? await sendInChunks(batch, now: now) : await sendOneByOne(batch, now: now)
+    }
+
+    /// For drivers whose pool caps the requests in flight: the batch goes to the driver in chunks of as
+    /// many messages as there are tokens (the whole batch without a rate limit), each chunk as soon as
+    /// its tokens are there, without waiting for earlier chunks to finish.
+    private func sendInChunks(_ batch: [OutboundMessage], now: @escaping @Sendable () -> Date) async -> [SendResult?] {
+        var results = [SendResult?](repeating: nil, count: batch.count)
+        let driver = driver
+        await withTaskGroup(of: (Range<Int>, [SendResult]).self) { group in
+            var start = 0
+            // The breaker hears each chunk's results as the chunk finishes, so an opening breaker
+            // stops the chunks not yet started.
+            while start < batch.count, breaker.allows(now: now()) {
+                let chunk = await takeTokens(upTo: batch.count - start, now: now)
+                // Waiting for tokens gave earlier chunks time to answer: ask the breaker again.
+                guard chunk > 0, breaker.allows(now: now()) else { break }
+                let range = start..<start + chunk
+                group.addTask {
+                    let sent = await driver.send(batch: Array(batch[range]), concurrency: self.concurrency)
+                    return (range, await self.recorded(sent, expected: range.count, now: now))
                 }
+                start += chunk
             }
-            results += sent.map(Optional.some)
+            for await (range, sent) in group {
+                for (position, result) in zip(range, sent) { results[position] = result }
+            }
         }
-        return results + Array(repeating: nil, count: batch.count - results.count)
+        return results
+    }
+
+    /// For drivers that take what they are given: one task per message, each with its own slot and
+    /// token, as many at once as the concurrency allows.
+    private func sendOneByOne(_ batch: [OutboundMessage], now: @escaping @Sendable () -> Date) async -> [SendResult?] {
+        await withTaskGroup(of: (Int, SendResult?).self) { group in
+            for (index, message) in batch.enumerated() {
+                group.addTask { (index, await self.send(message, now: now)) }
+            }
+            var results = [SendResult?](repeating: nil, count: batch.count)
+            for await (index, result) in group { results[index] = result }
+            return results
+        }
+    }
+
+    private func send(_ message: OutboundMessage, now: @Sendable () -> Date) async -> SendResult? {
+        guard breaker.allows(now: now()) else { return nil }
+        await acquireSlot()
+        defer { releaseSlot() }
+        // The token may have taken a while: the breaker can have opened meanwhile.
+        guard await takeTokens(upTo: 1, now: now) == 1, breaker.allows(now: now()) else { return nil }
+        let started = ContinuousClock.now
+        var result = await driver.send(message)
+        result.latency = result.latency ?? ContinuousClock.now - started
+        record(result, now: now)
+        return result
+    }
+
+    /// Tells the breaker, and makes sure there is one result per message: a missing one is a retry,
+    /// never a resend of the others.
+    private func recorded(_ sent: [SendResult], expected: Int, now: () -> Date) -> [SendResult] {
+        (0..<expected).map { index in
+            let result = index < sent.count ? sent[index] : SendResult(outcome: .retry, error: "driver returned no result")
+            record(result, now: now)
+            return result
+        }
+    }
+
+    private func record(_ result: SendResult, now: () -> Date) {
+        switch result.outcome {
+        case .retry: breaker.recordFailure(now: now())
+        case .sent, .permanent, .invalidAddress, .optedOut: breaker.recordSuccess()
+        }
     }
 
     /// How many of `wanted` messages may go now: waits for the first token, then takes what is there.
+    /// Zero when the task is cancelled (shutting down): nothing more goes out.
     private func takeTokens(upTo wanted: Int, now: () -> Date) async -> Int {
         guard bucket != nil else { return wanted }
         while let wait = bucket?.take(now: now()) {
+            guard !Task.isCancelled else { return 0 }
             try? await Task.sleep(for: .seconds(wait))
         }
         var taken = 1
@@ -54,18 +111,12 @@ public actor InstanceGuard {
         return taken
     }
 
-    /// Waits for one slot, then takes what else is free up to `wanted`, without waiting again: a batch
-    /// that waited while holding slots could deadlock with another doing the same.
-    private func acquireSlots(upTo wanted: Int) async -> Int {
+    private func acquireSlot() async {
         if inFlight < concurrency {
             inFlight += 1
-        } else {
-            // `releaseSlot` hands its slot straight over: `inFlight` already counts this one.
-            await withCheckedContinuation { waiters.append($0) }
+            return
         }
-        let more = max(0, min(wanted - 1, concurrency - inFlight))
-        inFlight += more
-        return 1 + more
+        await withCheckedContinuation { waiters.append($0) }
     }
 
     private func releaseSlot() {

@@ -9,9 +9,9 @@ struct Sender: Sendable {
     let now: @Sendable () -> Date
     let jitter: @Sendable () -> Double
 
-    /// Sends a claimed batch: each instance gets its share in one call; messages an instance could not
-    /// take (breaker open) or answered "retry" move on to their next candidate instance, in rounds.
-    /// Outcomes come back in the order of `batch`.
+    /// Sends a claimed batch: each instance gets its share in one call; a message an instance could not
+    /// take (breaker open) or answered "retry" goes on to its next candidate instance as soon as that
+    /// instance's call returns. Outcomes come back in the order of `batch`.
     func send(_ batch: [(claimed: ClaimedDelivery, content: CompiledContent)]) async -> [DeliveryOutcome] {
         var sends: [PendingSend] = []
         var outcomes = [DeliveryOutcome?](repeating: nil, count: batch.count)
@@ -22,51 +22,56 @@ struct Sender: Sendable {
             }
             sends.append(PendingSend(index: index, claimed: claimed, rendered: rendered, router: router, sender: self))
         }
-        var round = sends.indices.filter { !sends[$0].candidates.isEmpty }
-        while !round.isEmpty {
-            round = await sendRound(round, in: &sends)
+        await withTaskGroup(of: (InstanceGuard, [Int], [SendResult?]).self) { group in
+            func hand(_ members: [Int]) {
+                for (instance, members) in byNextInstance(members, in: sends) {
+                    let messages = members.map { sends[$0].message }
+                    group.addTask { (instance, members, await instance.send(batch: messages, now: now)) }
+                }
+            }
+            hand(Array(sends.indices))
+            for await (instance, members, results) in group {
+                hand(absorb(results, from: instance, into: members, of: &sends))
+            }
         }
         for send in sends { outcomes[send.index] = finish(send) }
         return outcomes.map { $0! }
     }
 
-    /// Hands each pending send to its current candidate, one batch per instance, all instances at once;
-    /// returns the sends that go on to another instance.
-    private func sendRound(_ round: [Int], in sends: inout [PendingSend]) async -> [Int] {
-        var byInstance: [ObjectIdentifier: (instance: InstanceGuard, members: [Int])] = [:]
-        for member in round {
+    /// The sends among `members` that still have a candidate to try, grouped by it.
+    private func byNextInstance(_ members: [Int], in sends: [PendingSend]) -> [(InstanceGuard, [Int])] {
+        var groups: [ObjectIdentifier: (instance: InstanceGuard, members: [Int])] = [:]
+        var order: [ObjectIdentifier] = []
+        for member in members where sends[member].next < sends[member].candidates.count {
             let instance = sends[member].candidates[sends[member].next]
-            byInstance[ObjectIdentifier(instance), default: (instance, [])].members.append(member)
+            let key = ObjectIdentifier(instance)
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: (instance, [])].members.append(member)
         }
-        let groups = Array(byInstance.values)
-        let messages = groups.map { group in group.members.map { sends[$0].message } }
-        let results = await withTaskGroup(of: (Int, [SendResult?]).self) { tasks in
-            for (position, group) in groups.enumerated() {
-                let batch = messages[position]
-                tasks.addTask { (position, await group.instance.send(batch: batch, now: now)) }
+        return order.map { groups[$0]! }
+    }
+
+    /// Records one instance's answers; returns the members that move on to their next candidate.
+    private func absorb(
+        _ results: [SendResult?], from instance: InstanceGuard, into members: [Int], of sends: inout [PendingSend]
+    ) -> [Int] {
+        var moving: [Int] = []
+        for (member, result) in zip(members, results) {
+            sends[member].next += 1
+            if let result {
+                let latency = result.latency ?? .zero
+                let seconds = Double(latency.components.seconds) + Double(latency.components.attoseconds) / 1e18
+                sends[member].attempts.append(
+                    Attempt(
+                        number: sends[member].claimed.attempt, at: now().addingTimeInterval(-seconds),
+                        latencyMs: Int(latency / .milliseconds(1)), instance: instance.driver.id,
+                        outcome: result.outcome, providerMessageId: result.providerMessageId, error: result.error))
+                sends[member].last = result
+                if result.outcome != .retry { continue }
             }
-            var results = [[SendResult?]](repeating: [], count: groups.count)
-            for await (position, sent) in tasks { results[position] = sent }
-            return results
+            moving.append(member)
         }
-        var next: [Int] = []
-        for (position, group) in groups.enumerated() {
-            for (member, result) in zip(group.members, results[position]) {
-                sends[member].next += 1
-                if let result {
-                    sends[member].attempts.append(
-                        Attempt(
-                            number: sends[member].claimed.attempt, at: now(),
-                            latencyMs: Int((result.latency ?? .zero) / .milliseconds(1)),
-                            instance: group.instance.driver.id, outcome: result.outcome,
-                            providerMessageId: result.providerMessageId, error: result.error))
-                    sends[member].last = result
-                    if result.outcome != .retry { continue }
-                }
-                if sends[member].next < sends[member].candidates.count { next.append(member) }
-            }
-        }
-        return next
+        return moving
     }
 
     /// What the last instance's answer means for the delivery.

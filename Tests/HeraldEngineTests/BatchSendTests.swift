@@ -46,7 +46,43 @@ struct BatchSendTests {
         let results = await instance.send(batch: batch, now: { Date() })
         #expect(results.count == 30)
         #expect(results.allSatisfy { $0?.outcome == .sent })
-        #expect(paced.messages.map(\.contactId) == batch.map(\.contactId))
+        #expect(Set(paced.messages.map(\.contactId)) == Set(batch.map(\.contactId)))
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aPooledDriverGetsChunksAsTokensComeWithoutWaitingForEarlierChunks() async throws {
+        // Each chunk takes a second to answer; tokens come every 50 ms after a burst of 20.
+        let pooled = BatchingDriver(id: "sms-pooled", delay: .seconds(1))
+        let instance = InstanceGuard(driver: pooled, ratePerSecond: 20, concurrency: 64)
+        let results = await instance.send(batch: Self.messages(24), now: { Date() })
+        #expect(results.count == 24)
+        #expect(results.allSatisfy { $0?.outcome == .sent })
+        let events = pooled.events
+        #expect(events.first == .started(20))
+        // The next chunk went out while the first was still waiting for its answer.
+        #expect(events.dropFirst().first.map { if case .started = $0 { true } else { false } } == true)
+        let sizes = events.compactMap { if case .started(let size) = $0 { size } else { nil } }
+        #expect(sizes.reduce(0, +) == 24)
+    }
+
+    @Test func aPooledDriverWithoutARateLimitGetsTheWholeBatchAtOnce() async throws {
+        let pooled = BatchingDriver(id: "sms-pooled")
+        let instance = InstanceGuard(driver: pooled, ratePerSecond: nil, concurrency: 64)
+        let results = await instance.send(batch: Self.messages(500), now: { Date() })
+        #expect(results.compactMap { $0 }.count == 500)
+        #expect(pooled.events == [.started(500), .finished(500)])
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func anOpeningBreakerStopsThePooledDriversNextChunks() async throws {
+        let failing = BatchingDriver(id: "sms-failing", answer: SendResult(outcome: .retry, error: "503"))
+        // A burst of 2, then a token every half second; the breaker opens after 2 failures.
+        let instance = InstanceGuard(
+            driver: failing, ratePerSecond: 2, concurrency: 8, breaker: CircuitBreaker(threshold: 2, cooldown: 600))
+        let results = await instance.send(batch: Self.messages(6), now: { Date() })
+        #expect(results.prefix(2).allSatisfy { $0?.outcome == .retry })
+        #expect(results.dropFirst(2).allSatisfy { $0 == nil })
+        #expect(failing.events == [.started(2), .finished(2)])
     }
 
     @Test(.timeLimit(.minutes(1)))

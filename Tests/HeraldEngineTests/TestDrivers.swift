@@ -46,3 +46,38 @@ final class ScriptedDriver: ChannelDriver {
 
     func check() async -> ChannelCheck { ChannelCheck(instance: id, ok: true, detail: "scripted") }
 }
+
+/// A driver with its own connection pool, as the libcurl HTTP driver: it takes whole batches. Each
+/// batch call is logged when it starts and when it ends, and sits `delay` before answering.
+final class BatchingDriver: ChannelDriver {
+    enum Event: Equatable {
+        case started(Int)
+        case finished(Int)
+    }
+
+    let id: String
+    let kind: ChannelKind = .sms
+    private let answer: SendResult
+    private let delay: Duration
+    private let log = Mutex<[Event]>([])
+
+    init(id: String, answer: SendResult = .sent(id: "pooled"), delay: Duration = .zero) {
+        self.id = id
+        self.answer = answer
+        self.delay = delay
+    }
+
+    var events: [Event] { log.withLock { $0 } }
+    var capsOwnConcurrency: Bool { true }
+
+    func send(_ message: OutboundMessage) async -> SendResult { answer }
+
+    func send(batch: [OutboundMessage], concurrency: Int) async -> [SendResult] {
+        log.withLock { $0.append(.started(batch.count)) }
+        if delay > .zero { try? await Task.sleep(for: delay) }
+        log.withLock { $0.append(.finished(batch.count)) }
+        return batch.map { _ in answer }
+    }
+
+    func check() async -> ChannelCheck { ChannelCheck(instance: id, ok: true, detail: "batching") }
+}
