@@ -67,6 +67,7 @@ public struct SMTPDriver: ChannelDriver {
         }
     }
 
+    /// Runs every transfer, `pool_size` at a time; outcomes in the order given.
     private func run(_ transfers: [SMTPTransfer]) async -> [SMTPTransfer.Outcome] {
         guard !transfers.isEmpty else { return [] }
         return await withCheckedContinuation { continuation in
