@@ -31,9 +31,13 @@ enum SMTPDriverBench {
 
         _ = await DriverBench.drive(Array(batch.prefix(500)), concurrency: pool) { await driver.send($0) }
         var driverRounds: [DriverBench.Round] = []
+        var batchRounds: [DriverBench.Round] = []
         var sourceRates: [Double] = []
         for _ in 0..<rounds {
             driverRounds.append(await DriverBench.drive(batch, concurrency: pool) { await driver.send($0) })
+            batchRounds.append(await DriverBench.driveBatches(batch, size: 500, streams: 2) {
+                await driver.send(batch: $0, concurrency: pool)
+            })
             let (_, seconds) = try await LoopbackTool.run(
                 sourcePath,
                 ["-d", "-s", "\(pool)", "-m", "\(count)", "-l", "\(size)", "-f", sender, "-t", recipient, "127.0.0.1:\(port)"],
@@ -44,12 +48,16 @@ enum SMTPDriverBench {
 
         let source = Measure.median(sourceRates)
         let rate = DriverBench.medianRate(driverRounds)
+        let batchRate = DriverBench.medianRate(batchRounds)
+        let shape = "\(count) msgs × \(rounds) rounds, \(size)-byte multipart text+html, STARTTLS off"
         let sourceNote = sourceRates.map { String(format: "%.0f", $0) }.joined(separator: " / ")
         return [
             Row(scenario: "SMTP raw limit (smtp-source)", metric: "msgs/s", median: source, unit: "/s",
                 note: "smtp-source -d -s \(pool) -m \(count) -l \(size) to the same smtp-sink; rounds \(sourceNote)"),
             Row(scenario: "SMTPDriver (libcurl, pool \(pool))", metric: "msgs/s", median: rate, unit: "/s",
-                note: "\(DriverBench.percent(rate, of: source)) of smtp-source; \(count) msgs × \(rounds) rounds, \(size)-byte multipart text+html, STARTTLS off; \(DriverBench.describe(driverRounds))"),
+                note: "\(DriverBench.percent(rate, of: source)) of smtp-source; \(pool) tasks calling send; \(shape); \(DriverBench.describe(driverRounds))"),
+            Row(scenario: "SMTPDriver, batches", metric: "msgs/s", median: batchRate, unit: "/s",
+                note: "\(DriverBench.percent(batchRate, of: source)) of smtp-source; send(batch:), batches of 500, 2 at a time (as the dispatcher's two loops hand claimed batches over); \(shape); \(DriverBench.describe(batchRounds))"),
         ]
     }
 

@@ -24,11 +24,6 @@ final class CurlHandlePool: Sendable {
         self.loops = loops
     }
 
-    /// Runs one SMTP transfer; nil when the pool is shut down or libcurl could not make a handle.
-    func send(upload: [UInt8], recipients: [String]) async -> CurlTransferResult? {
-        await leastBusyLoop.send(upload: upload, recipients: recipients)
-    }
-
     /// Runs the job `makeJob` builds on the least busy loop; nil when shut down or without a handle.
     func run<Output: Sendable>(_ makeJob: (CheckedContinuation<Output?, Never>) -> any CurlJob) async -> Output? {
         await leastBusyLoop.run(makeJob)

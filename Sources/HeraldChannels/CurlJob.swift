@@ -11,23 +11,29 @@ protocol CurlJob: AnyObject, Sendable {
     func complete(on easy: CurlEasy?, code: CURLcode)
 }
 
-/// An SMTP transfer: the message bytes and its RCPT list.
+/// An SMTP transfer: the message bytes and its RCPT list. `completion` runs once, on the loop thread,
+/// with the outcome (nil when the transfer never ran) and the time from the transfer's start to its end.
 final class CurlSMTPJob: CurlJob, @unchecked Sendable {
     private let upload: [UInt8]
     private let recipients: [String]
-    private let completion: CheckedContinuation<CurlTransferResult?, Never>
+    private let completion: @Sendable (CurlTransferResult?, Duration) -> Void
+    private var startedAt: ContinuousClock.Instant?
 
-    init(upload: [UInt8], recipients: [String], completion: CheckedContinuation<CurlTransferResult?, Never>) {
+    init(
+        upload: [UInt8], recipients: [String], completion: @escaping @Sendable (CurlTransferResult?, Duration) -> Void
+    ) {
         self.upload = upload
         self.recipients = recipients
         self.completion = completion
     }
 
     func start(on easy: CurlEasy) {
+        startedAt = .now
         easy.prepare(upload: upload, recipients: recipients)
     }
 
     func complete(on easy: CurlEasy?, code: CURLcode) {
-        completion.resume(returning: easy?.finish(code))
+        let latency = startedAt.map { .now - $0 } ?? .zero
+        completion(easy?.finish(code), latency)
     }
 }

@@ -70,11 +70,6 @@ final class CurlMultiLoop: @unchecked Sendable {
         binding.deallocate()
     }
 
-    /// Runs one SMTP transfer; nil when the pool is shut down or libcurl could not make a handle.
-    func send(upload: [UInt8], recipients: [String]) async -> CurlTransferResult? {
-        await run { CurlSMTPJob(upload: upload, recipients: recipients, completion: $0) }
-    }
-
     /// Queues the job `makeJob` builds around the caller's continuation and waits for its result;
     /// nil when the loop is shut down or libcurl could not make a handle.
     func run<Output: Sendable>(_ makeJob: (CheckedContinuation<Output?, Never>) -> any CurlJob) async -> Output? {

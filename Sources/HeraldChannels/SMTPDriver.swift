@@ -10,7 +10,7 @@ public struct SMTPDriver: ChannelDriver {
     public var kind: ChannelKind { .email }
     public let config: SMTPConfig
     let signer: DKIMSigner?
-    private let messageIdDomain: String
+    let messageIdDomain: String
     private let pool: CurlHandlePool
 
     /// Throws `HeraldError` (`smtp_config_invalid`, `dkim_key_invalid`) for a config that could never send,
@@ -39,37 +39,47 @@ public struct SMTPDriver: ChannelDriver {
     public func handles(address: String) -> Bool { address.contains("@") }
 
     public func send(_ message: OutboundMessage) async -> SendResult {
-        guard case .email(let subject, let text, let html) = message.content else {
-            return SMTPClassification.failure(.permanent, "smtp_content_missing", "the message has no email content")
+        let transfer: SMTPTransfer
+        switch plan(message) {
+        case .done(let result): return result
+        case .transfer(let planned): transfer = planned
         }
-        guard let recipient = message.addresses.first else {
-            return SMTPClassification.failure(.permanent, "smtp_no_address", "the contact has no email address")
+        let outcome = await pool.run { continuation in
+            transfer.job { continuation.resume(returning: $0) }
         }
-        guard MIMEAddress.isValid(recipient) else {
-            return SendResult(
-                outcome: .invalidAddress, error: "smtp_address_invalid: \(Redaction.mask(recipient)) is not a mailbox",
-                invalidAddresses: [recipient])
-        }
-        // One random token per message (one getrandom call) serves the Message-ID and the boundary.
-        let token = Self.randomToken()
-        let messageId = "delivery-\(message.deliveryId).\(token)@\(messageIdDomain)"
-        var builder = MIMEBuilder(
-            fromAddress: config.from, fromName: config.fromName, to: [recipient], subject: subject, text: text,
-            html: html, date: Date(), messageId: messageId, boundary: "=_herald_\(token)")
-        builder.listUnsubscribe = listUnsubscribe(for: message)
-        var mime = builder.build()
-        if let signer {
-            do {
-                mime = try signer.sign(mime, now: builder.date)
-            } catch {
-                return SendResult(outcome: .permanent, error: "\(error.code): \(error.message)")
+        return transfer.result(of: outcome ?? (transfer: nil, latency: .zero))
+    }
+
+    /// Builds every message on the calling task, hands all transfers to the loop threads in one go
+    /// and wakes once, when the last is done: no task, continuation or thread hop per message. At most
+    /// `pool_size` transfers run at once whatever `concurrency` says; results come back in order.
+    public func send(batch: [OutboundMessage], concurrency: Int) async -> [SendResult] {
+        let plans = batch.map(plan)
+        var transfers: [SMTPTransfer] = []
+        transfers.reserveCapacity(plans.count)
+        for case .transfer(let transfer) in plans { transfers.append(transfer) }
+        var outcomes = await run(transfers).makeIterator()
+        return plans.map { plan in
+            switch plan {
+            case .done(let result): result
+            case .transfer(let transfer): transfer.result(of: outcomes.next()!)
             }
         }
-        let bytes = mime.bytes
-        guard let transfer = await pool.send(upload: bytes, recipients: [recipient]) else {
-            return SMTPClassification.failure(.retry, "smtp_unavailable", "the driver is shut down or libcurl failed")
+    }
+
+    /// Runs every transfer, `pool_size` at a time; outcomes in the order given.
+    private func run(_ transfers: [SMTPTransfer]) async -> [SMTPTransfer.Outcome] {
+        guard !transfers.isEmpty else { return [] }
+        return await withCheckedContinuation { continuation in
+            let collector = CurlBatchCollector(
+                count: transfers.count, placeholder: (transfer: nil, latency: .zero), continuation: continuation)
+            var jobs: [any CurlJob] = []
+            jobs.reserveCapacity(transfers.count)
+            for (index, transfer) in transfers.enumerated() {
+                jobs.append(transfer.job { collector.finish(index, with: $0) })
+            }
+            pool.submit(jobs)
         }
-        return SMTPClassification.classify(transfer, recipient: recipient, messageId: messageId)
     }
 
     /// Connects (greeting, EHLO, STARTTLS, AUTH) on a fresh handle, without sending a message.
