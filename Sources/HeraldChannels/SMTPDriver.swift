@@ -50,6 +50,9 @@ public struct SMTPDriver: ChannelDriver {
         return transfer.result(of: outcome ?? (transfer: nil, latency: .zero))
     }
 
+    /// The session pool (`pool_size`) caps the transfers in flight.
+    public var capsOwnConcurrency: Bool { true }
+
     /// Builds every message on the calling task, hands all transfers to the loop threads in one go
     /// and wakes once, when the last is done: no task, continuation or thread hop per message. At most
     /// `pool_size` transfers run at once whatever `concurrency` says; results come back in order.

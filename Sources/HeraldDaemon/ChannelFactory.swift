@@ -122,7 +122,9 @@ public enum ChannelFactory {
             let smtp = SMTPConfig(
                 url: url, starttls: options["starttls"].flatMap(SMTPConfig.StartTLS.init(rawValue:)) ?? .required,
                 username: options["username"], password: try Secrets.optional("password", in: options, field: field),
-                from: from, fromName: options["from_name"], poolSize: options["pool_size"].flatMap(Int.init) ?? 4,
+                from: from, fromName: options["from_name"],
+                // The pool is what caps sends in flight, so a lower `concurrency` narrows it.
+                poolSize: min(options["pool_size"].flatMap(Int.init) ?? 4, config.concurrency ?? .max),
                 dkim: dkim, unsubscribeMailto: options["unsubscribe_mailto"],
                 tlsVerify: options["tls_verify"] != "false")
             return try SMTPDriver(id: config.id, config: smtp)
