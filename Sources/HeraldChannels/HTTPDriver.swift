@@ -85,7 +85,7 @@ public struct HTTPProfileDriver: ChannelDriver {
     }
 
     public func handles(address: String) -> Bool {
-        if profile.addressPrefix.isEmpty { return !address.contains(":") }
+        if profile.addressPrefix.isEmpty { return !address.utf8.contains(UInt8(ascii: ":")) }
         return address.hasPrefix(profile.addressPrefix)
     }
 
@@ -157,7 +157,7 @@ public struct HTTPProfileDriver: ChannelDriver {
     func templateValues(_ message: OutboundMessage, address: String, text: String) -> TemplateValues {
         let to = String(address.dropFirst(profile.addressPrefix.count))
         let fields = [
-            "to": to, "to_digits": to.filter(\.isNumber), "text": text, "idempotency_key": message.idempotencyKey,
+            "to": to, "to_digits": Self.asciiDigits(of: to), "text": text, "idempotency_key": message.idempotencyKey,
             "delivery_id": String(message.deliveryId), "job_id": String(message.jobId),
             "attempt": String(message.attempt),
         ]
@@ -166,6 +166,11 @@ public struct HTTPProfileDriver: ChannelDriver {
 
     private func execute(_ prepared: PreparedRequest) async throws -> ProviderResponse {
         try await transport.execute(prepared, keptHeaders: keptResponseHeaders, timeout: timeout)
+    }
+
+    /// Addresses are ASCII by now (E.164, chat ids): a byte filter, not a Unicode property per Character.
+    static func asciiDigits(of text: String) -> String {
+        String(decoding: text.utf8.filter { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }, as: UTF8.self)
     }
 
     /// Error text without URLs: a bot token or API key can sit in the path.

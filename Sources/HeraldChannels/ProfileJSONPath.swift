@@ -6,8 +6,12 @@ import HeraldCore
 public enum ProfileJSONPath {
     /// `[` separates like `.`, `]` is dropped; empty segments are skipped.
     public static func segments(_ path: String) -> [String] {
-        path.split(whereSeparator: { $0 == "." || $0 == "[" }).compactMap { part in
-            let segment = part.contains("]") ? String(part.filter { $0 != "]" }) : String(part)
+        // Byte checks: with Foundation imported, `contains("]")` is a locale-aware string search, and
+        // this runs for every provider answer.
+        let isSeparator = { (byte: UInt8) in byte == UInt8(ascii: ".") || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "]") }
+        if !path.isEmpty, !path.utf8.contains(where: isSeparator) { return [path] }
+        return path.split(whereSeparator: { $0 == "." || $0 == "[" }).compactMap { part in
+            let segment = part.utf8.contains(UInt8(ascii: "]")) ? String(part.filter { $0 != "]" }) : String(part)
             return segment.isEmpty ? nil : segment
         }
     }

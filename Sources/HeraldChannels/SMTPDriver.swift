@@ -36,7 +36,7 @@ public struct SMTPDriver: ChannelDriver {
         self.pool = pool
     }
 
-    public func handles(address: String) -> Bool { address.contains("@") }
+    public func handles(address: String) -> Bool { address.utf8.contains(UInt8(ascii: "@")) }
 
     public func send(_ message: OutboundMessage) async -> SendResult {
         let transfer: SMTPTransfer
