@@ -111,13 +111,17 @@ public struct HTTPProfileDriver: ChannelDriver {
     /// at a time; AsyncHTTPClient takes them one task each.
     public func send(batch: [OutboundMessage], concurrency: Int) async -> [SendResult] {
         guard case .curl(let client) = transport else { return await sendEach(batch, concurrency: concurrency) }
-        let plans = batch.map(plan)
-        var requests: [PlannedRequest] = []
-        requests.reserveCapacity(plans.count)
-        for case .request(let request) in plans { requests.append(request) }
-        var outcomes = await client.execute(
-            batch: requests.map(\.prepared), keptHeaders: keptResponseHeaders, timeout: timeout
-        ).makeIterator()
+        var plans: [SendPlan] = []
+        var prepared: [PreparedRequest] = []
+        plans.reserveCapacity(batch.count)
+        prepared.reserveCapacity(batch.count)
+        for message in batch {
+            let plan = plan(message)
+            if case .request(let request) = plan { prepared.append(request.prepared) }
+            plans.append(plan)
+        }
+        var outcomes = await client.execute(batch: prepared, keptHeaders: keptResponseHeaders, timeout: timeout)
+            .makeIterator()
         return plans.map { plan in
             switch plan {
             case .done(let result):

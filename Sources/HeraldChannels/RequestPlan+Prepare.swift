@@ -15,6 +15,7 @@ extension RequestPlan {
         case .none: break
         case .json(let template):
             var json = ""
+            json.reserveCapacity(256)
             _ = template.write(values, to: &json)
             bytes = Array(json.utf8)
             headers.append(.init(name: "Content-Type", value: "application/json"))
