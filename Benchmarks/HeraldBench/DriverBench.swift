@@ -30,7 +30,7 @@ enum DriverBench {
             rows.append(skipped("profile codec", error))
         } }
         if only != "smtp" { do {
-            rows += try await HTTPDriverBench.run(messages: httpMessages, concurrency: concurrency, rounds: 3, wrkSeconds: 10)
+            rows += try await HTTPDriverBench.run(messages: httpMessages, concurrency: concurrency, rounds: 3, wrkSeconds: 5)
         } catch {
             rows.append(skipped("HTTP drivers", error))
         } }
