@@ -1,7 +1,7 @@
 import Foundation
 import HeraldCore
 
-/// Sends one claimed delivery through its channel instances and says what should happen next.
+/// Sends claimed deliveries through their channel instances and says what should happen to each next.
 /// Failover: an instance that answers "retry" or whose breaker is open hands the message to the next one.
 struct Sender: Sendable {
     let router: ChannelRouter
