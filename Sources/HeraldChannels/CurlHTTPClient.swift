@@ -46,26 +46,17 @@ final class CurlHTTPClient: Sendable {
     }
 
     /// Sends every request, as many at once as the pool has connections, and returns the outcomes with
-    /// each request's latency, in the order given. One hand-off to the loop threads and one resumption for the whole batch,
-    /// instead of a task, a continuation and two thread hops per request.
+    /// each request's latency, in the order given: one hand-off to the loop threads and one resumption
+    /// for the whole batch, instead of a task, a continuation and two thread hops per request.
     func execute(batch requests: [PreparedRequest], keptHeaders: [String], timeout: Duration) async
         -> [(outcome: CurlHTTPJob.Outcome, latency: Duration)]
     {
-        guard !requests.isEmpty else { return [] }
         let milliseconds = Self.milliseconds(timeout)
         let unavailable = CurlHTTPJob.Outcome.failure(CurlHTTPError(curlCode: nil, bodyTooLarge: false))
-        let placeholder = (outcome: unavailable, latency: Duration.zero)
-        return await withCheckedContinuation { continuation in
-            let collector = CurlBatchCollector(count: requests.count, placeholder: placeholder, continuation: continuation)
-            var jobs: [any CurlJob] = []
-            jobs.reserveCapacity(requests.count)
-            for (index, request) in requests.enumerated() {
-                jobs.append(
-                    CurlHTTPJob(request: request, timeoutMilliseconds: milliseconds, keptHeaders: keptHeaders) {
-                        collector.finish(index, with: (outcome: $0 ?? unavailable, latency: $1))
-                    })
+        return await pool.run(count: requests.count, placeholder: (outcome: unavailable, latency: .zero)) { index, finish in
+            CurlHTTPJob(request: requests[index], timeoutMilliseconds: milliseconds, keptHeaders: keptHeaders) {
+                finish((outcome: $0 ?? unavailable, latency: $1))
             }
-            pool.submit(jobs)
         }
     }
 

@@ -29,6 +29,20 @@ final class CurlHandlePool: Sendable {
         await leastBusyLoop.run(makeJob)
     }
 
+    /// Runs `count` jobs in one hand-off and resumes once, when the last is done, with their outcomes in
+    /// order. `makeJob(index, finish)` builds job `index`, which must call `finish` exactly once (the
+    /// jobs' completions do, whichever way a transfer ends). `placeholder` only fills the slots until then.
+    func run<Outcome: Sendable>(
+        count: Int, placeholder: Outcome,
+        _ makeJob: (_ index: Int, _ finish: @escaping @Sendable (Outcome) -> Void) -> any CurlJob
+    ) async -> [Outcome] {
+        guard count > 0 else { return [] }
+        return await withCheckedContinuation { continuation in
+            let collector = CurlBatchCollector(count: count, placeholder: placeholder, continuation: continuation)
+            submit((0..<count).map { index in makeJob(index) { collector.finish(index, with: $0) } })
+        }
+    }
+
     /// Queues `jobs` without waiting, spread so each loop ends up with about the same number in hand;
     /// each loop gets its share in one hand-off.
     func submit(_ jobs: [any CurlJob]) {

@@ -114,13 +114,15 @@ public enum PercentEncoding {
 
     /// Decodes `a=1&b=x+y`; later duplicates win.
     public static func formDecode(_ text: String) -> [String: String] {
-        var result: [String: String] = [:]
-        for pair in text.split(separator: "&") where !pair.isEmpty {
+        Dictionary(formPairs(text), uniquingKeysWith: { _, later in later })
+    }
+
+    /// Decodes `a=1&b=x+y&a=2` into its pairs in order, duplicates kept (webhook signatures sign them all).
+    public static func formPairs(_ text: String) -> [(String, String)] {
+        text.split(separator: "&").map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let key = decode(parts[0])
-            result[key] = parts.count > 1 ? decode(parts[1]) : ""
+            return (decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
         }
-        return result
     }
 
     private static func decode(_ text: Substring) -> String {

@@ -61,27 +61,14 @@ public struct SMTPDriver: ChannelDriver {
         var transfers: [SMTPTransfer] = []
         transfers.reserveCapacity(plans.count)
         for case .transfer(let transfer) in plans { transfers.append(transfer) }
-        var outcomes = await run(transfers).makeIterator()
+        var outcomes = await pool.run(count: transfers.count, placeholder: (transfer: nil, latency: .zero)) {
+            transfers[$0].job(completion: $1)
+        }.makeIterator()
         return plans.map { plan in
             switch plan {
             case .done(let result): result
             case .transfer(let transfer): transfer.result(of: outcomes.next()!)
             }
-        }
-    }
-
-    /// Runs every transfer, `pool_size` at a time; outcomes in the order given.
-    private func run(_ transfers: [SMTPTransfer]) async -> [SMTPTransfer.Outcome] {
-        guard !transfers.isEmpty else { return [] }
-        return await withCheckedContinuation { continuation in
-            let collector = CurlBatchCollector(
-                count: transfers.count, placeholder: (transfer: nil, latency: .zero), continuation: continuation)
-            var jobs: [any CurlJob] = []
-            jobs.reserveCapacity(transfers.count)
-            for (index, transfer) in transfers.enumerated() {
-                jobs.append(transfer.job { collector.finish(index, with: $0) })
-            }
-            pool.submit(jobs)
         }
     }
 

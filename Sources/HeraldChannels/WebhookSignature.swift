@@ -47,20 +47,8 @@ public struct WebhookSignature: Sendable {
             return body
         case .urlAndForm:
             var text = url
-            for (name, value) in formParameters(body).sorted(by: Self.byNameThenValue) { text += name + value }
+            for (name, value) in PercentEncoding.formPairs(String(decoding: body, as: UTF8.self)).sorted(by: Self.byNameThenValue) { text += name + value }
             return Array(text.utf8)
-        }
-    }
-
-    /// Decoded `name=value` pairs of a form body, duplicates kept (`a=1&a=2`).
-    static func formParameters(_ body: [UInt8]) -> [(String, String)] {
-        func decode(_ text: Substring) -> String {
-            let spaced = text.replacingOccurrences(of: "+", with: " ")
-            return spaced.removingPercentEncoding ?? spaced
-        }
-        return String(decoding: body, as: UTF8.self).split(separator: "&").map { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            return (decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
         }
     }
 
