@@ -31,22 +31,22 @@ enum HTTPDriverBench {
             profile: profile, instanceId: "bench-sms", baseURL: "http://127.0.0.1:\(port)", options: ["from": "Herald"],
             secrets: ["api_token": "bench-token"], httpClient: .forChannelInstance(connections: concurrency),
             ownsClient: true)
-        // As the daemon builds a profile instance: libcurl's multi interface (CurlMultiLoop, one loop per CPU).
-        let curlDriver = try HTTPProfileDriver(
-            profile: profile, instanceId: "bench-sms-curl", baseURL: "http://127.0.0.1:\(port)",
+        // As the daemon builds a profile instance: Herald's HTTP/1.1 pool on SwiftNIO's event loops.
+        let poolDriver = try HTTPProfileDriver(
+            profile: profile, instanceId: "bench-sms-pool", baseURL: "http://127.0.0.1:\(port)",
             options: ["from": "Herald"], secrets: ["api_token": "bench-token"], connections: concurrency)
-        let guarded = InstanceGuard(driver: curlDriver, ratePerSecond: nil, concurrency: concurrency)
+        let guarded = InstanceGuard(driver: poolDriver, ratePerSecond: nil, concurrency: concurrency)
         let batch = (0..<count).map(message)
 
-        // Warm-up: opens the client's connections and faults in code paths.
+        // Warm-up: opens the clients' connections and faults in code paths.
         _ = await DriverBench.drive(Array(batch.prefix(2_000)), concurrency: concurrency) { await driver.send($0) }
-        _ = await DriverBench.drive(Array(batch.prefix(2_000)), concurrency: concurrency) { await curlDriver.send($0) }
+        _ = await DriverBench.drive(Array(batch.prefix(2_000)), concurrency: concurrency) { await poolDriver.send($0) }
         var bare: [DriverBench.Round] = []
-        var overCurl: [DriverBench.Round] = []
-        var curlBatches: [DriverBench.Round] = []
+        var perMessage: [DriverBench.Round] = []
+        var batches: [DriverBench.Round] = []
         var behindGuard: [DriverBench.Round] = []
-        // HERALD_BENCH_HTTP_LIBCURL_ONLY=1 leaves out the AsyncHTTPClient row (for profiling the daemon's path).
-        let withAsyncHTTPClient = ProcessInfo.processInfo.environment["HERALD_BENCH_HTTP_LIBCURL_ONLY"] != "1"
+        // HERALD_BENCH_HTTP_DAEMON_PATH_ONLY=1 runs only the daemon's path (for profiling it).
+        let daemonPathOnly = ProcessInfo.processInfo.environment["HERALD_BENCH_HTTP_DAEMON_PATH_ONLY"] == "1"
         let script = directory.appendingPathComponent("post.lua")
         try wrkScript(try sampleRequest(profile: profile, port: port)).write(to: script, atomically: true, encoding: .utf8)
         // The raw limit is measured once per round, right after that round's drivers, so each round's
@@ -54,16 +54,16 @@ enum HTTPDriverBench {
         var wrkRates: [Double] = []
         var non2xx = 0
         for _ in 0..<rounds {
-            if withAsyncHTTPClient {
-                bare.append(await DriverBench.drive(batch, concurrency: concurrency) { await driver.send($0) })
-            }
-            overCurl.append(await DriverBench.drive(batch, concurrency: concurrency) { await curlDriver.send($0) })
-            curlBatches.append(await DriverBench.driveBatches(batch, size: 500, streams: 2) {
-                await curlDriver.send(batch: $0, concurrency: concurrency)
-            })
             behindGuard.append(await DriverBench.driveBatches(batch, size: 500, streams: 2) {
                 await guarded.send(batch: $0, now: { Date() }).map { $0 ?? SendResult(outcome: .retry, error: "breaker open") }
             })
+            if !daemonPathOnly {
+                batches.append(await DriverBench.driveBatches(batch, size: 500, streams: 2) {
+                    await poolDriver.send(batch: $0, concurrency: concurrency)
+                })
+                perMessage.append(await DriverBench.drive(batch, concurrency: concurrency) { await poolDriver.send($0) })
+                bare.append(await DriverBench.drive(batch, concurrency: concurrency) { await driver.send($0) })
+            }
             let (output, _) = try await LoopbackTool.run(
                 wrkPath,
                 ["-t2", "-c\(concurrency)", "-d\(wrkSeconds)s", "-s", script.path, "http://127.0.0.1:\(port)/messages"],
@@ -74,32 +74,32 @@ enum HTTPDriverBench {
         }
 
         await driver.shutdown()
-        await curlDriver.shutdown()
+        await poolDriver.shutdown()
 
         let wrk = (rate: Measure.median(wrkRates), non2xx: non2xx > 0 ? non2xx : nil)
-
         let bareRate = DriverBench.medianRate(bare)
-        let curlRate = DriverBench.medianRate(overCurl)
-        let curlBatchRate = DriverBench.medianRate(curlBatches)
+        let perMessageRate = DriverBench.medianRate(perMessage)
+        let batchRate = DriverBench.medianRate(batches)
         let guardRate = DriverBench.medianRate(behindGuard)
         let shape = "\(count) msgs × \(rounds) rounds, \(concurrency) connections"
-        let batches = "batches of 500, 2 at a time (as the dispatcher's two loops hand claimed batches over)"
+        let inBatches = "batches of 500, 2 at a time (as the dispatcher's two loops hand claimed batches over)"
         var rows = [
             Row(scenario: "HTTP raw limit (wrk)", metric: "requests/s", median: wrk.rate, unit: "/s",
                 note: "wrk -t2 -c\(concurrency) -d\(wrkSeconds)s after each round, same POST (headers + body) to the same nginx; rounds \(wrkRates.map { String(format: "%.0f", $0) }.joined(separator: " / "))\(wrk.non2xx.map { "; \($0) non-2xx" } ?? "")"),
-            Row(scenario: "InstanceGuard → HTTPProfileDriver over libcurl, batches (the daemon's path)", metric: "msgs/s",
+            Row(scenario: "InstanceGuard → HTTPProfileDriver, batches (the daemon's path)", metric: "msgs/s",
                 median: guardRate, unit: "/s",
-                note: "\(DriverBench.percent(guardRate, of: wrk.rate)) of wrk; \(batches); rate unlimited, concurrency \(concurrency); \(shape); \(DriverBench.describe(behindGuard))"),
-            Row(scenario: "HTTPProfileDriver over libcurl, batches", metric: "msgs/s", median: curlBatchRate, unit: "/s",
-                note: "\(DriverBench.percent(curlBatchRate, of: wrk.rate)) of wrk; send(batch:), \(batches); \(shape); \(DriverBench.describe(curlBatches))"),
-            Row(scenario: "HTTPProfileDriver over libcurl, one send per message", metric: "msgs/s", median: curlRate, unit: "/s",
-                note: "\(DriverBench.percent(curlRate, of: wrk.rate)) of wrk; \(concurrency) tasks calling send; \(shape); \(DriverBench.describe(overCurl))"),
+                note: "\(DriverBench.percent(guardRate, of: wrk.rate)) of wrk; \(inBatches); rate unlimited, concurrency \(concurrency); \(shape); \(DriverBench.describe(behindGuard))"),
         ]
-        if withAsyncHTTPClient {
-            rows.append(
+        if !daemonPathOnly {
+            rows += [
+                Row(scenario: "HTTPProfileDriver, batches", metric: "msgs/s", median: batchRate, unit: "/s",
+                    note: "\(DriverBench.percent(batchRate, of: wrk.rate)) of wrk; send(batch:), \(inBatches); \(shape); \(DriverBench.describe(batches))"),
+                Row(scenario: "HTTPProfileDriver, one send per message", metric: "msgs/s", median: perMessageRate, unit: "/s",
+                    note: "\(DriverBench.percent(perMessageRate, of: wrk.rate)) of wrk; \(concurrency) tasks calling send; \(shape); \(DriverBench.describe(perMessage))"),
                 Row(scenario: "HTTPProfileDriver on AsyncHTTPClient, one send per message", metric: "msgs/s",
                     median: bareRate, unit: "/s",
-                    note: "\(DriverBench.percent(bareRate, of: wrk.rate)) of wrk; the transport FCM and APNs use, for comparison; \(shape); \(DriverBench.describe(bare))"))
+                    note: "\(DriverBench.percent(bareRate, of: wrk.rate)) of wrk; the transport FCM and APNs use, for comparison; \(shape); \(DriverBench.describe(bare))"),
+            ]
         }
         return rows
     }

@@ -38,7 +38,7 @@ final class CurlHandlePool: Sendable {
     ) async -> [Outcome] {
         guard count > 0 else { return [] }
         return await withCheckedContinuation { continuation in
-            let collector = CurlBatchCollector(count: count, placeholder: placeholder, continuation: continuation)
+            let collector = BatchCollector(count: count, placeholder: placeholder, continuation: continuation)
             submit((0..<count).map { index in makeJob(index) { collector.finish(index, with: $0) } })
         }
     }

@@ -26,22 +26,25 @@ public struct HTTPProfileDriver: ChannelDriver {
     public var defaultRatePerSecond: Double? { profile.rate?.perSecond }
     public var defaultConcurrency: Int? { profile.rate?.concurrency }
 
-    /// Sends through libcurl's multi interface with up to `connections` requests (and keep-alive
-    /// connections) in flight; `shutdown()` closes them. `caFile` replaces the system's trusted CAs. Throws `HeraldError` (`invalid_channel`) naming
-    /// the missing secret or required option, or when libcurl cannot be initialised.
+    /// Sends over HTTP/1.1 keep-alive connections (SwiftNIO), up to `connections` requests in flight per
+    /// provider origin; `shutdown()` closes them. `caFile` replaces the system's trusted CAs. Throws
+    /// `HeraldError` (`invalid_channel`) naming the missing secret or required option, or the CA file
+    /// that cannot be loaded.
     public init(
         profile: Profile, instanceId: String, baseURL: String? = nil, options: [String: String] = [:],
         secrets: [String: String] = [:], connections: Int, caFile: String? = nil, timeout: Duration = .seconds(15)
     ) throws {
-        guard let client = CurlHTTPClient(connections: connections, label: "herald.http.\(instanceId)", caFile: caFile)
-        else {
+        let client: HTTP1Client
+        do {
+            client = try HTTP1Client(connections: connections, caFile: caFile, connectTimeout: min(timeout, .seconds(10)))
+        } catch {
             throw HeraldError(
-                code: "invalid_channel", message: "channel \(instanceId): libcurl could not be initialised",
-                field: "channels.\(instanceId)")
+                code: "invalid_channel", message: "channel \(instanceId): ca_file could not be loaded as PEM certificates",
+                field: "channels.\(instanceId).options.ca_file")
         }
         try self.init(
             profile: profile, instanceId: instanceId, baseURL: baseURL, options: options, secrets: secrets,
-            transport: .curl(client), timeout: timeout)
+            transport: .http1(client), timeout: timeout)
     }
 
     /// Sends through `httpClient`, which `shutdown()` shuts down when `ownsClient` is true.
@@ -97,20 +100,20 @@ public struct HTTPProfileDriver: ChannelDriver {
             do {
                 return classify(try await execute(request.prepared), for: request)
             } catch {
-                return SendResult(outcome: .retry, error: Self.describe(error))
+                return Self.failed(error)
             }
         }
     }
 
-    /// Over libcurl the pool (sized to the instance's concurrency) caps the requests in flight.
+    /// The HTTP/1.1 pool (sized to the instance's concurrency) caps the requests in flight.
     public var capsOwnConcurrency: Bool {
-        if case .curl = transport { true } else { false }
+        if case .http1 = transport { true } else { false }
     }
 
-    /// Over libcurl the whole batch goes to the loop threads in one hand-off, at most `connections`
-    /// at a time; AsyncHTTPClient takes them one task each.
+    /// Over the HTTP/1.1 pool the whole batch goes to the event loops in one hand-off, at most
+    /// `connections` at a time; AsyncHTTPClient takes them one task each.
     public func send(batch: [OutboundMessage], concurrency: Int) async -> [SendResult] {
-        guard case .curl(let client) = transport else { return await sendEach(batch, concurrency: concurrency) }
+        guard case .http1(let client) = transport else { return await sendEach(batch, concurrency: concurrency) }
         var plans: [SendPlan] = []
         var prepared: [PreparedRequest] = []
         plans.reserveCapacity(batch.count)
@@ -130,7 +133,7 @@ public struct HTTPProfileDriver: ChannelDriver {
                 let (outcome, latency) = outcomes.next()!
                 var result = switch outcome {
                 case .success(let response): classify(response, for: request)
-                case .failure(let error): SendResult(outcome: .retry, error: Self.describe(error))
+                case .failure(let error): Self.failed(error)
                 }
                 result.latency = latency
                 return result
@@ -177,10 +180,21 @@ public struct HTTPProfileDriver: ChannelDriver {
         String(decoding: text.utf8.filter { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }, as: UTF8.self)
     }
 
+    /// A request that got no answer is retried, unless sending it again cannot go better: a header
+    /// value with a control character, or a redirect to somewhere Herald does not follow.
+    static func failed(_ error: any Error) -> SendResult {
+        let outcome: AttemptOutcome
+        switch (error as? HTTPTransportError)?.kind {
+        case .invalidHeader, .unsupportedURL, .tooManyRedirects: outcome = .permanent
+        default: outcome = .retry
+        }
+        return SendResult(outcome: outcome, error: describe(error))
+    }
+
     /// Error text without URLs: a bot token or API key can sit in the path.
     static func describe(_ error: any Error) -> String {
         if let error = error as? HTTPClientError { return "network: \(error)" }
-        if let error = error as? CurlHTTPError { return "network: \(error)" }
+        if let error = error as? HTTPTransportError { return "network: \(error)" }
         return "network: \(type(of: error))"
     }
 }

@@ -2,10 +2,10 @@ import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 
-/// How an `HTTPProfileDriver` reaches its provider: libcurl's multi interface (what the daemon builds),
-/// or an AsyncHTTPClient `HTTPClient` handed in by the caller.
+/// How an `HTTPProfileDriver` reaches its provider: Herald's HTTP/1.1 pool on SwiftNIO (what the daemon
+/// builds), or an AsyncHTTPClient `HTTPClient` handed in by the caller.
 enum HTTPProfileTransport: Sendable {
-    case curl(CurlHTTPClient)
+    case http1(HTTP1Client)
     /// `owned`: `shutdown()` shuts the client down (a per-instance client), else leaves it (a shared one).
     case asyncHTTPClient(HTTPClient, owned: Bool)
 
@@ -14,7 +14,7 @@ enum HTTPProfileTransport: Sendable {
         -> ProviderResponse
     {
         switch self {
-        case .curl(let client):
+        case .http1(let client):
             return try await client.execute(prepared, keptHeaders: keptHeaders, timeout: timeout)
         case .asyncHTTPClient(let client, _):
             var request = HTTPClientRequest(url: prepared.url)
@@ -24,7 +24,7 @@ enum HTTPProfileTransport: Sendable {
             let (seconds, attoseconds) = timeout.components
             let deadline = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
             let response = try await client.execute(request, timeout: deadline)
-            let body = try await response.body.collect(upTo: CurlHTTPJob.maxBodyBytes)
+            let body = try await response.body.collect(upTo: HTTPTransportError.maxBodyBytes)
             var headers: [String: String] = [:]
             for header in response.headers { headers[header.name.lowercased()] = header.value }
             return ProviderResponse(status: Int(response.status.code), headers: headers, body: Array(buffer: body))
@@ -33,7 +33,7 @@ enum HTTPProfileTransport: Sendable {
 
     func shutdown() async {
         switch self {
-        case .curl(let client): await client.shutdown()
+        case .http1(let client): await client.shutdown()
         case .asyncHTTPClient(let client, let owned): if owned { try? await client.shutdown() }
         }
     }

@@ -104,8 +104,8 @@ public enum ChannelFactory {
                     code: "config_invalid", message: "ca_file is not a readable file",
                     field: "channels.\(config.id).options.ca_file")
             }
-            // libcurl's multi interface, one easy handle (and keep-alive connection) per send in flight:
-            // about half the CPU per message of AsyncHTTPClient (BENCHMARKS.md, "HTTP over libcurl multi").
+            // Herald's HTTP/1.1 pool on SwiftNIO, one keep-alive connection per send in flight: about a third
+            // of AsyncHTTPClient's CPU per message, and less than libcurl's (BENCHMARKS.md, session 4).
             return try HTTPProfileDriver(
                 profile: profile, instanceId: config.id, options: options, secrets: secrets,
                 connections: concurrency(config, profile: profile), caFile: caFile, timeout: timeout)

@@ -3,10 +3,10 @@ import HeraldChannels
 import HeraldCore
 import Testing
 
-/// The libcurl transport of `HTTPProfileDriver` against a real TLS handshake and real redirects: an
+/// The HTTP/1.1 transport of `HTTPProfileDriver` against a real TLS handshake and real redirects: an
 /// untrusted certificate is a redacted "TLS failure" unless the instance's `ca_file` trusts it, a redirect to another path is followed, and a
 /// redirect to anything but http(s) is refused.
-@Suite struct CurlTLSAndRedirectTests {
+@Suite struct HTTP1TLSAndRedirectTests {
     static let token = "123456:SECRET-token"
     let telegram: Profile
     init() throws { telegram = try ProfileCatalog.load(directory: ChannelsFolder.url).profile("telegram") }
@@ -59,7 +59,7 @@ import Testing
     func redirectToAnotherPathIsFollowed() async throws {
         try await FakeProvider.run { baseURL, state in
             await state.script(ScriptedReply(status: 302, headers: ["Location": "/moved"], body: []))
-            await state.script(CurlHTTPTransportTests.okReply, path: "/moved")
+            await state.script(HTTP1TransportTests.okReply, path: "/moved")
             let driver = try driver(baseURL: baseURL)
             let result = await driver.send(Self.message)
             await driver.shutdown()

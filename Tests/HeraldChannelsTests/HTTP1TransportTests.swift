@@ -3,11 +3,11 @@ import HeraldChannels
 import HeraldCore
 import Testing
 
-/// What the libcurl transport of `HTTPProfileDriver` must get right beyond the recorded fixtures:
+/// What the HTTP/1.1 transport of `HTTPProfileDriver` must get right beyond the recorded fixtures:
 /// timeouts and oversized answers are retries without secrets, more sends than connections queue
 /// rather than fail, a batch keeps each message's own outcome in order, and a shut-down driver refuses
 /// politely.
-@Suite struct CurlHTTPTransportTests {
+@Suite struct HTTP1TransportTests {
     let telegram: Profile
     init() throws { telegram = try ProfileCatalog.load(directory: ChannelsFolder.url).profile("telegram") }
 
