@@ -63,8 +63,25 @@ final class HTTP1OriginPool: Sendable {
             for job in jobs { job.finish(.failure(.init(kind: .unavailable))) }
             return
         }
-        for connection in wake { connection.eventLoop.execute { connection.value.pump() } }
+        pumpEach(wake)
         for _ in 0..<toOpen { connect() }
+    }
+
+    /// One wake-up per event loop rather than one per connection: each costs the loop a write to its
+    /// eventfd and a trip through its task queue.
+    private func pumpEach(_ connections: [NIOLoopBound<HTTP1Connection>]) {
+        var byLoop: [(loop: any EventLoop, connections: [NIOLoopBound<HTTP1Connection>])] = []
+        for connection in connections {
+            let loop = connection.eventLoop
+            if let index = byLoop.firstIndex(where: { $0.loop === loop }) {
+                byLoop[index].connections.append(connection)
+            } else {
+                byLoop.append((loop, [connection]))
+            }
+        }
+        for (loop, connections) in byLoop {
+            loop.execute { for connection in connections { connection.value.pump() } }
+        }
     }
 
     func reroute(_ job: HTTP1Job) {
@@ -146,7 +163,7 @@ final class HTTP1OriginPool: Sendable {
             return (orphans, idle, state.open)
         }
         for job in orphans { job.finish(.failure(.init(kind: .unavailable))) }
-        for connection in idle { connection.eventLoop.execute { connection.value.pump() } }
+        pumpEach(idle)
         guard open > 0 else { return }
         await withCheckedContinuation { continuation in
             let done = state.withLockedValue { state in
