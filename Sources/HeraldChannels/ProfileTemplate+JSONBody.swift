@@ -1,7 +1,9 @@
 import HeraldCore
 
 /// A JSON body template: string leaves are templates, everything else is written as given.
-indirect enum CompiledJSONBody: Sendable {
+/// Not `indirect`: the arrays already box the children, and a boxed case cost a retain and a release
+/// per member per message.
+enum CompiledJSONBody: Sendable {
     case template(CompiledTemplate)
     /// JSON text no message changes: a constant, or (once bound) a template without fields.
     case encoded([UInt8])
@@ -87,23 +89,12 @@ indirect enum CompiledJSONBody: Sendable {
         case .array(let items):
             out.append(UInt8(ascii: "["))
             var separator = false
-            for item in items {
-                guard let leaf = item.leaf(values) else { continue }
-                if separator { out.append(UInt8(ascii: ",")) }
-                leaf.write(values, to: &out)
-                separator = true
-            }
+            for item in items { item.writeMember(key: nil, values, to: &out, separator: &separator) }
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
             var separator = false
-            for member in members {
-                guard let leaf = member.value.leaf(values) else { continue }
-                if separator { out.append(UInt8(ascii: ",")) }
-                out.append(contentsOf: member.key)
-                leaf.write(values, to: &out)
-                separator = true
-            }
+            for member in members { member.value.writeMember(key: member.key, values, to: &out, separator: &separator) }
             out.append(UInt8(ascii: "}"))
         }
         return true
@@ -126,21 +117,17 @@ indirect enum CompiledJSONBody: Sendable {
         }
     }
 
-    /// This value with its template rendered, or nil when the template lacks a value.
-    private func leaf(_ values: TemplateValues) -> Leaf? {
-        guard case .template(let template) = self else { return .value(self) }
-        return template.render(values).map(Leaf.text)
-    }
-
-    private enum Leaf {
-        case text(String)
-        case value(CompiledJSONBody)
-
-        func write(_ values: TemplateValues, to out: inout [UInt8]) {
-            switch self {
-            case .text(let text): CompiledJSONBody.appendString(text, to: &out)
-            case .value(let value): _ = value.write(values, to: &out)
-            }
+    /// Writes this member (or item, without a key) after a separator if one is due; a template lacking a
+    /// value writes nothing. Renders before writing the key, so nothing is undone.
+    private func writeMember(key: [UInt8]?, _ values: TemplateValues, to out: inout [UInt8], separator: inout Bool) {
+        var text: String?
+        if case .template(let template) = self {
+            text = template.render(values)
+            if text == nil { return }
         }
+        if separator { out.append(UInt8(ascii: ",")) }
+        separator = true
+        if let key { out.append(contentsOf: key) }
+        if let text { Self.appendString(text, to: &out) } else { _ = write(values, to: &out) }
     }
 }
