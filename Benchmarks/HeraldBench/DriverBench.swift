@@ -25,7 +25,7 @@ enum DriverBench {
         let only = environment["HERALD_BENCH_ONLY"]
         var rows: [Row] = []
         if only != "smtp" { do {
-            rows += try ProfileCodecBench.run(calls: 100_000, rounds: 3)
+            rows += try await ProfileCodecBench.run(calls: 100_000, rounds: 3)
         } catch {
             rows.append(skipped("profile codec", error))
         } }

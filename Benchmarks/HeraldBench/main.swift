@@ -1,6 +1,6 @@
 import Foundation
 
-// herald-bench [policy|fanout|postgres|cluster|drivers|all] — prints a Markdown table for BENCHMARKS.md.
+// herald-bench [policy|fanout|postgres|cluster|drivers|codec|all] — prints a Markdown table for BENCHMARKS.md.
 // `all` leaves out `drivers`: it needs nginx, wrk and Postfix's tools (scripts/bench-setup.sh).
 let arguments = Array(CommandLine.arguments.dropFirst())
 let which = arguments.first ?? "all"
@@ -29,6 +29,13 @@ if which == "cluster", let url = ProcessInfo.processInfo.environment["HERALD_BEN
     let nodes = (environment["HERALD_BENCH_NODES"] ?? "1,2,3").split(separator: ",").compactMap { Int($0) }
     let rounds = Int(environment["HERALD_BENCH_ROUNDS"] ?? "") ?? 3
     rows += try await ClusterBench.run(contacts: contacts, postgresURL: url, nodeCounts: nodes, rounds: rounds)
+}
+// `codec`: only the HTTP driver's own per-message work, no network (HERALD_BENCH_CODEC_CALLS, _ROUNDS).
+if which == "codec" {
+    let environment = ProcessInfo.processInfo.environment
+    let calls = Int(environment["HERALD_BENCH_CODEC_CALLS"] ?? "") ?? 1_000_000
+    let rounds = Int(environment["HERALD_BENCH_CODEC_ROUNDS"] ?? "") ?? 5
+    rows += try await ProfileCodecBench.run(calls: calls, rounds: rounds)
 }
 if which == "drivers" {
     rows += await DriverBench.run()

@@ -1,6 +1,21 @@
 import Foundation
 import HeraldCore
 
+/// The profile's send request and response rules bound to one channel instance (base URL, options,
+/// secrets), so planning a message fills in only its own fields, and only those the profile reads.
+struct BoundSendPlan: Sendable {
+    let request: BoundRequestPlan
+    let classifier: CompiledClassifier
+    /// The message fields the request or the message-id template read; `templateValues` fills only these.
+    let fieldsRead: FieldSlots
+
+    init(profile: Profile, baseURL: String, options: [String: String], secrets: [String: String]) {
+        request = BoundRequestPlan(RequestPlan(sendOf: profile), baseURL: baseURL, options: options, secrets: secrets)
+        classifier = CompiledClassifier(profile)
+        fieldsRead = request.fieldsRead.union(classifier.fieldsRead)
+    }
+}
+
 extension HTTPProfileDriver {
     /// A message turned into its provider request, with what classifying the answer needs.
     struct PlannedRequest {
@@ -16,7 +31,14 @@ extension HTTPProfileDriver {
     }
 
     func plan(_ message: OutboundMessage) -> SendPlan {
-        guard let address = message.addresses.first(where: handles(address:)) else {
+        // A loop, not `first(where: handles(address:))`: that method reference copied the whole driver
+        // (a retain and a release per stored reference) for every message.
+        var handled: String?
+        for address in message.addresses where handles(address: address) {
+            handled = address
+            break
+        }
+        guard let address = handled else {
             return .done(SendResult(outcome: .permanent, error: "no address this channel handles"))
         }
         let text: String
@@ -26,7 +48,7 @@ extension HTTPProfileDriver {
         }
         let values = templateValues(message, address: address, text: text)
         do {
-            let prepared = try sendPlan.prepare(baseURL: baseURL, values: values)
+            let prepared = try sendPlan.request.prepare(values)
             return .request(PlannedRequest(prepared: prepared, values: values, address: address))
         } catch {
             return .done(SendResult(outcome: .permanent, error: "request could not be built from profile \(profile.id)"))
@@ -34,7 +56,7 @@ extension HTTPProfileDriver {
     }
 
     func classify(_ response: ProviderResponse, for request: PlannedRequest) -> SendResult {
-        var result = profile.classify(response, values: request.values, now: Date())
+        var result = sendPlan.classifier.classify(response, values: request.values, now: Date.init)
         if result.outcome == .invalidAddress { result.invalidAddresses = [request.address] }
         return result
     }

@@ -15,8 +15,9 @@ public struct HTTPProfileDriver: ChannelDriver {
     let secrets: [String: String]
     let transport: HTTPProfileTransport
     let timeout: Duration
-    /// The profile's send and check requests with their templates parsed once.
-    let sendPlan: RequestPlan
+    /// The profile's send request and response rules, parsed once and bound to this instance; the check
+    /// request with its templates parsed once.
+    let sendPlan: BoundSendPlan
     let checkPlan: RequestPlan?
     /// The response headers the profile's rules read; the libcurl transport keeps only these.
     let keptResponseHeaders: [String]
@@ -81,7 +82,7 @@ public struct HTTPProfileDriver: ChannelDriver {
         self.options = merged
         self.secrets = secrets
         self.transport = transport
-        self.sendPlan = RequestPlan(sendOf: profile)
+        self.sendPlan = BoundSendPlan(profile: profile, baseURL: self.baseURL, options: merged, secrets: secrets)
         self.checkPlan = RequestPlan(checkOf: profile)
         self.keptResponseHeaders = profile.responseHeadersRead
         self.timeout = timeout
@@ -161,14 +162,23 @@ public struct HTTPProfileDriver: ChannelDriver {
         await transport.shutdown()
     }
 
+    /// The message's fields the profile reads, in slots: formatting numbers and filtering digits cost
+    /// a string each, so fields no template names stay unset.
     func templateValues(_ message: OutboundMessage, address: String, text: String) -> TemplateValues {
-        let to = String(address.dropFirst(profile.addressPrefix.count))
-        let fields = [
-            "to": to, "to_digits": Self.asciiDigits(of: to), "text": text, "idempotency_key": message.idempotencyKey,
-            "delivery_id": String(message.deliveryId), "job_id": String(message.jobId),
-            "attempt": String(message.attempt),
-        ]
-        return TemplateValues(fields: fields, options: options, secrets: secrets)
+        let reads = sendPlan.fieldsRead
+        var fields = KnownFields()
+        if reads.contains(.to) || reads.contains(.toDigits) {
+            let prefix = profile.addressPrefix.count
+            let to = prefix == 0 ? address : String(address.dropFirst(prefix))
+            if reads.contains(.to) { fields.to = to }
+            if reads.contains(.toDigits) { fields.toDigits = Self.asciiDigits(of: to) }
+        }
+        if reads.contains(.text) { fields.text = text }
+        if reads.contains(.idempotencyKey) { fields.idempotencyKey = message.idempotencyKey }
+        if reads.contains(.deliveryId) { fields.deliveryId = String(message.deliveryId) }
+        if reads.contains(.jobId) { fields.jobId = String(message.jobId) }
+        if reads.contains(.attempt) { fields.attempt = String(message.attempt) }
+        return TemplateValues(known: fields, options: options, secrets: secrets)
     }
 
     private func execute(_ prepared: PreparedRequest) async throws -> ProviderResponse {
@@ -177,7 +187,14 @@ public struct HTTPProfileDriver: ChannelDriver {
 
     /// Addresses are ASCII by now (E.164, chat ids): a byte filter, not a Unicode property per Character.
     static func asciiDigits(of text: String) -> String {
-        String(decoding: text.utf8.filter { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }, as: UTF8.self)
+        String(unsafeUninitializedCapacity: text.utf8.count) { buffer in
+            var count = 0
+            for byte in text.utf8 where byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                buffer[count] = byte
+                count += 1
+            }
+            return count
+        }
     }
 
     /// A request that got no answer is retried, unless sending it again cannot go better: a header

@@ -17,8 +17,13 @@ public enum ProfileJSONPath {
     }
 
     public static func lookup(_ path: String, in root: JSONValue) -> JSONValue? {
+        lookup(segments(path), in: root)
+    }
+
+    /// For paths split once, when the profile is loaded.
+    static func lookup(_ segments: [String], in root: JSONValue) -> JSONValue? {
         var current = root
-        for segment in segments(path) {
+        for segment in segments {
             switch current {
             case .object(let members):
                 guard let next = members[segment] else { return nil }

@@ -1,13 +1,15 @@
-import HeraldCore
-
 /// A template scanned once: literals and placeholders already resolved to where their value lives, so
-/// rendering per message is lookups and appends, with no scanning or name parsing.
+/// rendering per message is slot reads and appends, with no scanning or name parsing.
 struct CompiledTemplate: Sendable {
     enum Piece: Sendable {
         case literal(String)
-        case field(String)
+        case field(FieldSlot)
+        /// A field name outside `TemplateValues.fieldNames`.
+        case otherField(String)
         case option(String)
         case secret(String)
+        /// An option or secret that `binding` found unset: the template never renders.
+        case unset
     }
 
     let pieces: [Piece]
@@ -23,102 +25,102 @@ struct CompiledTemplate: Sendable {
         self.pieces = pieces
     }
 
+    private init(pieces: [Piece]) { self.pieces = pieces }
+
+    /// `text` as it is, braces and all (a number or bool parameter written as text).
+    static func literal(_ text: String) -> CompiledTemplate {
+        CompiledTemplate(pieces: text.isEmpty ? [] : [.literal(text)])
+    }
+
     /// The same lookup as `TemplateValues.value(for:)`, decided once per placeholder.
     private static func resolve(_ name: String) -> Piece {
         if name.hasPrefix("secret.") { return .secret(String(name.dropFirst(7))) }
         if name.hasPrefix("option.") { return .option(String(name.dropFirst(7))) }
         if name == "from" { return .option("from") }
-        return .field(name)
+        return FieldSlot(name: name).map(Piece.field) ?? .otherField(name)
+    }
+
+    /// This template with the options and secrets of one channel instance written in as literals
+    /// (through `escape`, as `render` would), so a message only fills in its own fields.
+    func binding(options: [String: String], secrets: [String: String], escape: ((String) -> String)? = nil)
+        -> CompiledTemplate
+    {
+        var bound: [Piece] = []
+        for piece in pieces {
+            var text: String
+            switch piece {
+            case .option(let name):
+                guard let value = options[name] else { return CompiledTemplate(pieces: [.unset]) }
+                text = escape.map { $0(value) } ?? value
+            case .secret(let name):
+                guard let value = secrets[name] else { return CompiledTemplate(pieces: [.unset]) }
+                text = escape.map { $0(value) } ?? value
+            case .literal(let literal): text = literal
+            case .unset: return CompiledTemplate(pieces: [.unset])
+            case .field, .otherField:
+                bound.append(piece)
+                continue
+            }
+            if text.isEmpty { continue }
+            // Adjacent literals become one, so a template without fields is one literal.
+            if case .literal(let previous) = bound.last {
+                text = previous + text
+                bound.removeLast()
+            }
+            bound.append(.literal(text))
+        }
+        return CompiledTemplate(pieces: bound)
+    }
+
+    /// What the template renders to whatever the message: `.some(nil)` when it never renders, nil when
+    /// it depends on the message.
+    var constant: String?? {
+        switch pieces.count {
+        case 0: return .some("")
+        case 1:
+            switch pieces[0] {
+            case .literal(let text): return .some(text)
+            case .unset: return .some(nil)
+            default: return nil
+            }
+        default: return nil
+        }
+    }
+
+    /// The message fields this template reads.
+    var fieldsRead: FieldSlots {
+        var slots: FieldSlots = []
+        for case .field(let slot) in pieces { slots.insert(FieldSlots(slot)) }
+        return slots
     }
 
     /// Substitutes every placeholder; nil when one has no value, so the caller leaves that field out.
     func render(_ values: TemplateValues, escape: ((String) -> String)? = nil) -> String? {
-        if pieces.count == 1, case .literal(let text) = pieces[0] { return text }
+        if pieces.count == 1 {
+            // A template that is one value is that value: no new string.
+            if case .literal(let text) = pieces[0] { return text }
+            return value(of: pieces[0], in: values).map { escape?($0) ?? $0 }
+        }
         var output = ""
         for piece in pieces {
-            let value: String?
-            switch piece {
-            case .literal(let text):
+            if case .literal(let text) = piece {
                 output += text
                 continue
-            case .field(let name): value = values.fields[name]
-            case .option(let name): value = values.options[name]
-            case .secret(let name): value = values.secrets[name]
             }
-            guard let value else { return nil }
-            output += escape.map { $0(value) } ?? value
+            guard let value = value(of: piece, in: values) else { return nil }
+            output += escape?(value) ?? value
         }
         return output
     }
-}
 
-/// A JSON body template: string leaves are templates, everything else is written as given.
-indirect enum CompiledJSONBody: Sendable {
-    case template(CompiledTemplate)
-    case constant(JSONValue)
-    case array([CompiledJSONBody])
-    /// Members in sorted key order, as the encoder wrote them before.
-    case object([(key: String, value: CompiledJSONBody)])
-
-    init(_ value: JSONValue) {
-        switch value {
-        case .string(let template): self = .template(CompiledTemplate(template))
-        case .array(let items): self = .array(items.map(CompiledJSONBody.init))
-        case .object(let members):
-            self = .object(members.keys.sorted().map { (key: $0, value: CompiledJSONBody(members[$0]!)) })
-        case .null, .bool, .number: self = .constant(value)
-        }
-    }
-
-    /// Appends this value as JSON; false (and nothing appended) when it is a template lacking a value, so
-    /// the enclosing member or item is left out. Only string leaves can be left out: containers always stay.
-    func write(_ values: TemplateValues, to out: inout String) -> Bool {
-        switch self {
-        case .template(let template):
-            guard let text = template.render(values) else { return false }
-            FastJSON.appendString(text, to: &out)
-        case .constant(let value): FastJSON.append(value, to: &out)
-        case .array(let items):
-            out.append("[")
-            var separator = false
-            for item in items {
-                guard let leaf = item.leaf(values) else { continue }
-                if separator { out.append(",") }
-                leaf.write(values, to: &out)
-                separator = true
-            }
-            out.append("]")
-        case .object(let members):
-            out.append("{")
-            var separator = false
-            for member in members {
-                guard let leaf = member.value.leaf(values) else { continue }
-                if separator { out.append(",") }
-                FastJSON.appendString(member.key, to: &out)
-                out.append(":")
-                leaf.write(values, to: &out)
-                separator = true
-            }
-            out.append("}")
-        }
-        return true
-    }
-
-    /// This value with its template rendered, or nil when the template lacks a value.
-    private func leaf(_ values: TemplateValues) -> Leaf? {
-        guard case .template(let template) = self else { return .value(self) }
-        return template.render(values).map(Leaf.text)
-    }
-
-    private enum Leaf {
-        case text(String)
-        case value(CompiledJSONBody)
-
-        func write(_ values: TemplateValues, to out: inout String) {
-            switch self {
-            case .text(let text): FastJSON.appendString(text, to: &out)
-            case .value(let value): _ = value.write(values, to: &out)
-            }
+    private func value(of piece: Piece, in values: TemplateValues) -> String? {
+        switch piece {
+        case .literal(let text): text
+        case .field(let slot): values.known[slot]
+        case .otherField(let name): values.otherFields[name]
+        case .option(let name): values.options[name]
+        case .secret(let name): values.secrets[name]
+        case .unset: nil
         }
     }
 }
