@@ -26,6 +26,7 @@ extension Profile {
         try validateAuth(fail)
         try validateResponse(fail)
         try validateSignature(fail)
+        try validateVerification(fail)
         if let receipts, receipts.delivered.isEmpty && receipts.failed.isEmpty {
             throw fail("receipts", "list the provider statuses that mean delivered and failed")
         }

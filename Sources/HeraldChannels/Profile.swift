@@ -22,9 +22,12 @@ public struct Profile: Sendable, Hashable, Decodable {
     public var inbound: InboundSpec?
     /// How the provider signs its callbacks; nil when it does not (the channel's inbound secret guards them).
     public var signature: SignatureSpec?
+    /// How the provider checks the callback URL before using it (Meta's `hub.challenge`).
+    public var verification: VerificationSpec?
 
     enum CodingKeys: String, CodingKey {
         case id, kind, description, secrets, options, request, check, rate, response, receipts, inbound, signature
+        case verification
         case addressPrefix = "address_prefix"
         case baseURL = "base_url"
     }
@@ -45,6 +48,7 @@ public struct Profile: Sendable, Hashable, Decodable {
         receipts = try c.decodeIfPresent(ReceiptSpec.self, forKey: .receipts)
         inbound = try c.decodeIfPresent(InboundSpec.self, forKey: .inbound)
         signature = try c.decodeIfPresent(SignatureSpec.self, forKey: .signature)
+        verification = try c.decodeIfPresent(VerificationSpec.self, forKey: .verification)
     }
 }
 

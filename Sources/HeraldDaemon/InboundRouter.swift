@@ -5,12 +5,14 @@ import HeraldHTTP
 
 /// Routes provider callbacks to the profile of the channel they name. A channel accepts callbacks when it
 /// has an inbound secret (sent as `?secret=` or the `X-Herald-Secret` header), when its profile says how the
-/// provider signs them (`signature`), or both — then both must hold.
+/// provider signs them (`signature`), or both — then both must hold. A profile with `verification` also
+/// answers the provider's URL check, when the token it sends is the inbound secret.
 public struct InboundRouter: InboundHandling {
     struct Endpoint: Sendable {
         var parser: ReceiptParser
         var secret: String?
         var signature: WebhookSignature?
+        var verification: Profile.VerificationSpec?
     }
 
     let endpoints: [String: Endpoint]
@@ -40,7 +42,9 @@ public struct InboundRouter: InboundHandling {
                 signature = WebhookSignature(spec: spec, secret: key)
             }
             guard secret != nil || signature != nil else { continue }
-            endpoints[config.id] = Endpoint(parser: ReceiptParser(profile: profile), secret: secret, signature: signature)
+            endpoints[config.id] = Endpoint(
+                parser: ReceiptParser(profile: profile), secret: secret, signature: signature,
+                verification: profile.verification)
         }
         self.endpoints = endpoints
         self.publicURL = loaded.publicURL
@@ -48,6 +52,9 @@ public struct InboundRouter: InboundHandling {
 
     public func parse(channelId: String, headers: [String: String], query: String?, body: Data) async throws -> [InboundAction] {
         guard let endpoint = endpoints[channelId] else { throw HeraldError.notFound("inbound channel") }
+        if let verification = endpoint.verification, let challenge = Self.queryValue(verification.challengeQuery, in: query) {
+            return [try Self.answer(challenge, token: Self.queryValue(verification.tokenQuery, in: query), secret: endpoint.secret)]
+        }
         if let signature = endpoint.signature {
             let url = WebhookSignature.callbackURL(publicBase: publicURL, channelId: channelId, query: query)
             try signature.verify(url: url, headers: headers, body: Array(body))
@@ -64,6 +71,25 @@ public struct InboundRouter: InboundHandling {
         case .inboundText(let from, let text): return [.reply(from: from, text: text)]
         case .ignored: return [.ignored]
         }
+    }
+
+    /// The provider's URL check carries no signature; the token it sends (set by the user in the provider's
+    /// dashboard) must be the instance's inbound secret. The echo is limited to what challenges look like.
+    static func answer(_ challenge: String, token: String?, secret: String?) throws -> InboundAction {
+        guard let secret, let token, constantTimeEquals(token, secret) else {
+            throw HeraldError(
+                code: "forbidden", message: "verification token missing or wrong: it must be the channel's inbound_secret",
+                statusCode: 403)
+        }
+        let allowed = challenge.utf8.allSatisfy { byte in
+            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+                || byte == UInt8(ascii: ".")
+        }
+        guard (1...256).contains(challenge.utf8.count), allowed else {
+            throw HeraldError(code: "invalid_request", message: "challenge must be 1–256 letters, digits, '-', '_' or '.'")
+        }
+        return .challenge(challenge)
     }
 
     static func queryValue(_ name: String, in query: String?) -> String? {

@@ -41,6 +41,8 @@ public enum InboundAction: Sendable, Hashable {
     /// A reply from a phone (SMS MO): STOP-style replies become opt-outs.
     case reply(from: String, text: String)
     case ignored
+    /// The provider is checking the callback URL (Meta's `hub.challenge`): answer with this text alone.
+    case challenge(String)
 }
 
 public protocol InboundHandling: Sendable {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HeraldCore
+import NIOCore
 
 extension HeraldAPI {
     /// Provider callbacks: delivery receipts move deliveries on; STOP-style replies revoke SMS consent.
@@ -22,6 +23,11 @@ extension HeraldAPI {
             let query = request.uri.query
             let events = try await inbound.parse(
                 channelId: channelId, headers: headers, query: query, body: try await request.bodyData(context: context))
+            if case .challenge(let text) = events.first {
+                return Response(
+                    status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(string: text)))
+            }
             var receipts = 0
             var optOuts = 0
             for event in events {
@@ -33,7 +39,7 @@ extension HeraldAPI {
                 case .reply(let from, let text):
                     guard OptOutKeywords.isOptOut(text) else { continue }
                     optOuts += try await recordSMSOptOut(from: from, text: text, channelId: channelId)
-                case .ignored:
+                case .ignored, .challenge:
                     continue
                 }
             }

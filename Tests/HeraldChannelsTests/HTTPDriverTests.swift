@@ -73,7 +73,7 @@ import Testing
         let whatsapp = try catalog.profile("whatsapp")
         let noPhoneId = #expect(throws: HeraldError.self) {
             try HTTPProfileDriver(
-                profile: whatsapp, instanceId: "wa", secrets: ["access_token": "t"], httpClient: .shared)
+                profile: whatsapp, instanceId: "wa", secrets: ["access_token": "t", "app_secret": "s"], httpClient: .shared)
         }
         #expect(noPhoneId?.field == "channels.wa.options.phone_number_id")
     }
