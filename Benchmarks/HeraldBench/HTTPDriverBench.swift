@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import HeraldChannels
 import HeraldCore
@@ -26,11 +25,6 @@ enum HTTPDriverBench {
         let profile = try ProfileCatalog.parse(
             yaml: String(contentsOf: DriverBench.channelsDirectory.appendingPathComponent("generic-json/profile.yaml"), encoding: .utf8),
             file: "generic-json/profile.yaml")
-        // The AsyncHTTPClient transport (FCM and APNs use it), for comparison: its own 64-connection client.
-        let driver = try HTTPProfileDriver(
-            profile: profile, instanceId: "bench-sms", baseURL: "http://127.0.0.1:\(port)", options: ["from": "Herald"],
-            secrets: ["api_token": "bench-token"], httpClient: .forChannelInstance(connections: concurrency),
-            ownsClient: true)
         // As the daemon builds a profile instance: Herald's HTTP/1.1 pool on SwiftNIO's event loops.
         let poolDriver = try HTTPProfileDriver(
             profile: profile, instanceId: "bench-sms-pool", baseURL: "http://127.0.0.1:\(port)",
@@ -38,10 +32,8 @@ enum HTTPDriverBench {
         let guarded = InstanceGuard(driver: poolDriver, ratePerSecond: nil, concurrency: concurrency)
         let batch = (0..<count).map(message)
 
-        // Warm-up: opens the clients' connections and faults in code paths.
-        _ = await DriverBench.drive(Array(batch.prefix(2_000)), concurrency: concurrency) { await driver.send($0) }
+        // Warm-up: opens the connections and faults in code paths.
         _ = await DriverBench.drive(Array(batch.prefix(2_000)), concurrency: concurrency) { await poolDriver.send($0) }
-        var bare: [DriverBench.Round] = []
         var perMessage: [DriverBench.Round] = []
         var batches: [DriverBench.Round] = []
         var behindGuard: [DriverBench.Round] = []
@@ -62,7 +54,6 @@ enum HTTPDriverBench {
                     await poolDriver.send(batch: $0, concurrency: concurrency)
                 })
                 perMessage.append(await DriverBench.drive(batch, concurrency: concurrency) { await poolDriver.send($0) })
-                bare.append(await DriverBench.drive(batch, concurrency: concurrency) { await driver.send($0) })
             }
             let (output, _) = try await LoopbackTool.run(
                 wrkPath,
@@ -73,11 +64,9 @@ enum HTTPDriverBench {
             non2xx += measured.non2xx ?? 0
         }
 
-        await driver.shutdown()
         await poolDriver.shutdown()
 
         let wrk = (rate: Measure.median(wrkRates), non2xx: non2xx > 0 ? non2xx : nil)
-        let bareRate = DriverBench.medianRate(bare)
         let perMessageRate = DriverBench.medianRate(perMessage)
         let batchRate = DriverBench.medianRate(batches)
         let guardRate = DriverBench.medianRate(behindGuard)
@@ -96,9 +85,6 @@ enum HTTPDriverBench {
                     note: "\(DriverBench.percent(batchRate, of: wrk.rate)) of wrk; send(batch:), \(inBatches); \(shape); \(DriverBench.describe(batches))"),
                 Row(scenario: "HTTPProfileDriver, one send per message", metric: "msgs/s", median: perMessageRate, unit: "/s",
                     note: "\(DriverBench.percent(perMessageRate, of: wrk.rate)) of wrk; \(concurrency) tasks calling send; \(shape); \(DriverBench.describe(perMessage))"),
-                Row(scenario: "HTTPProfileDriver on AsyncHTTPClient, one send per message", metric: "msgs/s",
-                    median: bareRate, unit: "/s",
-                    note: "\(DriverBench.percent(bareRate, of: wrk.rate)) of wrk; the transport FCM and APNs use, for comparison; \(shape); \(DriverBench.describe(bare))"),
             ]
         }
         return rows

@@ -1,8 +1,5 @@
-import AsyncHTTPClient
 import Foundation
 import HeraldCore
-import NIOCore
-import NIOHTTP1
 
 /// A channel instance driven by a provider profile: SMS HTTP gateways and bot APIs alike.
 /// Never throws from `send`: network errors and timeouts are `.retry`, everything else is classified
@@ -13,13 +10,13 @@ public struct HTTPProfileDriver: ChannelDriver {
     public let baseURL: String
     public let options: [String: String]
     let secrets: [String: String]
-    let transport: HTTPProfileTransport
+    let client: HTTP1Client
     let timeout: Duration
     /// The profile's send request and response rules, parsed once and bound to this instance; the check
     /// request with its templates parsed once.
     let sendPlan: BoundSendPlan
     let checkPlan: RequestPlan?
-    /// The response headers the profile's rules read; the libcurl transport keeps only these.
+    /// The response headers the profile's rules read; the HTTP/1.1 pool keeps only these.
     let keptResponseHeaders: [String]
 
     public var kind: ChannelKind { profile.kind }
@@ -45,23 +42,12 @@ public struct HTTPProfileDriver: ChannelDriver {
         }
         try self.init(
             profile: profile, instanceId: instanceId, baseURL: baseURL, options: options, secrets: secrets,
-            transport: .http1(client), timeout: timeout)
-    }
-
-    /// Sends through `httpClient`, which `shutdown()` shuts down when `ownsClient` is true.
-    public init(
-        profile: Profile, instanceId: String, baseURL: String? = nil, options: [String: String] = [:],
-        secrets: [String: String] = [:], httpClient: HTTPClient, ownsClient: Bool = false,
-        timeout: Duration = .seconds(15)
-    ) throws {
-        try self.init(
-            profile: profile, instanceId: instanceId, baseURL: baseURL, options: options, secrets: secrets,
-            transport: .asyncHTTPClient(httpClient, owned: ownsClient), timeout: timeout)
+            client: client, timeout: timeout)
     }
 
     private init(
         profile: Profile, instanceId: String, baseURL: String?, options: [String: String],
-        secrets: [String: String], transport: HTTPProfileTransport, timeout: Duration
+        secrets: [String: String], client: HTTP1Client, timeout: Duration
     ) throws {
         for name in profile.secrets where (secrets[name] ?? "").isEmpty {
             throw HeraldError(
@@ -81,7 +67,7 @@ public struct HTTPProfileDriver: ChannelDriver {
         self.baseURL = baseURL ?? merged["base_url"] ?? profile.baseURL
         self.options = merged
         self.secrets = secrets
-        self.transport = transport
+        self.client = client
         self.sendPlan = BoundSendPlan(profile: profile, baseURL: self.baseURL, options: merged, secrets: secrets)
         self.checkPlan = RequestPlan(checkOf: profile)
         self.keptResponseHeaders = profile.responseHeadersRead
@@ -107,14 +93,10 @@ public struct HTTPProfileDriver: ChannelDriver {
     }
 
     /// The HTTP/1.1 pool (sized to the instance's concurrency) caps the requests in flight.
-    public var capsOwnConcurrency: Bool {
-        if case .http1 = transport { true } else { false }
-    }
+    public var capsOwnConcurrency: Bool { true }
 
-    /// Over the HTTP/1.1 pool the whole batch goes to the event loops in one hand-off, at most
-    /// `connections` at a time; AsyncHTTPClient takes them one task each.
+    /// The whole batch goes to the event loops in one hand-off, at most `connections` at a time.
     public func send(batch: [OutboundMessage], concurrency: Int) async -> [SendResult] {
-        guard case .http1(let client) = transport else { return await sendEach(batch, concurrency: concurrency) }
         var plans: [SendPlan] = []
         var prepared: [PreparedRequest] = []
         plans.reserveCapacity(batch.count)
@@ -159,7 +141,7 @@ public struct HTTPProfileDriver: ChannelDriver {
     }
 
     public func shutdown() async {
-        await transport.shutdown()
+        await client.shutdown()
     }
 
     /// The message's fields the profile reads, in slots: formatting numbers and filtering digits cost
@@ -182,7 +164,7 @@ public struct HTTPProfileDriver: ChannelDriver {
     }
 
     private func execute(_ prepared: PreparedRequest) async throws -> ProviderResponse {
-        try await transport.execute(prepared, keptHeaders: keptResponseHeaders, timeout: timeout)
+        try await client.execute(prepared, keptHeaders: keptResponseHeaders, timeout: timeout)
     }
 
     /// Addresses are ASCII by now (E.164, chat ids): a byte filter, not a Unicode property per Character.
@@ -210,7 +192,6 @@ public struct HTTPProfileDriver: ChannelDriver {
 
     /// Error text without URLs: a bot token or API key can sit in the path.
     static func describe(_ error: any Error) -> String {
-        if let error = error as? HTTPClientError { return "network: \(error)" }
         if let error = error as? HTTPTransportError { return "network: \(error)" }
         return "network: \(type(of: error))"
     }

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import HeraldChannels
 import HeraldCore
@@ -11,11 +10,8 @@ import Testing
 
     init() throws { catalog = try ProfileCatalog.load(directory: ChannelsFolder.url) }
 
-    /// Both transports: libcurl (what the daemon builds) and AsyncHTTPClient (still offered by an init).
-    enum Transport: CaseIterable, Sendable { case curl, asyncHTTPClient }
-
-    @Test(arguments: ChannelsFolder.profileIds, Transport.allCases)
-    func replaysEveryRecordedExchange(profileId: String, transport: Transport) async throws {
+    @Test(arguments: ChannelsFolder.profileIds)
+    func replaysEveryRecordedExchange(profileId: String) async throws {
         let profile = try catalog.profile(profileId)
         let instance = try ChannelsFolder.decode(
             InstanceFixture.self,
@@ -25,17 +21,9 @@ import Testing
         #expect(names.isSuperset(of: ["send-success", "send-retry", "send-permanent", "send-invalid-address"]))
 
         try await FakeProvider.run { baseURL, state in
-            let driver =
-                switch transport {
-                case .curl:
-                    try HTTPProfileDriver(
-                        profile: profile, instanceId: "\(profileId)-test", baseURL: baseURL, options: instance.options,
-                        secrets: instance.secrets, connections: 2, timeout: .seconds(5))
-                case .asyncHTTPClient:
-                    try HTTPProfileDriver(
-                        profile: profile, instanceId: "\(profileId)-test", baseURL: baseURL, options: instance.options,
-                        secrets: instance.secrets, httpClient: HTTPClient.shared, timeout: .seconds(5))
-                }
+            let driver = try HTTPProfileDriver(
+                profile: profile, instanceId: "\(profileId)-test", baseURL: baseURL, options: instance.options,
+                secrets: instance.secrets, connections: 2, timeout: .seconds(5))
             for file in files {
                 let fixture = try ChannelsFolder.decode(SendFixture.self, file)
                 let label = "\(profileId)/\(file.lastPathComponent)"

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import HeraldChannels
 import HeraldCore
@@ -55,7 +54,7 @@ import Testing
         #expect(driver.handles(address: "telegram:42"))
         #expect(!driver.handles(address: "whatsapp:+989121234567"))
         let sms = try HTTPProfileDriver(
-            profile: try catalog.profile("kavenegar"), instanceId: "sms", secrets: ["api_key": "x"], httpClient: .shared
+            profile: try catalog.profile("kavenegar"), instanceId: "sms", secrets: ["api_key": "x"], connections: 1
         )
         #expect(sms.handles(address: "+989121234567"))
         #expect(!sms.handles(address: "telegram:42"))
@@ -67,13 +66,13 @@ import Testing
     @Test func missingSecretOrRequiredOptionIsAClearConfigError() throws {
         let telegram = try catalog.profile("telegram")
         let noToken = #expect(throws: HeraldError.self) {
-            try HTTPProfileDriver(profile: telegram, instanceId: "tg", httpClient: .shared)
+            try HTTPProfileDriver(profile: telegram, instanceId: "tg", connections: 1)
         }
         #expect(noToken?.message.contains("bot_token") == true)
         let whatsapp = try catalog.profile("whatsapp")
         let noPhoneId = #expect(throws: HeraldError.self) {
             try HTTPProfileDriver(
-                profile: whatsapp, instanceId: "wa", secrets: ["access_token": "t", "app_secret": "s"], httpClient: .shared)
+                profile: whatsapp, instanceId: "wa", secrets: ["access_token": "t", "app_secret": "s"], connections: 1)
         }
         #expect(noPhoneId?.field == "channels.wa.options.phone_number_id")
     }
