@@ -13,8 +13,11 @@ final class HTTP1Connection: ChannelInboundHandler, NIOScheduledCallbackHandler 
     private var context: ChannelHandlerContext?
     private var job: HTTP1Job?
     private var response = HTTP1ResponseBuffer()
-    /// When the request in flight times out.
-    private var deadline: NIODeadline?
+    /// When the request in flight times out, or, between requests, when the idle connection is closed.
+    private var deadline: (at: NIODeadline, idle: Bool)?
+    /// Idle connections are closed after this: a firewall or NAT that silently forgets an idle connection
+    /// would otherwise cost the next request its whole timeout.
+    static let idleTimeout = TimeAmount.seconds(60)
     /// One timer per connection, armed for the earliest deadline and re-armed when it fires early,
     /// rather than a timer scheduled and cancelled for every request.
     private var timer: (callback: NIOScheduledCallback, at: NIODeadline)?
@@ -50,7 +53,9 @@ final class HTTP1Connection: ChannelInboundHandler, NIOScheduledCallbackHandler 
                     next.finish(.failure(.init(kind: .invalidHeader)))
                 }
             case .idle:
-                return
+                let due = NIODeadline.now() + Self.idleTimeout
+                deadline = (due, true)
+                return arm(at: due, on: context)
             case .close:
                 return context.close(promise: nil)
             }
@@ -63,7 +68,7 @@ final class HTTP1Connection: ChannelInboundHandler, NIOScheduledCallbackHandler 
         job = next
         response = HTTP1ResponseBuffer()
         let due = now + next.timeout
-        deadline = due
+        deadline = (due, false)
         arm(at: due, on: context)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         if let body = next.request.body {
@@ -112,7 +117,8 @@ final class HTTP1Connection: ChannelInboundHandler, NIOScheduledCallbackHandler 
     func handleScheduledCallback(eventLoop: some EventLoop) {
         timer = nil
         guard let context, let deadline else { return }
-        if deadline <= .now() { close(context, failing: .init(kind: .timeout)) } else { arm(at: deadline, on: context) }
+        if deadline.at > .now() { return arm(at: deadline.at, on: context) }
+        if deadline.idle { context.close(promise: nil) } else { close(context, failing: .init(kind: .timeout)) }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
