@@ -13,20 +13,24 @@ final class HTTP1Client: Sendable {
     private let group: any EventLoopGroup
     private let tls: NIOSSLContext
     private let connectTimeout: TimeAmount
+    private let idleTimeout: TimeAmount
     /// Nil once shut down.
     private let pools = NIOLockedValueBox<[HTTP1Origin: HTTP1OriginPool]?>([:])
 
     /// `caFile`: a PEM bundle that replaces the system's trusted CAs for this endpoint (a gateway on a
-    /// private CA). Throws when the bundle cannot be loaded.
+    /// private CA). Throws when the bundle cannot be loaded. A connection idle for `idleTimeout` is closed:
+    /// a firewall or NAT that silently forgets an idle connection would otherwise cost the next request
+    /// its whole timeout.
     init(
         connections: Int, caFile: String? = nil, connectTimeout: Duration = .seconds(10),
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        idleTimeout: Duration = .seconds(60), group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) throws {
         var configuration = TLSConfiguration.makeClientConfiguration()
         if let caFile { configuration.trustRoots = .file(caFile) }
         self.tls = try NIOSSLContext(configuration: configuration)
         self.connections = max(connections, 1)
         self.connectTimeout = .nanoseconds(Self.nanoseconds(connectTimeout))
+        self.idleTimeout = .nanoseconds(Self.nanoseconds(idleTimeout))
         self.group = group
     }
 
@@ -87,7 +91,7 @@ final class HTTP1Client: Sendable {
             if let pool = pools?[origin] { return pool }
             let pool = HTTP1OriginPool(
                 origin: origin, maxConnections: connections, group: group, tls: origin.tls ? tls : nil,
-                connectTimeout: connectTimeout
+                connectTimeout: connectTimeout, idleTimeout: idleTimeout
             ) { [weak self] job in
                 guard let self else { return job.finish(.failure(.init(kind: .unavailable))) }
                 self.submit([job])

@@ -13,11 +13,9 @@ final class HTTP1Connection: ChannelInboundHandler, NIOScheduledCallbackHandler 
     private var context: ChannelHandlerContext?
     private var job: HTTP1Job?
     private var response = HTTP1ResponseBuffer()
-    /// When the request in flight times out, or, between requests, when the idle connection is closed.
+    /// When the request in flight times out, or, between requests, when the idle connection is closed
+    /// (after the pool's `idleTimeout`).
     private var deadline: (at: NIODeadline, idle: Bool)?
-    /// Idle connections are closed after this: a firewall or NAT that silently forgets an idle connection
-    /// would otherwise cost the next request its whole timeout.
-    static let idleTimeout = TimeAmount.seconds(60)
     /// One timer per connection, armed for the earliest deadline and re-armed when it fires early,
     /// rather than a timer scheduled and cancelled for every request.
     private var timer: (callback: NIOScheduledCallback, at: NIODeadline)?
@@ -53,7 +51,7 @@ final class HTTP1Connection: ChannelInboundHandler, NIOScheduledCallbackHandler 
                     next.finish(.failure(.init(kind: .invalidHeader)))
                 }
             case .idle:
-                let due = NIODeadline.now() + Self.idleTimeout
+                let due = NIODeadline.now() + pool.idleTimeout
                 deadline = (due, true)
                 return arm(at: due, on: context)
             case .close:

@@ -18,6 +18,7 @@ final class HTTP1OriginPool: Sendable {
     private let group: any EventLoopGroup
     private let tls: NIOSSLContext?
     private let connectTimeout: TimeAmount
+    let idleTimeout: TimeAmount
     /// Where a redirect goes: the client, which knows every origin's pool.
     private let router: @Sendable (HTTP1Job) -> Void
     private let state = NIOLockedValueBox(State())
@@ -33,13 +34,14 @@ final class HTTP1OriginPool: Sendable {
 
     init(
         origin: HTTP1Origin, maxConnections: Int, group: any EventLoopGroup, tls: NIOSSLContext?,
-        connectTimeout: TimeAmount, router: @escaping @Sendable (HTTP1Job) -> Void
+        connectTimeout: TimeAmount, idleTimeout: TimeAmount, router: @escaping @Sendable (HTTP1Job) -> Void
     ) {
         self.origin = origin
         self.maxConnections = max(maxConnections, 1)
         self.group = group
         self.tls = tls
         self.connectTimeout = connectTimeout
+        self.idleTimeout = idleTimeout
         self.router = router
     }
 

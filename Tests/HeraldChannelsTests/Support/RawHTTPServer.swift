@@ -17,9 +17,12 @@ final class RawHTTPServer: @unchecked Sendable {
     private let lock = NSLock()
     private var connectionCount = 0
     private var requestCount = 0
+    private var closedByClientCount = 0
 
     var connections: Int { lock.withLock { connectionCount } }
     var requests: Int { lock.withLock { requestCount } }
+    /// Connections the client closed (the server read end-of-file) rather than the script.
+    var closedByClient: Int { lock.withLock { closedByClientCount } }
 
     init(script: @escaping Script) throws {
         let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -57,7 +60,10 @@ final class RawHTTPServer: @unchecked Sendable {
         var served = 0
         while true {
             // Each test request fits one read: a few hundred bytes on loopback.
-            guard read(client, &buffer, buffer.count) > 0 else { return }
+            guard read(client, &buffer, buffer.count) > 0 else {
+                lock.withLock { closedByClientCount += 1 }
+                return
+            }
             lock.withLock { requestCount += 1 }
             let (reply, closing) = script(number, served)
             served += 1
