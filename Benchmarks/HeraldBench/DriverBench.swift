@@ -17,9 +17,12 @@ enum DriverBench {
 
     static func run() async -> [Row] {
         let environment = ProcessInfo.processInfo.environment
-        let httpMessages = Int(environment["HERALD_BENCH_HTTP_MESSAGES"] ?? "") ?? 20_000
+        // Rounds of a few seconds each, like wrk's: rounds of a fraction of a second swung 41–53% of wrk
+        // from run to run on the shared 2-core machine.
+        let httpMessages = Int(environment["HERALD_BENCH_HTTP_MESSAGES"] ?? "") ?? 100_000
+        let httpRounds = Int(environment["HERALD_BENCH_HTTP_ROUNDS"] ?? "") ?? 5
         let concurrency = Int(environment["HERALD_BENCH_HTTP_CONCURRENCY"] ?? "") ?? 64
-        let smtpMessages = Int(environment["HERALD_BENCH_SMTP_MESSAGES"] ?? "") ?? 5_000
+        let smtpMessages = Int(environment["HERALD_BENCH_SMTP_MESSAGES"] ?? "") ?? 20_000
         let pool = Int(environment["HERALD_BENCH_SMTP_POOL"] ?? "") ?? 8
         // HERALD_BENCH_ONLY=http|smtp runs one half (for profiling).
         let only = environment["HERALD_BENCH_ONLY"]
@@ -30,7 +33,7 @@ enum DriverBench {
             rows.append(skipped("profile codec", error))
         } }
         if only != "smtp" { do {
-            rows += try await HTTPDriverBench.run(messages: httpMessages, concurrency: concurrency, rounds: 3, wrkSeconds: 5)
+            rows += try await HTTPDriverBench.run(messages: httpMessages, concurrency: concurrency, rounds: httpRounds, wrkSeconds: 5)
         } catch {
             rows.append(skipped("HTTP drivers", error))
         } }
