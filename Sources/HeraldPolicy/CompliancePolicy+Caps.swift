@@ -25,7 +25,10 @@ extension CompliancePolicy {
             {
                 count += 1
             }
-            let counter = TraceText.join(compiled.capLabels[index], String(count), compiled.capLimits[index])
+            let prebuilt = compiled.capLinesBelowLimit[index]
+            let counter =
+                count < prebuilt.count
+                ? prebuilt[count] : TraceText.join(compiled.capLabels[index], String(count), compiled.capLimits[index])
             guard count >= rule.max else {
                 trace.append(step(.frequencyCap, "pass", counter, at: at))
                 continue

@@ -9,26 +9,32 @@ extension CompliancePolicy {
             events: events, channel: input.channel, purpose: purpose, topic: input.job.topic)
         let topicTier = resolution.tier == .topic
 
-        guard let decider = resolution.decidingIndex.map({ events[$0] }) else {
+        // The deciding record is read in place: copying a ConsentEvent retains its eight strings.
+        guard let decider = resolution.decidingIndex else {
             trace.append(step(.optOut, "pass", TraceText.join("no ledger record covers ", input.channel.rawValue)))
             guard purpose == .marketing else { return skipConsent(&trace) }
             let scope = input.job.topic.map { "\(input.channel.rawValue), topic \($0) or *" } ?? input.channel.rawValue
             trace.append(step(.consent, "suppress", "marketing needs a granted consent (\(scope)); none recorded"))
             return .noConsent
         }
-        if decider.status == .revoked {
+        let id = events[decider].id
+        if events[decider].status == .revoked {
             var detail = TraceText.describe(
-                decider, after: topicTier ? "revoked by topic record " : "revoked by channel-wide record ")
+                events[decider], after: topicTier ? "revoked by topic record " : "revoked by channel-wide record ")
             if resolution.overridden { detail += ", recorded after the topic-level grant" }
-            trace.append(step(.optOut, "suppress", detail, event: decider.id))
+            trace.append(step(.optOut, "suppress", detail, event: id))
             return .optedOut
         }
-        let optOut = TraceText.describe(decider, after: "no revocation in force; deciding record ")
-        trace.append(step(.optOut, "pass", optOut, event: decider.id))
-        guard purpose == .marketing else { return skipConsent(&trace) }
-        let granted = TraceText.describe(
-            decider, after: topicTier ? "granted by topic record " : "granted by channel-wide record ")
-        trace.append(step(.consent, "pass", granted, event: decider.id))
+        let optOutPrefix = "no revocation in force; deciding record "
+        guard purpose == .marketing else {
+            trace.append(step(.optOut, "pass", TraceText.describe(events[decider], after: optOutPrefix), event: id))
+            return skipConsent(&trace)
+        }
+        // Marketing quotes the record twice: it is formatted once.
+        let record = TraceText.describe(events[decider])
+        trace.append(step(.optOut, "pass", TraceText.join(optOutPrefix, record), event: id))
+        let granted = TraceText.join(topicTier ? "granted by topic record " : "granted by channel-wide record ", record)
+        trace.append(step(.consent, "pass", granted, event: id))
         return nil
     }
 

@@ -28,22 +28,16 @@ enum TraceText {
 
     private static func copy(_ part: String, into buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) -> Int {
         guard !part.isEmpty else { return start }
-        let copied = part.utf8.withContiguousStorageIfAvailable { bytes -> Int in
-            let target = UnsafeMutableBufferPointer(rebasing: buffer[start..<(start + bytes.count)])
-            _ = target.initialize(from: bytes)
+        // `withUTF8` also hands out small strings (held inline) as one buffer, where `utf8` would go byte by byte.
+        var part = part
+        return part.withUTF8 { bytes in
+            _ = UnsafeMutableBufferPointer(rebasing: buffer[start..<(start + bytes.count)]).initialize(from: bytes)
             return start + bytes.count
         }
-        if let copied { return copied }
-        var index = start
-        for byte in part.utf8 {
-            buffer[index] = byte
-            index += 1
-        }
-        return index
     }
 
     /// "<prefix>#12 (sms, newsletter) revoked via sms_stop"
-    static func describe(_ event: ConsentEvent, after prefix: String) -> String {
+    static func describe(_ event: ConsentEvent, after prefix: String = "") -> String {
         join(
             prefix, "#", String(event.id), " (", event.channel, ", ", event.topic, ") ",
             event.status == .granted ? "granted via " : "revoked via ", event.source)
@@ -56,12 +50,21 @@ final class CompiledRules: Sendable {
     let capLabels: [String]
     /// " of 3 in the 1d window" per cap rule.
     let capLimits: [String]
+    /// Per cap rule, the whole line for each count below its limit (up to `prebuiltCounts`): a send
+    /// under its caps, the usual case, formats nothing.
+    let capLinesBelowLimit: [[String]]
+    static let prebuiltCounts = 32
     /// "Europe/London (configured default, unknown_timezone: default)"
     let defaultZoneReason: String
 
     init(_ rules: PolicyRules) {
         capLabels = rules.caps.enumerated().map { "cap #\($0.offset + 1) [\($0.element.summary)]: " }
         capLimits = rules.caps.map { " of \($0.max) in the \($0.per) window" }
+        capLinesBelowLimit = rules.caps.indices.map { [capLabels, capLimits] index in
+            (0..<min(max(rules.caps[index].max, 0), Self.prebuiltCounts)).map { count in
+                TraceText.join(capLabels[index], String(count), capLimits[index])
+            }
+        }
         defaultZoneReason = "\(rules.defaultTimezone) (configured default, unknown_timezone: default)"
     }
 }
