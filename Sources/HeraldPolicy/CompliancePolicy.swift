@@ -66,21 +66,7 @@ public struct CompliancePolicy: DeliveryPolicy {
     }
 
     private func checkAddress(_ input: PolicyInput, trace: inout [TraceStep]) -> SuppressionReason? {
-        // E-mail and SMS have at most one address: no array for them, on a path every decision takes.
-        switch input.channel {
-        case .email, .sms:
-            guard let only = input.channel == .email ? input.contact.email : input.contact.phone else {
-                return checkAddress(EmptyCollection<String>(), input, trace: &trace)
-            }
-            return checkAddress(CollectionOfOne(only), input, trace: &trace)
-        case .push, .messenger:
-            return checkAddress(input.contact.addresses(on: input.channel), input, trace: &trace)
-        }
-    }
-
-    private func checkAddress(
-        _ addresses: some Collection<String>, _ input: PolicyInput, trace: inout [TraceStep]
-    ) -> SuppressionReason? {
+        let addresses = input.contact.addresses(on: input.channel)
         guard !addresses.isEmpty else {
             trace.append(step(.address, "suppress", "contact has no \(input.channel.rawValue) address"))
             return .noAddress
