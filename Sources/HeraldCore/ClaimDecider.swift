@@ -160,6 +160,9 @@ public struct ClaimDecisions: Sendable {
     public var sends: [Send] = []
     public var deferrals: [Deferral] = []
     public var suppressions: [Suppression] = []
+    /// The newest ledger event id the claim's decisions saw: anything after it is checked again right
+    /// before the send (a revocation acknowledged meanwhile stops it).
+    public var consentWatermark: Int64 = 0
 
     public init() {}
 

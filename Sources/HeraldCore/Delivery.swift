@@ -119,19 +119,23 @@ public struct NewDelivery: Sendable, Hashable {
     public var contactId: String
     public var channel: ChannelKind
     public var lane: Lane
+    /// 0–10, higher first: the order claims take due rows in (the job's `effectivePriority`).
+    public var priority: Int
     public var state: DeliveryState
     public var reason: SuppressionReason?
     public var notBefore: Date
     public var trace: [TraceStep]
 
+    /// `lane` and `priority` come from the job, so they can never disagree with it.
     public init(
-        jobId: Int64, contactId: String, channel: ChannelKind, lane: Lane, state: DeliveryState,
+        job: JobSpec, jobId: Int64, contactId: String, channel: ChannelKind, state: DeliveryState,
         reason: SuppressionReason?, notBefore: Date, trace: [TraceStep]
     ) {
         self.jobId = jobId
         self.contactId = contactId
         self.channel = channel
-        self.lane = lane
+        self.lane = job.lane
+        self.priority = job.effectivePriority
         self.state = state
         self.reason = reason
         self.notBefore = notBefore

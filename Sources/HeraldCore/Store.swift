@@ -8,13 +8,19 @@ public struct ClaimRequest: Sendable {
     /// A `sending` delivery whose lease has run out belonged to a worker that died; it is claimed again.
     public var leaseUntil: Date
     public var policy: any DeliveryPolicy
+    /// Only rows of at least this priority: the express lane claims transactional work without ever
+    /// taking a campaign batch.
+    public var minPriority: Int
 
-    public init(owner: String, now: Date, limit: Int, leaseUntil: Date, policy: any DeliveryPolicy) {
+    public init(
+        owner: String, now: Date, limit: Int, leaseUntil: Date, policy: any DeliveryPolicy, minPriority: Int = 0
+    ) {
         self.owner = owner
         self.now = now
         self.limit = limit
         self.leaseUntil = leaseUntil
         self.policy = policy
+        self.minPriority = minPriority
     }
 }
 
@@ -100,6 +106,38 @@ public struct FanoutBatch: Sendable {
     }
 }
 
+extension Store {
+    public func createJob(_ spec: JobSpec, bodyHash: String, at: Date) async throws -> JobCreation {
+        try await createJob(spec, bodyHash: bodyHash, at: at, inline: nil)
+    }
+}
+
+/// How intake fans a small job out itself: the engine's planner, handed to the store's transaction.
+public struct InlineFanout: Sendable {
+    /// Largest `contact_ids` audience fanned out at intake; larger ones go through the fan-out queue.
+    public var maxAudience: Int
+    public var capLookback: TimeInterval
+    /// Rows for the contacts found (with their policy facts) and for the ids the store does not know.
+    public var plan: @Sendable (_ job: Job, _ contacts: [Contact], _ unknownIds: [String], _ facts: [String: ContactPolicyFacts]) -> [NewDelivery]
+
+    public init(
+        maxAudience: Int, capLookback: TimeInterval,
+        plan: @escaping @Sendable (Job, [Contact], [String], [String: ContactPolicyFacts]) -> [NewDelivery]
+    ) {
+        self.maxAudience = maxAudience
+        self.capLookback = capLookback
+        self.plan = plan
+    }
+
+    /// The ids to fan out inline, in audience order without repeats; nil when the job is not small enough.
+    public func audience(of spec: JobSpec) -> [String]? {
+        guard let ids = spec.audience.contactIds, spec.audience.segment == nil else { return nil }
+        var seen = Set<String>()
+        let unique = ids.filter { seen.insert($0).inserted }
+        return unique.count <= maxAudience ? unique : nil
+    }
+}
+
 public struct ConsentExportQuery: Sendable {
     public var since: Date?
     public var until: Date?
@@ -135,16 +173,23 @@ public protocol Store: Sendable {
     func contactsPage(after afterId: String?, limit: Int) async throws -> [Contact]
 
     // MARK: Jobs
-    func createJob(_ spec: JobSpec, bodyHash: String, at: Date) async throws -> JobCreation
+    /// Stores the job. With `inline` and a `contact_ids` audience no larger than its limit, the job is also
+    /// fanned out in the same transaction (status `active`): small jobs never wait in the fan-out queue.
+    func createJob(_ spec: JobSpec, bodyHash: String, at: Date, inline: InlineFanout?) async throws -> JobCreation
     func job(id: Int64) async throws -> Job?
     func progress(jobId: Int64) async throws -> JobProgress
     /// Marks the job cancelled and suppresses (reason `cancelled`) what is not yet sending.
     func cancelJob(id: Int64, at: Date) async throws -> Job?
-    /// Leases one job whose fan-out is unfinished and unleased (or whose lease ran out).
+    /// Leases the next job whose fan-out is unfinished and unleased (or whose lease ran out, or is `owner`'s):
+    /// highest priority first, and among equals the one whose last batch is oldest (round robin).
     func claimFanout(owner: String, now: Date, leaseUntil: Date) async throws -> Job?
-    /// Writes one batch and advances the cursor atomically. Returns false when the lease was lost or the
-    /// job was cancelled: the caller stops.
+    /// Writes one batch, advances the cursor and moves the job to the back of its priority's turn, atomically.
+    /// An unfinished job stays leased to `owner` until `leaseUntil`. Returns false when the lease was lost
+    /// or the job was cancelled: the caller stops.
     func writeFanoutBatch(_ batch: FanoutBatch) async throws -> Bool
+    /// A restarted node takes its own work back at once instead of waiting out its leases: sending rows and
+    /// fan-outs leased to `owner` (by a process of this node that died) become claimable now.
+    func releaseLeases(owner: String, at: Date) async throws
     func policyFacts(for contacts: [Contact], since: Date) async throws -> [String: ContactPolicyFacts]
 
     // MARK: Deliveries
@@ -160,5 +205,7 @@ public protocol Store: Sendable {
     func appendConsent(_ input: ConsentInput, at: Date) async throws -> ConsentEvent
     func consentEvents(contactId: String) async throws -> [ConsentEvent]
     func consentEvents(_ query: ConsentExportQuery) async throws -> [ConsentEvent]
+    /// Ledger events newer than `eventId` for these contacts, in ledger order: what changed since a claim.
+    func consentEvents(after eventId: Int64, contactIds: [String]) async throws -> [ConsentEvent]
     func suppress(addresses: [String], reason: String, at: Date) async throws
 }

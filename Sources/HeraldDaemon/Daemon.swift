@@ -28,8 +28,9 @@ public struct Daemon {
         }
         let policy = CompliancePolicy(rules: try PolicySettings.rules(loaded))
         let secret = try unsubscribeSecret()
-        let settings = (loaded.config.engine ?? EngineConfig())
+        var settings = (loaded.config.engine ?? EngineConfig())
             .settings(publicBaseURL: loaded.publicURL, unsubscribeSecret: secret)
+        settings.workerId = try nodeId()
         let smsMaxSegments = try PolicySettings.smsMaxSegments(loaded)
         let inbound = try InboundRouter(loaded: loaded)
         // Built last of what can throw: its drivers own HTTP clients that must be shut down on every exit.
@@ -43,6 +44,8 @@ public struct Daemon {
             unsubscribeSecret: secret, inbound: inbound,
             readiness: ChannelReadiness.adding(router, to: StoreReadiness.check(store)), metrics: { ops.renderMetrics() })
         deps.ops = ops.httpDependencies
+        deps.inlineFanout = FanoutPlanner(policy: policy).inline(maxAudience: settings.inlineFanoutMax)
+        deps.dispatchSignal = dispatchSignal
         let api = HeraldAPI(deps: deps)
         let app = Application(
             router: api.router(),
@@ -69,6 +72,14 @@ public struct Daemon {
         }
         for instance in router.instances { await instance.driver.shutdown() }
         try await store.close()
+    }
+
+    /// Names this node's leases across restarts (`engine.node_id`, else an id kept in the data folder), so
+    /// a restarted node takes its own leased work back at once. Every running node needs its own.
+    private func nodeId() throws -> String {
+        if let configured = loaded.config.engine?.nodeId, !configured.isEmpty { return configured }
+        let generated = try Secrets.generatedSecret(named: "node.id", in: loaded.dataDirectory)
+        return "node-" + String(decoding: generated.prefix(12), as: UTF8.self)
     }
 
     private func unsubscribeSecret() throws -> [UInt8] {

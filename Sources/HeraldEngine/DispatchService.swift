@@ -36,18 +36,27 @@ public struct DispatchService: Service {
         self.observability = observability
     }
 
+    /// `loops` loops take due work of any priority; one more, the express lane, takes only work of at least
+    /// `settings.expressPriority`, so a transactional message never queues behind a campaign batch that
+    /// is waiting for its provider or its rate limit. Work this node leased before a restart is taken back first.
     public func run() async throws {
+        do {
+            try await store.releaseLeases(owner: settings.workerId, at: now())
+        } catch {
+            logger.error("could not take back this node's leases; they expire on their own", metadata: ["error": "\(error)"])
+        }
         await withDiscardingTaskGroup { group in
             for _ in 0..<loops {
-                group.addTask { await self.loop() }
+                group.addTask { await self.loop(minPriority: 0) }
             }
+            group.addTask { await self.loop(minPriority: settings.expressPriority) }
         }
     }
 
-    private func loop() async {
+    private func loop(minPriority: Int) async {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do {
-                if try await dispatchOnce() > 0 { continue }
+                if try await dispatchOnce(minPriority: minPriority) > 0 { continue }
             } catch {
                 logger.error("dispatch failed; will retry", metadata: ["error": "\(error)"])
             }
@@ -59,18 +68,19 @@ public struct DispatchService: Service {
         }
     }
 
-    /// One claim → send → record round. Returns how many deliveries it sent.
+    /// One claim → send → record round over due work of at least `minPriority`. Returns how many
+    /// deliveries it claimed for sending.
     @discardableResult
-    public func dispatchOnce() async throws -> Int {
+    public func dispatchOnce(minPriority: Int = 0) async throws -> Int {
         let current = now()
         let decisions = try await store.claimDue(
             ClaimRequest(
                 owner: settings.workerId, now: current, limit: settings.claimBatchSize,
-                leaseUntil: current.addingTimeInterval(settings.sendLease), policy: policy))
+                leaseUntil: current.addingTimeInterval(settings.sendLease), policy: policy, minPriority: minPriority))
         observability.claimed(decisions, at: current, logger: logger)
         let claimed = decisions.claimed
         guard !claimed.isEmpty else { return 0 }
-        let outcomes = await send(claimed)
+        let outcomes = await send(claimed, gate: RevocationGate(store: store, watermark: decisions.consentWatermark))
         try await store.recordOutcomes(outcomes, at: now())
         observability.recorded(outcomes, claimed: claimed, at: now(), logger: logger)
         await observability.breakers(sender.router)
@@ -80,7 +90,7 @@ public struct DispatchService: Service {
     }
 
     /// Sends the batch; a delivery whose job's templates do not compile fails without a send.
-    private func send(_ claimed: [ClaimedDelivery]) async -> [DeliveryOutcome] {
+    private func send(_ claimed: [ClaimedDelivery], gate: RevocationGate) async -> [DeliveryOutcome] {
         var sendable: [(claimed: ClaimedDelivery, content: CompiledContent)] = []
         var outcomes: [DeliveryOutcome] = []
         for delivery in claimed {
@@ -93,14 +103,15 @@ public struct DispatchService: Service {
                         trace: [TraceStep(rule: "content", outcome: "failed", detail: "templates do not compile")]))
             }
         }
-        return outcomes + (await sender.send(sendable))
+        return outcomes + (await sender.send(sendable, gate: gate))
     }
 
     /// A provider saying the user blocked us (e.g. a bot blocked by the user) is an opt-out: it goes into the
     /// ledger so every later job honours it.
     private func recordProviderOptOuts(_ outcomes: [DeliveryOutcome], claimed: [ClaimedDelivery]) async throws {
         let byId = Dictionary(claimed.map { ($0.deliveryId, $0) }, uniquingKeysWith: { first, _ in first })
-        for outcome in outcomes where outcome.next == .suppressed(.optedOut) {
+        // Only the provider's own answer: a delivery the revocation gate stopped is already in the ledger.
+        for outcome in outcomes where outcome.attempts.last?.outcome == .optedOut {
             guard let delivery = byId[outcome.deliveryId] else { continue }
             let instance = outcome.attempts.last?.instance ?? "unknown"
             _ = try await store.appendConsent(

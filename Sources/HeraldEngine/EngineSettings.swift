@@ -15,13 +15,19 @@ public struct EngineSettings: Sendable {
     /// Base of the RFC 8058 one-click unsubscribe links in marketing mail.
     public var publicBaseURL: String
     public var unsubscribeSecret: [UInt8]
+    /// Due work of at least this priority also has its own dispatch loop (transactional defaults to 5).
+    public var expressPriority: Int
+    /// `contact_ids` audiences up to this size are fanned out at intake, in the job's own transaction.
+    public var inlineFanoutMax: Int
 
     public init(
         workerId: String = "worker-\(UUID().uuidString.prefix(8))", fanoutBatchSize: Int = 1000,
         claimBatchSize: Int = 500, sendLease: TimeInterval = 120, fanoutLease: TimeInterval = 60,
         idlePoll: TimeInterval = 0.25, retry: RetryPolicy = RetryPolicy(), publicBaseURL: String = "http://127.0.0.1:8025",
-        unsubscribeSecret: [UInt8] = []
+        unsubscribeSecret: [UInt8] = [], expressPriority: Int = 5, inlineFanoutMax: Int = 100
     ) {
+        self.expressPriority = expressPriority
+        self.inlineFanoutMax = inlineFanoutMax
         self.workerId = workerId
         self.fanoutBatchSize = fanoutBatchSize
         self.claimBatchSize = claimBatchSize

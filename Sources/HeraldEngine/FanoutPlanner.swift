@@ -14,7 +14,7 @@ public struct FanoutPlanner: Sendable {
             let decision = policy.decide(
                 PolicyInput(now: now, stage: .fanout, contact: contact, channel: channel, job: job.spec, facts: facts))
             let row = NewDelivery(
-                jobId: job.id, contactId: contact.id, channel: channel, lane: job.spec.lane,
+                job: job.spec, jobId: job.id, contactId: contact.id, channel: channel,
                 state: Self.state(for: decision.verdict), reason: Self.reason(for: decision.verdict),
                 notBefore: Self.notBefore(for: decision.verdict, now: now), trace: decision.trace)
             planned.append(row)
@@ -23,10 +23,29 @@ public struct FanoutPlanner: Sendable {
         return planned
     }
 
+    /// Rows for a page of an audience: the contacts found, then the ids the store does not know.
+    public func plan(
+        job: Job, contacts: [Contact], unknownIds: [String], facts: [String: ContactPolicyFacts], now: Date
+    ) -> [NewDelivery] {
+        var rows: [NewDelivery] = []
+        rows.reserveCapacity(contacts.count * job.spec.channels.count + unknownIds.count)
+        for contact in contacts { rows += plan(job: job, contact: contact, facts: facts[contact.id] ?? .init(), now: now) }
+        for id in unknownIds { rows.append(unknownContact(job: job, contactId: id, now: now)) }
+        return rows
+    }
+
+    /// Intake's fan-out of small jobs: the same planning, run inside the store's job transaction at the
+    /// job's creation time.
+    public func inline(maxAudience: Int) -> InlineFanout {
+        InlineFanout(maxAudience: maxAudience, capLookback: policy.capLookback) { job, contacts, unknown, facts in
+            plan(job: job, contacts: contacts, unknownIds: unknown, facts: facts, now: job.createdAt)
+        }
+    }
+
     /// A contact id in the job's list that the store does not know.
     public func unknownContact(job: Job, contactId: String, now: Date) -> NewDelivery {
         NewDelivery(
-            jobId: job.id, contactId: contactId, channel: job.spec.channels.first ?? .email, lane: job.spec.lane,
+            job: job.spec, jobId: job.id, contactId: contactId, channel: job.spec.channels.first ?? .email,
             state: .suppressed, reason: .noAddress, notBefore: now,
             trace: [TraceStep(rule: "contact", outcome: "suppress", detail: "no contact with this id")])
     }

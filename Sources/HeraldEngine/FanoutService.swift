@@ -30,6 +30,8 @@ public struct FanoutService: Service {
         self.observability = observability
     }
 
+    /// Round robin by priority: each pass takes the highest-priority job whose last batch is oldest and
+    /// writes one batch of it, so no job waits for another job's whole audience.
     public func run() async throws {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do {
@@ -37,7 +39,7 @@ public struct FanoutService: Service {
                 if let job = try await store.claimFanout(
                     owner: settings.workerId, now: current, leaseUntil: current.addingTimeInterval(settings.fanoutLease))
                 {
-                    try await fanOut(job)
+                    _ = try await fanOutBatch(job, after: job.fanoutCursor)
                     continue
                 }
             } catch {
@@ -51,42 +53,43 @@ public struct FanoutService: Service {
         }
     }
 
-    /// Fans out one job until its audience is exhausted, the job is cancelled, or shutdown begins.
+    /// Fans out one leased job until its audience is exhausted, the job is cancelled, or shutdown begins.
     public func fanOut(_ job: Job) async throws {
+        var cursor = job.fanoutCursor
+        while !Task.isShuttingDownGracefully {
+            guard let next = try await fanOutBatch(job, after: cursor) else { return }
+            cursor = next
+        }
+    }
+
+    /// Writes the batch after `cursor`; returns the cursor to continue from, or nil when the job is done,
+    /// cancelled, or its lease was lost.
+    func fanOutBatch(_ job: Job, after cursor: String?) async throws -> String?? {
         let segment = try job.spec.audience.segment.map { source throws(HeraldError) in
             try SegmentExpression(parsing: source)
         }
-        var cursor = job.fanoutCursor
         var logger = logger
         logger[metadataKey: "job.id"] = "\(job.id)"
-        logger.debug("fan-out started", metadata: ["cursor": "\(cursor ?? "-")"])
-        while !Task.isShuttingDownGracefully {
-            let page = try await nextPage(of: job, after: cursor, segment: segment)
-            let current = now()
-            let facts = try await store.policyFacts(
-                for: page.contacts, since: current.addingTimeInterval(-planner.policy.capLookback))
-            var rows: [NewDelivery] = []
-            rows.reserveCapacity(page.contacts.count * job.spec.channels.count + page.unknownIds.count)
-            for contact in page.contacts {
-                rows += planner.plan(job: job, contact: contact, facts: facts[contact.id] ?? .init(), now: current)
-            }
-            for id in page.unknownIds { rows.append(planner.unknownContact(job: job, contactId: id, now: current)) }
-            let batch = FanoutBatch(
-                jobId: job.id, owner: settings.workerId, deliveries: rows, cursor: page.cursor,
-                audienceAdded: page.contacts.count + page.unknownIds.count, finished: page.finished,
-                leaseUntil: current.addingTimeInterval(settings.fanoutLease), at: current)
-            guard try await store.writeFanoutBatch(batch) else {
-                logger.info("fan-out stopped: job cancelled or lease lost")
-                return
-            }
-            observability.planned(rows, fromFanout: true, at: current, logger: logger)
-            dispatchSignal.notify()
-            cursor = page.cursor
-            if page.finished {
-                logger.debug("fan-out finished")
-                return
-            }
+        let page = try await nextPage(of: job, after: cursor, segment: segment)
+        let current = now()
+        let facts = try await store.policyFacts(
+            for: page.contacts, since: current.addingTimeInterval(-planner.policy.capLookback))
+        let rows = planner.plan(job: job, contacts: page.contacts, unknownIds: page.unknownIds, facts: facts, now: current)
+        let batch = FanoutBatch(
+            jobId: job.id, owner: settings.workerId, deliveries: rows, cursor: page.cursor,
+            audienceAdded: page.contacts.count + page.unknownIds.count, finished: page.finished,
+            leaseUntil: current.addingTimeInterval(settings.fanoutLease), at: current)
+        guard try await store.writeFanoutBatch(batch) else {
+            logger.info("fan-out stopped: job cancelled or lease lost")
+            return nil
         }
+        observability.planned(rows, fromFanout: true, at: current, logger: logger)
+        dispatchSignal.notify()
+        if page.finished {
+            logger.debug("fan-out finished")
+            return nil
+        }
+        return .some(page.cursor)
     }
 
     struct Page {

@@ -20,20 +20,28 @@ public actor InstanceGuard {
 
     public var breakerState: CircuitBreaker.State { breaker.state }
 
+    /// Asked right before messages go to the driver, after every wait: which of them may still go.
+    public typealias Admission = @Sendable ([OutboundMessage]) async -> [Bool]
+
     /// Sends `batch`, results in its order; a nil result means the message was not sent (breaker open,
-    /// or shutting down): the caller fails over or retries later. Each message still waits for its
-    /// rate-limit token, and no message waits for another one to finish.
-    public func send(batch: [OutboundMessage], now: @escaping @Sendable () -> Date) async -> [SendResult?] {
-        driver.capsOwnConcurrency ? await sendInChunks(batch, now: now) : await sendOneByOne(batch, now: now)
+    /// not admitted, or shutting down): the caller fails over or retries later. Each message still waits
+    /// for its rate-limit token, and no message waits for another one to finish.
+    public func send(
+        batch: [OutboundMessage], now: @escaping @Sendable () -> Date, admit: Admission? = nil
+    ) async -> [SendResult?] {
+        driver.capsOwnConcurrency
+            ? await sendInChunks(batch, now: now, admit: admit) : await sendOneByOne(batch, now: now, admit: admit)
     }
 
     /// For drivers whose pool caps the requests in flight: the batch goes to the driver in chunks of as
     /// many messages as there are tokens (the whole batch without a rate limit), each chunk as soon as
     /// its tokens are there, without waiting for earlier chunks to finish.
-    private func sendInChunks(_ batch: [OutboundMessage], now: @escaping @Sendable () -> Date) async -> [SendResult?] {
+    private func sendInChunks(
+        _ batch: [OutboundMessage], now: @escaping @Sendable () -> Date, admit: Admission?
+    ) async -> [SendResult?] {
         var results = [SendResult?](repeating: nil, count: batch.count)
         let driver = driver
-        await withTaskGroup(of: (Range<Int>, [SendResult]).self) { group in
+        await withTaskGroup(of: ([Int], [SendResult]).self) { group in
             var start = 0
             // The breaker hears each chunk's results as the chunk finishes, so an opening breaker
             // stops the chunks not yet started.
@@ -42,14 +50,16 @@ public actor InstanceGuard {
                 // Waiting for tokens gave earlier chunks time to answer: ask the breaker again.
                 guard chunk > 0, breaker.allows(now: now()) else { break }
                 let range = start..<start + chunk
-                group.addTask {
-                    let sent = await driver.send(batch: Array(batch[range]), concurrency: self.concurrency)
-                    return (range, await self.recorded(sent, expected: range.count, now: now))
-                }
                 start += chunk
+                let admitted = await admitted(Array(range), of: batch, admit: admit)
+                guard !admitted.isEmpty else { continue }
+                group.addTask {
+                    let sent = await driver.send(batch: admitted.map { batch[$0] }, concurrency: self.concurrency)
+                    return (admitted, await self.recorded(sent, expected: admitted.count, now: now))
+                }
             }
-            for await (range, sent) in group {
-                for (position, result) in zip(range, sent) { results[position] = result }
+            for await (positions, sent) in group {
+                for (position, result) in zip(positions, sent) { results[position] = result }
             }
         }
         return results
@@ -57,10 +67,12 @@ public actor InstanceGuard {
 
     /// For drivers that take what they are given: one task per message, each with its own slot and
     /// token, as many at once as the concurrency allows.
-    private func sendOneByOne(_ batch: [OutboundMessage], now: @escaping @Sendable () -> Date) async -> [SendResult?] {
+    private func sendOneByOne(
+        _ batch: [OutboundMessage], now: @escaping @Sendable () -> Date, admit: Admission?
+    ) async -> [SendResult?] {
         await withTaskGroup(of: (Int, SendResult?).self) { group in
             for (index, message) in batch.enumerated() {
-                group.addTask { (index, await self.send(message, now: now)) }
+                group.addTask { (index, await self.send(message, now: now, admit: admit)) }
             }
             var results = [SendResult?](repeating: nil, count: batch.count)
             for await (index, result) in group { results[index] = result }
@@ -68,17 +80,25 @@ public actor InstanceGuard {
         }
     }
 
-    private func send(_ message: OutboundMessage, now: @Sendable () -> Date) async -> SendResult? {
+    private func send(_ message: OutboundMessage, now: @Sendable () -> Date, admit: Admission?) async -> SendResult? {
         guard breaker.allows(now: now()) else { return nil }
         await acquireSlot()
         defer { releaseSlot() }
         // The token may have taken a while: the breaker can have opened meanwhile.
         guard await takeTokens(upTo: 1, now: now) == 1, breaker.allows(now: now()) else { return nil }
+        if let admit, await admit([message]).first != true { return nil }
         let started = ContinuousClock.now
         var result = await driver.send(message)
         result.latency = result.latency ?? ContinuousClock.now - started
         record(result, now: now)
         return result
+    }
+
+    /// The positions of `positions` that `admit` lets go now (all of them without one).
+    private func admitted(_ positions: [Int], of batch: [OutboundMessage], admit: Admission?) async -> [Int] {
+        guard let admit else { return positions }
+        let verdicts = await admit(positions.map { batch[$0] })
+        return zip(positions, verdicts).filter(\.1).map(\.0)
     }
 
     /// Tells the breaker, and makes sure there is one result per message: a missing one is a retry,

@@ -11,8 +11,11 @@ struct Sender: Sendable {
 
     /// Sends a claimed batch: each instance gets its share in one call; a message an instance could not
     /// take (breaker open) or answered "retry" goes on to its next candidate instance as soon as that
-    /// instance's call returns. Outcomes come back in the order of `batch`.
-    func send(_ batch: [(claimed: ClaimedDelivery, content: CompiledContent)]) async -> [DeliveryOutcome] {
+    /// instance's call returns. `gate` has the last word on consent before each message leaves. Outcomes
+    /// come back in the order of `batch`.
+    func send(
+        _ batch: [(claimed: ClaimedDelivery, content: CompiledContent)], gate: RevocationGate
+    ) async -> [DeliveryOutcome] {
         var sends: [PendingSend] = []
         var outcomes = [DeliveryOutcome?](repeating: nil, count: batch.count)
         for (index, (claimed, content)) in batch.enumerated() {
@@ -26,15 +29,19 @@ struct Sender: Sendable {
             func hand(_ members: [Int]) {
                 for (instance, members) in byNextInstance(members, in: sends) {
                     let messages = members.map { sends[$0].message }
-                    group.addTask { (instance, members, await instance.send(batch: messages, now: now)) }
+                    group.addTask { (instance, members, await instance.send(batch: messages, now: now, admit: gate.admit)) }
                 }
             }
             hand(Array(sends.indices))
             for await (instance, members, results) in group {
-                hand(absorb(results, from: instance, into: members, of: &sends))
+                hand(absorb(results, from: instance, into: members, of: &sends, gate: gate))
             }
         }
-        for send in sends { outcomes[send.index] = finish(send) }
+        for send in sends {
+            outcomes[send.index] = gate.stoppingEvent(deliveryId: send.claimed.deliveryId).map { event in
+                stopped(send, byEvent: event)
+            } ?? finish(send)
+        }
         return outcomes.map { $0! }
     }
 
@@ -53,11 +60,13 @@ struct Sender: Sendable {
 
     /// Records one instance's answers; returns the members that move on to their next candidate.
     private func absorb(
-        _ results: [SendResult?], from instance: InstanceGuard, into members: [Int], of sends: inout [PendingSend]
+        _ results: [SendResult?], from instance: InstanceGuard, into members: [Int], of sends: inout [PendingSend],
+        gate: RevocationGate
     ) -> [Int] {
         var moving: [Int] = []
         for (member, result) in zip(members, results) {
             sends[member].next += 1
+            if result == nil, gate.stoppingEvent(deliveryId: sends[member].claimed.deliveryId) != nil { continue }
             if let result {
                 let latency = result.latency ?? .zero
                 let seconds = Double(latency.components.seconds) + Double(latency.components.attoseconds) / 1e18
@@ -72,6 +81,21 @@ struct Sender: Sendable {
             moving.append(member)
         }
         return moving
+    }
+
+    /// An opt-out recorded after the claim stopped it before any provider saw it.
+    private func stopped(_ send: PendingSend, byEvent event: Int64) -> DeliveryOutcome {
+        var result = DeliveryOutcome(
+            deliveryId: send.claimed.deliveryId, owner: settings.workerId, attempts: send.attempts,
+            next: .suppressed(.optedOut),
+            trace: [
+                TraceStep(
+                    rule: "opt_out", outcome: "suppress",
+                    detail: "revoked by ledger event #\(event), recorded after the claim; stopped before the send",
+                    at: now())
+            ])
+        result.smsSegments = send.segments
+        return result
     }
 
     /// What the last instance's answer means for the delivery.
@@ -138,7 +162,7 @@ struct Sender: Sendable {
     private func fallback(for claimed: ClaimedDelivery) -> NewDelivery? {
         guard let next = claimed.job.fallback(after: claimed.channel) else { return nil }
         return NewDelivery(
-            jobId: claimed.jobId, contactId: claimed.contact.id, channel: next, lane: claimed.job.lane, state: .queued,
+            job: claimed.job, jobId: claimed.jobId, contactId: claimed.contact.id, channel: next, state: .queued,
             reason: nil, notBefore: now(),
             trace: [
                 TraceStep(

@@ -17,6 +17,10 @@ public struct APIDependencies: Sendable {
     public var now: @Sendable () -> Date
     /// Metrics, live tail, dashboard and access audit; each part is optional.
     public var ops = OpsDependencies()
+    /// Small jobs are fanned out at intake with this (nil: every job goes through the fan-out queue).
+    public var inlineFanout: InlineFanout?
+    /// Woken when intake wrote deliveries itself, so they are claimed at once.
+    public var dispatchSignal: WorkSignal?
 
     public init(
         store: any Store, fanoutSignal: WorkSignal, smsMaxSegments: Int = 10, unsubscribeSecret: [UInt8],

@@ -10,9 +10,10 @@ extension HeraldAPI {
             let spec = try await request.decodeJSON(JobSpec.self, context: context)
             try JobValidation.validate(spec, smsMaxSegments: deps.smsMaxSegments)
             // The job is committed before the 202 goes out: an accepted job survives a crash.
-            switch try await deps.store.createJob(spec, bodyHash: try spec.canonicalHash(), at: deps.now()) {
+            let hash = try spec.canonicalHash()
+            switch try await deps.store.createJob(spec, bodyHash: hash, at: deps.now(), inline: deps.inlineFanout) {
             case .created(let job):
-                deps.fanoutSignal.notify()
+                if job.status == .active { deps.dispatchSignal?.notify() } else { deps.fanoutSignal.notify() }
                 return try JSONResponse.make(JobAccepted(id: job.id, status: job.status), status: .accepted)
             case .existing(let job):
                 return try JSONResponse.make(JobAccepted(id: job.id, status: job.status), status: .ok)

@@ -48,6 +48,15 @@ extension PostgresStore {
         ).map(Self.consentEvent(from:))
     }
 
+    public func consentEvents(after eventId: Int64, contactIds: [String]) async throws -> [ConsentEvent] {
+        guard !contactIds.isEmpty else { return [] }
+        return try await rows(
+            """
+            SELECT * FROM consent_events WHERE id > \(eventId) AND contact_id = ANY(\(contactIds)::text[]) ORDER BY id
+            """
+        ).map(Self.consentEvent(from:))
+    }
+
     static func consentEvent(from row: PostgresRow) throws -> ConsentEvent {
         let columns = row.makeRandomAccess()
         let evidence: String? = try columns.get("evidence")

@@ -13,7 +13,7 @@ extension PostgresStore {
                     """
                     SELECT * FROM jobs WHERE status IN ('accepted', 'fanning_out')
                     AND (fanout_lease_until IS NULL OR fanout_lease_until < \(nowMs) OR fanout_owner = \(owner))
-                    ORDER BY lane DESC, id LIMIT 1 FOR UPDATE SKIP LOCKED
+                    ORDER BY priority DESC, fanout_turn, id LIMIT 1 FOR UPDATE SKIP LOCKED
                     """, logger: self.logger
                 ).first
             else { return nil }
@@ -32,8 +32,6 @@ extension PostgresStore {
     /// The ownership check locks the job row, so a node whose lease ran out and was taken over cannot write
     /// a batch after the new owner has started: the rows and the cursor move together or not at all.
     public func writeFanoutBatch(_ batch: FanoutBatch) async throws -> Bool {
-        let traces = batch.deliveries.map { TraceStep.encode($0.trace) }
-        let rows = Array(zip(batch.deliveries, traces))
         let now = batch.at.ms
         return try await transaction { connection in
             let owned = try await connection.rows(
@@ -42,7 +40,7 @@ extension PostgresStore {
                 FOR UPDATE
                 """, logger: self.logger)
             guard !owned.isEmpty else { return false }
-            try await Self.insertDeliveries(connection, rows, at: now, logger: self.logger)
+            try await Self.insertDeliveries(connection, batch.deliveries, at: now, logger: self.logger)
             let status = batch.finished ? JobStatus.active.rawValue : JobStatus.fanningOut.rawValue
             let added = Int64(batch.audienceAdded)
             let until = batch.leaseUntil.ms
@@ -50,7 +48,9 @@ extension PostgresStore {
                 """
                 UPDATE jobs SET fanout_cursor = \(batch.cursor), audience_count = audience_count + \(added),
                 fanout_lease_until = \(until), status = \(status),
-                fanout_owner = CASE WHEN \(batch.finished) THEN NULL ELSE fanout_owner END
+                fanout_owner = CASE WHEN \(batch.finished) THEN NULL ELSE fanout_owner END,
+                fanout_turn = (SELECT COALESCE(MAX(fanout_turn), 0) + 1 FROM jobs
+                               WHERE status IN ('accepted', 'fanning_out'))
                 WHERE id = \(batch.jobId)
                 """, logger: self.logger)
             return true
@@ -59,28 +59,41 @@ extension PostgresStore {
 
     /// New delivery rows; a row that already exists (same job, contact, channel) is left as it is.
     static func insertDeliveries(
-        _ connection: PostgresConnection, _ rows: [(NewDelivery, String)], at now: Int64, logger: Logger
+        _ connection: PostgresConnection, _ rows: [NewDelivery], at now: Int64, logger: Logger
     ) async throws {
         try await connection.insertRows(
             into: "deliveries",
             columns: [
                 .init("job_id", "bigint"), .init("contact_id", "text"), .init("channel", "text"), .init("lane", "bigint"),
-                .init("state", "text"), .init("reason", "text"), .init("not_before", "bigint"), .init("trace", "text"),
+                .init("priority", "bigint"), .init("state", "text"), .init("reason", "text"), .init("not_before", "bigint"), .init("trace", "text"),
                 .init("created_at", "bigint"), .init("updated_at", "bigint"),
             ],
             rows: rows, suffix: "ON CONFLICT (job_id, contact_id, channel) DO NOTHING", logger: logger
-        ) { row, bindings in
-            let (delivery, trace) = row
+        ) { delivery, bindings in
             bindings.append(delivery.jobId)
             bindings.append(delivery.contactId)
             bindings.append(delivery.channel.rawValue)
             bindings.append(Int64(delivery.lane.rawValue))
+            bindings.append(Int64(delivery.priority))
             bindings.append(delivery.state.rawValue)
             bindings.append(delivery.reason?.rawValue)
             bindings.append(delivery.notBefore.ms)
-            bindings.append(trace)
+            bindings.append(TraceStep.encode(delivery.trace))
             bindings.append(now)
             bindings.append(now)
+        }
+    }
+
+    public func releaseLeases(owner: String, at: Date) async throws {
+        let expired = at.ms - 1
+        try await transaction { connection in
+            try await connection.rows(
+                """
+                UPDATE deliveries SET lease_until = \(expired) WHERE state = 'sending' AND lease_owner = \(owner)
+                """, logger: self.logger)
+            try await connection.rows(
+                "UPDATE jobs SET fanout_lease_until = NULL, fanout_owner = NULL WHERE fanout_owner = \(owner)",
+                logger: self.logger)
         }
     }
 }

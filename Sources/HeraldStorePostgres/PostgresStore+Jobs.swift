@@ -4,24 +4,28 @@ import PostgresNIO
 
 extension PostgresStore {
     /// Idempotent across nodes: the unique key decides which insert wins; the loser reads the winner's job.
-    public func createJob(_ spec: JobSpec, bodyHash: String, at: Date) async throws -> JobCreation {
+    public func createJob(_ spec: JobSpec, bodyHash: String, at: Date, inline: InlineFanout?) async throws -> JobCreation {
         let json = String(decoding: try HeraldJSON.encoder().encode(spec), as: UTF8.self)
         let key = spec.idempotencyKey
         let lane = Int64(spec.lane.rawValue)
+        let priority = Int64(spec.effectivePriority)
         let created = at.ms
+        let audience = inline?.audience(of: spec)
         return try await transaction { connection in
             let inserted = try await connection.rows(
                 """
-                INSERT INTO jobs (idempotency_key, body_hash, spec, status, lane, created_at)
-                VALUES (\(key), \(bodyHash), \(json), 'accepted', \(lane), \(created))
+                INSERT INTO jobs (idempotency_key, body_hash, spec, status, lane, priority, created_at)
+                VALUES (\(key), \(bodyHash), \(json), 'accepted', \(lane), \(priority), \(created))
                 ON CONFLICT (idempotency_key) DO NOTHING RETURNING id
                 """, logger: self.logger)
             if let row = inserted.first {
                 let id: Int64 = try row.makeRandomAccess().get("id")
-                return .created(
-                    Job(
-                        id: id, spec: spec, bodyHash: bodyHash, status: .accepted,
-                        createdAt: at.truncatedToMilliseconds))
+                var job = Job(
+                    id: id, spec: spec, bodyHash: bodyHash, status: .accepted, createdAt: at.truncatedToMilliseconds)
+                if let inline, let audience {
+                    try await self.fanOutInline(connection, &job, audience: audience, inline: inline, at: at)
+                }
+                return .created(job)
             }
             let existingRows = try await connection.rows(
                 "SELECT * FROM jobs WHERE idempotency_key = \(key)", logger: self.logger)
@@ -31,6 +35,28 @@ extension PostgresStore {
             let existing = try Self.job(from: row)
             return existing.bodyHash == bodyHash ? .existing(existing) : .conflict(existingID: existing.id)
         }
+    }
+
+    /// The whole audience in the job's own transaction: rows written, cursor at the end, job `active`.
+    private func fanOutInline(
+        _ connection: PostgresConnection, _ job: inout Job, audience: [String], inline: InlineFanout, at: Date
+    ) async throws {
+        let contacts = try Self.decodeContacts(
+            try await connection.rows("SELECT body FROM contacts WHERE id = ANY(\(audience)::text[])", logger: logger))
+        let known = Set(contacts.map(\.id))
+        let unknown = audience.filter { !known.contains($0) }
+        let facts = try await Self.loadFacts(
+            connection, contacts: contacts, since: at.addingTimeInterval(-inline.capLookback), logger: logger)
+        try await Self.insertDeliveries(connection, inline.plan(job, contacts, unknown, facts), at: at.ms, logger: logger)
+        job.status = .active
+        job.fanoutCursor = String(audience.count)
+        job.audienceCount = contacts.count + unknown.count
+        let cursor = job.fanoutCursor
+        let count = Int64(job.audienceCount)
+        let id = job.id
+        try await connection.rows(
+            "UPDATE jobs SET status = 'active', fanout_cursor = \(cursor), audience_count = \(count) WHERE id = \(id)",
+            logger: logger)
     }
 
     public func job(id: Int64) async throws -> Job? {

@@ -6,9 +6,7 @@ extension PostgresStore {
     /// Attempts, state changes, fallbacks and address suppressions for a batch of sends, in one transaction.
     public func recordOutcomes(_ outcomes: [DeliveryOutcome], at: Date) async throws {
         guard !outcomes.isEmpty else { return }
-        let fallbacks = outcomes.compactMap { outcome in
-            outcome.fallback.map { ($0, TraceStep.encode($0.trace)) }
-        }
+        let fallbacks = outcomes.compactMap(\.fallback)
         let invalid = Array(Set(outcomes.flatMap(\.invalidAddresses))).sorted()
         let now = at.ms
         try await transaction { connection in

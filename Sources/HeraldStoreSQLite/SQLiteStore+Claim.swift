@@ -7,15 +7,18 @@ extension SQLiteStore {
     /// SQLite has a single writer, so cap counters cannot race with another claim.
     public func claimDue(_ request: ClaimRequest) async throws -> ClaimDecisions {
         try await pool.write { db in
-            let due = try Self.dueRows(db, now: request.now, limit: request.limit)
+            let due = try Self.dueRows(db, now: request.now, limit: request.limit, minPriority: request.minPriority)
             guard !due.isEmpty else { return ClaimDecisions() }
+            // Read before the facts, in the same transaction: every event up to it is in the facts.
+            let watermark = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM consent_events") ?? 0
             let contacts = try Self.fetchContacts(db, ids: Array(Set(due.map(\.contactId))))
             let contactById = Dictionary(contacts.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             let facts = try Self.loadFacts(
                 db, contacts: contacts, since: request.now.addingTimeInterval(-request.policy.capLookback),
                 excluding: Set(due.map(\.id)))
             let decider = ClaimDecider(policy: request.policy, now: request.now, specs: self.specCache)
-            let decisions = try decider.decide(due, contacts: contactById, facts: facts)
+            var decisions = try decider.decide(due, contacts: contactById, facts: facts)
+            decisions.consentWatermark = watermark
             try Self.apply(db, decisions, request: request)
             return decisions
         }
@@ -68,20 +71,20 @@ extension SQLiteStore {
         }
     }
 
-    /// Due waiting rows (transactional lane first) plus `sending` rows whose worker's lease ran out.
-    private static func dueRows(_ db: Database, now: Date, limit: Int) throws -> [DueDelivery] {
+    /// Due waiting rows (highest priority first) plus `sending` rows whose worker's lease ran out.
+    private static func dueRows(_ db: Database, now: Date, limit: Int, minPriority: Int) throws -> [DueDelivery] {
         let sql = """
             SELECT d.id, d.job_id, d.contact_id, d.channel, d.attempt_count, j.spec, j.status FROM (
                 SELECT id FROM deliveries WHERE state IN ('queued', 'scheduled') AND not_before <= ?1
-                ORDER BY lane DESC, not_before LIMIT ?2) AS due
+                AND priority >= ?3 ORDER BY priority DESC, not_before LIMIT ?2) AS due
             JOIN deliveries d ON d.id = due.id JOIN jobs j ON j.id = d.job_id
             UNION ALL
             SELECT d.id, d.job_id, d.contact_id, d.channel, d.attempt_count, j.spec, j.status FROM deliveries d
             JOIN jobs j ON j.id = d.job_id
-            WHERE d.state = 'sending' AND d.lease_until < ?1
+            WHERE d.state = 'sending' AND d.lease_until < ?1 AND d.priority >= ?3
             """
         var rows: [DueDelivery] = []
-        for row in try Row.fetchAll(db, sql: sql + " LIMIT ?2", arguments: [now.ms, limit]) {
+        for row in try Row.fetchAll(db, sql: sql + " LIMIT ?2", arguments: [now.ms, limit, minPriority]) {
             guard let channel = ChannelKind(rawValue: row["channel"]) else { continue }
             rows.append(
                 DueDelivery(

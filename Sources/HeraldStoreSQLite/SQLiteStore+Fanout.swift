@@ -11,7 +11,7 @@ extension SQLiteStore {
                     sql: """
                         SELECT * FROM jobs WHERE status IN ('accepted', 'fanning_out')
                         AND (fanout_lease_until IS NULL OR fanout_lease_until < ? OR fanout_owner = ?)
-                        ORDER BY lane DESC, id LIMIT 1
+                        ORDER BY priority DESC, fanout_turn, id LIMIT 1
                         """,
                     arguments: [now.ms, owner])
             else { return nil }
@@ -27,31 +27,19 @@ extension SQLiteStore {
     }
 
     public func writeFanoutBatch(_ batch: FanoutBatch) async throws -> Bool {
-        let traces = batch.deliveries.map { TraceStep.encode($0.trace) }
         let now = batch.at.ms
         return try await pool.write { db in
             let owned = try Bool.fetchOne(
                 db, sql: "SELECT status = 'fanning_out' AND fanout_owner = ? FROM jobs WHERE id = ?",
                 arguments: [batch.owner, batch.jobId])
             guard owned == true else { return false }
-            // Multi-row statements: the per-statement cost is paid once per run of rows, not per delivery.
-            try db.runBatched(Array(zip(batch.deliveries, traces)), columns: 10) { values in
-                """
-                INSERT OR IGNORE INTO deliveries
-                (job_id, contact_id, channel, lane, state, reason, not_before, trace, created_at, updated_at)
-                VALUES \(values)
-                """
-            } bind: { row, arguments in
-                let (delivery, trace) = row
-                arguments += [
-                    delivery.jobId, delivery.contactId, delivery.channel.rawValue, delivery.lane.rawValue,
-                    delivery.state.rawValue, delivery.reason?.rawValue, delivery.notBefore.ms, trace, now, now,
-                ]
-            }
+            try Self.insertDeliveries(db, batch.deliveries, at: now)
             try db.run(
                 sql: """
                     UPDATE jobs SET fanout_cursor = ?, audience_count = audience_count + ?, fanout_lease_until = ?,
-                    status = ?, fanout_owner = CASE WHEN ? THEN NULL ELSE fanout_owner END
+                    status = ?, fanout_owner = CASE WHEN ? THEN NULL ELSE fanout_owner END,
+                    fanout_turn = (SELECT COALESCE(MAX(fanout_turn), 0) + 1 FROM jobs
+                                   WHERE status IN ('accepted', 'fanning_out'))
                     WHERE id = ?
                     """,
                 arguments: [
@@ -60,6 +48,35 @@ extension SQLiteStore {
                     batch.jobId,
                 ])
             return true
+        }
+    }
+
+    /// New delivery rows in multi-row statements (the per-statement cost is paid once per run of rows); a row
+    /// that already exists (same job, contact, channel) is left as it is.
+    static func insertDeliveries(_ db: Database, _ deliveries: [NewDelivery], at now: Int64) throws {
+        try db.runBatched(deliveries, columns: 11) { values in
+            """
+            INSERT OR IGNORE INTO deliveries
+            (job_id, contact_id, channel, lane, priority, state, reason, not_before, trace, created_at, updated_at)
+            VALUES \(values)
+            """
+        } bind: { delivery, arguments in
+            arguments += [
+                delivery.jobId, delivery.contactId, delivery.channel.rawValue, delivery.lane.rawValue, delivery.priority,
+                delivery.state.rawValue, delivery.reason?.rawValue, delivery.notBefore.ms,
+                TraceStep.encode(delivery.trace), now, now,
+            ]
+        }
+    }
+
+    public func releaseLeases(owner: String, at: Date) async throws {
+        try await pool.write { db in
+            try db.run(
+                sql: "UPDATE deliveries SET lease_until = ? WHERE state = 'sending' AND lease_owner = ?",
+                arguments: [at.ms - 1, owner])
+            try db.run(
+                sql: "UPDATE jobs SET fanout_lease_until = NULL, fanout_owner = NULL WHERE fanout_owner = ?",
+                arguments: [owner])
         }
     }
 

@@ -9,7 +9,7 @@ extension SQLiteStore {
         guard !outcomes.isEmpty else { return }
         let changes = outcomes.map { StateChange($0) }
         let attempts = outcomes.flatMap { outcome in outcome.attempts.map { (outcome.deliveryId, $0) } }
-        let fallbacks = outcomes.compactMap { outcome in outcome.fallback.map { ($0, TraceStep.encode($0.trace)) } }
+        let fallbacks = outcomes.compactMap(\.fallback)
         let invalidAddresses = outcomes.flatMap(\.invalidAddresses)
         try await pool.write { db in
             try db.runBatched(attempts, columns: 8) { values in
@@ -25,18 +25,7 @@ extension SQLiteStore {
                 ]
             }
             try Self.applyStateChanges(db, changes, at: at)
-            for (fallback, trace) in fallbacks {
-                try db.run(
-                    sql: """
-                        INSERT OR IGNORE INTO deliveries
-                        (job_id, contact_id, channel, lane, state, reason, not_before, trace, created_at, updated_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        fallback.jobId, fallback.contactId, fallback.channel.rawValue, fallback.lane.rawValue,
-                        fallback.state.rawValue, fallback.reason?.rawValue, fallback.notBefore.ms, trace, at.ms, at.ms,
-                    ])
-            }
+            try Self.insertDeliveries(db, fallbacks, at: at.ms)
             for address in invalidAddresses {
                 try db.run(
                     sql: "INSERT OR IGNORE INTO suppressions (address, reason, created_at) VALUES (?, ?, ?)",

@@ -92,6 +92,7 @@ extension SQLiteStore {
                     """)
         }
         registerOpsMigrations(&migrator)
+        registerPriorityMigrations(&migrator)
         return migrator
     }
 }

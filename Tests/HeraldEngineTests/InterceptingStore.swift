@@ -8,10 +8,15 @@ final class InterceptingStore: Store {
     let base: any Store
     private let results = Mutex<[Bool]>([])
     private let afterBatch: @Sendable (FanoutBatch, any Store) async throws -> Void
+    private let afterClaim: @Sendable (ClaimDecisions, any Store) async throws -> Void
 
-    init(_ base: any Store, afterBatch: @escaping @Sendable (FanoutBatch, any Store) async throws -> Void = { _, _ in }) {
+    init(
+        _ base: any Store, afterBatch: @escaping @Sendable (FanoutBatch, any Store) async throws -> Void = { _, _ in },
+        afterClaim: @escaping @Sendable (ClaimDecisions, any Store) async throws -> Void = { _, _ in }
+    ) {
         self.base = base
         self.afterBatch = afterBatch
+        self.afterClaim = afterClaim
     }
 
     /// What each `writeFanoutBatch` call returned, in order.
@@ -38,8 +43,8 @@ final class InterceptingStore: Store {
     func contactsPage(after afterId: String?, limit: Int) async throws -> [Contact] {
         try await base.contactsPage(after: afterId, limit: limit)
     }
-    func createJob(_ spec: JobSpec, bodyHash: String, at: Date) async throws -> JobCreation {
-        try await base.createJob(spec, bodyHash: bodyHash, at: at)
+    func createJob(_ spec: JobSpec, bodyHash: String, at: Date, inline: InlineFanout?) async throws -> JobCreation {
+        try await base.createJob(spec, bodyHash: bodyHash, at: at, inline: inline)
     }
     func job(id: Int64) async throws -> Job? { try await base.job(id: id) }
     func progress(jobId: Int64) async throws -> JobProgress { try await base.progress(jobId: jobId) }
@@ -50,7 +55,11 @@ final class InterceptingStore: Store {
     func policyFacts(for contacts: [Contact], since: Date) async throws -> [String: ContactPolicyFacts] {
         try await base.policyFacts(for: contacts, since: since)
     }
-    func claimDue(_ request: ClaimRequest) async throws -> ClaimDecisions { try await base.claimDue(request) }
+    func claimDue(_ request: ClaimRequest) async throws -> ClaimDecisions {
+        let decisions = try await base.claimDue(request)
+        try await afterClaim(decisions, base)
+        return decisions
+    }
     func recordOutcomes(_ outcomes: [DeliveryOutcome], at: Date) async throws {
         try await base.recordOutcomes(outcomes, at: at)
     }
@@ -63,6 +72,10 @@ final class InterceptingStore: Store {
     }
     func consentEvents(contactId: String) async throws -> [ConsentEvent] { try await base.consentEvents(contactId: contactId) }
     func consentEvents(_ query: ConsentExportQuery) async throws -> [ConsentEvent] { try await base.consentEvents(query) }
+    func consentEvents(after eventId: Int64, contactIds: [String]) async throws -> [ConsentEvent] {
+        try await base.consentEvents(after: eventId, contactIds: contactIds)
+    }
+    func releaseLeases(owner: String, at: Date) async throws { try await base.releaseLeases(owner: owner, at: at) }
     func suppress(addresses: [String], reason: String, at: Date) async throws {
         try await base.suppress(addresses: addresses, reason: reason, at: at)
     }

@@ -71,7 +71,7 @@ struct HeraldHarness: Sendable {
         else { throw HarnessError.unexpected(0, "job \(jobId) could not be claimed") }
         let deliveries = rows.map { row in
             NewDelivery(
-                jobId: jobId, contactId: row.contact, channel: row.channel, lane: job.spec.lane, state: row.state,
+                job: job.spec, jobId: jobId, contactId: row.contact, channel: row.channel, state: row.state,
                 reason: row.reason, notBefore: Self.now,
                 trace: [TraceStep(rule: "test", outcome: row.state.rawValue, detail: "written by the test")])
         }

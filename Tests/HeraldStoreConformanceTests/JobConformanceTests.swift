@@ -123,7 +123,7 @@ struct JobConformanceTests {
 
     private func row(_ job: Job, _ contactId: String) -> NewDelivery {
         NewDelivery(
-            jobId: job.id, contactId: contactId, channel: .email, lane: job.spec.lane, state: .queued, reason: nil,
+            job: job.spec, jobId: job.id, contactId: contactId, channel: .email, state: .queued, reason: nil,
             notBefore: t0, trace: [])
     }
 }

@@ -58,7 +58,7 @@ struct OutcomeConformanceTests {
             let job = try await seedJob(store, spec("j", ids: ["a"], channels: [.sms]))
             let claimed = try #require(try await claim(store).first)
             let fallback = NewDelivery(
-                jobId: job.id, contactId: "a", channel: .email, lane: job.spec.lane, state: .queued, reason: nil,
+                job: job.spec, jobId: job.id, contactId: "a", channel: .email, state: .queued, reason: nil,
                 notBefore: at(1), trace: [TraceStep(rule: "fallback", outcome: "queued", detail: "sms failed")])
             try await store.recordOutcomes(
                 [

@@ -45,7 +45,7 @@ func seedJob(
     let rows = ids.flatMap { id in
         spec.channels.map { channel in
             NewDelivery(
-                jobId: job.id, contactId: id, channel: channel, lane: spec.lane, state: .queued,
+                job: spec, jobId: job.id, contactId: id, channel: channel, state: .queued,
                 reason: nil, notBefore: notBefore[id] ?? now, trace: [TraceStep(rule: "seed", outcome: "queued", detail: "test")])
         }
     }

@@ -62,7 +62,7 @@ func seedJob(
     else { throw TestFailure("fan-out lease for \(key) not granted") }
     let deliveries = contactIds.map {
         NewDelivery(
-            jobId: job.id, contactId: $0, channel: .email, lane: Lane(purpose: purpose), state: .queued, reason: nil,
+            job: job.spec, jobId: job.id, contactId: $0, channel: .email, state: .queued, reason: nil,
             notBefore: notBefore, trace: [TraceStep(rule: "fanout", outcome: "queued", detail: "")])
     }
     let written = try await store.writeFanoutBatch(

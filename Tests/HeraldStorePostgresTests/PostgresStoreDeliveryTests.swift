@@ -13,7 +13,7 @@ struct PostgresStoreDeliveryTests {
             #expect(try await store.claimFanout(owner: "a", now: t0, leaseUntil: lease)?.status == .fanningOut)
             #expect(try await store.claimFanout(owner: "b", now: t0.addingTimeInterval(10), leaseUntil: lease) == nil)
             let delivery = NewDelivery(
-                jobId: job.id, contactId: "x", channel: .email, lane: .campaign, state: .queued, reason: nil,
+                job: job.spec, jobId: job.id, contactId: "x", channel: .email, state: .queued, reason: nil,
                 notBefore: t0, trace: [])
             let firstBatch = FanoutBatch(
                 jobId: job.id, owner: "a", deliveries: [delivery, delivery], cursor: "x", audienceAdded: 1,
@@ -89,7 +89,7 @@ struct PostgresStoreDeliveryTests {
                 Attempt(number: 1, at: t0, latencyMs: 12, instance: "mail-1", outcome: outcome, providerMessageId: messageId, error: nil)
             }
             let fallback = NewDelivery(
-                jobId: job.id, contactId: "c", channel: .sms, lane: .campaign, state: .queued, reason: nil, notBefore: t0,
+                job: job.spec, jobId: job.id, contactId: "c", channel: .sms, state: .queued, reason: nil, notBefore: t0,
                 trace: [TraceStep(rule: "fallback", outcome: "queued", detail: "email failed")])
             try await store.recordOutcomes(
                 [

@@ -1,0 +1,85 @@
+import HeraldCore
+import HeraldPolicy
+import Synchronization
+
+/// The last consent check before messages leave, after any wait for rate-limit tokens or slots: ledger
+/// events recorded since the claim (on any node) are read from the store, and a revocation among them
+/// stops the message. Concurrent callers share one read, which always starts after each of them asked,
+/// so an opt-out acknowledged before a message was admitted is always seen.
+final class RevocationGate: Sendable {
+    private typealias Waiter = (messages: [OutboundMessage], continuation: CheckedContinuation<[Bool]?, Never>)
+
+    private struct State {
+        var reading = false
+        var waiting: [Waiter] = []
+        /// Delivery id → the id of the ledger event that stopped it.
+        var stopped: [Int64: Int64] = [:]
+    }
+
+    private let store: any Store
+    private let watermark: Int64
+    private let state = Mutex(State())
+
+    init(store: any Store, watermark: Int64) {
+        self.store = store
+        self.watermark = watermark
+    }
+
+    /// For each message, whether it may go now. A failed read admits nothing (the messages are retried).
+    func admit(_ messages: [OutboundMessage]) async -> [Bool] {
+        guard !messages.isEmpty else { return [] }
+        let answered: [Bool]? = await withCheckedContinuation { continuation in
+            let leads = state.withLock { state in
+                if state.reading {
+                    state.waiting.append((messages, continuation))
+                    return false
+                }
+                state.reading = true
+                return true
+            }
+            if leads { continuation.resume(returning: nil) }
+        }
+        if let answered { return answered }
+        // This caller reads for itself, then for everyone who asked while it read, until nobody waits.
+        let own = await check(messages)
+        while true {
+            let waiting = state.withLock { state in
+                defer { state.waiting = [] }
+                if state.waiting.isEmpty { state.reading = false }
+                return state.waiting
+            }
+            guard !waiting.isEmpty else { return own }
+            let answers = await check(waiting.flatMap(\.messages))
+            var offset = 0
+            for waiter in waiting {
+                waiter.continuation.resume(returning: Array(answers[offset..<offset + waiter.messages.count]))
+                offset += waiter.messages.count
+            }
+        }
+    }
+
+    /// The ledger event that stopped this delivery, if the gate stopped it.
+    func stoppingEvent(deliveryId: Int64) -> Int64? {
+        state.withLock { $0.stopped[deliveryId] }
+    }
+
+    private func check(_ messages: [OutboundMessage]) async -> [Bool] {
+        let contactIds = Array(Set(messages.map(\.contactId)))
+        guard let events = try? await store.consentEvents(after: watermark, contactIds: contactIds) else {
+            return Array(repeating: false, count: messages.count)
+        }
+        guard !events.isEmpty else { return Array(repeating: true, count: messages.count) }
+        let byContact = Dictionary(grouping: events, by: \.contactId)
+        var stopped: [Int64: Int64] = [:]
+        let verdicts = messages.map { message in
+            guard let recent = byContact[message.contactId],
+                let revocation = LateRevocation.stopping(
+                    recent, channel: message.channel, purpose: message.purpose, topic: message.topic)
+            else { return true }
+            stopped[message.deliveryId] = revocation.id
+            return false
+        }
+        if !stopped.isEmpty { state.withLock { $0.stopped.merge(stopped) { first, _ in first } } }
+        return verdicts
+    }
+}
