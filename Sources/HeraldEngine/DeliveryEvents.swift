@@ -31,9 +31,7 @@ public final class DeliveryEvents: Sendable {
             }
             return (numbered, Array(state.subscribers.values))
         }
-        for subscriber in subscribers {
-            for event in numbered where subscriber.filter.matches(event) { subscriber.offer(.event(event)) }
-        }
+        for subscriber in subscribers { subscriber.offer(numbered) }
     }
 
     public func subscribe(_ filter: DeliveryEventFilter = .init()) -> DeliverySubscription {

@@ -9,30 +9,26 @@ public enum DeliveryStreamItem: Sendable, Hashable {
     case heartbeat
 }
 
-/// One subscriber's bounded buffer. `offer` never blocks; `next()` suspends until something arrives,
-/// the subscription is cancelled, or the reading task is cancelled.
+/// One subscriber's bounded buffer. `offer` never blocks and takes a whole published batch under one
+/// lock; a reader drains everything buffered at once (`nextBatch`), so neither side pays per event.
 public final class DeliverySubscription: AsyncSequence, Sendable {
     public typealias Element = DeliveryStreamItem
 
     struct Buffer {
         var items: [DeliveryStreamItem] = []
-        var head = 0
         /// Events lost since the buffer filled; reported before the next event that fits.
         var pendingDrops = 0
-        var waiter: CheckedContinuation<DeliveryStreamItem?, Never>?
+        var waiter: CheckedContinuation<Void, Never>?
         var finished = false
 
-        var count: Int { items.count - head }
-
-        mutating func pop() -> DeliveryStreamItem? {
-            guard head < items.count else { return nil }
-            let item = items[head]
-            head += 1
-            if head > 256, head * 2 > items.count {
-                items.removeFirst(head)
-                head = 0
+        /// Everything buffered, oldest first, with a pending drop count reported where it happened.
+        mutating func drain() -> [DeliveryStreamItem] {
+            if pendingDrops > 0 {
+                items.append(.dropped(pendingDrops))
+                pendingDrops = 0
             }
-            return item
+            defer { items.removeAll(keepingCapacity: true) }
+            return items
         }
     }
 
@@ -41,6 +37,8 @@ public final class DeliverySubscription: AsyncSequence, Sendable {
     let capacity: Int
     private weak let owner: DeliveryEvents?
     private let buffer = Mutex(Buffer())
+    /// Items a single-item reader (`next()`) has taken from the buffer but not yet returned.
+    private let pending = Mutex<[DeliveryStreamItem]>([])
 
     init(id: Int, filter: DeliveryEventFilter, capacity: Int, owner: DeliveryEvents) {
         self.id = id
@@ -49,31 +47,40 @@ public final class DeliverySubscription: AsyncSequence, Sendable {
         self.owner = owner
     }
 
-    func offer(_ item: DeliveryStreamItem) {
-        let waiter: CheckedContinuation<DeliveryStreamItem?, Never>? = buffer.withLock { buffer in
+    /// Buffers the events this subscriber's filter matches; what does not fit is counted as dropped.
+    func offer(_ events: [DeliveryEvent]) {
+        let waiter: CheckedContinuation<Void, Never>? = buffer.withLock { buffer in
             guard !buffer.finished else { return nil }
-            if let waiter = buffer.waiter {
-                // The reader is waiting, so the buffer is empty and no drops are pending.
-                buffer.waiter = nil
-                return waiter
+            var added = false
+            for event in events where filter.matches(event) {
+                guard buffer.items.count < capacity else {
+                    buffer.pendingDrops += 1
+                    continue
+                }
+                if buffer.pendingDrops > 0 {
+                    buffer.items.append(.dropped(buffer.pendingDrops))
+                    buffer.pendingDrops = 0
+                }
+                buffer.items.append(.event(event))
+                added = true
             }
-            if case .heartbeat = item, buffer.count > 0 { return nil }
-            guard buffer.count < capacity else {
-                if case .event = item { buffer.pendingDrops += 1 }
-                return nil
-            }
-            if buffer.pendingDrops > 0 {
-                buffer.items.append(.dropped(buffer.pendingDrops))
-                buffer.pendingDrops = 0
-            }
-            buffer.items.append(item)
-            return nil
+            guard added || buffer.pendingDrops > 0 else { return nil }
+            defer { buffer.waiter = nil }
+            return buffer.waiter
         }
-        waiter?.resume(returning: item)
+        waiter?.resume()
     }
 
     /// Wakes an idle reader so it writes something and finds out whether its client is still there.
-    public func heartbeat() { offer(.heartbeat) }
+    public func heartbeat() {
+        let waiter: CheckedContinuation<Void, Never>? = buffer.withLock { buffer in
+            guard !buffer.finished, buffer.items.isEmpty, buffer.pendingDrops == 0 else { return nil }
+            buffer.items.append(.heartbeat)
+            defer { buffer.waiter = nil }
+            return buffer.waiter
+        }
+        waiter?.resume()
+    }
 
     /// Ends the stream and unregisters from the broadcaster.
     public func cancel() {
@@ -83,27 +90,40 @@ public final class DeliverySubscription: AsyncSequence, Sendable {
             defer { buffer.waiter = nil }
             return buffer.waiter
         }
-        waiter?.resume(returning: nil)
+        waiter?.resume()
     }
 
-    public func next() async -> DeliveryStreamItem? {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let ready: DeliveryStreamItem?? = buffer.withLock { buffer in
-                    if let item = buffer.pop() { return .some(item) }
-                    if buffer.pendingDrops > 0 {
-                        defer { buffer.pendingDrops = 0 }
-                        return .some(.dropped(buffer.pendingDrops))
-                    }
-                    if buffer.finished || Task.isCancelled { return .some(nil) }
-                    buffer.waiter = continuation
-                    return nil
-                }
-                if let ready { continuation.resume(returning: ready) }
+    /// Everything buffered, waiting until there is something; nil once the subscription ends.
+    public func nextBatch() async -> [DeliveryStreamItem]? {
+        while true {
+            let ready: [DeliveryStreamItem]?? = buffer.withLock { buffer in
+                let items = buffer.drain()
+                if !items.isEmpty { return .some(items) }
+                if buffer.finished || Task.isCancelled { return .some(nil) }
+                return nil
             }
-        } onCancel: {
-            cancel()
+            if let ready { return ready }
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { continuation in
+                    let resumeNow = buffer.withLock { buffer in
+                        if !buffer.items.isEmpty || buffer.pendingDrops > 0 || buffer.finished { return true }
+                        buffer.waiter = continuation
+                        return false
+                    }
+                    if resumeNow { continuation.resume() }
+                }
+            } onCancel: {
+                cancel()
+            }
         }
+    }
+
+    /// One item at a time, for readers that want that.
+    public func next() async -> DeliveryStreamItem? {
+        if let item = pending.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) { return item }
+        guard let batch = await nextBatch(), let first = batch.first else { return nil }
+        pending.withLock { $0.append(contentsOf: batch.dropFirst()) }
+        return first
     }
 
     public struct AsyncIterator: AsyncIteratorProtocol {

@@ -10,6 +10,7 @@ extension HeraldAPI {
     /// `GET /v1/deliveries` (job_id, contact_id, channel, status). A subscriber that falls behind gets
     /// a `dropped` event saying how many it missed; the engine never waits for it.
     func addStreamRoutes(to router: Router<HeraldRequestContext>) {
+        let frames = SSEFrameCache()
         router.get("/v1/deliveries/stream") { request, context in
             try context.require(.ops)
             guard let events = deps.ops.events else {
@@ -31,8 +32,9 @@ extension HeraldAPI {
                                 subscription.heartbeat()
                             }
                         }
-                        for await item in subscription {
-                            try await writer.write(ByteBuffer(string: try SSEFrame.encode(item)))
+                        // Whatever piled up since the last write goes out in one write.
+                        while let items = await subscription.nextBatch() {
+                            try await writer.write(ByteBuffer(string: try frames.frames(for: items)))
                         }
                         group.cancelAll()
                     }
