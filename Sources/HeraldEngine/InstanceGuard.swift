@@ -119,11 +119,12 @@ public actor InstanceGuard {
     }
 
     /// How many of `wanted` messages may go now: waits for the first token, then takes what is there.
-    /// Zero when the task is cancelled (shutting down): nothing more goes out.
+    /// Zero when the task is cancelled (shutting down) or the breaker opened meanwhile: a message that
+    /// will not go out does not wait for a token.
     private func takeTokens(upTo wanted: Int, now: () -> Date) async -> Int {
         guard bucket != nil else { return wanted }
         while let wait = bucket?.take(now: now()) {
-            guard !Task.isCancelled else { return 0 }
+            guard !Task.isCancelled, breaker.allows(now: now()) else { return 0 }
             try? await Task.sleep(for: .seconds(wait))
         }
         var taken = 1
