@@ -161,6 +161,7 @@ let package = Package(
             dependencies: [
                 "HeraldCore", "HeraldStoreSQLite", "HeraldStorePostgres", "HeraldTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -49,7 +49,9 @@ public struct ClaimDecider: Sendable {
                         delivery: ClaimedDelivery(
                             deliveryId: row.id, jobId: row.jobId, contact: contact, channel: row.channel, job: spec,
                             attempt: row.attemptCount + 1),
-                        trace: trace, reservation: record))
+                        trace: trace,
+                        reservation: policy.countsTowardCaps(channel: row.channel, purpose: spec.purpose, topic: spec.topic)
+                            ? record : nil))
             case .deferUntil(let date):
                 decisions.deferrals.append(.init(row: row.verdictRow(decision.trace), until: date, trace: trace))
             case .suppress(let reason):
@@ -97,14 +99,15 @@ extension DueDelivery {
 
 /// The verdicts of one claim, grouped by kind so a store can apply each kind in one statement.
 public struct ClaimDecisions: Sendable {
-    /// Lease it (state `sending`), store the trace, and reserve a `send_log` row for cap counting.
+    /// Lease it (state `sending`), store the trace, and reserve a `send_log` row where a cap could count it.
     public struct Send: Sendable {
         public var delivery: ClaimedDelivery
         public var trace: String
         /// The `send_log` row to write (contact from `delivery.contact.id`); `at` is the claim's `now`.
-        public var reservation: SendRecord
+        /// Nil when no cap rule could count this send: nothing is written.
+        public var reservation: SendRecord?
 
-        public init(delivery: ClaimedDelivery, trace: String, reservation: SendRecord) {
+        public init(delivery: ClaimedDelivery, trace: String, reservation: SendRecord?) {
             self.delivery = delivery
             self.trace = trace
             self.reservation = reservation

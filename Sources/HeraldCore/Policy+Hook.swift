@@ -77,4 +77,12 @@ public protocol DeliveryPolicy: Sendable {
     /// How far back sends must be loaded for cap counting.
     var capLookback: TimeInterval { get }
     func decide(_ input: PolicyInput) -> PolicyDecision
+    /// Whether a send of this kind could ever count toward a cap: only then does a claim write a
+    /// reservation for it.
+    func countsTowardCaps(channel: ChannelKind, purpose: Purpose, topic: String?) -> Bool
+}
+
+extension DeliveryPolicy {
+    /// Without knowledge of the rules, every send is reserved.
+    public func countsTowardCaps(channel: ChannelKind, purpose: Purpose, topic: String?) -> Bool { true }
 }

@@ -38,6 +38,10 @@ public struct CompliancePolicy: DeliveryPolicy {
 
     public var capLookback: TimeInterval { rules.capLookback }
 
+    public func countsTowardCaps(channel: ChannelKind, purpose: Purpose, topic: String?) -> Bool {
+        rules.caps.contains { $0.matches(purpose: purpose, topic: topic, channel: channel) }
+    }
+
     public func decide(_ input: PolicyInput) -> PolicyDecision {
         var trace: [TraceStep] = []
         trace.reserveCapacity(10)

@@ -6,7 +6,7 @@ import PostgresNIO
 struct ClaimVerdicts {
     private var sendIds: [Int64] = []
     private var sendTraces: [String] = []
-    private var reservations: [(contactId: String, channel: String, purpose: String, topic: String?)] = []
+    private var reservations: [(contactId: String, deliveryId: Int64, channel: String, purpose: String, topic: String?)] = []
     private var deferIds: [Int64] = []
     private var deferUntil: [Int64] = []
     private var deferTraces: [String] = []
@@ -17,12 +17,13 @@ struct ClaimVerdicts {
     /// The decider's groups as the columns of the `unnest` arrays below.
     init(_ decisions: ClaimDecisions) {
         for send in decisions.sends {
-            let reservation = send.reservation
             sendIds.append(send.delivery.deliveryId)
             sendTraces.append(send.trace)
-            reservations.append(
-                (send.delivery.contact.id, reservation.channel.rawValue, reservation.purpose.rawValue,
-                 reservation.topic))
+            if let reservation = send.reservation {
+                reservations.append(
+                    (send.delivery.contact.id, send.delivery.deliveryId, reservation.channel.rawValue,
+                     reservation.purpose.rawValue, reservation.topic))
+            }
         }
         for deferral in decisions.deferrals {
             deferIds.append(deferral.deliveryId)
@@ -53,6 +54,7 @@ struct ClaimVerdicts {
             Array(repeating: nil, count: sendIds.count + deferIds.count) + suppressReasons.map(Optional.some))
         let traces = sendTraces + deferTraces + suppressTraces
         let reservedContacts = reservations.map { $0.contactId }
+        let reservedIds = reservations.map { $0.deliveryId }
         let reservedChannels = reservations.map { $0.channel }
         let reservedPurposes = reservations.map { $0.purpose }
         let reservedTopics = PostgresNullableArray(reservations.map { $0.topic })
@@ -77,7 +79,7 @@ struct ClaimVerdicts {
                 DELETE FROM send_log WHERE delivery_id = ANY(\(sendIds)::bigint[]))
             INSERT INTO send_log (contact_id, delivery_id, channel, purpose, topic, at)
             SELECT contact_id, delivery_id, channel, purpose, topic, \(now)
-            FROM unnest(\(reservedContacts)::text[], \(sendIds)::bigint[], \(reservedChannels)::text[],
+            FROM unnest(\(reservedContacts)::text[], \(reservedIds)::bigint[], \(reservedChannels)::text[],
             \(reservedPurposes)::text[], \(reservedTopics)::text[]) AS r(contact_id, delivery_id, channel, purpose, topic)
             """, logger: logger)
     }

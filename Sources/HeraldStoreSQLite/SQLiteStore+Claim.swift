@@ -44,13 +44,14 @@ extension SQLiteStore {
             id, arguments in arguments.append(id)
         }
         // The reservation counts against caps from now on, for this batch and every other claimer.
-        try db.runBatched(decisions.sends, columns: 6) { values in
+        let reserved = decisions.sends.compactMap { send in send.reservation.map { (send.delivery, $0) } }
+        try db.runBatched(reserved, columns: 6) { values in
             "INSERT INTO send_log (contact_id, delivery_id, channel, purpose, topic, at) VALUES \(values)"
-        } bind: { send, arguments in
-            let reservation = send.reservation
+        } bind: { row, arguments in
+            let (delivery, reservation) = row
             arguments += [
-                send.delivery.contact.id, send.delivery.deliveryId, reservation.channel.rawValue,
-                reservation.purpose.rawValue, reservation.topic, reservation.at.ms,
+                delivery.contact.id, delivery.deliveryId, reservation.channel.rawValue, reservation.purpose.rawValue,
+                reservation.topic, reservation.at.ms,
             ]
         }
         for deferral in decisions.deferrals {
@@ -71,26 +72,36 @@ extension SQLiteStore {
         }
     }
 
-    /// Due waiting rows (highest priority first) plus `sending` rows whose worker's lease ran out.
+    /// Due waiting rows (highest priority first) plus `sending` rows whose worker's lease ran out. Each
+    /// job's spec is read once per claim, not once per row.
     private static func dueRows(_ db: Database, now: Date, limit: Int, minPriority: Int) throws -> [DueDelivery] {
         let sql = """
-            SELECT d.id, d.job_id, d.contact_id, d.channel, d.attempt_count, j.spec, j.status FROM (
+            SELECT d.id, d.job_id, d.contact_id, d.channel, d.attempt_count FROM (
                 SELECT id FROM deliveries WHERE state IN ('queued', 'scheduled') AND not_before <= ?1
                 AND priority >= ?3 ORDER BY priority DESC, not_before LIMIT ?2) AS due
-            JOIN deliveries d ON d.id = due.id JOIN jobs j ON j.id = d.job_id
+            JOIN deliveries d ON d.id = due.id
             UNION ALL
-            SELECT d.id, d.job_id, d.contact_id, d.channel, d.attempt_count, j.spec, j.status FROM deliveries d
-            JOIN jobs j ON j.id = d.job_id
-            WHERE d.state = 'sending' AND d.lease_until < ?1 AND d.priority >= ?3
+            SELECT id, job_id, contact_id, channel, attempt_count FROM deliveries
+            WHERE state = 'sending' AND lease_until < ?1 AND priority >= ?3
             """
+        let found = try Row.fetchAll(db, sql: sql + " LIMIT ?2", arguments: [now.ms, limit, minPriority])
+        let jobIds = Array(Set(found.map { $0["job_id"] as Int64 }))
+        var jobs: [Int64: (spec: String, cancelled: Bool)] = [:]
+        for row in try Row.fetchAll(
+            db, sql: "SELECT id, spec, status FROM jobs WHERE id IN (\(placeholders(jobIds.count)))",
+            arguments: StatementArguments(jobIds))
+        {
+            jobs[row["id"]] = (row["spec"], (row["status"] as String) == JobStatus.cancelled.rawValue)
+        }
         var rows: [DueDelivery] = []
-        for row in try Row.fetchAll(db, sql: sql + " LIMIT ?2", arguments: [now.ms, limit, minPriority]) {
-            guard let channel = ChannelKind(rawValue: row["channel"]) else { continue }
+        rows.reserveCapacity(found.count)
+        for row in found {
+            let jobId: Int64 = row["job_id"]
+            guard let channel = ChannelKind(rawValue: row["channel"]), let job = jobs[jobId] else { continue }
             rows.append(
                 DueDelivery(
-                    id: row["id"], jobId: row["job_id"], contactId: row["contact_id"], channel: channel,
-                    attemptCount: row["attempt_count"], specJSON: row["spec"],
-                    jobCancelled: (row["status"] as String) == JobStatus.cancelled.rawValue))
+                    id: row["id"], jobId: jobId, contactId: row["contact_id"], channel: channel,
+                    attemptCount: row["attempt_count"], specJSON: job.spec, jobCancelled: job.cancelled))
         }
         return rows
     }

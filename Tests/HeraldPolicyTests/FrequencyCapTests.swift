@@ -98,3 +98,21 @@ struct FrequencyCapTests {
         #expect(Fixture.policy().capLookback == 0)
     }
 }
+
+@Suite("Cap reservations only where a cap can count")
+struct CapReservationScopeTests {
+    @Test func onlySendsSomeCapRuleCountsAreReserved() {
+        let day = PolicyDuration(seconds: 86_400)
+        let policy = Fixture.policy(
+            PolicyRules(caps: [
+                CapRule(purpose: .marketing, max: 3, per: day),
+                CapRule(purpose: .transactional, topic: "otp", channel: "sms", max: 5, per: day),
+            ]))
+        #expect(policy.countsTowardCaps(channel: .sms, purpose: .marketing, topic: nil))
+        #expect(policy.countsTowardCaps(channel: .email, purpose: .marketing, topic: "news"))
+        #expect(policy.countsTowardCaps(channel: .sms, purpose: .transactional, topic: "otp"))
+        #expect(!policy.countsTowardCaps(channel: .email, purpose: .transactional, topic: "otp"))
+        #expect(!policy.countsTowardCaps(channel: .sms, purpose: .transactional, topic: nil))
+        #expect(!Fixture.policy().countsTowardCaps(channel: .sms, purpose: .marketing, topic: nil))
+    }
+}

@@ -123,3 +123,20 @@ struct PriorityConformanceTests {
         }
     }
 }
+
+@Suite("Store conformance: cap reservations only where a cap can count")
+struct ReservationConformanceTests {
+    @Test(arguments: TestBackends.all)
+    func aSendNoCapCountsLeavesNoReservation(backend: TestBackend) async throws {
+        try await withStore(backend) { store, _ in
+            let a = contact("a", email: "a@x.io")
+            try await store.upsertContacts([a], at: t0)
+            try await seedJob(store, spec("uncapped", ids: ["a"]))
+            #expect(try await claim(store, now: t0, policy: ScriptedPolicy()).count == 1)
+            #expect(try await store.policyFacts(for: [a], since: at(-60))["a"]?.recentSends.isEmpty == true)
+            try await seedJob(store, spec("capped", ids: ["a"]))
+            #expect(try await claim(store, now: at(1), policy: ScriptedPolicy(cap: 5)).count == 1)
+            #expect(try await store.policyFacts(for: [a], since: at(-60))["a"]?.recentSends.count == 1)
+        }
+    }
+}

@@ -35,4 +35,7 @@ public struct ScriptedPolicy: DeliveryPolicy {
         }
         return PolicyDecision(.send, trace: [TraceStep(rule: "default", outcome: "send", detail: "allowed")])
     }
+
+    /// Sends are counted only when the script has a cap.
+    public func countsTowardCaps(channel: ChannelKind, purpose: Purpose, topic: String?) -> Bool { cap != nil }
 }
