@@ -28,8 +28,8 @@ extension PostgresStore: DashboardQueries {
         let sinceMs = since.ms
         return try await rows(
             """
-            SELECT channel, (at / 60000) AS minute, count(*) AS n FROM send_log
-            WHERE at >= \(sinceMs) GROUP BY channel, minute ORDER BY minute
+            SELECT channel, (updated_at / 60000) AS minute, count(*) AS n FROM deliveries
+            WHERE updated_at >= \(sinceMs) AND state IN ('sent', 'delivered') GROUP BY channel, minute ORDER BY minute
             """
         ).compactMap { row in
             let columns = row.makeRandomAccess()

@@ -33,8 +33,8 @@ extension SQLiteStore: DashboardQueries {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT channel, (at / 60000) AS minute, count(*) AS n FROM send_log
-                    WHERE at >= ? GROUP BY channel, minute ORDER BY minute
+                    SELECT channel, (updated_at / 60000) AS minute, count(*) AS n FROM deliveries
+                    WHERE updated_at >= ? AND state IN ('sent', 'delivered') GROUP BY channel, minute ORDER BY minute
                     """,
                 arguments: [since.ms]
             ).compactMap { row in

@@ -29,7 +29,7 @@ import Testing
     }
 
     @Test func sendLeasesTheNextAttemptAndReservesACapSlot() throws {
-        let decisions = try decide([try row(1)], policy: ScriptedPolicy(cap: 10))
+        let decisions = try decide([try row(1)])
         let send = try #require(decisions.sends.first)
         #expect(send.delivery.deliveryId == 1 && send.delivery.attempt == 3 && send.delivery.contact == alice)
         #expect(send.reservation == SendRecord(channel: .sms, purpose: .marketing, topic: "loyalty", at: now))
@@ -37,7 +37,7 @@ import Testing
         #expect(decisions.deferrals.isEmpty && decisions.suppressions.isEmpty)
         #expect(decisions.claimed.map(\.deliveryId) == [1])
         // A send no cap rule counts reserves nothing.
-        #expect(try decide([try row(1)]).sends.first?.reservation == nil)
+        #expect(try decide([try row(1)], policy: ScriptedPolicy(reserves: false)).sends.first?.reservation == nil)
     }
 
     @Test func aCancelledJobWinsOverEverythingElse() throws {

@@ -9,11 +9,16 @@ public struct ScriptedPolicy: DeliveryPolicy {
     /// At most this many sends per contact inside `capLookback`; nil means no cap.
     public var cap: Int?
     public var capLookback: TimeInterval
+    /// Whether claims reserve a cap slot for its sends (as a policy with a matching cap rule would).
+    public var reserves: Bool
 
-    public init(verdicts: [String: Verdict] = [:], cap: Int? = nil, capLookback: TimeInterval = 86_400) {
+    public init(
+        verdicts: [String: Verdict] = [:], cap: Int? = nil, capLookback: TimeInterval = 86_400, reserves: Bool = true
+    ) {
         self.verdicts = verdicts
         self.cap = cap
         self.capLookback = capLookback
+        self.reserves = reserves
     }
 
     public func decide(_ input: PolicyInput) -> PolicyDecision {
@@ -36,6 +41,5 @@ public struct ScriptedPolicy: DeliveryPolicy {
         return PolicyDecision(.send, trace: [TraceStep(rule: "default", outcome: "send", detail: "allowed")])
     }
 
-    /// Sends are counted only when the script has a cap.
-    public func countsTowardCaps(channel: ChannelKind, purpose: Purpose, topic: String?) -> Bool { cap != nil }
+    public func countsTowardCaps(channel: ChannelKind, purpose: Purpose, topic: String?) -> Bool { reserves }
 }
