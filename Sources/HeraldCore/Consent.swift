@@ -50,7 +50,15 @@ public struct ConsentEvent: Codable, Sendable, Hashable {
     public var prevHash: String
     public var hash: String
 
+    /// A new event: its hash is computed here.
     public init(id: Int64, input: ConsentInput, recordedAt: Date, prevHash: String) {
+        self.init(id: id, input: input, recordedAt: recordedAt, prevHash: prevHash, storedHash: "")
+        self.hash = ConsentChain.hash(of: self)
+    }
+
+    /// An event read back from a store, with the hash the store kept: verification recomputes and compares
+    /// it; reading never does (a fan-out reads a million of these).
+    public init(id: Int64, input: ConsentInput, recordedAt: Date, prevHash: String, storedHash: String) {
         self.id = id
         self.contactId = input.contactId
         self.channel = input.channel
@@ -62,8 +70,7 @@ public struct ConsentEvent: Codable, Sendable, Hashable {
         self.occurredAt = input.occurredAt.truncatedToMilliseconds
         self.recordedAt = recordedAt.truncatedToMilliseconds
         self.prevHash = prevHash
-        self.hash = ""
-        self.hash = ConsentChain.hash(of: self)
+        self.hash = storedHash
     }
 
     public var input: ConsentInput {

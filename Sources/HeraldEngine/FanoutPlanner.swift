@@ -16,7 +16,8 @@ public struct FanoutPlanner: Sendable {
             let row = NewDelivery(
                 job: job.spec, jobId: job.id, contactId: contact.id, channel: channel,
                 state: Self.state(for: decision.verdict), reason: Self.reason(for: decision.verdict),
-                notBefore: Self.notBefore(for: decision.verdict, now: now), trace: decision.trace)
+                notBefore: Self.notBefore(for: decision.verdict, now: now),
+                trace: decision.verdict == .send ? Self.passed : decision.trace)
             planned.append(row)
             if job.spec.effectiveStrategy == .first, row.state != .suppressed { break }
         }
@@ -41,6 +42,14 @@ public struct FanoutPlanner: Sendable {
             plan(job: job, contacts: contacts, unknownIds: unknown, facts: facts, now: job.createdAt)
         }
     }
+
+    /// A pass at fan-out is provisional: the claim asks the policy again right before the send and stores that
+    /// decision's full trace. Storing the pass's nine lines too would double the bytes of every delivery.
+    static let passed = [
+        TraceStep(
+            rule: "fanout", outcome: "queued",
+            detail: "every check passed; decided again, with the full trace, right before the send")
+    ]
 
     /// A contact id in the job's list that the store does not know.
     public func unknownContact(job: Job, contactId: String, now: Date) -> NewDelivery {

@@ -30,8 +30,9 @@ extension PostgresStore {
     }
 
     public func consentEvents(contactId: String) async throws -> [ConsentEvent] {
-        try await rows("SELECT * FROM consent_events WHERE contact_id = \(contactId) ORDER BY id").map(
-            Self.consentEvent(from:))
+        try await rows("SELECT * FROM consent_events WHERE contact_id = \(contactId) ORDER BY id").map {
+            try Self.consentEvent(from: $0)
+        }
     }
 
     public func consentEvents(_ query: ConsentExportQuery) async throws -> [ConsentEvent] {
@@ -45,7 +46,7 @@ extension PostgresStore {
             AND (\(until)::bigint IS NULL OR recorded_at < \(until)::bigint)
             ORDER BY id LIMIT \(query.limit)
             """
-        ).map(Self.consentEvent(from:))
+        ).map { try Self.consentEvent(from: $0) }
     }
 
     public func consentEvents(after eventId: Int64, contactIds: [String]) async throws -> [ConsentEvent] {
@@ -54,13 +55,14 @@ extension PostgresStore {
             """
             SELECT * FROM consent_events WHERE id > \(eventId) AND contact_id = ANY(\(contactIds)::text[]) ORDER BY id
             """
-        ).map(Self.consentEvent(from:))
+        ).map { try Self.consentEvent(from: $0) }
     }
 
-    static func consentEvent(from row: PostgresRow) throws -> ConsentEvent {
+    /// `withEvidence: false` leaves the evidence unread: the policy never looks at it.
+    static func consentEvent(from row: PostgresRow, withEvidence: Bool = true) throws -> ConsentEvent {
         let columns = row.makeRandomAccess()
-        let evidence: String? = try columns.get("evidence")
-        var event = ConsentEvent(
+        let evidence: String? = withEvidence ? try columns.get("evidence") : nil
+        return ConsentEvent(
             id: try columns.get("id"),
             input: ConsentInput(
                 contactId: try columns.get("contact_id"), channel: try columns.get("channel"),
@@ -68,9 +70,7 @@ extension PostgresStore {
                 status: ConsentStatus(rawValue: try columns.get("status")) ?? .revoked, source: try columns.get("source"),
                 evidence: try evidence.map { try HeraldJSON.decoder().decode(JSONValue.self, from: Data($0.utf8)) },
                 actor: try columns.get("actor"), occurredAt: Date(milliseconds: try columns.get("occurred_at"))),
-            recordedAt: Date(milliseconds: try columns.get("recorded_at")), prevHash: try columns.get("prev_hash"))
-        // Keep the stored hash: verification compares it with a recomputation, it must not be recomputed here.
-        event.hash = try columns.get("hash")
-        return event
+            recordedAt: Date(milliseconds: try columns.get("recorded_at")), prevHash: try columns.get("prev_hash"),
+            storedHash: try columns.get("hash"))
     }
 }

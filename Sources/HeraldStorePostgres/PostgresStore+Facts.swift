@@ -22,7 +22,7 @@ extension PostgresStore {
         for row in try await connection.rows(
             "SELECT * FROM consent_events WHERE contact_id = ANY(\(ids)::text[]) ORDER BY id", logger: logger)
         {
-            let event = try consentEvent(from: row)
+            let event = try consentEvent(from: row, withEvidence: false)
             facts[event.contactId]?.consents.append(event)
         }
         let sinceMs = since.ms

@@ -28,7 +28,7 @@ extension SQLiteStore {
         try await pool.read { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM consent_events WHERE contact_id = ? ORDER BY id", arguments: [contactId]
-            ).map(Self.consentEvent(from:))
+            ).map { try Self.consentEvent(from: $0) }
         }
     }
 
@@ -42,7 +42,7 @@ extension SQLiteStore {
         let finalSQL = sql
         let finalArguments = arguments
         return try await pool.read { db in
-            try Row.fetchAll(db, sql: finalSQL, arguments: finalArguments).map(Self.consentEvent(from:))
+            try Row.fetchAll(db, sql: finalSQL, arguments: finalArguments).map { try Self.consentEvent(from: $0) }
         }
     }
 
@@ -58,24 +58,22 @@ extension SQLiteStore {
                         ORDER BY id
                         """,
                     arguments: [eventId] + StatementArguments(chunk)
-                ).map(Self.consentEvent(from:))
+                ).map { try Self.consentEvent(from: $0) }
             }
             return events.sorted { $0.id < $1.id }
         }
     }
 
-    static func consentEvent(from row: Row) throws -> ConsentEvent {
-        let evidence: String? = row["evidence"]
-        var event = ConsentEvent(
+    /// `withEvidence: false` leaves the evidence unread: the policy never looks at it.
+    static func consentEvent(from row: Row, withEvidence: Bool = true) throws -> ConsentEvent {
+        let evidence: String? = withEvidence ? row["evidence"] : nil
+        return ConsentEvent(
             id: row["id"],
             input: ConsentInput(
                 contactId: row["contact_id"], channel: row["channel"], topic: row["topic"],
                 status: ConsentStatus(rawValue: row["status"]) ?? .revoked, source: row["source"],
                 evidence: try evidence.map { text throws in try FastJSON.parse(text) },
                 actor: row["actor"], occurredAt: Date(milliseconds: row["occurred_at"])),
-            recordedAt: Date(milliseconds: row["recorded_at"]), prevHash: row["prev_hash"])
-        // Keep the stored hash: verification compares it with a recomputation, it must not be recomputed here.
-        event.hash = row["hash"]
-        return event
+            recordedAt: Date(milliseconds: row["recorded_at"]), prevHash: row["prev_hash"], storedHash: row["hash"])
     }
 }

@@ -100,7 +100,7 @@ extension SQLiteStore {
                 db, sql: "SELECT * FROM consent_events WHERE contact_id IN (\(placeholders(chunk.count))) ORDER BY id",
                 arguments: args)
             {
-                let event = try consentEvent(from: row)
+                let event = try consentEvent(from: row, withEvidence: false)
                 facts[event.contactId]?.consents.append(event)
             }
             for row in try Row.fetchAll(

@@ -24,10 +24,10 @@ struct DatabaseOutageTests {
             channels: "- {id: log-sms, kind: sms, driver: log, rate: 500, options: {path: OUTBOX}}",
             server: database.url)
         defer { cluster.shutdown() }
-        let key = try cluster.prepare(contacts: Self.contactCount)
+        let key = try await cluster.prepare(contacts: Self.contactCount)
         try await cluster.start()
         let node = cluster.nodes[0]
-        let job = try cluster.enqueue(
+        let job = try await cluster.enqueue(
             key: "bulk", purpose: "transactional", ids: (0..<Self.contactCount).map(HeraldCluster.contactId))
 
         // Pulled early, while fan-out is still writing batches and sends are going out: both must resume.
@@ -57,7 +57,7 @@ struct DatabaseOutageTests {
         #expect(seen.count == Self.contactCount, "every delivery reached the outbox")
         // Only sends whose outcome could not be recorded during the outage may go out again.
         #expect(duplicates <= Self.claimBatch * 2)
-        #expect(try cluster.cli(["audit", "verify"]).hasPrefix("ok"))
+        #expect(try await cluster.cli(["audit", "verify"]).hasPrefix("ok"))
     }
 
     static func waitForSends(_ outbox: String, atLeast count: Int) async throws {

@@ -74,23 +74,30 @@ final class HeraldCluster: @unchecked Sendable {
         }
     }
 
-    /// Runs a CLI command against node 0's config and returns its standard output.
+    /// Runs a CLI command against node 0's config and returns its standard output. The wait for the child
+    /// suspends instead of blocking: the test process shares a two-thread pool with in-process transactions
+    /// the child may be waiting for (e.g. the migration lock), and a blocked thread could starve them.
     @discardableResult
-    func cli(_ arguments: [String]) throws -> String {
+    func cli(_ arguments: [String]) async throws -> String {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments + ["--config", nodes[0].configPath]
         process.currentDirectoryURL = directory
         process.environment = Self.nodeEnvironment
-        let output = Pipe()
+        let output = try touch("cli-\(UUID().uuidString).out")
+        defer { try? FileManager.default.removeItem(at: output) }
         let log = try FileHandle(forWritingTo: touch("cli.log"))
         try log.seekToEnd()
-        process.standardOutput = output
+        process.standardOutput = try FileHandle(forWritingTo: output)
         process.standardError = log
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            process.terminationHandler = { _ in done.resume() }
+            do { try process.run() } catch {
+                process.terminationHandler = nil
+                done.resume()
+            }
+        }
+        let text = String(decoding: (try? Data(contentsOf: output)) ?? Data(), as: UTF8.self)
         guard process.terminationStatus == 0 else {
             throw ClusterError("herald \(arguments.first ?? "") exited \(process.terminationStatus): \(text)")
         }

@@ -23,11 +23,11 @@ struct MultiNodeTests {
             nodes: 3, engine: Self.engine,
             policy: "policy: {caps: [{purpose: marketing, channel: \"*\", max: 2, per: 24h, on_exceed: drop}]}")
         defer { cluster.shutdown() }
-        let key = try cluster.prepare(contacts: Self.contactCount)
+        let key = try await cluster.prepare(contacts: Self.contactCount)
         try await cluster.start()
         let ports = cluster.nodes.map(\.port)
 
-        let bulk = try cluster.enqueue(
+        let bulk = try await cluster.enqueue(
             key: "bulk", purpose: "transactional", ids: (0..<Self.contactCount).map(HeraldCluster.contactId))
         let view = try await NodeHTTP.waitSettled(ports: ports, id: bulk, key: key)
         #expect(view.byState["sent"] == Self.contactCount)
@@ -52,7 +52,7 @@ struct MultiNodeTests {
         let before = all.count
         var capped = 0
         var jobs: [Int64] = []
-        for round in 0..<3 { jobs.append(try cluster.enqueue(key: "promo-\(round)", purpose: "marketing", ids: vips)) }
+        for round in 0..<3 { jobs.append(try await cluster.enqueue(key: "promo-\(round)", purpose: "marketing", ids: vips)) }
         for job in jobs {
             let view = try await NodeHTTP.waitSettled(ports: ports, id: job, key: key, deadline: .seconds(120))
             capped += view.byState["suppressed"] ?? 0
@@ -62,18 +62,18 @@ struct MultiNodeTests {
         #expect(marketingSends == 100)
         #expect(capped == 50)
 
-        #expect(try cluster.cli(["audit", "verify"]).hasPrefix("ok"))
+        #expect(try await cluster.cli(["audit", "verify"]).hasPrefix("ok"))
     }
 
     @Test("a node killed with SIGKILL mid-run: the others finish its leased work; nothing is lost")
     func killedNodeLosesNothing() async throws {
         let cluster = try HeraldCluster(nodes: 3, engine: Self.engine)
         defer { cluster.shutdown() }
-        let key = try cluster.prepare(contacts: Self.contactCount)
+        let key = try await cluster.prepare(contacts: Self.contactCount)
         try await cluster.start()
         let ports = cluster.nodes.map(\.port)
 
-        let bulk = try cluster.enqueue(
+        let bulk = try await cluster.enqueue(
             key: "bulk", purpose: "transactional", ids: (0..<Self.contactCount).map(HeraldCluster.contactId))
         // Kill node 2 once it has sent a few batches, well before the job can be done.
         let victim = cluster.nodes[2]

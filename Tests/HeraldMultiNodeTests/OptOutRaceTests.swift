@@ -2,14 +2,12 @@ import Foundation
 import Testing
 
 /// The hostile tester's race, with real processes: revocations posted to either node while a rate-limited
-/// marketing job is sending. Nothing may reach the channel after the revocation's 201.
-@Suite(
-    "An opt-out acknowledged by any node stops every later send", .serialized,
-    .enabled(if: !MultiNodeEnvironment.skipped, "HERALD_SKIP_POSTGRES=1"))
-struct OptOutRaceTests {
-    static let contactCount = 400
+/// marketing job is sending. Nothing may reach the channel after the revocation's 201. Part of the serialized
+/// multi-node suite, so it never runs beside the other cluster tests.
+extension MultiNodeTests {
+    static let raceContacts = 400
 
-    private struct Sent: Decodable {
+    private struct RaceSent: Decodable {
         var contactId: String
         var at: String
         enum CodingKeys: String, CodingKey {
@@ -25,19 +23,19 @@ struct OptOutRaceTests {
             policy: "policy: {quiet_hours: [], caps: []}",
             channels: "- {id: log-sms, kind: sms, driver: log, rate: 20, options: {path: OUTBOX}}")
         defer { cluster.shutdown() }
-        let key = try cluster.prepare(contacts: Self.contactCount)
+        let key = try await cluster.prepare(contacts: Self.raceContacts)
         try await cluster.start()
         let ports = cluster.nodes.map(\.port)
-        let ids = (0..<Self.contactCount).map(HeraldCluster.contactId)
-        try await Self.record(ids, status: "granted", ports: ports, key: key)
+        let ids = (0..<Self.raceContacts).map(HeraldCluster.contactId)
+        try await Self.recordConsents(ids, status: "granted", ports: ports, key: key)
 
-        let job = try cluster.enqueue(key: "promo", purpose: "marketing", ids: ids)
+        let job = try await cluster.enqueue(key: "promo", purpose: "marketing", ids: ids)
         let outboxes = cluster.nodes.map(\.outboxPath)
         for _ in 0..<600 where outboxes.map(Outbox.lineCount).reduce(0, +) < 50 {
             try await Task.sleep(for: .milliseconds(20))
         }
-        let late = Array(ids[(Self.contactCount / 2)...])
-        let acknowledged = try await Self.record(late, status: "revoked", ports: ports, key: key)
+        let late = Array(ids[(Self.raceContacts / 2)...])
+        let acknowledged = try await Self.recordConsents(late, status: "revoked", ports: ports, key: key)
 
         let view = try await NodeHTTP.waitSettled(ports: ports, id: job, key: key, deadline: .seconds(180))
         let parser = ISO8601DateFormatter()
@@ -47,7 +45,7 @@ struct OptOutRaceTests {
         for path in outboxes {
             let data = FileManager.default.contents(atPath: path) ?? Data()
             for line in data.split(separator: UInt8(ascii: "\n")) {
-                guard let entry = try? JSONDecoder().decode(Sent.self, from: Data(line)),
+                guard let entry = try? JSONDecoder().decode(RaceSent.self, from: Data(line)),
                     let at = parser.date(from: entry.at)
                 else { continue }
                 sent += 1
@@ -58,12 +56,12 @@ struct OptOutRaceTests {
         #expect(afterAck.isEmpty)
         // The race was real: some of the revoked contacts were still waiting when their opt-out came.
         #expect((view.byState["suppressed"] ?? 0) > 0)
-        #expect(sent + (view.byState["suppressed"] ?? 0) == Self.contactCount)
+        #expect(sent + (view.byState["suppressed"] ?? 0) == Self.raceContacts)
     }
 
     /// Posts one ledger event per contact, alternating nodes, 8 at a time; returns when each was acknowledged.
     @discardableResult
-    private static func record(_ ids: [String], status: String, ports: [Int], key: String) async throws -> [String: Date] {
+    private static func recordConsents(_ ids: [String], status: String, ports: [Int], key: String) async throws -> [String: Date] {
         try await withThrowingTaskGroup(of: (String, Date).self) { group in
             var acknowledged: [String: Date] = [:]
             for (index, id) in ids.enumerated() {
