@@ -4,6 +4,7 @@ import PostgresNIO
 
 extension PostgresStore {
     public func insertAPIKey(hash: String, role: Role, label: String?, at: Date) async throws {
+        try Identifier.checkKeyLabel(label)
         let roleName = role.rawValue
         let created = at.ms
         _ = try await rows(

@@ -4,6 +4,7 @@ import HeraldCore
 
 extension SQLiteStore {
     public func insertAPIKey(hash: String, role: Role, label: String?, at: Date) async throws {
+        try Identifier.checkKeyLabel(label)
         try await pool.write { db in
             try db.execute(
                 sql: "INSERT INTO api_keys (hash, role, label, created_at) VALUES (?, ?, ?, ?)",

@@ -19,6 +19,7 @@ struct Keys: AsyncParsableCommand {
             guard let role = Role(rawValue: role) else {
                 throw ValidationError("--role must be one of: enqueue, ops, compliance, admin")
             }
+            try Identifier.checkKeyLabel(label)
             let loaded = try options.load()
             let store = try await StoreFactory.open(loaded.storage)
             let key = APIKey.generate()

@@ -22,6 +22,24 @@ struct ContactConformanceTests {
         }
     }
 
+    /// A store refuses what it cannot keep exactly: a NUL would shorten the id to another contact's.
+    @Test(arguments: TestBackends.all)
+    func storesRefuseIdsTheyWouldShorten(backend: TestBackend) async throws {
+        try await withStore(backend) { store, _ in
+            try await store.upsertContacts([contact("victim", email: "v@x.io")], at: t0)
+            await #expect(throws: HeraldError.self) {
+                try await store.upsertContacts([contact("victim\u{0}evil", email: "e@x.io")], at: at(1))
+            }
+            #expect(try await store.contact(id: "victim")?.email == "v@x.io")
+            let input = ConsentInput(contactId: "victim\u{0}x", channel: "sms", status: .revoked, source: "t", occurredAt: t0)
+            await #expect(throws: HeraldError.self) { try await store.appendConsent(input, at: t0) }
+            #expect(try await store.consentEvents(contactId: "victim").isEmpty)
+            await #expect(throws: HeraldError.self) {
+                try await store.insertAPIKey(hash: "h", role: .ops, label: "ops\u{0}x", at: t0)
+            }
+        }
+    }
+
     @Test(arguments: TestBackends.all)
     func phoneLookupFollowsTheCurrentNumber(backend: TestBackend) async throws {
         try await withStore(backend) { store, _ in
