@@ -17,7 +17,7 @@ extension HeraldAPI {
 
     private func handleInbound(_ request: Request, context: HeraldRequestContext) async throws -> Response {
             guard let inbound = deps.inbound else { throw HeraldError.notFound("channel") }
-            let channelId = try context.parameters.require("channel_id")
+            let channelId = try context.identifier("channel_id", field: "channel_id")
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName] = field.value }
             let query = request.uri.query
