@@ -18,6 +18,7 @@ extension Request {
     func decodeJSON<T: Decodable>(_ type: T.Type, context: HeraldRequestContext, fieldPrefix: String = "") async throws -> T {
         let data = try await bodyData(context: context)
         do {
+            try JSONIntake.check(data, prefix: fieldPrefix)
             return try HeraldJSON.decoder().decode(T.self, from: data)
         } catch {
             throw DecodingErrors.heraldError(error, prefix: fieldPrefix)
