@@ -35,7 +35,7 @@ enum DashboardAuth {
 extension HeraldAPI {
     func addDashboardAuthRoutes(to router: Router<HeraldRequestContext>) {
         router.post("/ui/login") { request, context in
-            let form = String(decoding: try await request.bodyData(context: context), as: UTF8.self)
+            let form = String(decoding: try await request.bodyData(context: context, limit: BodyLimits.login), as: UTF8.self)
             let key = form.split(separator: "&").compactMap { pair -> String? in
                 let parts = pair.split(separator: "=", maxSplits: 1)
                 guard parts.count == 2, parts[0] == "key" else { return nil }

@@ -9,6 +9,7 @@ public struct HeraldAPI: Sendable {
 
     public func router() -> Router<HeraldRequestContext> {
         let router = Router(context: HeraldRequestContext.self)
+        router.add(middleware: BodyLimitMiddleware())
         if let factory = deps.ops.metricsFactory { router.add(middleware: HTTPMetricsMiddleware(factory: factory)) }
         router.add(middleware: APIKeyMiddleware(store: deps.store))
         addHealthRoutes(to: router)
