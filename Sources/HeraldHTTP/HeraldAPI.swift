@@ -11,7 +11,7 @@ public struct HeraldAPI: Sendable {
         let router = Router(context: HeraldRequestContext.self)
         router.add(middleware: BodyLimitMiddleware())
         if let factory = deps.ops.metricsFactory { router.add(middleware: HTTPMetricsMiddleware(factory: factory)) }
-        router.add(middleware: APIKeyMiddleware(store: deps.store))
+        router.add(middleware: APIKeyMiddleware(store: deps.store, sessionSecret: deps.unsubscribeSecret, now: deps.now))
         addHealthRoutes(to: router)
         addContactRoutes(to: router)
         addConsentRoutes(to: router)

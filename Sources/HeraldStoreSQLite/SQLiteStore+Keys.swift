@@ -34,3 +34,29 @@ extension SQLiteStore {
         }
     }
 }
+
+extension SQLiteStore: APIKeyManaging {
+    public func apiKeys() async throws -> [APIKeyInfo] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT hash, role, label, created_at FROM api_keys ORDER BY created_at, hash")
+                .compactMap { row in
+                    guard let role = Role(rawValue: row["role"]) else { return nil }
+                    return APIKeyInfo(
+                        id: APIKey.id(forHash: row["hash"]), role: role, label: row["label"],
+                        createdAt: Date(milliseconds: row["created_at"]))
+                }
+        }
+    }
+
+    public func revokeAPIKey(id: String) async throws -> Bool {
+        try APIKey.checkId(id)
+        return try await pool.write { db in
+            let hashes = try String.fetchAll(
+                db, sql: "SELECT hash FROM api_keys WHERE substr(hash, 1, ?) = ?", arguments: [APIKey.idLength, id])
+            guard hashes.count <= 1 else { throw APIKey.ambiguous(id) }
+            guard let hash = hashes.first else { return false }
+            try db.execute(sql: "DELETE FROM api_keys WHERE hash = ?", arguments: [hash])
+            return true
+        }
+    }
+}
