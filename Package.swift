@@ -82,9 +82,13 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedProfiles"]
         ),
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
+        // Builds `BuiltInProfiles.swift` from channels/*/profile.yaml for HeraldChannels (see EmbedProfiles).
+        .executableTarget(name: "ProfileEmbedder"),
+        .plugin(name: "EmbedProfiles", capability: .buildTool(), dependencies: ["ProfileEmbedder"]),
         // Fan-out and dispatch services: the queue's moving parts.
         .target(
             name: "HeraldEngine",

@@ -34,3 +34,10 @@ if ! python3 -c 'import aiosmtpd, dkim, cryptography' >/dev/null 2>&1; then
   python3 -m pip install -q aiosmtpd dkimpy cryptography 2>/dev/null \
     || python3 -m pip install -q --break-system-packages aiosmtpd dkimpy cryptography
 fi
+
+# OpenAPIValidityTests runs it over the served document.
+if ! command -v openapi-spec-validator >/dev/null 2>&1; then
+  echo "setup: installing openapi-spec-validator from PyPI"
+  python3 -m pip install -q openapi-spec-validator 2>/dev/null \
+    || python3 -m pip install -q --break-system-packages openapi-spec-validator
+fi

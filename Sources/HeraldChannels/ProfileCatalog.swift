@@ -2,12 +2,37 @@ import Foundation
 import HeraldCore
 import Yams
 
-/// All provider profiles of a `channels/` folder: one `<id>/profile.yaml` per provider.
+/// Provider profiles by id: the built-in ones (compiled from the repo's `channels/`), and those of a
+/// `profiles_dir` folder (one `<id>/profile.yaml` per provider), which add to or override them.
 public struct ProfileCatalog: Sendable {
+    public static let builtInSource = "built-in"
+
     public var profiles: [String: Profile]
+    /// Where each profile came from: `built-in`, or the file it was read from.
+    public var sources: [String: String] = [:]
 
     public init(profiles: [Profile]) {
         self.profiles = Dictionary(profiles.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The profiles shipped inside the binary.
+    public static func builtIn() throws -> ProfileCatalog {
+        var catalog = ProfileCatalog(
+            profiles: try BuiltInProfiles.files.map { try parse(yaml: $0.yaml, file: "\($0.id)/profile.yaml (built-in)") })
+        catalog.sources = Dictionary(uniqueKeysWithValues: catalog.profiles.keys.map { ($0, builtInSource) })
+        return catalog
+    }
+
+    /// The built-in profiles, with those of `directory` (when given) added or put in their place.
+    public static func standard(overrides directory: URL?) throws -> ProfileCatalog {
+        var catalog = try builtIn()
+        guard let directory else { return catalog }
+        let local = try load(directory: directory)
+        for (id, profile) in local.profiles {
+            catalog.profiles[id] = profile
+            catalog.sources[id] = directory.appendingPathComponent(id).appendingPathComponent("profile.yaml").path
+        }
+        return catalog
     }
 
     /// Loads and validates every profile; the first problem throws a `HeraldError` (code

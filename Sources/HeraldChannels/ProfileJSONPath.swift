@@ -46,6 +46,7 @@ public enum ProfileJSONPath {
         case .number(let n):
             if n.rounded() == n, abs(n) < 9e15 { return String(Int64(n)) }
             return String(n)
+        case .decimal(let d): return d.description
         case .null, .array, .object: return nil
         }
     }

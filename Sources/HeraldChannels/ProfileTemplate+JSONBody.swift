@@ -18,7 +18,7 @@ enum CompiledJSONBody: Sendable {
         case .array(let items): self = .array(items.map(CompiledJSONBody.init))
         case .object(let members):
             self = .object(members.keys.sorted().map { (key: Self.encodedKey($0), value: CompiledJSONBody(members[$0]!)) })
-        case .null, .bool, .number:
+        case .null, .bool, .number, .decimal:
             var text = ""
             FastJSON.append(value, to: &text)
             self = .encoded(Array(text.utf8))

@@ -44,6 +44,7 @@ struct ContentTemplate: Sendable {
         // Whole numbers print as "30", not "30.0".
         case .number(let number):
             return number.rounded() == number && abs(number) < 1e15 ? Int(number) as Any : number as Any
+        case .decimal(let number): return number.description
         case .string(let text): return text
         case .array(let elements): return elements.map(mustacheValue)
         case .object(let members):

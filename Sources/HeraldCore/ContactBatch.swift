@@ -10,6 +10,7 @@ public enum ContactBatch {
         if firstByte == UInt8(ascii: "[") {
             // A JSON array goes through the same emptiness and validation checks as NDJSON below.
             do {
+                try JSONIntake.check(data)
                 contacts = try decoder.decode([Contact].self, from: data)
             } catch {
                 throw DecodingErrors.heraldError(error)
@@ -29,7 +30,9 @@ public enum ContactBatch {
         for (index, line) in data.split(separator: 0x0A).enumerated() {
             guard line.contains(where: { $0 != 0x20 && $0 != 0x0D }) else { continue }
             do {
-                contacts.append(try decoder.decode(Contact.self, from: Data(line)))
+                let record = Data(line)
+                try JSONIntake.check(record, prefix: "[\(index)]")
+                contacts.append(try decoder.decode(Contact.self, from: record))
             } catch {
                 throw DecodingErrors.heraldError(error, prefix: "[\(index)]")
             }

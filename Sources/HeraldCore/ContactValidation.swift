@@ -3,9 +3,12 @@ import Foundation
 /// Intake checks for contacts: each failure names the field (with `prefix`, e.g. "[3]." in a batch).
 public enum ContactValidation {
     public static func validate(_ contact: Contact, prefix: String = "") throws(HeraldError) {
-        guard !contact.id.isEmpty, contact.id.count <= 256 else {
-            throw .invalid(prefix + "id", "must be 1–256 characters")
-        }
+        try Identifier.validate(contact.id, field: prefix + "id")
+        let texts: [(String, String?)] = [
+            ("email", contact.email), ("phone", contact.phone), ("whatsapp", contact.whatsapp),
+            ("locale", contact.locale), ("timezone", contact.timezone), ("telegram_chat_id", contact.telegramChatId),
+        ]
+        for case let (name, value?) in texts { try Identifier.validateText(value, field: prefix + name) }
         if let timezone = contact.timezone, TimeZone(identifier: timezone) == nil {
             throw .invalid(prefix + "timezone", "is not a known IANA time zone", code: "invalid_timezone")
         }
@@ -18,8 +21,11 @@ public enum ContactValidation {
         if let email = contact.email, !isPlausibleEmail(email) {
             throw .invalid(prefix + "email", "is not an email address", code: "invalid_email")
         }
-        for (index, token) in contact.pushTokens.enumerated() where token.token.isEmpty || token.token.count > 4096 {
-            throw .invalid(prefix + "push_tokens[\(index)].token", "must be 1–4096 characters")
+        for (index, token) in contact.pushTokens.enumerated() {
+            guard !token.token.isEmpty, token.token.count <= 4096 else {
+                throw .invalid(prefix + "push_tokens[\(index)].token", "must be 1–4096 characters")
+            }
+            try Identifier.validateText(token.token, field: prefix + "push_tokens[\(index)].token")
         }
     }
 

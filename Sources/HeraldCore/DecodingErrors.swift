@@ -18,10 +18,18 @@ public enum DecodingErrors {
             if context.codingPath.isEmpty {
                 return HeraldError(code: "invalid_json", message: "the body is not valid JSON")
             }
-            return .invalid(field(prefix, context.codingPath), context.debugDescription, code: "invalid_value")
+            return .invalid(field(prefix, context.codingPath), publicMessage(context.debugDescription), code: "invalid_value")
         @unknown default:
             return HeraldError(code: "invalid_json", message: "the body could not be read")
         }
+    }
+
+    /// Herald's own decoders explain a refusal in lower case ("expected an RFC 3339 timestamp");
+    /// Foundation's messages start with a capital and name Swift types ("Cannot initialize ConsentStatus
+    /// from invalid String value …"), which callers have no use for.
+    static func publicMessage(_ debugDescription: String) -> String {
+        guard let first = debugDescription.first, first.isLowercase else { return "is not an allowed value" }
+        return debugDescription
     }
 
     static func field(_ prefix: String, _ path: [any CodingKey]) -> String {

@@ -39,7 +39,7 @@ extension FastJSON {
             case UInt8(ascii: "t"): try literal("true"); return .bool(true)
             case UInt8(ascii: "f"): try literal("false"); return .bool(false)
             case UInt8(ascii: "n"): try literal("null"); return .null
-            default: return .number(try number())
+            default: return try exactNumber()
             }
         }
 
@@ -90,6 +90,17 @@ extension FastJSON {
                 if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
                 throw ParseError(offset: index)
             }
+        }
+
+        /// Up to 15 significant digits a Double always holds exactly; longer literals go through `Decimal`.
+        mutating func exactNumber() throws(ParseError) -> JSONValue {
+            let start = index
+            let double = try number()
+            let literal = UnsafeBufferPointer(rebasing: bytes[start..<index])
+            guard JSONNumberLiteral.significantDigits(literal) > 15,
+                let decimal = Decimal(string: String(decoding: literal, as: UTF8.self))
+            else { return .number(double) }
+            return JSONValue.exactNumber(decimal, double)
         }
 
         mutating func number() throws(ParseError) -> Double {

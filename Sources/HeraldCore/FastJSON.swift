@@ -39,6 +39,7 @@ public enum FastJSON {
         case .bool(let b): out.append(b ? "true" : "false")
         case .number(let n):
             if n.rounded() == n, abs(n) < 1e15 { out.append(String(Int64(n))) } else { out.append(String(n)) }
+        case .decimal(let d): out.append(d.description)
         case .string(let s): appendString(s, to: &out)
         case .array(let items):
             out.append("[")

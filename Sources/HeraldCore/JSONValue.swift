@@ -6,6 +6,8 @@ public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
     case number(Double)
+    /// A number a Double would round (e.g. 123456789012345678901234567890), kept exactly.
+    case decimal(Decimal)
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
@@ -44,7 +46,7 @@ extension JSONValue: Codable {
         } else if let b = try? container.decode(Bool.self) {
             self = .bool(b)
         } else if let n = try? container.decode(Double.self) {
-            self = .number(n)
+            self = (try? container.decode(Decimal.self)).map { Self.exactNumber($0, n) } ?? .number(n)
         } else if let s = try? container.decode(String.self) {
             self = .string(s)
         } else if let a = try? container.decode([JSONValue].self) {
@@ -61,6 +63,7 @@ extension JSONValue: Codable {
         case .bool(let b): try container.encode(b)
         case .number(let n):
             if n.rounded() == n, abs(n) < 1e15 { try container.encode(Int64(n)) } else { try container.encode(n) }
+        case .decimal(let d): try container.encode(d)
         case .string(let s): try container.encode(s)
         case .array(let a): try container.encode(a)
         case .object(let o): try container.encode(o)

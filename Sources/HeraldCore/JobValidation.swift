@@ -6,9 +6,16 @@ public enum JobValidation {
         guard !spec.idempotencyKey.isEmpty, spec.idempotencyKey.count <= 200 else {
             throw .invalid("idempotency_key", "must be 1–200 characters")
         }
+        try Identifier.validateText(spec.idempotencyKey, field: "idempotency_key")
+        if let topic = spec.topic {
+            try Identifier.validate(topic, field: "topic", maxLength: Identifier.topicMaxLength)
+        }
         switch (spec.audience.contactIds, spec.audience.segment) {
         case (let ids?, nil):
             guard !ids.isEmpty else { throw .invalid("audience.contact_ids", "must not be empty") }
+            for (index, id) in ids.enumerated() {
+                try Identifier.validate(id, field: "audience.contact_ids[\(index)]")
+            }
         case (nil, let segment?):
             _ = try SegmentExpression(parsing: segment)
         default:

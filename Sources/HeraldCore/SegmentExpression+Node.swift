@@ -78,8 +78,8 @@ extension SegmentNode {
         case .notEqual: return lhs != rhs
         default: break
         }
+        if let a = lhs.doubleValue, let b = rhs.doubleValue { return ordered(op, a, b) }
         switch (lhs, rhs) {
-        case (.number(let a), .number(let b)): return ordered(op, a, b)
         case (.string(let a), .string(let b)): return ordered(op, a, b)
         default: return false
         }

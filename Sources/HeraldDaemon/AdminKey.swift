@@ -8,10 +8,10 @@ public enum AdminKey {
         guard try await store.apiKeyCount() == 0 else { return nil }
         let key = APIKey.generate()
         try await store.insertAPIKey(hash: APIKey.hash(key), role: .admin, label: "bootstrap", at: now)
-        try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        try PrivateFiles.prepareFolder(dataDirectory)
         let url = dataDirectory.appendingPathComponent("admin.key")
-        _ = FileManager.default.createFile(
-            atPath: url.path, contents: Data((key + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        try? FileManager.default.removeItem(at: url)  // a key file from a wiped database names a dead key
+        try PrivateFiles.createFile(url, contents: Data((key + "\n").utf8))
         return url
     }
 }

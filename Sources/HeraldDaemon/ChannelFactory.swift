@@ -34,6 +34,9 @@ public enum ChannelFactory {
         var checks: [ChannelCheck] = []
         if let catalog = try? profileCatalog(loaded) {
             checks.append(ChannelCheck(instance: "profiles", ok: true, detail: "\(catalog.profiles.count) profiles valid"))
+            for id in catalog.profiles.keys.sorted() {
+                checks.append(ChannelCheck(instance: "profile \(id)", ok: true, detail: catalog.sources[id] ?? "?"))
+            }
         }
         for (_, driver) in try await instances(for: loaded) {
             checks.append(await driver.check())
@@ -79,7 +82,7 @@ public enum ChannelFactory {
     }
 
     static func profileCatalog(_ loaded: LoadedConfig) throws -> ProfileCatalog {
-        try ProfileCatalog.load(directory: URL(fileURLWithPath: loaded.config.profilesDir ?? "channels", isDirectory: true))
+        try ProfileCatalog.standard(overrides: loaded.config.profilesDir.map { URL(fileURLWithPath: $0, isDirectory: true) })
     }
 
     static func makeDriver(_ config: ChannelConfig, loaded: LoadedConfig) async throws -> any ChannelDriver {

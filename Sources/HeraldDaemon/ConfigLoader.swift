@@ -23,6 +23,7 @@ public struct LoadedConfig: Sendable {
             } catch {
                 throw HeraldError(code: "config_unreadable", message: "cannot read config file \(path)")
             }
+            try ConfigSchema.check(yaml)
             do {
                 config = try YAMLDecoder().decode(HeraldConfig.self, from: yaml)
             } catch {

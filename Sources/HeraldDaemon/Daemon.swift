@@ -26,7 +26,10 @@ public struct Daemon {
         if let keyFile = try await AdminKey.ensure(store: store, dataDirectory: loaded.dataDirectory, now: Date()) {
             logger.notice("created the first admin API key", metadata: ["file": "\(keyFile.path)"])
         }
-        let policy = CompliancePolicy(rules: try PolicySettings.rules(loaded))
+        let rules = try PolicySettings.rules(loaded)
+        logger.notice(
+            "policy in force", metadata: ["policy.rules": .array(rules.summary.map { .string($0) })])
+        let policy = CompliancePolicy(rules: rules)
         let secret = try unsubscribeSecret()
         var settings = (loaded.config.engine ?? EngineConfig())
             .settings(publicBaseURL: loaded.publicURL, unsubscribeSecret: secret)
@@ -101,7 +104,8 @@ public enum PolicySettings {
     }
 
     public static func rules(_ loaded: LoadedConfig) throws -> PolicyRules {
-        guard !loaded.yaml.isEmpty else { return PolicyRules() }
+        // No config at all is the strict default, exactly like a config without `policy:`.
+        guard !loaded.yaml.isEmpty else { return PolicyRules(defaults: DefaultsSection(), policy: PolicySection()) }
         do {
             let sections = try YAMLDecoder().decode(Sections.self, from: loaded.yaml)
             return PolicyRules(defaults: sections.defaults ?? DefaultsSection(), policy: sections.policy ?? PolicySection())

@@ -10,7 +10,7 @@ public struct HeraldConfig: Sendable, Codable {
     public var publicUrl: String?
     public var dataDir: String?
     public var logLevel: String?
-    /// Folder of provider profiles (default `channels`, beside the working directory).
+    /// Folder of extra provider profiles (`<id>/profile.yaml`), added to or overriding the built-in ones.
     public var profilesDir: String?
     public var channels: [ChannelConfig]?
     public var auth: AuthConfig?

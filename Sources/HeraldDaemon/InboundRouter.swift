@@ -50,6 +50,12 @@ public struct InboundRouter: InboundHandling {
         self.publicURL = loaded.publicURL
     }
 
+    public func admit(channelId: String, headers: [String: String], query: String?) throws {
+        guard let endpoint = endpoints[channelId] else { throw HeraldError.notFound("inbound channel") }
+        if let verification = endpoint.verification, Self.queryValue(verification.challengeQuery, in: query) != nil { return }
+        if let secret = endpoint.secret { try Self.checkSecret(secret, headers: headers, query: query) }
+    }
+
     public func parse(channelId: String, headers: [String: String], query: String?, body: Data) async throws -> [InboundAction] {
         guard let endpoint = endpoints[channelId] else { throw HeraldError.notFound("inbound channel") }
         if let verification = endpoint.verification, let challenge = Self.queryValue(verification.challengeQuery, in: query) {
@@ -59,12 +65,7 @@ public struct InboundRouter: InboundHandling {
             let url = WebhookSignature.callbackURL(publicBase: publicURL, channelId: channelId, query: query)
             try signature.verify(url: url, headers: headers, body: Array(body))
         }
-        if let secret = endpoint.secret {
-            let given = headers["x-herald-secret"] ?? Self.queryValue("secret", in: query)
-            guard let given, Self.constantTimeEquals(given, secret) else {
-                throw HeraldError(code: "forbidden", message: "inbound secret missing or wrong", statusCode: 403)
-            }
-        }
+        if let secret = endpoint.secret { try Self.checkSecret(secret, headers: headers, query: query) }
         let request = InboundRequest(contentType: headers["content-type"], body: Array(body), query: query)
         switch try endpoint.parser.parse(request) {
         case .receipt(let id, let state): return [.receipt(providerMessageId: id, state: state)]
@@ -90,6 +91,13 @@ public struct InboundRouter: InboundHandling {
             throw HeraldError(code: "invalid_request", message: "challenge must be 1–256 letters, digits, '-', '_' or '.'")
         }
         return .challenge(challenge)
+    }
+
+    static func checkSecret(_ secret: String, headers: [String: String], query: String?) throws {
+        let given = headers["x-herald-secret"] ?? queryValue("secret", in: query)
+        guard let given, constantTimeEquals(given, secret) else {
+            throw HeraldError(code: "forbidden", message: "inbound secret missing or wrong", statusCode: 403)
+        }
     }
 
     static func queryValue(_ name: String, in query: String?) -> String? {

@@ -42,10 +42,10 @@ public enum Secrets {
         if let existing = try? String(contentsOf: url, encoding: .utf8), !existing.isEmpty {
             return Array(existing.trimmingCharacters(in: .whitespacesAndNewlines).utf8)
         }
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try PrivateFiles.prepareFolder(directory)
         let secret = APIKey.generate()
-        _ = FileManager.default.createFile(
-            atPath: url.path, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600])
+        try? FileManager.default.removeItem(at: url)  // an empty file left by an interrupted start
+        try PrivateFiles.createFile(url, contents: Data(secret.utf8))
         return Array(secret.utf8)
     }
 }

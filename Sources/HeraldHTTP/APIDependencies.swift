@@ -50,9 +50,18 @@ public enum InboundAction: Sendable, Hashable {
 }
 
 public protocol InboundHandling: Sendable {
+    /// What can be checked before the body is read: throws 404 for an unknown channel and 401/403 for a
+    /// missing or wrong shared secret. (Signatures cover the body: `parse` checks them.)
+    func admit(channelId: String, headers: [String: String], query: String?) throws
+
     /// Throws `HeraldError` 404 for an unknown channel, 401/403 for a bad secret or signature.
     /// Header names arrive lowercased (HTTP/2 canonical form), e.g. `content-type`.
     func parse(
         channelId: String, headers: [String: String], query: String?, body: Data
     ) async throws -> [InboundAction]
+}
+
+extension InboundHandling {
+    /// Handlers that can only judge a request with its body admit everything here.
+    public func admit(channelId: String, headers: [String: String], query: String?) throws {}
 }

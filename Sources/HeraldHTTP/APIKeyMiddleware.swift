@@ -1,53 +1,71 @@
+import Foundation
 import Hummingbird
 import HeraldCore
 import Synchronization
 
-/// Resolves `Authorization: Bearer <key>` to a role. Routes decide which roles they accept.
+/// Resolves `Authorization: Bearer <key>` (or, on the dashboard's pages, its session cookie) to a role.
+/// Routes decide which roles they accept.
 struct APIKeyMiddleware: RouterMiddleware {
     typealias Context = HeraldRequestContext
     let store: any Store
-    /// Known key hashes; keys are never deleted, so a hit stays valid and saves a store read per request.
+    let sessionSecret: [UInt8]
+    let now: @Sendable () -> Date
+    /// Recently seen key hashes. An entry lives `RoleCache.lifetime`, so a revoked key (its row deleted on
+    /// any node) stops working everywhere within that.
     private let cache = RoleCache()
 
-    init(store: any Store) { self.store = store }
+    init(store: any Store, sessionSecret: [UInt8], now: @escaping @Sendable () -> Date) {
+        self.store = store
+        self.sessionSecret = sessionSecret
+        self.now = now
+    }
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         var context = context
-        if let key = Self.presentedKey(request) {
-            let hash = APIKey.hash(key)
+        let now = now()
+        if let hash = presentedKeyHash(request, now: now) {
             context.keyHashPrefix = String(hash.prefix(12))
-            if let role = cache.role(for: hash) {
+            if let role = cache.role(for: hash, now: now) {
                 context.role = role
             } else if let role = try await store.role(forKeyHash: hash) {
-                cache.remember(role, for: hash)
+                cache.remember(role, for: hash, now: now)
                 context.role = role
             }
         }
         return try await next(request, context)
     }
 
-    /// The bearer header; for the dashboard's GET pages only, the HttpOnly cookie set at login (a browser
-    /// cannot send a bearer header when following a link).
-    static func presentedKey(_ request: Request) -> String? {
+    /// The bearer key's hash; for the dashboard's GET pages only, the one its session cookie names (a
+    /// browser cannot send a bearer header when following a link).
+    func presentedKeyHash(_ request: Request, now: Date) -> String? {
         if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
-            return String(header.dropFirst("Bearer ".count))
+            return APIKey.hash(String(header.dropFirst("Bearer ".count)))
         }
-        guard request.method == .get, request.uri.path.hasPrefix("/ui") else { return nil }
-        return request.cookies[DashboardAuth.cookieName]?.value
+        guard request.method == .get, request.uri.path.hasPrefix("/ui"),
+            let session = request.cookies[DashboardAuth.cookieName]?.value
+        else { return nil }
+        return DashboardSession.keyHash(from: session, now: now, secret: sessionSecret)
     }
 }
 
 final class RoleCache: Sendable {
-    private let roles = Mutex<[String: Role]>([:])
+    /// Seconds a looked-up role is trusted before the store is asked again.
+    static let lifetime: TimeInterval = 3
+    private let roles = Mutex<[String: (role: Role, until: Date)]>([:])
 
-    func role(for hash: String) -> Role? { roles.withLock { $0[hash] } }
+    func role(for hash: String, now: Date) -> Role? {
+        roles.withLock { roles in
+            guard let entry = roles[hash], entry.until > now else { return nil }
+            return entry.role
+        }
+    }
 
-    func remember(_ role: Role, for hash: String) {
+    func remember(_ role: Role, for hash: String, now: Date) {
         roles.withLock { roles in
             if roles.count > 10_000 { roles.removeAll() }
-            roles[hash] = role
+            roles[hash] = (role, now.addingTimeInterval(Self.lifetime))
         }
     }
 }

@@ -3,13 +3,16 @@ import Hummingbird
 import HeraldCore
 
 /// A browser cannot send a bearer header when following a link, so the dashboard takes the key once —
-/// from a small sign-in form, or `/ui?key=…` for scripts — checks its role, and keeps it in an HttpOnly,
-/// SameSite=Strict cookie scoped to `/ui`. API routes never accept the cookie.
+/// from a small sign-in form, or `/ui?key=…` for scripts — checks its role, and keeps a signed session
+/// (`DashboardSession`: the key's hash and an expiry, never the key) in an HttpOnly, SameSite=Strict
+/// cookie scoped to `/ui`. API routes never accept the cookie.
 enum DashboardAuth {
     static let cookieName = "herald_ui"
 
-    static func cookie(_ key: String) -> Cookie {
-        Cookie(name: cookieName, value: key, maxAge: 12 * 3600, path: "/ui", httpOnly: true, sameSite: .strict)
+    static func cookie(_ session: String) -> Cookie {
+        Cookie(
+            name: cookieName, value: session, maxAge: Int(DashboardSession.lifetime), path: "/ui", httpOnly: true,
+            sameSite: .strict)
     }
 
     static func signInPage(error: String? = nil) -> String {
@@ -35,7 +38,7 @@ enum DashboardAuth {
 extension HeraldAPI {
     func addDashboardAuthRoutes(to router: Router<HeraldRequestContext>) {
         router.post("/ui/login") { request, context in
-            let form = String(decoding: try await request.bodyData(context: context), as: UTF8.self)
+            let form = String(decoding: try await request.bodyData(context: context, limit: BodyLimits.login), as: UTF8.self)
             let key = form.split(separator: "&").compactMap { pair -> String? in
                 let parts = pair.split(separator: "=", maxSplits: 1)
                 guard parts.count == 2, parts[0] == "key" else { return nil }
@@ -60,7 +63,8 @@ extension HeraldAPI {
                 status: .unauthorized)
         }
         var response = Response(status: .seeOther, headers: [.location: target])
-        response.setCookie(DashboardAuth.cookie(key))
+        let session = DashboardSession.issue(keyHash: APIKey.hash(key), now: deps.now(), secret: deps.unsubscribeSecret)
+        response.setCookie(DashboardAuth.cookie(session))
         return response
     }
 }

@@ -9,8 +9,11 @@ public struct HeraldAPI: Sendable {
 
     public func router() -> Router<HeraldRequestContext> {
         let router = Router(context: HeraldRequestContext.self)
+        let routes = RouteTable()
+        router.add(middleware: UnknownRouteMiddleware(table: routes))
+        router.add(middleware: BodyLimitMiddleware())
         if let factory = deps.ops.metricsFactory { router.add(middleware: HTTPMetricsMiddleware(factory: factory)) }
-        router.add(middleware: APIKeyMiddleware(store: deps.store))
+        router.add(middleware: APIKeyMiddleware(store: deps.store, sessionSecret: deps.unsubscribeSecret, now: deps.now))
         addHealthRoutes(to: router)
         addContactRoutes(to: router)
         addConsentRoutes(to: router)
@@ -22,6 +25,7 @@ public struct HeraldAPI: Sendable {
         addStreamRoutes(to: router)
         addAccessAuditRoutes(to: router)
         addDashboardRoutes(to: router)
+        routes.set(router.routes.map { (method: $0.method, path: $0.path.description) })
         return router
     }
 }

@@ -18,20 +18,21 @@ extension Request {
     func decodeJSON<T: Decodable>(_ type: T.Type, context: HeraldRequestContext, fieldPrefix: String = "") async throws -> T {
         let data = try await bodyData(context: context)
         do {
+            try JSONIntake.check(data, prefix: fieldPrefix)
             return try HeraldJSON.decoder().decode(T.self, from: data)
         } catch {
             throw DecodingErrors.heraldError(error, prefix: fieldPrefix)
         }
     }
 
-    func bodyData(context: HeraldRequestContext) async throws -> Data {
+    /// Reads the whole body, refusing it with 413 once it passes `limit` (default: the context's ceiling).
+    func bodyData(context: HeraldRequestContext, limit: Int? = nil) async throws -> Data {
+        let limit = limit ?? context.maxUploadSize
         do {
-            let buffer = try await body.collect(upTo: context.maxUploadSize)
+            let buffer = try await body.collect(upTo: limit)
             return Data(buffer.readableBytesView)
         } catch {
-            throw HeraldError(
-                code: "payload_too_large", message: "the body is larger than \(context.maxUploadSize) bytes",
-                statusCode: 413)
+            throw BodyLimits.tooLarge(limit)
         }
     }
 }

@@ -14,7 +14,7 @@ extension HeraldAPI {
 
         router.get("/v1/contacts/:id/consents") { _, context in
             try context.require(.compliance)
-            let id = try context.parameters.require("id")
+            let id = try context.identifier("id", field: "id")
             try await recordAccess(context, action: "consent_history", query: "contact_id=\(id)")
             let events = try await deps.store.consentEvents(contactId: id)
             return try JSONResponse.make(ConsentHistory(contactId: id, current: ConsentState.current(events), events: events))
@@ -33,12 +33,14 @@ struct ConsentBody: Decodable {
     var occurredAt: Date?
 
     func validated(now: Date, defaultActor: String) throws(HeraldError) -> ConsentInput {
-        guard !contactId.isEmpty else { throw .invalid("contact_id", "must not be empty") }
+        try Identifier.validate(contactId, field: "contact_id")
         guard channel == "*" || ChannelKind(rawValue: channel) != nil else {
             throw .invalid("channel", "must be a channel kind (email, sms, push, messenger) or \"*\"")
         }
         guard !source.isEmpty, source.count <= 100 else { throw .invalid("source", "must be 1–100 characters") }
-        if let topic, topic.isEmpty || topic.count > 100 { throw .invalid("topic", "must be 1–100 characters or \"*\"") }
+        try Identifier.validateText(source, field: "source")
+        if let actor { try Identifier.validate(actor, field: "actor", maxLength: 200) }
+        if let topic { try Identifier.validate(topic, field: "topic", maxLength: Identifier.topicMaxLength) }
         if let occurredAt, occurredAt > now.addingTimeInterval(300) {
             throw .invalid("occurred_at", "is in the future")
         }

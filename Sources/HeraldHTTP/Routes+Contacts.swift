@@ -6,7 +6,7 @@ extension HeraldAPI {
     func addContactRoutes(to router: Router<HeraldRequestContext>) {
         router.put("/v1/contacts/:id") { request, context in
             try context.require(.enqueue)
-            let id = try context.parameters.require("id")
+            let id = try context.identifier("id", field: "id")
             var contact = try await request.decodeJSON(ContactBody.self, context: context).contact(id: id)
             contact.id = id
             try ContactValidation.validate(contact)
@@ -27,7 +27,7 @@ extension HeraldAPI {
 
         router.get("/v1/contacts/:id") { _, context in
             try context.require(.ops, .compliance)
-            let id = try context.parameters.require("id")
+            let id = try context.identifier("id", field: "id")
             guard let contact = try await deps.store.contact(id: id) else { throw HeraldError.notFound("contact") }
             let events = try await deps.store.consentEvents(contactId: id)
             return try JSONResponse.make(ContactView(contact: contact, consent: ConsentState.current(events)))

@@ -27,7 +27,10 @@ enum DeliveryQueryParser {
             guard let id = Int64(value) else { throw .invalid("job_id", "must be a job id") }
             query.jobId = id
         }
-        query.contactId = parameters["contact_id"].map(String.init)
+        if let value = parameters["contact_id"] {
+            try Identifier.validate(String(value), field: "contact_id")
+            query.contactId = String(value)
+        }
         if let value = parameters["channel"] {
             guard let kind = ChannelKind(rawValue: String(value)) else {
                 throw .invalid("channel", "must be one of email, sms, push, messenger")

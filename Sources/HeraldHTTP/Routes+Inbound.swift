@@ -17,12 +17,14 @@ extension HeraldAPI {
 
     private func handleInbound(_ request: Request, context: HeraldRequestContext) async throws -> Response {
             guard let inbound = deps.inbound else { throw HeraldError.notFound("channel") }
-            let channelId = try context.parameters.require("channel_id")
+            let channelId = try context.identifier("channel_id", field: "channel_id")
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName] = field.value }
             let query = request.uri.query
-            let events = try await inbound.parse(
-                channelId: channelId, headers: headers, query: query, body: try await request.bodyData(context: context))
+            // Unknown channel, wrong secret: answered from the head, before the body is read.
+            try inbound.admit(channelId: channelId, headers: headers, query: query)
+            let body = try await request.bodyData(context: context, limit: BodyLimits.inbound)
+            let events = try await inbound.parse(channelId: channelId, headers: headers, query: query, body: body)
             if case .challenge(let text) = events.first {
                 return Response(
                     status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],

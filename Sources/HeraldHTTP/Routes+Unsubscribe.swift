@@ -12,8 +12,9 @@ extension HeraldAPI {
             return html(UnsubscribePage.confirm(channel: token.channel, topic: token.topic))
         }
 
-        router.post("/u/:token") { _, context in
+        router.post("/u/:token") { request, context in
             let token = try verifiedToken(context)
+            _ = try await request.bodyData(context: context, limit: BodyLimits.unsubscribe)
             let input = ConsentInput(
                 contactId: token.contactId, channel: token.channel, topic: token.topic, status: .revoked,
                 source: "email_one_click", evidence: ["method": "POST", "rfc": "8058"], actor: "recipient",

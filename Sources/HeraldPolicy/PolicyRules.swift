@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 
 /// What to do when a contact's zone is neither stored nor inferable from the phone.
 public enum UnknownTimezonePolicy: String, Codable, Sendable, Hashable {
@@ -31,11 +32,29 @@ public struct PolicyRules: Sendable, Hashable {
         self.smsMaxSegments = smsMaxSegments
     }
 
-    public init(defaults: DefaultsSection = DefaultsSection(), policy: PolicySection = PolicySection()) {
+    /// The rules a configuration gives. A rule list the `policy:` section leaves out (or no section at all)
+    /// gets the strict default; an explicit empty list turns that rule off. (`PolicyRules()` is no rules at
+    /// all: what code and tests build by hand.)
+    public init(defaults: DefaultsSection, policy: PolicySection) {
         self.init(
             defaultTimezone: defaults.timezone ?? "UTC", unknownTimezone: defaults.unknownTimezone ?? .default,
-            quietHours: policy.quietHours ?? [], caps: policy.caps ?? [],
+            quietHours: policy.quietHours ?? Self.strictQuietHours, caps: policy.caps ?? Self.strictCaps,
             smsMaxSegments: policy.sms?.maxSegments ?? 10)
+    }
+
+    /// SPEC §3: without configuration marketing is quiet 21:00–08:00 in the contact's local time (the TCPA
+    /// window)…
+    public static let strictQuietHours = [
+        QuietHoursRule(purpose: .marketing, channel: "*", start: LocalClockTime(hour: 21, minute: 0), end: LocalClockTime(hour: 8, minute: 0))
+    ]
+    /// …and capped at 3 messages per contact per 24 h across channels.
+    public static let strictCaps = [CapRule(purpose: .marketing, channel: "*", max: 3, per: PolicyDuration(seconds: 86_400))]
+
+    /// One line per rule in force, for the start-up log.
+    public var summary: [String] {
+        let quiet = quietHours.isEmpty ? ["quiet hours: none"] : quietHours.map { "quiet hours: \($0.summary)" }
+        let capped = caps.isEmpty ? ["caps: none"] : caps.map { "cap: \($0.summary)" }
+        return quiet + capped
     }
 
     public var defaults: DefaultsSection {

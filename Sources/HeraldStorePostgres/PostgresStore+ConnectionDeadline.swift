@@ -2,10 +2,11 @@ import HeraldCore
 import Synchronization
 
 extension PostgresStore {
-    /// How long a call waits for a usable pooled connection. postgres-nio queues a request until a connection
-    /// opens, so while the server is down an API call would hang for the whole outage; after this it
-    /// answers `store_unavailable` (503) instead. Only the wait is bounded: a long statement is not cut.
-    static let connectionWait: Duration = .seconds(4)
+    /// How long a call waits for a usable pooled connection (`connection_wait` in the storage string, 4 s by
+    /// default). postgres-nio queues a request until a connection opens, so while the server is down an API
+    /// call would hang for the whole outage; after this it answers `store_unavailable` (503) instead. Only the
+    /// wait is bounded: a long statement is not cut.
+    var connectionWait: Duration { url.connectionWait }
     /// The longest any call except a migration may take. Seen in tests: a request whose connection the server
     /// dropped mid-transaction can stay suspended inside postgres-nio for good; without this bound the
     /// fan-out loop that made it never ran again. Engine and API statements take milliseconds.
@@ -19,12 +20,15 @@ extension PostgresStore {
         total: Duration? = PostgresStore.operationDeadline,
         _ body: @escaping @Sendable (_ leased: @escaping @Sendable () -> Void) async throws -> Result
     ) async throws -> Result {
+        let connectionWait = self.connectionWait
         let state = DeadlineState<Result>()
         let unavailable = HeraldError(
             code: "store_unavailable",
-            message: "PostgreSQL at \(url.redacted) is unavailable (no connection within \(Self.connectionWait))",
+            message: "PostgreSQL at \(url.redacted) is unavailable (no connection within \(connectionWait))",
             statusCode: 503)
-        let stuck = total.map { total in
+        // The whole call may always take at least as long as its wait for a connection.
+        let overall = total.map { max($0, connectionWait * 2) }
+        let stuck = overall.map { total in
             HeraldError(
                 code: "store_unavailable", message: "PostgreSQL at \(url.redacted) did not answer within \(total)",
                 statusCode: 503)
@@ -34,10 +38,10 @@ extension PostgresStore {
             // One timer per call, cancelled as soon as the work is done, so finished calls leave nothing sleeping.
             let timer = Task {
                 do {
-                    try await Task.sleep(for: Self.connectionWait)
+                    try await Task.sleep(for: connectionWait)
                     if state.timeOut(with: unavailable, evenIfLeased: false) { return }
-                    guard let total, let stuck else { return }
-                    try await Task.sleep(for: total - Self.connectionWait)
+                    guard let overall, let stuck else { return }
+                    try await Task.sleep(for: overall - connectionWait)
                     _ = state.timeOut(with: stuck, evenIfLeased: true)
                 } catch {
                     // Cancelled: the work finished first.

@@ -6,6 +6,7 @@ extension PostgresStore {
     /// One chain across every node: an advisory lock serializes appends, then the head is read and extended
     /// inside the same transaction.
     public func appendConsent(_ input: ConsentInput, at: Date) async throws -> ConsentEvent {
+        try input.checkStorable()
         let evidence = try input.evidence.map { String(decoding: try HeraldJSON.encoder().encode($0), as: UTF8.self) }
         return try await transaction { connection in
             try await connection.rows(

@@ -5,6 +5,7 @@ import PostgresNIO
 extension PostgresStore {
     public func upsertContacts(_ contacts: [Contact], at: Date) async throws {
         guard !contacts.isEmpty else { return }
+        for contact in contacts { try contact.checkStorable() }
         // Last write wins within a batch (as in SQLite); sorted by id so concurrent upserts and claims lock
         // contact rows in one order and cannot deadlock.
         let latest = Dictionary(contacts.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })

@@ -40,7 +40,9 @@ extension PostgresStore: DashboardQueries {
     }
 
     /// The paged query with its cursor just below `id` reads one delivery with its attempts.
+    /// Ids start at 1, so anything lower is simply absent (and `Int64.min - 1` would trap).
     public func delivery(id: Int64) async throws -> Delivery? {
-        try await deliveries(DeliveryQuery(afterId: id - 1, limit: 1)).first { $0.id == id }
+        guard id > 0 else { return nil }
+        return try await deliveries(DeliveryQuery(afterId: id - 1, limit: 1)).first { $0.id == id }
     }
 }

@@ -4,6 +4,7 @@ import PostgresNIO
 
 extension PostgresStore {
     public func insertAPIKey(hash: String, role: Role, label: String?, at: Date) async throws {
+        try Identifier.checkKeyLabel(label)
         let roleName = role.rawValue
         let created = at.ms
         _ = try await rows(
@@ -29,5 +30,32 @@ extension PostgresStore {
             SELECT address, \(reason), \(created) FROM unnest(\(addresses)::text[]) AS address
             ON CONFLICT (address) DO NOTHING
             """)
+    }
+}
+
+extension PostgresStore: APIKeyManaging {
+    public func apiKeys() async throws -> [APIKeyInfo] {
+        try await rows("SELECT hash, role, label, created_at FROM api_keys ORDER BY created_at, hash").compactMap { row in
+            let columns = row.makeRandomAccess()
+            guard let role = Role(rawValue: try columns.get("role", as: String.self)) else { return nil }
+            return APIKeyInfo(
+                id: APIKey.id(forHash: try columns.get("hash", as: String.self)), role: role,
+                label: try columns.get("label", as: String?.self),
+                createdAt: Date(milliseconds: try columns.get("created_at", as: Int64.self)))
+        }
+    }
+
+    public func revokeAPIKey(id: String) async throws -> Bool {
+        try APIKey.checkId(id)
+        let prefix = id + "%"  // checked: hex digits only, nothing LIKE would read as a pattern
+        return try await transaction { connection in
+            let found = try await connection.rows(
+                "SELECT hash FROM api_keys WHERE hash LIKE \(prefix) FOR UPDATE", logger: self.logger)
+            guard found.count <= 1 else { throw APIKey.ambiguous(id) }
+            guard let row = found.first else { return false }
+            let hash = try row.makeRandomAccess().get("hash", as: String.self)
+            try await connection.rows("DELETE FROM api_keys WHERE hash = \(hash)", logger: self.logger)
+            return true
+        }
     }
 }

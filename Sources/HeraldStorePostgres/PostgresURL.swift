@@ -5,7 +5,9 @@ import PostgresNIO
 /// A parsed `postgres://user:pass@host:port/db?sslmode=…&schema=…` storage string.
 ///
 /// `sslmode` is `disable`, `prefer` (the default, like libpq) or `require`. `schema` puts every table in that
-/// schema (it must exist); tests use it to give each case a fresh, isolated set of tables.
+/// schema (it must exist); tests use it to give each case a fresh, isolated set of tables. `connection_wait`
+/// (seconds, default 4) bounds how long a call waits for a pooled connection before answering
+/// `store_unavailable`; tests on a loaded machine raise it.
 public struct PostgresURL: Sendable, Hashable {
     public enum TLSMode: String, Sendable {
         case disable, prefer, require
@@ -18,6 +20,8 @@ public struct PostgresURL: Sendable, Hashable {
     public var database: String?
     public var tls: TLSMode
     public var schema: String?
+    /// How long a call waits for a usable pooled connection.
+    public var connectionWait: Duration = .seconds(4)
 
     public init(_ string: String) throws {
         guard let components = URLComponents(string: string),
@@ -50,6 +54,14 @@ public struct PostgresURL: Sendable, Hashable {
                     code: "config_invalid", message: "schema may contain only letters, digits and _", field: "storage")
             }
             self.schema = schema
+        }
+        if let wait = query["connection_wait"] {
+            guard let seconds = Double(wait), seconds > 0, seconds <= 600 else {
+                throw HeraldError(
+                    code: "config_invalid", message: "connection_wait must be a number of seconds, 0 < n ≤ 600",
+                    field: "storage")
+            }
+            connectionWait = .milliseconds(Int64(seconds * 1000))
         }
     }
 

@@ -5,6 +5,7 @@ import HeraldCore
 extension SQLiteStore {
     /// Appends to the chain inside the single writer, so concurrent appends still form one chain.
     public func appendConsent(_ input: ConsentInput, at: Date) async throws -> ConsentEvent {
+        try input.checkStorable()
         let evidence = try input.evidence.map { String(decoding: try HeraldJSON.encoder().encode($0), as: UTF8.self) }
         return try await pool.write { db in
             let head = try Row.fetchOne(db, sql: "SELECT id, hash FROM consent_events ORDER BY id DESC LIMIT 1")

@@ -5,6 +5,7 @@ import HeraldCore
 extension SQLiteStore {
     public func upsertContacts(_ contacts: [Contact], at: Date) async throws {
         guard !contacts.isEmpty else { return }
+        for contact in contacts { try contact.checkStorable() }
         let rows = contacts.map { ($0.id, $0.phone, $0.storedJSON) }
         try await pool.write { db in
             let statement = try db.cachedStatement(

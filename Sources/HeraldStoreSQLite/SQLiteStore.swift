@@ -18,8 +18,11 @@ public final class SQLiteStore: Store {
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
         config.busyMode = .timeout(10)
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // SQLite gives the WAL and SHM files the database file's mode, so a 0600 database keeps all three private.
+        let file = URL(fileURLWithPath: path)
+        try PrivateFiles.prepareFolder(file.deletingLastPathComponent())
+        try PrivateFiles.ensureFile(file)
+        for suffix in ["-wal", "-shm"] { PrivateFiles.tighten(URL(fileURLWithPath: path + suffix)) }
         pool = try DatabasePool(path: path, configuration: config)
     }
 

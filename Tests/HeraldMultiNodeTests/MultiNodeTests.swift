@@ -21,7 +21,7 @@ struct MultiNodeTests {
     func sharedWorkExactlyOnce() async throws {
         let cluster = try HeraldCluster(
             nodes: 3, engine: Self.engine,
-            policy: "policy: {caps: [{purpose: marketing, channel: \"*\", max: 2, per: 24h, on_exceed: drop}]}")
+            policy: "policy: {quiet_hours: [], caps: [{purpose: marketing, channel: \"*\", max: 2, per: 24h, on_exceed: drop}]}")
         defer { cluster.shutdown() }
         let key = try await cluster.prepare(contacts: Self.contactCount)
         try await cluster.start()

@@ -47,18 +47,44 @@ struct PolicyRulesDecodingTests {
 
     @Test func sectionsBuildTheSameRules() throws {
         let defaults = try decode(DefaultsSection.self, #"{"timezone": "Europe/London", "unknown_timezone": "hold"}"#)
-        let policy = try decode(PolicySection.self, #"{"sms": {"max_segments": 6}}"#)
+        let policy = try decode(PolicySection.self, #"{"quiet_hours": [], "caps": [], "sms": {"max_segments": 6}}"#)
         let rules = PolicyRules(defaults: defaults, policy: policy)
         #expect(rules == PolicyRules(defaultTimezone: "Europe/London", unknownTimezone: .hold, smsMaxSegments: 6))
     }
 
     @Test func absentSectionsGiveDefaults() throws {
         let rules = try decode(PolicyRules.self, "{}")
-        #expect(rules == PolicyRules())
+        #expect(rules == PolicyRules(quietHours: Self.strictQuietHours, caps: Self.strictCaps))
         #expect(rules.defaultTimezone == "UTC")
         #expect(rules.unknownTimezone == .default)
         #expect(rules.smsMaxSegments == 10)
-        #expect(rules.quietHours.isEmpty && rules.caps.isEmpty)
+        #expect(rules.quietHours == Self.strictQuietHours && rules.caps == Self.strictCaps)
+    }
+
+    static let strictQuietHours = [
+        QuietHoursRule(purpose: .marketing, channel: "*", start: LocalClockTime(hour: 21, minute: 0), end: LocalClockTime(hour: 8, minute: 0))
+    ]
+    static let strictCaps = [CapRule(purpose: .marketing, channel: "*", max: 3, per: .init(seconds: 86_400), onExceed: .drop)]
+
+    @Test("with no policy section marketing gets quiet hours 21:00–08:00 and 3 per 24 h across channels")
+    func noPolicyIsStrict() throws {
+        for json in ["{}", #"{"defaults": {"timezone": "Asia/Tehran"}}"#] {
+            let rules = try decode(PolicyRules.self, json)
+            #expect(rules.quietHours == Self.strictQuietHours)
+            #expect(rules.caps == Self.strictCaps)
+        }
+        // A policy section that leaves a rule list out keeps that list's strict default.
+        let onlySMS = try decode(PolicyRules.self, #"{"policy": {"sms": {"max_segments": 4}}}"#)
+        #expect(onlySMS.quietHours == Self.strictQuietHours)
+        #expect(onlySMS.caps == Self.strictCaps)
+        #expect(onlySMS.smsMaxSegments == 4)
+    }
+
+    @Test("an explicit empty policy turns quiet hours and caps off")
+    func explicitEmptyPolicyIsLax() throws {
+        let rules = try decode(PolicyRules.self, #"{"policy": {"quiet_hours": [], "caps": []}}"#)
+        #expect(rules.quietHours.isEmpty)
+        #expect(rules.caps.isEmpty)
     }
 
     @Test(arguments: [

@@ -22,6 +22,45 @@ struct ContactConformanceTests {
         }
     }
 
+    /// A store refuses what it cannot keep exactly: a NUL would shorten the id to another contact's.
+    @Test(arguments: TestBackends.all)
+    func storesRefuseIdsTheyWouldShorten(backend: TestBackend) async throws {
+        try await withStore(backend) { store, _ in
+            try await store.upsertContacts([contact("victim", email: "v@x.io")], at: t0)
+            await #expect(throws: HeraldError.self) {
+                try await store.upsertContacts([contact("victim\u{0}evil", email: "e@x.io")], at: at(1))
+            }
+            #expect(try await store.contact(id: "victim")?.email == "v@x.io")
+            let input = ConsentInput(contactId: "victim\u{0}x", channel: "sms", status: .revoked, source: "t", occurredAt: t0)
+            await #expect(throws: HeraldError.self) { try await store.appendConsent(input, at: t0) }
+            #expect(try await store.consentEvents(contactId: "victim").isEmpty)
+            await #expect(throws: HeraldError.self) {
+                try await store.insertAPIKey(hash: "h", role: .ops, label: "ops\u{0}x", at: t0)
+            }
+        }
+    }
+
+    @Test(arguments: TestBackends.all)
+    func keysListWithoutSecretsAndRevokeById(backend: TestBackend) async throws {
+        try await withStore(backend) { store, _ in
+            let keys = try #require(store as? any APIKeyManaging)
+            let ops = APIKey.hash("hk_ops"), admin = APIKey.hash("hk_admin")
+            try await store.insertAPIKey(hash: ops, role: .ops, label: "grafana", at: t0)
+            try await store.insertAPIKey(hash: admin, role: .admin, label: nil, at: at(1))
+            let listed = try await keys.apiKeys()
+            #expect(listed == [
+                APIKeyInfo(id: String(ops.prefix(12)), role: .ops, label: "grafana", createdAt: t0),
+                APIKeyInfo(id: String(admin.prefix(12)), role: .admin, label: nil, createdAt: at(1)),
+            ])
+            #expect(try await keys.revokeAPIKey(id: String(ops.prefix(12))))
+            #expect(try await store.role(forKeyHash: ops) == nil)
+            #expect(try await store.role(forKeyHash: admin) == .admin)
+            #expect(try await keys.revokeAPIKey(id: String(ops.prefix(12))) == false)
+            await #expect(throws: HeraldError.self) { try await keys.revokeAPIKey(id: "not-an-id") }
+            #expect(try await keys.apiKeys().map(\.role) == [.admin])
+        }
+    }
+
     @Test(arguments: TestBackends.all)
     func phoneLookupFollowsTheCurrentNumber(backend: TestBackend) async throws {
         try await withStore(backend) { store, _ in

@@ -52,6 +52,17 @@ struct OpsConformanceTests {
         }
     }
 
+    /// The dashboard passes any `Int64` a visitor types: the extremes find nothing instead of overflowing.
+    @Test(arguments: TestBackends.all)
+    func dashboardDeliveryLookupTakesAnyInt64(backend: TestBackend) async throws {
+        try await withStore(backend) { store, _ in
+            let dashboard = try #require(store as? any DashboardQueries)
+            for id in [Int64.min, -1, 0, Int64.max] {
+                #expect(try await dashboard.delivery(id: id) == nil)
+            }
+        }
+    }
+
     @Test(arguments: TestBackends.all)
     func accessRecordsListOldestFirstAfterACursor(backend: TestBackend) async throws {
         try await withStore(backend) { store, fixture in

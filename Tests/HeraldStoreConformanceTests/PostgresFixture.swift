@@ -5,6 +5,10 @@ import HeraldTestSupport
 import Logging
 import PostgresNIO
 
+/// Seconds a call may wait for a pooled connection in tests: production's 4 s made the suite flaky on a
+/// loaded 2-core machine (a slow connection start is not the outage that deadline is for).
+let testConnectionWait = 30
+
 /// A fresh schema on the test server (`HERALD_TEST_POSTGRES_URL`) per test; dropped by `destroy()`.
 /// Reopening opens a new `PostgresStore` (a new pool) on the same schema, so a "restart" really reads back.
 struct PostgresFixture: StoreFixture {
@@ -19,7 +23,7 @@ struct PostgresFixture: StoreFixture {
 
     let baseURL: String
     let schema: String
-    var url: String { baseURL + (baseURL.contains("?") ? "&" : "?") + "schema=\(schema)" }
+    var url: String { baseURL + (baseURL.contains("?") ? "&" : "?") + "schema=\(schema)&connection_wait=\(testConnectionWait)" }
 
     static func create() async throws -> PostgresFixture {
         guard let base = ProcessInfo.processInfo.environment["HERALD_TEST_POSTGRES_URL"], !base.isEmpty else {

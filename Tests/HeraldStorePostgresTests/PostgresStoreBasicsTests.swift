@@ -96,6 +96,20 @@ struct PostgresStoreBasicsTests {
         try await store.close()
     }
 
+    /// Production answers 503 after 4 s without a connection; tests (and slow hosts) set a longer wait in
+    /// the storage string, and a short one here shows the setting is what bounds the wait.
+    @Test func theConnectionWaitComesFromTheStorageString() async throws {
+        let store = try PostgresStore(url: "postgres://nobody@127.0.0.1:1/none?sslmode=disable&connection_wait=0.5")
+        let started = ContinuousClock.now
+        let error = await #expect(throws: HeraldError.self) { try await store.ping() }
+        #expect(error?.code == "store_unavailable")
+        #expect(error?.message.contains("0.5 seconds") == true)
+        #expect(ContinuousClock.now - started < .seconds(3))
+        try await store.close()
+        #expect(throws: HeraldError.self) { try PostgresURL("postgres://u@h/db?connection_wait=soon") }
+        #expect(throws: HeraldError.self) { try PostgresURL("postgres://u@h/db?connection_wait=0") }
+    }
+
     @Test func aMalformedStorageStringIsAConfigError() {
         #expect(throws: HeraldError.self) { try PostgresURL("mysql://x@y/z") }
         #expect(throws: HeraldError.self) { try PostgresURL("postgres://u@h/db?schema=bad;drop") }

@@ -5,6 +5,10 @@ import Logging
 import PostgresNIO
 import Testing
 
+/// Seconds a call may wait for a pooled connection in tests: production's 4 s made suites flaky on a loaded
+/// 2-core machine (a slow connection start is not the outage that deadline is for).
+let testConnectionWait = 30
+
 /// A fresh, empty schema on the test server for one test, and stores (nodes) opened on it.
 ///
 /// The server comes from `HERALD_TEST_POSTGRES_URL` (scripts/test.sh starts one with scripts/postgres.sh).
@@ -23,7 +27,7 @@ struct PostgresTestDatabase {
     let baseURL: String
     let schema: String
     /// The storage string a `PostgresStore` (or `StoreFactory`) opens to use this schema.
-    var url: String { baseURL + (baseURL.contains("?") ? "&" : "?") + "schema=\(schema)" }
+    var url: String { baseURL + (baseURL.contains("?") ? "&" : "?") + "schema=\(schema)&connection_wait=\(testConnectionWait)" }
 
     static func serverURL() throws -> String {
         guard let url = ProcessInfo.processInfo.environment["HERALD_TEST_POSTGRES_URL"], !url.isEmpty else {
