@@ -17,34 +17,48 @@ public struct Audience: Codable, Sendable, Hashable {
     }
 }
 
+/// Each channel's content may carry `locales`: complete variants keyed by BCP 47 tag (`fa`, `pt-BR`), of
+/// which a contact's `locale` picks the most specific (see `LocaleMatch`). A variant has no `locales` of its own.
 public struct Content: Codable, Sendable, Hashable {
     public struct Email: Codable, Sendable, Hashable {
         public var subject: String
         public var text: String
         public var html: String?
-        public init(subject: String, text: String, html: String? = nil) {
+        public var locales: [String: Email]?
+        public init(subject: String, text: String, html: String? = nil, locales: [String: Email]? = nil) {
             self.subject = subject
             self.text = text
             self.html = html
+            self.locales = locales
         }
     }
     public struct SMS: Codable, Sendable, Hashable {
         public var text: String
-        public init(text: String) { self.text = text }
+        public var locales: [String: SMS]?
+        public init(text: String, locales: [String: SMS]? = nil) {
+            self.text = text
+            self.locales = locales
+        }
     }
     public struct Push: Codable, Sendable, Hashable {
         public var title: String
         public var body: String
         public var data: [String: String]?
-        public init(title: String, body: String, data: [String: String]? = nil) {
+        public var locales: [String: Push]?
+        public init(title: String, body: String, data: [String: String]? = nil, locales: [String: Push]? = nil) {
             self.title = title
             self.body = body
             self.data = data
+            self.locales = locales
         }
     }
     public struct Messenger: Codable, Sendable, Hashable {
         public var text: String
-        public init(text: String) { self.text = text }
+        public var locales: [String: Messenger]?
+        public init(text: String, locales: [String: Messenger]? = nil) {
+            self.text = text
+            self.locales = locales
+        }
     }
 
     public var email: Email?

@@ -34,7 +34,14 @@ struct Sender: Sendable {
                 hand(absorb(results, from: instance, into: members, of: &sends))
             }
         }
-        for send in sends { outcomes[send.index] = finish(send) }
+        for send in sends {
+            var result = finish(send)
+            // Which locale variant was rendered, when the content has variants.
+            if let match = batch[send.index].content.localeMatch(send.claimed.channel, for: send.claimed.contact) {
+                result.trace.insert(match.traceStep, at: 0)
+            }
+            outcomes[send.index] = result
+        }
         return outcomes.map { $0! }
     }
 

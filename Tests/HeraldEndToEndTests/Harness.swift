@@ -38,8 +38,9 @@ struct Harness {
         return Application(router: HeraldAPI(deps: deps).router())
     }
 
-    /// Runs fan-out for every accepted job, then dispatch until nothing is due.
-    func drain() async throws {
+    /// Runs fan-out for every accepted job, then dispatch until nothing is due, through `drivers`
+    /// (the counting SMS driver unless given).
+    func drain(through drivers: [any ChannelDriver]? = nil) async throws {
         let pinned = now
         let settings = EngineSettings(workerId: "e2e", fanoutBatchSize: 250, claimBatchSize: 200)
         let fanout = FanoutService(
@@ -48,7 +49,8 @@ struct Harness {
         while let job = try await store.claimFanout(owner: "e2e", now: pinned, leaseUntil: pinned.addingTimeInterval(60)) {
             try await fanout.fanOut(job)
         }
-        let router = ChannelRouter([.init(instance: InstanceGuard(driver: driver, ratePerSecond: nil, concurrency: 64))])
+        let router = ChannelRouter(
+            (drivers ?? [driver]).map { .init(instance: InstanceGuard(driver: $0, ratePerSecond: nil, concurrency: 64)) })
         let dispatch = DispatchService(
             store: store, policy: policy, router: router, settings: settings, signal: WorkSignal(), now: { pinned },
             logger: Logger(label: "e2e"))
