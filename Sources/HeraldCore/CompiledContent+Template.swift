@@ -11,8 +11,11 @@ struct ContentTemplate: Sendable {
     private static let plainTextPrefix = "{{%CONTENT_TYPE:TEXT}}{{!}}"
 
     private let template: MustacheTemplate
+    /// The template as written, for the render preview's placeholder check.
+    let source: String
 
     init(_ source: String, field: String, escaping: Escaping) throws(HeraldError) {
+        self.source = source
         let prefix = escaping == .none ? Self.plainTextPrefix : ""
         do {
             template = try MustacheTemplate(string: prefix + source)

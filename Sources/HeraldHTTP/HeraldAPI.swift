@@ -16,6 +16,7 @@ public struct HeraldAPI: Sendable {
         addConsentRoutes(to: router)
         addAuditRoutes(to: router)
         addJobRoutes(to: router)
+        addRenderRoutes(to: router)
         addDeliveryRoutes(to: router)
         addInboundRoutes(to: router)
         addUnsubscribeRoutes(to: router)

@@ -1,0 +1,98 @@
+import Foundation
+import Hummingbird
+import HeraldCore
+
+extension HeraldAPI {
+    func addRenderRoutes(to router: Router<HeraldRequestContext>) {
+        router.post("/v1/render") { request, context in
+            try context.require(.enqueue, .ops)
+            let body = try await request.decodeJSON(RenderRequest.self, context: context)
+            guard let content = body.content else {
+                throw HeraldError.invalid("content", "is required", code: "missing_field")
+            }
+            return try JSONResponse.make(try await render(content, for: body))
+        }
+    }
+
+    /// Renders `content` for the request's contact on each channel it has content for (or those asked for).
+    func render(_ content: Content, for body: RenderRequest) async throws -> RenderView {
+        let compiled = try CompiledContent(content)
+        let contact = try await body.resolveContact(in: deps.store)
+        var channels: [String: ChannelRenderView] = [:]
+        for kind in body.channels ?? ChannelKind.allCases {
+            guard let preview = compiled.preview(kind, for: contact) else { continue }
+            channels[kind.rawValue] = ChannelRenderView(preview, smsMaxSegments: deps.smsMaxSegments)
+        }
+        return RenderView(contactId: contact.id, locale: contact.locale, channels: channels)
+    }
+}
+
+/// `POST /v1/render`: content and a contact, by id or inline; `channels` narrows the answer.
+struct RenderRequest: Decodable {
+    var content: Content?
+    var contactId: String?
+    var contact: ContactBody?
+    var channels: [ChannelKind]?
+
+    func resolveContact(in store: any Store) async throws -> Contact {
+        switch (contactId, contact) {
+        case (let id?, nil):
+            guard let found = try await store.contact(id: id) else { throw HeraldError.notFound("contact") }
+            return found
+        case (nil, let inline?):
+            let id = inline.fields["id"].flatMap { if case .string(let id) = $0 { id } else { nil } } ?? "preview"
+            let contact = try inline.contact(id: id, fieldPrefix: "contact")
+            try ContactValidation.validate(contact)
+            return contact
+        default:
+            throw HeraldError.invalid("contact", "give exactly one of contact_id or contact")
+        }
+    }
+}
+
+struct RenderView: Encodable {
+    var contactId: String
+    var locale: String?
+    /// By channel kind.
+    var channels: [String: ChannelRenderView]
+}
+
+/// What one channel would send, field names as in a job's content.
+struct ChannelRenderView: Encodable {
+    /// The `locales` key used; absent for the default content.
+    var variant: String?
+    var variantReason: String
+    var subject: String?
+    var text: String?
+    var html: String?
+    var title: String?
+    var body: String?
+    var data: [String: String]?
+    /// SMS only: `GSM-7` or `UCS-2`, the units billed (septets or UTF-16 units), segments, and whether they
+    /// fit `policy.sms.max_segments`.
+    var encoding: String?
+    var units: Int?
+    var segments: Int?
+    var withinSegmentLimit: Bool?
+    var missingPlaceholders: [String]
+
+    init(_ preview: ChannelPreview, smsMaxSegments: Int) {
+        variant = preview.match.variant
+        variantReason = preview.match.reason
+        missingPlaceholders = preview.missingPlaceholders
+        switch preview.content {
+        case .email(let subject, let text, let html):
+            (self.subject, self.text, self.html) = (subject, text, html)
+        case .sms(let text), .messenger(let text):
+            self.text = text
+        case .push(let title, let body, let data):
+            (self.title, self.body, self.data) = (title, body, data)
+        }
+        if let length = preview.smsLength {
+            encoding = length.encoding == .gsm7 ? "GSM-7" : "UCS-2"
+            units = length.units
+            segments = length.segments
+            withinSegmentLimit = length.segments <= smsMaxSegments
+        }
+    }
+}
