@@ -93,6 +93,8 @@ public struct JobSpec: Codable, Sendable, Hashable {
     public var channels: [ChannelKind]
     public var strategy: Strategy?
     public var content: Content
+    /// Set when the content came from a stored template: which one, and the version pinned at intake.
+    public var template: TemplateRef?
     public var sendAt: Date?
     /// "HH:mm": deliver at the next such wall-clock time in each contact's own zone.
     public var localTime: String?
@@ -101,7 +103,7 @@ public struct JobSpec: Codable, Sendable, Hashable {
     public init(
         idempotencyKey: String, purpose: Purpose, topic: String? = nil, priority: Int? = nil, audience: Audience,
         channels: [ChannelKind], strategy: Strategy? = nil, content: Content, sendAt: Date? = nil,
-        localTime: String? = nil, expiresAt: Date? = nil
+        localTime: String? = nil, expiresAt: Date? = nil, template: TemplateRef? = nil
     ) {
         self.idempotencyKey = idempotencyKey
         self.purpose = purpose
@@ -111,6 +113,7 @@ public struct JobSpec: Codable, Sendable, Hashable {
         self.channels = channels
         self.strategy = strategy
         self.content = content
+        self.template = template
         self.sendAt = sendAt
         self.localTime = localTime
         self.expiresAt = expiresAt

@@ -39,7 +39,7 @@ public struct Daemon {
 
         let ops = OpsWiring(store: store, router: router, logger: logger)
         var deps = APIDependencies(
-            store: store, fanoutSignal: fanoutSignal, smsMaxSegments: smsMaxSegments,
+            store: store, templates: store, fanoutSignal: fanoutSignal, smsMaxSegments: smsMaxSegments,
             unsubscribeSecret: secret, inbound: inbound,
             readiness: ChannelReadiness.adding(router, to: StoreReadiness.check(store)), metrics: { ops.renderMetrics() })
         deps.ops = ops.httpDependencies

@@ -5,6 +5,8 @@ import HeraldEngine
 /// Everything the HTTP layer needs from the rest of the daemon.
 public struct APIDependencies: Sendable {
     public var store: any Store
+    /// Stored templates (`/v1/templates`, jobs with `template`); nil answers those with 501.
+    public var templates: (any TemplateStore)?
     /// Woken when a job is accepted, so fan-out starts at once.
     public var fanoutSignal: WorkSignal
     public var smsMaxSegments: Int
@@ -19,12 +21,13 @@ public struct APIDependencies: Sendable {
     public var ops = OpsDependencies()
 
     public init(
-        store: any Store, fanoutSignal: WorkSignal, smsMaxSegments: Int = 10, unsubscribeSecret: [UInt8],
-        inbound: (any InboundHandling)? = nil,
+        store: any Store, templates: (any TemplateStore)? = nil, fanoutSignal: WorkSignal, smsMaxSegments: Int = 10,
+        unsubscribeSecret: [UInt8], inbound: (any InboundHandling)? = nil,
         readiness: @escaping @Sendable () async -> (ready: Bool, detail: [String: String]) = { (true, [:]) },
         metrics: @escaping @Sendable () async -> String = { "" }, now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.store = store
+        self.templates = templates
         self.fanoutSignal = fanoutSignal
         self.smsMaxSegments = smsMaxSegments
         self.unsubscribeSecret = unsubscribeSecret

@@ -17,6 +17,7 @@ public struct HeraldAPI: Sendable {
         addAuditRoutes(to: router)
         addJobRoutes(to: router)
         addRenderRoutes(to: router)
+        addTemplateRoutes(to: router)
         addDeliveryRoutes(to: router)
         addInboundRoutes(to: router)
         addUnsubscribeRoutes(to: router)

@@ -7,7 +7,8 @@ extension HeraldAPI {
     func addJobRoutes(to router: Router<HeraldRequestContext>) {
         router.post("/v1/jobs") { request, context in
             try context.require(.enqueue)
-            let spec = try await request.decodeJSON(JobSpec.self, context: context)
+            var spec = try await request.decodeJSON(JobSpec.self, context: context)
+            try await TemplateResolution.resolve(&spec, in: deps.templates)
             try JobValidation.validate(spec, smsMaxSegments: deps.smsMaxSegments)
             // The job is committed before the 202 goes out: an accepted job survives a crash.
             switch try await deps.store.createJob(spec, bodyHash: try spec.canonicalHash(), at: deps.now()) {

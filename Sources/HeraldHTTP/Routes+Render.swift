@@ -23,16 +23,19 @@ extension HeraldAPI {
             guard let preview = compiled.preview(kind, for: contact) else { continue }
             channels[kind.rawValue] = ChannelRenderView(preview, smsMaxSegments: deps.smsMaxSegments)
         }
-        return RenderView(contactId: contact.id, locale: contact.locale, channels: channels)
+        return RenderView(template: nil, contactId: contact.id, locale: contact.locale, channels: channels)
     }
 }
 
-/// `POST /v1/render`: content and a contact, by id or inline; `channels` narrows the answer.
+/// `POST /v1/render` and `POST /v1/templates/{id}/render`: content (inline, or the template's) and a contact,
+/// by id or inline; `channels` narrows the answer.
 struct RenderRequest: Decodable {
     var content: Content?
     var contactId: String?
     var contact: ContactBody?
     var channels: [ChannelKind]?
+    /// For a template: which version (latest when omitted).
+    var version: Int?
 
     func resolveContact(in store: any Store) async throws -> Contact {
         switch (contactId, contact) {
@@ -51,6 +54,8 @@ struct RenderRequest: Decodable {
 }
 
 struct RenderView: Encodable {
+    /// The template and version rendered, for `POST /v1/templates/{id}/render`.
+    var template: TemplateRef?
     var contactId: String
     var locale: String?
     /// By channel kind.

@@ -92,6 +92,7 @@ extension SQLiteStore {
                     """)
         }
         registerOpsMigrations(&migrator)
+        registerTemplateMigrations(&migrator)
         return migrator
     }
 }

@@ -14,16 +14,21 @@ struct Enqueue: AsyncParsableCommand {
     var wait = false
 
     func run() async throws {
-        let spec: JobSpec
+        var spec: JobSpec
         do {
             spec = try HeraldJSON.decoder().decode(JobSpec.self, from: try FileReading.read(file))
         } catch {
             throw DecodingErrors.heraldError(error)
         }
         let loaded = try options.load()
-        try JobValidation.validate(spec, smsMaxSegments: try PolicySettings.smsMaxSegments(loaded))
+        let smsMaxSegments = try PolicySettings.smsMaxSegments(loaded)
+        if spec.template == nil { try JobValidation.validate(spec, smsMaxSegments: smsMaxSegments) }
         let store = try await StoreFactory.open(loaded.storage)
         defer { Task { try? await store.close() } }
+        if spec.template != nil {
+            try await TemplateResolution.resolve(&spec, in: store)
+            try JobValidation.validate(spec, smsMaxSegments: smsMaxSegments)
+        }
         let id: Int64
         switch try await store.createJob(spec, bodyHash: try spec.canonicalHash(), at: Date()) {
         case .created(let job):

@@ -34,7 +34,7 @@ struct Harness {
     func application() -> some ApplicationProtocol {
         let pinned = now
         let deps = APIDependencies(
-            store: store, fanoutSignal: WorkSignal(), unsubscribeSecret: Array("e2e-secret".utf8), now: { pinned })
+            store: store, templates: store, fanoutSignal: WorkSignal(), unsubscribeSecret: Array("e2e-secret".utf8), now: { pinned })
         return Application(router: HeraldAPI(deps: deps).router())
     }
 
