@@ -11,10 +11,12 @@ public struct ChannelPreview: Sendable, Hashable {
 
 extension CompiledContent {
     /// Renders `kind` for `contact` exactly as a send would; nil when there is no content for that channel.
-    public func preview(_ kind: ChannelKind, for contact: Contact) -> ChannelPreview? {
+    public func preview(_ kind: ChannelKind, for contact: Contact, links: () -> TemplateLinks? = { nil })
+        -> ChannelPreview?
+    {
         guard let templates = templates(kind, locale: contact.locale) else { return nil }
-        let context = ContentTemplate.context(for: contact)
-        let rendered = templates.render(context)
+        let context = context(for: contact, links: links)
+        let rendered = templates.render(context, environment(contact, templates.match))
         var names: [String] = []
         for template in templates.all {
             for name in TemplatePlaceholders.variables(in: template.source) where !names.contains(name) {

@@ -20,10 +20,14 @@ public struct CompiledContent: Sendable {
     let sms: Localized<ContentTemplate>?
     let push: Localized<Push>?
     let messenger: Localized<ContentTemplate>?
+    /// Whether any template mentions `unsubscribe_url` or `preferences_url`, so sends of content that does
+    /// not sign no links.
+    let usesLinks: Bool
 
     /// Throws a `HeraldError` (code `invalid_template`, field `content.<kind>[.locales.<tag>].<part>`) on a
     /// template syntax error, or `invalid_locale` for a malformed variant key.
     public init(_ content: Content) throws(HeraldError) {
+        usesLinks = TemplateLinks.mentioned(in: content)
         email = try content.email.map { (email) throws(HeraldError) in
             try Localized(email, locales: email.locales, field: "content.email", hasLocales: { $0.locales != nil }) {
                 (email, field) throws(HeraldError) in
@@ -62,11 +66,28 @@ public struct CompiledContent: Sendable {
         }
     }
 
-    /// The rendered content for one channel kind, or nil when the job has no content for it.
-    public func render(_ kind: ChannelKind, for contact: Contact) -> RenderedContent? {
+    /// The rendered content for one channel kind, or nil when the job has no content for it. `links` fills
+    /// `{{unsubscribe_url}}` and `{{preferences_url}}`; it is only called for templates that use them.
+    public func render(
+        _ kind: ChannelKind, for contact: Contact, links: () -> TemplateLinks? = { nil }
+    ) -> RenderedContent? {
         guard let templates = templates(kind, locale: contact.locale) else { return nil }
-        let context = ContentTemplate.context(for: contact)
-        return templates.render(context)
+        return templates.render(context(for: contact, links: links), environment(contact, templates.match))
+    }
+
+    /// The contact's template context, plus the links when a template of this content asks for them.
+    func context(for contact: Contact, links: () -> TemplateLinks?) -> [String: Any] {
+        var context = ContentTemplate.context(for: contact)
+        if usesLinks, let links = links() {
+            context[TemplateLinks.unsubscribeKey] = links.unsubscribeURL
+            context[TemplateLinks.preferencesKey] = links.preferencesURL
+        }
+        return context
+    }
+
+    /// Helpers write numbers and dates as the variant's language does, else as the contact's locale does.
+    func environment(_ contact: Contact, _ match: LocaleMatch) -> HelperEnvironment {
+        HelperEnvironment(locale: match.variant ?? contact.locale, timeZone: contact.timezone)
     }
 
     /// Which variant `render` uses for this contact and why; nil when the channel's content has no locale
@@ -112,20 +133,21 @@ enum ChannelTemplates {
         }
     }
 
-    func render(_ context: [String: Any]) -> RenderedContent {
+    func render(_ context: [String: Any], _ environment: HelperEnvironment) -> RenderedContent {
         switch self {
         case .email(let email, _):
             return .email(
-                subject: email.subject.render(context), text: email.text.render(context),
-                html: email.html?.render(context))
+                subject: email.subject.render(context, environment), text: email.text.render(context, environment),
+                html: email.html?.render(context, environment))
         case .sms(let text, _):
-            return .sms(text: text.render(context))
+            return .sms(text: text.render(context, environment))
         case .push(let push, _):
             var data: [String: String] = [:]
-            for entry in push.data { data[entry.key] = entry.value.render(context) }
-            return .push(title: push.title.render(context), body: push.body.render(context), data: data)
+            for entry in push.data { data[entry.key] = entry.value.render(context, environment) }
+            return .push(
+                title: push.title.render(context, environment), body: push.body.render(context, environment), data: data)
         case .messenger(let text, _):
-            return .messenger(text: text.render(context))
+            return .messenger(text: text.render(context, environment))
         }
     }
 }

@@ -25,6 +25,14 @@ enum TemplatePlaceholders {
             case "!", ">", "%": continue
             default:
                 guard depth == 0 else { continue }
+                // A helper with a default is never missing; other helpers need their value.
+                if tag.contains("|") {
+                    guard let helper = try? TemplateHelper.parse(tag, field: ""),
+                        !helper.filters.contains(where: \.isFallback)
+                    else { continue }
+                    if !names.contains(helper.path) { names.append(helper.path) }
+                    continue
+                }
                 let name = variableName(sigil == "&" ? tag.dropFirst() : tag)
                 if !name.isEmpty, name != ".", !names.contains(name) { names.append(name) }
             }

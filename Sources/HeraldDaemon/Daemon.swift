@@ -43,6 +43,7 @@ public struct Daemon {
             unsubscribeSecret: secret, inbound: inbound,
             readiness: ChannelReadiness.adding(router, to: StoreReadiness.check(store)), metrics: { ops.renderMetrics() })
         deps.ops = ops.httpDependencies
+        deps.publicBaseURL = loaded.publicURL
         let api = HeraldAPI(deps: deps)
         let app = Application(
             router: api.router(),

@@ -16,7 +16,13 @@ struct Sender: Sendable {
         var sends: [PendingSend] = []
         var outcomes = [DeliveryOutcome?](repeating: nil, count: batch.count)
         for (index, (claimed, content)) in batch.enumerated() {
-            guard let rendered = content.render(claimed.channel, for: claimed.contact) else {
+            // Called only for content that mentions {{unsubscribe_url}} or {{preferences_url}}.
+            let rendered = content.render(claimed.channel, for: claimed.contact) {
+                TemplateLinks.signed(
+                    baseURL: settings.publicBaseURL, secret: settings.unsubscribeSecret, contactId: claimed.contact.id,
+                    channel: claimed.channel, topic: claimed.job.topic)
+            }
+            guard let rendered else {
                 outcomes[index] = outcome(claimed, attempts: [], next: .failed, trace: "the job has no content for this channel")
                 continue
             }

@@ -11,6 +11,8 @@ public struct APIDependencies: Sendable {
     public var fanoutSignal: WorkSignal
     public var smsMaxSegments: Int
     public var unsubscribeSecret: [UInt8]
+    /// Where `/u/{token}` links point, for `{{unsubscribe_url}}` in render previews.
+    public var publicBaseURL = "http://127.0.0.1:8025"
     /// Parses provider posts to `/v1/inbound/{channel_id}`; nil when no channel accepts inbound traffic.
     public var inbound: (any InboundHandling)?
     /// Whether the daemon is ready for traffic (store reachable, etc.), with a reason when not.

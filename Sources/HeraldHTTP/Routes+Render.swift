@@ -20,7 +20,12 @@ extension HeraldAPI {
         let contact = try await body.resolveContact(in: deps.store)
         var channels: [String: ChannelRenderView] = [:]
         for kind in body.channels ?? ChannelKind.allCases {
-            guard let preview = compiled.preview(kind, for: contact) else { continue }
+            let links = {
+                TemplateLinks.signed(
+                    baseURL: deps.publicBaseURL, secret: deps.unsubscribeSecret, contactId: contact.id, channel: kind,
+                    topic: body.topic)
+            }
+            guard let preview = compiled.preview(kind, for: contact, links: links) else { continue }
             channels[kind.rawValue] = ChannelRenderView(preview, smsMaxSegments: deps.smsMaxSegments)
         }
         return RenderView(template: nil, contactId: contact.id, locale: contact.locale, channels: channels)
@@ -34,6 +39,8 @@ struct RenderRequest: Decodable {
     var contactId: String?
     var contact: ContactBody?
     var channels: [ChannelKind]?
+    /// The job topic `{{unsubscribe_url}}` would unsubscribe from (all marketing when omitted).
+    var topic: String?
     /// For a template: which version (latest when omitted).
     var version: Int?
 

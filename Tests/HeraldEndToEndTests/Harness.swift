@@ -31,10 +31,13 @@ struct Harness {
         driver = CountingDriver()
     }
 
+    static let secret = Array("e2e-secret".utf8)
+    static let publicBaseURL = "https://herald.example"
+
     func application() -> some ApplicationProtocol {
         let pinned = now
         let deps = APIDependencies(
-            store: store, templates: store, fanoutSignal: WorkSignal(), unsubscribeSecret: Array("e2e-secret".utf8), now: { pinned })
+            store: store, templates: store, fanoutSignal: WorkSignal(), unsubscribeSecret: Self.secret, now: { pinned })
         return Application(router: HeraldAPI(deps: deps).router())
     }
 
@@ -42,7 +45,9 @@ struct Harness {
     /// (the counting SMS driver unless given).
     func drain(through drivers: [any ChannelDriver]? = nil) async throws {
         let pinned = now
-        let settings = EngineSettings(workerId: "e2e", fanoutBatchSize: 250, claimBatchSize: 200)
+        let settings = EngineSettings(
+            workerId: "e2e", fanoutBatchSize: 250, claimBatchSize: 200, publicBaseURL: Self.publicBaseURL,
+            unsubscribeSecret: Self.secret)
         let fanout = FanoutService(
             store: store, policy: policy, settings: settings, signal: WorkSignal(), dispatchSignal: WorkSignal(),
             now: { pinned }, logger: Logger(label: "e2e"))

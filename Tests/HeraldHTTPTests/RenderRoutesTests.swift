@@ -86,6 +86,26 @@ struct RenderRoutesTests {
         }
     }
 
+    @Test("helpers render as they would be sent: defaults, Persian digits, signed links")
+    func helpers() async throws {
+        try await HeraldHarness.run { app in
+            let body = #"""
+                {"contact": {"id": "c9", "locale": "fa-IR", "attributes": {"points": 1250}}, "topic": "loyalty",
+                 "content": {"sms": {"text": "{{attributes.name | default: \"دوست\"}} {{attributes.points | number}} {{unsubscribe_url}}"}}}
+                """#
+            let response = try await app.send(.post, "/v1/render", as: .enqueue, body: body)
+            #expect(response.status == .ok, "\(response.text)")
+            let sms = try #require((try response.json()["channels"] as? [String: [String: Any]])?["sms"])
+            let text = try #require(sms["text"] as? String)
+            #expect(text.hasPrefix("دوست ۱٬۲۵۰ http://127.0.0.1:8025/u/"))
+            let token = String(try #require(text.split(separator: "/").last))
+            #expect(
+                UnsubscribeToken.verify(token, secret: HeraldHarness.secret)
+                    == UnsubscribeToken(contactId: "c9", channel: "sms", topic: "loyalty"))
+            #expect(sms["missing_placeholders"] as? [String] == [])
+        }
+    }
+
     @Test("render needs the enqueue or ops role")
     func roles() async throws {
         try await HeraldHarness.run { app in
