@@ -30,6 +30,10 @@ enum DashboardViews {
             // Provider texts may echo an address back; the dashboard shows it masked like the logs do.
             let reason = DeliveryEventLog.scrub(delivery.attempts.last?.error ?? delivery.trace.last?.detail ?? "")
             let state = delivery.reason.map { "\(delivery.state.rawValue) (\($0.rawValue))" } ?? delivery.state.rawValue
+        // Which locale variant was sent, when the content had variants (the `content` trace step).
+        let variant = delivery.trace.last { $0.rule == "content" }.map { step in
+            " · <span class=\"variant\">\(DashboardHTML.escape(step.outcome == "default" ? "default content" : step.outcome))</span>"
+        }
             return """
                 <tr class="failure"><td><a href="/ui/delivery?id=\(delivery.id)">\(delivery.id)</a></td><td>\(delivery.jobId)</td>\
                 <td>\(delivery.channel.rawValue)</td>\(DashboardHTML.cell(delivery.instance ?? "–"))<td>\(state)</td>\
@@ -87,11 +91,15 @@ enum DashboardViews {
             """
         }.joined()
         let state = delivery.reason.map { "\(delivery.state.rawValue) (\($0.rawValue))" } ?? delivery.state.rawValue
+        // Which locale variant was sent, when the content had variants (the `content` trace step).
+        let variant = delivery.trace.last { $0.rule == "content" }.map { step in
+            " · <span class=\"variant\">\(DashboardHTML.escape(step.outcome == "default" ? "default content" : step.outcome))</span>"
+        }
         return """
             <section class="wide delivery"><h2>Delivery \(delivery.id)</h2>
             <p>job <strong>\(delivery.jobId)</strong> · contact <a dir="auto" href="/ui/contact?id=\(urlEscape(delivery.contactId))">\
             \(DashboardHTML.escape(delivery.contactId))</a> · \(delivery.channel.rawValue) · state <strong class="state">\(state)</strong>\
-            \(delivery.smsSegments.map { " · \($0) SMS segments" } ?? "")</p>
+            \(delivery.smsSegments.map { " · \($0) SMS segments" } ?? "")\(variant ?? "")</p>
             <h2>Decision trace</h2><table class="trace"><tr><th>rule</th><th>outcome</th><th>detail</th><th>consent event</th>\
             <th>at</th></tr>\(steps)</table>
             <h2>Attempts</h2>\(attempts.isEmpty ? "<p class=\"muted\">No attempts.</p>" : """
