@@ -50,7 +50,7 @@ extension HeraldAPI {
         if status == .active, progress.pending == 0 { status = .completed }
         return JobView(
             id: job.id, idempotencyKey: job.spec.idempotencyKey, status: status, purpose: job.spec.purpose,
-            topic: job.spec.topic, channels: job.spec.channels, createdAt: job.createdAt,
+            topic: job.spec.topic, channels: job.spec.channels, template: job.spec.template, createdAt: job.createdAt,
             audienceProcessed: job.audienceCount, deliveries: progress.total, byState: progress.byState,
             bySuppressionReason: progress.byReason)
     }
@@ -68,6 +68,8 @@ struct JobView: Encodable {
     var purpose: Purpose
     var topic: String?
     var channels: [ChannelKind]
+    /// The stored template and version the job's content came from.
+    var template: TemplateRef?
     var createdAt: Date
     /// Audience members fanned out so far.
     var audienceProcessed: Int

@@ -23,6 +23,7 @@ struct LocaleIntakeTests {
              "sms_too_long", "content.sms.locales.fa.text"),
             (#"{"sms": {"text": "Hi", "locales": {"ar": {"text": "{{#x}}"}}}}"#, "invalid_template", "content.sms.locales.ar.text"),
             (#"{"sms": {"text": "Hi", "locales": {"fa": {}}}}"#, "missing_field", "content.sms.locales.fa.text"),
+            (#"{"sms": {"text": "Hi", "locales": {"pt-BR": {"text": 5}}}}"#, "invalid_type", "content.sms.locales.pt-BR.text"),
             (#"{"sms": {"text": "Hi", "locales": {"1a": {"text": "x"}}}}"#, "invalid_locale", "content.sms.locales.1a"),
         ])
     func failingVariant(content: String, code: String, field: String) async throws {

@@ -84,6 +84,10 @@ struct TemplateRoutesTests {
 
             let job = try #require(try await app.store.job(id: id))
             #expect(job.spec.template == TemplateRef(id: "welcome", version: 1))
+            let view = try await app.send(.get, "/v1/jobs/\(id)", as: .ops)
+            let template = try view.json()["template"] as? [String: Any]
+            #expect(template?["id"] as? String == "welcome")
+            #expect(template?["version"] as? Int == 1)
             #expect(job.spec.content.sms?.text == "Welcome {{attributes.name}}")
             #expect(job.spec.content.sms?.locales?["fa"]?.text == "خوش آمدی {{attributes.name}}")
 
