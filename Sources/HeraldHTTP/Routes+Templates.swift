@@ -8,7 +8,7 @@ extension HeraldAPI {
             try context.require(.enqueue)
             let templates = try templateStore()
             let id = try templateId(context)
-            let body = try await request.decodeJSON(TemplateBody.self, context: context)
+            let body = try await request.decodeJSON(TemplateDraft.self, context: context)
             try body.validate(smsMaxSegments: deps.smsMaxSegments)
             let saved = try await templates.saveTemplate(
                 id: id, content: body.content, author: body.author, note: body.note, at: deps.now())
@@ -52,22 +52,6 @@ extension HeraldAPI {
             throw HeraldError.invalid("id", "must be 1–100 letters, digits, '.', '_' or '-'")
         }
         return id
-    }
-}
-
-/// `PUT /v1/templates/{id}`: the new version's content, who wrote it and why.
-struct TemplateBody: Decodable {
-    var content: Content
-    var author: String
-    var note: String?
-
-    func validate(smsMaxSegments: Int) throws(HeraldError) {
-        guard (1...200).contains(author.count) else { throw .invalid("author", "must be 1–200 characters") }
-        if let note, note.count > 2000 { throw .invalid("note", "must be at most 2000 characters") }
-        guard ChannelKind.allCases.contains(where: content.has) else {
-            throw .invalid("content", "must have content for at least one channel kind")
-        }
-        try ContentValidation.validate(content, smsMaxSegments: smsMaxSegments)
     }
 }
 
