@@ -18,7 +18,7 @@ extension HeraldAPI {
     func render(_ content: Content, for body: RenderRequest) async throws -> RenderView {
         let compiled = try CompiledContent(content)
         let contact = try await body.resolveContact(in: deps.store)
-        var channels: [String: ChannelRenderView] = [:]
+        var channels: [String: ChannelRender] = [:]
         for kind in body.channels ?? ChannelKind.allCases {
             let links = {
                 TemplateLinks.signed(
@@ -26,7 +26,7 @@ extension HeraldAPI {
                     topic: body.topic)
             }
             guard let preview = compiled.preview(kind, for: contact, links: links) else { continue }
-            channels[kind.rawValue] = ChannelRenderView(preview, smsMaxSegments: deps.smsMaxSegments)
+            channels[kind.rawValue] = ChannelRender(preview, smsMaxSegments: deps.smsMaxSegments)
         }
         return RenderView(template: nil, contactId: contact.id, locale: contact.locale, channels: channels)
     }
@@ -66,45 +66,5 @@ struct RenderView: Encodable {
     var contactId: String
     var locale: String?
     /// By channel kind.
-    var channels: [String: ChannelRenderView]
-}
-
-/// What one channel would send, field names as in a job's content.
-struct ChannelRenderView: Encodable {
-    /// The `locales` key used; absent for the default content.
-    var variant: String?
-    var variantReason: String
-    var subject: String?
-    var text: String?
-    var html: String?
-    var title: String?
-    var body: String?
-    var data: [String: String]?
-    /// SMS only: `GSM-7` or `UCS-2`, the units billed (septets or UTF-16 units), segments, and whether they
-    /// fit `policy.sms.max_segments`.
-    var encoding: String?
-    var units: Int?
-    var segments: Int?
-    var withinSegmentLimit: Bool?
-    var missingPlaceholders: [String]
-
-    init(_ preview: ChannelPreview, smsMaxSegments: Int) {
-        variant = preview.match.variant
-        variantReason = preview.match.reason
-        missingPlaceholders = preview.missingPlaceholders
-        switch preview.content {
-        case .email(let subject, let text, let html):
-            (self.subject, self.text, self.html) = (subject, text, html)
-        case .sms(let text), .messenger(let text):
-            self.text = text
-        case .push(let title, let body, let data):
-            (self.title, self.body, self.data) = (title, body, data)
-        }
-        if let length = preview.smsLength {
-            encoding = length.encoding == .gsm7 ? "GSM-7" : "UCS-2"
-            units = length.units
-            segments = length.segments
-            withinSegmentLimit = length.segments <= smsMaxSegments
-        }
-    }
+    var channels: [String: ChannelRender]
 }

@@ -12,6 +12,10 @@ struct Enqueue: AsyncParsableCommand {
     var file: String
     @Flag(help: "Wait until every delivery is sent, suppressed or failed, showing progress.")
     var wait = false
+    @Flag(help: "Write nothing: print, as JSON, what the policy would decide and what the first contacts would get.")
+    var dryRun = false
+    @Option(help: "With --dry-run: how many contacts to render.")
+    var sample = 3
 
     func run() async throws {
         var spec: JobSpec
@@ -28,6 +32,13 @@ struct Enqueue: AsyncParsableCommand {
         if spec.template != nil {
             try await TemplateResolution.resolve(&spec, in: store)
             try JobValidation.validate(spec, smsMaxSegments: smsMaxSegments)
+        }
+        if dryRun {
+            let report = try await JobDryRun.run(spec, store: store, config: loaded, now: Date(), sampleSize: sample)
+            let encoder = HeraldJSON.encoder()
+            encoder.outputFormatting.insert(.prettyPrinted)
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            return
         }
         let id: Int64
         switch try await store.createJob(spec, bodyHash: try spec.canonicalHash(), at: Date()) {

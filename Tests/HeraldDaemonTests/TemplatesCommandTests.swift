@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// `herald templates push` keeps templates in git: new versions only for files that changed, everything
-/// validated before anything is saved; `herald enqueue` resolves a job's template like the API does.
+/// validated before anything is saved; `herald enqueue` (and `--dry-run`) resolves a job's template like the
+/// API does.
 @Suite struct TemplatesCommandTests {
     static func herald(_ arguments: [String], in directory: URL) throws -> (status: Int32, output: String) {
         let process = Process()
@@ -60,6 +61,12 @@ import Testing
 
         let job = #"{"idempotency_key": "w1", "purpose": "transactional", "audience": {"contact_ids": ["u1"]}, "channels": ["sms"], "template": {"id": "welcome", "version": 1}}"#
         try job.write(to: directory.appendingPathComponent("job.json"), atomically: true, encoding: .utf8)
+        let dryRun = try Self.herald(["enqueue", "--dry-run", "job.json"], in: directory)
+        #expect(dryRun.status == 0, "\(dryRun.output)")
+        let report = try JSONSerialization.jsonObject(with: Data(dryRun.output.utf8)) as? [String: Any]
+        #expect(report?["audience"] as? Int == 1)
+        #expect(report?["by_suppression_reason"] as? [String: Int] == ["no_address": 1])
+        // The dry run created no job: the real one is job 1.
         let enqueued = try Self.herald(["enqueue", "job.json"], in: directory)
         #expect(enqueued.status == 0, "\(enqueued.output)")
         #expect(enqueued.output.contains("job 1 accepted"))
