@@ -41,7 +41,8 @@ public struct CompiledContent: Sendable {
         }
         sms = try content.sms.map { (sms) throws(HeraldError) in
             try Localized(sms, locales: sms.locales, field: "content.sms", hasLocales: { $0.locales != nil }) {
-                (sms, field) throws(HeraldError) in try ContentTemplate(sms.text, field: "\(field).text", escaping: .none)
+                (sms, field) throws(HeraldError) in
+                try ContentTemplate(sms.text, field: "\(field).text", escaping: .none)
             }
         }
         push = try content.push.map { (push) throws(HeraldError) in
@@ -145,7 +146,8 @@ enum ChannelTemplates {
             var data: [String: String] = [:]
             for entry in push.data { data[entry.key] = entry.value.render(context, environment) }
             return .push(
-                title: push.title.render(context, environment), body: push.body.render(context, environment), data: data)
+                title: push.title.render(context, environment), body: push.body.render(context, environment),
+                data: data)
         case .messenger(let text, _):
             return .messenger(text: text.render(context, environment))
         }

@@ -32,7 +32,8 @@ extension JobSpec {
         template = try c.decodeIfPresent(TemplateRef.self, forKey: .template)
         content =
             template == nil
-            ? try c.decode(Content.self, forKey: .content) : try c.decodeIfPresent(Content.self, forKey: .content) ?? Content()
+            ? try c.decode(Content.self, forKey: .content)
+            : try c.decodeIfPresent(Content.self, forKey: .content) ?? Content()
         sendAt = try c.decodeIfPresent(Date.self, forKey: .sendAt)
         localTime = try c.decodeIfPresent(String.self, forKey: .localTime)
         expiresAt = try c.decodeIfPresent(Date.self, forKey: .expiresAt)

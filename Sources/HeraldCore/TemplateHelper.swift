@@ -29,7 +29,9 @@ extension TemplateHelper.Filter {
 
 extension TemplateHelper {
     /// Replaces every helper tag (a variable tag with `|`) by a plain variable; nil when there is none.
-    static func rewrite(_ source: String, field: String) throws(HeraldError) -> (source: String, helpers: [TemplateHelper])? {
+    static func rewrite(_ source: String, field: String) throws(HeraldError)
+        -> (source: String, helpers: [TemplateHelper])?
+    {
         guard source.contains("|") else { return nil }
         var output = ""
         var helpers: [TemplateHelper] = []
@@ -39,7 +41,7 @@ extension TemplateHelper {
             let afterOpen = rest[open.upperBound...]
             let triple = afterOpen.first == "{"
             guard let close = afterOpen.range(of: triple ? "}}}" : "}}") else { break }
-            let tag = triple ? afterOpen[afterOpen.index(after: afterOpen.startIndex)..<close.lowerBound] : afterOpen[..<close.lowerBound]
+            let tag = afterOpen[afterOpen.startIndex..<close.lowerBound].dropFirst(triple ? 1 : 0)
             let whole = rest[open.lowerBound..<close.upperBound]
             rest = afterOpen[close.upperBound...]
             // A delimiter change means the rest is not in `{{ }}` any more: leave it to Mustache.

@@ -19,7 +19,8 @@ public struct TemplateLinks: Sendable, Hashable {
     ) -> TemplateLinks? {
         guard !secret.isEmpty else { return nil }
         func link(_ channel: String, _ topic: String) -> String {
-            "\(baseURL)/u/\(UnsubscribeToken(contactId: contactId, channel: channel, topic: topic).signed(secret: secret))"
+            let token = UnsubscribeToken(contactId: contactId, channel: channel, topic: topic)
+            return "\(baseURL)/u/\(token.signed(secret: secret))"
         }
         return TemplateLinks(unsubscribeURL: link(channel.rawValue, topic ?? "*"), preferencesURL: link("*", "*"))
     }

@@ -15,7 +15,8 @@ public enum TemplateResolution {
         guard let found = try await templates.templateVersion(id: ref.id, version: ref.version) else {
             let what = ref.version.map { "template \(ref.id) has no version \($0)" } ?? "no template \(ref.id)"
             throw HeraldError(
-                code: "template_not_found", message: what, field: ref.version == nil ? "template.id" : "template.version")
+                code: "template_not_found", message: what,
+                field: ref.version == nil ? "template.id" : "template.version")
         }
         spec.content = found.content
         spec.template = TemplateRef(id: found.id, version: found.version)

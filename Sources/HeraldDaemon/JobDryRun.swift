@@ -49,12 +49,16 @@ public enum JobDryRun {
         let job = Job(id: 0, spec: spec, bodyHash: "", status: .accepted, createdAt: now)
         let planner = FanoutPlanner(policy: policy)
         let content = try CompiledContent(spec.content)
-        let segment = try spec.audience.segment.map { source throws(HeraldError) in try SegmentExpression(parsing: source) }
+        let segment = try spec.audience.segment.map { source throws(HeraldError) in
+            try SegmentExpression(parsing: source)
+        }
         var report = Report(audience: 0, deliveries: 0, byState: [:], bySuppressionReason: [:], sample: [])
         var cursor: String?
         while true {
-            let page = try await AudiencePage.next(spec, after: cursor, segment: segment, store: store, limit: batchSize)
-            let facts = try await store.policyFacts(for: page.contacts, since: now.addingTimeInterval(-policy.capLookback))
+            let page = try await AudiencePage.next(
+                spec, after: cursor, segment: segment, store: store, limit: batchSize)
+            let facts = try await store.policyFacts(
+                for: page.contacts, since: now.addingTimeInterval(-policy.capLookback))
             for contact in page.contacts {
                 let rows = planner.plan(job: job, contact: contact, facts: facts[contact.id] ?? .init(), now: now)
                 report.count(rows)

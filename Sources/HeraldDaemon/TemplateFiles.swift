@@ -32,7 +32,8 @@ public enum TemplateFiles {
         var seen: [String: String] = [:]
         for file in loaded {
             if let other = seen[file.id] {
-                throw HeraldError(code: "invalid_field", message: "\(file.path) and \(other) both define \(file.id)", field: "id")
+                throw HeraldError(
+                    code: "invalid_field", message: "\(file.path) and \(other) both define \(file.id)", field: "id")
             }
             seen[file.id] = file.path
         }
@@ -68,7 +69,10 @@ public enum TemplateFiles {
     /// YAML goes through `JSONValue`, so both formats decode with Herald's snake_case JSON rules.
     private static func decode(_ data: Data, yaml: Bool) throws -> Body {
         do {
-            let json = yaml ? try HeraldJSON.encoder().encode(try YAMLDecoder().decode(JSONValue.self, from: data)) : data
+            let json =
+                yaml
+                ? try HeraldJSON.encoder().encode(try YAMLDecoder().decode(JSONValue.self, from: data))
+                : data
             return try HeraldJSON.decoder().decode(Body.self, from: json)
         } catch let error as DecodingError {
             throw DecodingErrors.heraldError(error)

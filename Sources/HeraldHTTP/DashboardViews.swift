@@ -30,10 +30,6 @@ enum DashboardViews {
             // Provider texts may echo an address back; the dashboard shows it masked like the logs do.
             let reason = DeliveryEventLog.scrub(delivery.attempts.last?.error ?? delivery.trace.last?.detail ?? "")
             let state = delivery.reason.map { "\(delivery.state.rawValue) (\($0.rawValue))" } ?? delivery.state.rawValue
-        // Which locale variant was sent, when the content had variants (the `content` trace step).
-        let variant = delivery.trace.last { $0.rule == "content" }.map { step in
-            " · <span class=\"variant\">\(DashboardHTML.escape(step.outcome == "default" ? "default content" : step.outcome))</span>"
-        }
             return """
                 <tr class="failure"><td><a href="/ui/delivery?id=\(delivery.id)">\(delivery.id)</a></td><td>\(delivery.jobId)</td>\
                 <td>\(delivery.channel.rawValue)</td>\(DashboardHTML.cell(delivery.instance ?? "–"))<td>\(state)</td>\
@@ -93,7 +89,8 @@ enum DashboardViews {
         let state = delivery.reason.map { "\(delivery.state.rawValue) (\($0.rawValue))" } ?? delivery.state.rawValue
         // Which locale variant was sent, when the content had variants (the `content` trace step).
         let variant = delivery.trace.last { $0.rule == "content" }.map { step in
-            " · <span class=\"variant\">\(DashboardHTML.escape(step.outcome == "default" ? "default content" : step.outcome))</span>"
+            let name = step.outcome == "default" ? "default content" : step.outcome
+            return " · <span class=\"variant\">\(DashboardHTML.escape(name))</span>"
         }
         return """
             <section class="wide delivery"><h2>Delivery \(delivery.id)</h2>
