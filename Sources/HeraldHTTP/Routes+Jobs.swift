@@ -20,7 +20,8 @@ extension HeraldAPI {
             case .conflict(let existingID):
                 throw HeraldError(
                     code: "idempotency_conflict",
-                    message: "idempotency_key was used for job \(existingID) with a different body",
+                    message: "idempotency_key was used for job \(existingID) with a different body"
+                        + (try await templateHint(spec, existingID: existingID)),
                     field: "idempotency_key", statusCode: 409)
             }
         }
@@ -36,6 +37,16 @@ extension HeraldAPI {
             guard try await deps.store.cancelJob(id: id, at: deps.now()) != nil else { throw HeraldError.notFound("job") }
             return try JSONResponse.make(try await jobView(id: id))
         }
+    }
+
+    /// A retry that resolved a newer template version than the job it repeats: say so, since the body sent
+    /// is the same.
+    private func templateHint(_ spec: JobSpec, existingID: Int64) async throws -> String {
+        guard let template = spec.template, let existing = try await deps.store.job(id: existingID)?.spec.template,
+            existing.id == template.id, let pinned = existing.version, pinned != template.version
+        else { return "" }
+        return "; it was resolved to template \(template.id) version \(pinned), now \(template.version ?? 0)"
+            + " (give template.version \(pinned) to retry it)"
     }
 
     private func jobId(_ context: HeraldRequestContext) throws -> Int64 {
