@@ -40,20 +40,29 @@ extension TemplateHelper {
             output += rest[rest.startIndex..<open.lowerBound]
             let afterOpen = rest[open.upperBound...]
             let triple = afterOpen.first == "{"
-            guard let close = afterOpen.range(of: triple ? "}}}" : "}}") else { break }
-            let tag = afterOpen[afterOpen.startIndex..<close.lowerBound].dropFirst(triple ? 1 : 0)
+            // An unclosed tag is Mustache's to report.
+            guard let close = afterOpen.range(of: triple ? "}}}" : "}}") else {
+                rest = rest[open.lowerBound...]
+                break
+            }
+            var tag = afterOpen[afterOpen.startIndex..<close.lowerBound].dropFirst(triple ? 1 : 0)
             let whole = rest[open.lowerBound..<close.upperBound]
             rest = afterOpen[close.upperBound...]
             // A delimiter change means the rest is not in `{{ }}` any more: leave it to Mustache.
-            if !triple, tag.first == "=" { output += whole; break }
-            guard tag.contains("|"), triple || !"!%>#^/&".contains(tag.first ?? " ") else {
+            if !triple, tag.first == "=" {
+                output += whole
+                break
+            }
+            let unescaped = !triple && tag.first == "&"
+            if unescaped { tag = tag.dropFirst() }
+            guard tag.contains("|"), triple || unescaped || !"!%>#^/".contains(tag.first ?? " ") else {
                 output += whole
                 continue
             }
             let (path, filters) = try parse(tag, field: field)
             let key = "herald_helper_\(helpers.count)"
             helpers.append(TemplateHelper(key: key, path: path, filters: filters))
-            output += triple ? "{{{\(key)}}}" : "{{\(key)}}"
+            output += triple ? "{{{\(key)}}}" : unescaped ? "{{&\(key)}}" : "{{\(key)}}"
         }
         output += rest
         return helpers.isEmpty ? nil : (output, helpers)

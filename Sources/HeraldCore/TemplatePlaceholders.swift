@@ -25,15 +25,16 @@ enum TemplatePlaceholders {
             case "!", ">", "%": continue
             default:
                 guard depth == 0 else { continue }
+                let body = sigil == "&" ? tag.dropFirst() : tag
                 // A helper with a default is never missing; other helpers need their value.
-                if tag.contains("|") {
-                    guard let helper = try? TemplateHelper.parse(tag, field: ""),
+                if body.contains("|") {
+                    guard let helper = try? TemplateHelper.parse(body, field: ""),
                         !helper.filters.contains(where: \.isFallback)
                     else { continue }
                     if !names.contains(helper.path) { names.append(helper.path) }
                     continue
                 }
-                let name = variableName(sigil == "&" ? tag.dropFirst() : tag)
+                let name = variableName(body)
                 if !name.isEmpty, name != ".", !names.contains(name) { names.append(name) }
             }
         }

@@ -58,6 +58,7 @@ import Testing
     @Test func helperValuesAreEscapedInHTMLLikeAnyOtherValue() throws {
         #expect(try render(#"<p>{{ attributes.html | default: "x" }}</p>"#, html: true) == "<p>&lt;b&gt;</p>")
         #expect(try render(#"<p>{{{ attributes.html | default: "x" }}}</p>"#, html: true) == "<p><b></p>")
+        #expect(try render(#"<p>{{& attributes.html | default: "x" }}</p>"#, html: true) == "<p><b></p>")
     }
 
     @Test(
@@ -69,6 +70,16 @@ import Testing
         } throws: { error in
             (error as? HeraldError)?.code == "invalid_template" && (error as? HeraldError)?.field == "content.sms.locales.fa.text"
         }
+    }
+
+    @Test func anUnclosedTagIsStillMustachesError() {
+        #expect {
+            _ = try CompiledContent(Content(sms: .init(text: "a | b {{ attributes.x | number }} {{ oops")))
+        } throws: { error in
+            (error as? HeraldError)?.code == "invalid_template" && (error as? HeraldError)?.message.contains("line 1") == true
+        }
+        let rewritten = try? TemplateHelper.rewrite("x {{a | digits}} y {{ oops", field: "f")
+        #expect(rewritten?.source == "x {{herald_helper_0}} y {{ oops")
     }
 
     @Test func barsElsewhereAreLeftAlone() throws {
@@ -99,8 +110,11 @@ import Testing
     }
 
     @Test func previewReportsOnlyHelpersWithoutDefaults() throws {
-        let content = Content(sms: .init(text: #"{{attributes.nick | default: "x"}} {{attributes.gone | number}} {{unsubscribe_url}}"#))
+        let content = Content(
+            sms: .init(
+                text: #"{{attributes.nick | default: "x"}} {{attributes.gone | number}} {{unsubscribe_url}} {{& attributes.lost | digits}}"#
+            ))
         let preview = try #require(try CompiledContent(content).preview(.sms, for: contact))
-        #expect(preview.missingPlaceholders == ["attributes.gone", "unsubscribe_url"])
+        #expect(preview.missingPlaceholders == ["attributes.gone", "unsubscribe_url", "attributes.lost"])
     }
 }
