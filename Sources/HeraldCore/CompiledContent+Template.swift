@@ -11,11 +11,18 @@ struct ContentTemplate: Sendable {
     private static let plainTextPrefix = "{{%CONTENT_TYPE:TEXT}}{{!}}"
 
     private let template: MustacheTemplate
+    /// The template as written, for the render preview's placeholder check.
+    let source: String
+    /// `{{ path | filter }}` tags, rewritten to plain variables computed per render.
+    private let helpers: [TemplateHelper]
 
     init(_ source: String, field: String, escaping: Escaping) throws(HeraldError) {
+        self.source = source
+        let rewritten = try TemplateHelper.rewrite(source, field: field)
+        helpers = rewritten?.helpers ?? []
         let prefix = escaping == .none ? Self.plainTextPrefix : ""
         do {
-            template = try MustacheTemplate(string: prefix + source)
+            template = try MustacheTemplate(string: prefix + (rewritten?.source ?? source))
         } catch let error as MustacheTemplate.ParserError {
             let line = error.context.lineNumber
             let column = line == 1 ? max(error.context.columnNumber - prefix.count, 1) : error.context.columnNumber
@@ -27,8 +34,11 @@ struct ContentTemplate: Sendable {
         }
     }
 
-    func render(_ context: [String: Any]) -> String {
-        template.render(context)
+    func render(_ context: [String: Any], _ environment: HelperEnvironment) -> String {
+        guard !helpers.isEmpty else { return template.render(context) }
+        var context = context
+        for helper in helpers { context[helper.key] = helper.value(in: context, environment) }
+        return template.render(context)
     }
 
     /// `Contact.templateContext` as the plain dictionaries, arrays and scalars Mustache walks.

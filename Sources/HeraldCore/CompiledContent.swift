@@ -3,70 +3,153 @@
 /// Templates see `Contact.templateContext`: `{{id}}`, `{{locale}}`, `{{timezone}}`,
 /// `{{attributes.first_name}}`, sections over attribute lists and booleans. A missing value renders
 /// empty. Only email HTML is HTML-escaped; subjects and every plain-text part keep `&`, `<` and quotes.
+/// Each channel's locale variants are compiled too; the contact's `locale` picks one (`LocaleMatch`).
 public struct CompiledContent: Sendable {
-    private struct Email: Sendable {
+    struct Email: Sendable {
         var subject: ContentTemplate
         var text: ContentTemplate
         var html: ContentTemplate?
     }
-    private struct Push: Sendable {
+    struct Push: Sendable {
         var title: ContentTemplate
         var body: ContentTemplate
         var data: [(key: String, value: ContentTemplate)]
     }
 
-    private let email: Email?
-    private let sms: ContentTemplate?
-    private let push: Push?
-    private let messenger: ContentTemplate?
+    let email: Localized<Email>?
+    let sms: Localized<ContentTemplate>?
+    let push: Localized<Push>?
+    let messenger: Localized<ContentTemplate>?
+    /// Whether any template mentions `unsubscribe_url` or `preferences_url`, so sends of content that does
+    /// not sign no links.
+    let usesLinks: Bool
 
-    /// Throws a `HeraldError` (code `invalid_template`, field `content.<kind>.<part>`) on a template syntax error.
+    /// Throws a `HeraldError` (code `invalid_template`, field `content.<kind>[.locales.<tag>].<part>`) on a
+    /// template syntax error, or `invalid_locale` for a malformed variant key.
     public init(_ content: Content) throws(HeraldError) {
+        usesLinks = TemplateLinks.mentioned(in: content)
         email = try content.email.map { (email) throws(HeraldError) in
-            Email(
-                subject: try ContentTemplate(email.subject, field: "content.email.subject", escaping: .none),
-                text: try ContentTemplate(email.text, field: "content.email.text", escaping: .none),
-                html: try email.html.map { (html) throws(HeraldError) in
-                    try ContentTemplate(html, field: "content.email.html", escaping: .html)
-                })
+            try Localized(email, locales: email.locales, field: "content.email", hasLocales: { $0.locales != nil }) {
+                (email, field) throws(HeraldError) in
+                Email(
+                    subject: try ContentTemplate(email.subject, field: "\(field).subject", escaping: .none),
+                    text: try ContentTemplate(email.text, field: "\(field).text", escaping: .none),
+                    html: try email.html.map { (html) throws(HeraldError) in
+                        try ContentTemplate(html, field: "\(field).html", escaping: .html)
+                    })
+            }
         }
         sms = try content.sms.map { (sms) throws(HeraldError) in
-            try ContentTemplate(sms.text, field: "content.sms.text", escaping: .none)
+            try Localized(sms, locales: sms.locales, field: "content.sms", hasLocales: { $0.locales != nil }) {
+                (sms, field) throws(HeraldError) in
+                try ContentTemplate(sms.text, field: "\(field).text", escaping: .none)
+            }
         }
         push = try content.push.map { (push) throws(HeraldError) in
-            var data: [(key: String, value: ContentTemplate)] = []
-            for (key, value) in (push.data ?? [:]).sorted(by: { $0.key < $1.key }) {
-                data.append((key, try ContentTemplate(value, field: "content.push.data.\(key)", escaping: .none)))
+            try Localized(push, locales: push.locales, field: "content.push", hasLocales: { $0.locales != nil }) {
+                (push, field) throws(HeraldError) in
+                var data: [(key: String, value: ContentTemplate)] = []
+                for (key, value) in (push.data ?? [:]).sorted(by: { $0.key < $1.key }) {
+                    data.append((key, try ContentTemplate(value, field: "\(field).data.\(key)", escaping: .none)))
+                }
+                return Push(
+                    title: try ContentTemplate(push.title, field: "\(field).title", escaping: .none),
+                    body: try ContentTemplate(push.body, field: "\(field).body", escaping: .none),
+                    data: data)
             }
-            return Push(
-                title: try ContentTemplate(push.title, field: "content.push.title", escaping: .none),
-                body: try ContentTemplate(push.body, field: "content.push.body", escaping: .none),
-                data: data)
         }
         messenger = try content.messenger.map { (messenger) throws(HeraldError) in
-            try ContentTemplate(messenger.text, field: "content.messenger.text", escaping: .none)
+            try Localized(
+                messenger, locales: messenger.locales, field: "content.messenger", hasLocales: { $0.locales != nil }
+            ) { (messenger, field) throws(HeraldError) in
+                try ContentTemplate(messenger.text, field: "\(field).text", escaping: .none)
+            }
         }
     }
 
-    /// The rendered content for one channel kind, or nil when the job has no content for it.
-    public func render(_ kind: ChannelKind, for contact: Contact) -> RenderedContent? {
+    /// The rendered content for one channel kind, or nil when the job has no content for it. `links` fills
+    /// `{{unsubscribe_url}}` and `{{preferences_url}}`; it is only called for templates that use them.
+    public func render(
+        _ kind: ChannelKind, for contact: Contact, links: () -> TemplateLinks? = { nil }
+    ) -> RenderedContent? {
+        guard let templates = templates(kind, locale: contact.locale) else { return nil }
+        return templates.render(context(for: contact, links: links), environment(contact, templates.match))
+    }
+
+    /// The contact's template context, plus the links when a template of this content asks for them.
+    func context(for contact: Contact, links: () -> TemplateLinks?) -> [String: Any] {
+        var context = ContentTemplate.context(for: contact)
+        if usesLinks, let links = links() {
+            context[TemplateLinks.unsubscribeKey] = links.unsubscribeURL
+            context[TemplateLinks.preferencesKey] = links.preferencesURL
+        }
+        return context
+    }
+
+    /// Helpers write numbers and dates as the variant's language does, else as the contact's locale does.
+    func environment(_ contact: Contact, _ match: LocaleMatch) -> HelperEnvironment {
+        HelperEnvironment(locale: match.variant ?? contact.locale, timeZone: contact.timezone)
+    }
+
+    /// Which variant `render` uses for this contact and why; nil when the channel's content has no locale
+    /// variants, so jobs without them add nothing to the delivery trace.
+    public func localeMatch(_ kind: ChannelKind, for contact: Contact) -> LocaleMatch? {
         switch kind {
-        case .email:
-            guard let email else { return nil }
-            let context = ContentTemplate.context(for: contact)
+        case .email: email.flatMap { $0.hasVariants ? $0.pick(contact.locale).match : nil }
+        case .sms: sms.flatMap { $0.hasVariants ? $0.pick(contact.locale).match : nil }
+        case .push: push.flatMap { $0.hasVariants ? $0.pick(contact.locale).match : nil }
+        case .messenger: messenger.flatMap { $0.hasVariants ? $0.pick(contact.locale).match : nil }
+        }
+    }
+
+    /// The templates of the variant `locale` picks, with the match.
+    func templates(_ kind: ChannelKind, locale: String?) -> ChannelTemplates? {
+        switch kind {
+        case .email: email.map { let (part, match) = $0.pick(locale); return .email(part, match) }
+        case .sms: sms.map { let (part, match) = $0.pick(locale); return .sms(part, match) }
+        case .push: push.map { let (part, match) = $0.pick(locale); return .push(part, match) }
+        case .messenger: messenger.map { let (part, match) = $0.pick(locale); return .messenger(part, match) }
+        }
+    }
+}
+
+/// The templates one channel renders for one contact.
+enum ChannelTemplates {
+    case email(CompiledContent.Email, LocaleMatch)
+    case sms(ContentTemplate, LocaleMatch)
+    case push(CompiledContent.Push, LocaleMatch)
+    case messenger(ContentTemplate, LocaleMatch)
+
+    var match: LocaleMatch {
+        switch self {
+        case .email(_, let match), .sms(_, let match), .push(_, let match), .messenger(_, let match): match
+        }
+    }
+
+    var all: [ContentTemplate] {
+        switch self {
+        case .email(let email, _): [email.subject, email.text] + (email.html.map { [$0] } ?? [])
+        case .sms(let text, _), .messenger(let text, _): [text]
+        case .push(let push, _): [push.title, push.body] + push.data.map(\.value)
+        }
+    }
+
+    func render(_ context: [String: Any], _ environment: HelperEnvironment) -> RenderedContent {
+        switch self {
+        case .email(let email, _):
             return .email(
-                subject: email.subject.render(context), text: email.text.render(context),
-                html: email.html?.render(context))
-        case .sms:
-            return sms.map { .sms(text: $0.render(ContentTemplate.context(for: contact))) }
-        case .push:
-            guard let push else { return nil }
-            let context = ContentTemplate.context(for: contact)
+                subject: email.subject.render(context, environment), text: email.text.render(context, environment),
+                html: email.html?.render(context, environment))
+        case .sms(let text, _):
+            return .sms(text: text.render(context, environment))
+        case .push(let push, _):
             var data: [String: String] = [:]
-            for entry in push.data { data[entry.key] = entry.value.render(context) }
-            return .push(title: push.title.render(context), body: push.body.render(context), data: data)
-        case .messenger:
-            return messenger.map { .messenger(text: $0.render(ContentTemplate.context(for: contact))) }
+            for entry in push.data { data[entry.key] = entry.value.render(context, environment) }
+            return .push(
+                title: push.title.render(context, environment), body: push.body.render(context, environment),
+                data: data)
+        case .messenger(let text, _):
+            return .messenger(text: text.render(context, environment))
         }
     }
 }

@@ -38,10 +38,17 @@ public enum DecodingErrors {
             if let index = key.intValue {
                 text += "[\(index)]"
             } else {
-                text += (text.isEmpty ? "" : ".") + snakeCase(key.stringValue)
+                text += (text.isEmpty ? "" : ".") + fieldName(key.stringValue)
             }
         }
         return text
+    }
+
+    /// A property name back in snake_case; a key that cannot be one (a locale tag such as `pt-BR`, a
+    /// map key written in capitals) is shown as sent.
+    static func fieldName(_ key: String) -> String {
+        guard key.first?.isLowercase == true, key.allSatisfy({ $0.isLetter || $0.isNumber }) else { return key }
+        return snakeCase(key)
     }
 
     static func snakeCase(_ name: String) -> String {

@@ -17,34 +17,48 @@ public struct Audience: Codable, Sendable, Hashable {
     }
 }
 
+/// Each channel's content may carry `locales`: complete variants keyed by BCP 47 tag (`fa`, `pt-BR`), of
+/// which a contact's `locale` picks the most specific (see `LocaleMatch`). A variant has no `locales` of its own.
 public struct Content: Codable, Sendable, Hashable {
     public struct Email: Codable, Sendable, Hashable {
         public var subject: String
         public var text: String
         public var html: String?
-        public init(subject: String, text: String, html: String? = nil) {
+        public var locales: [String: Email]?
+        public init(subject: String, text: String, html: String? = nil, locales: [String: Email]? = nil) {
             self.subject = subject
             self.text = text
             self.html = html
+            self.locales = locales
         }
     }
     public struct SMS: Codable, Sendable, Hashable {
         public var text: String
-        public init(text: String) { self.text = text }
+        public var locales: [String: SMS]?
+        public init(text: String, locales: [String: SMS]? = nil) {
+            self.text = text
+            self.locales = locales
+        }
     }
     public struct Push: Codable, Sendable, Hashable {
         public var title: String
         public var body: String
         public var data: [String: String]?
-        public init(title: String, body: String, data: [String: String]? = nil) {
+        public var locales: [String: Push]?
+        public init(title: String, body: String, data: [String: String]? = nil, locales: [String: Push]? = nil) {
             self.title = title
             self.body = body
             self.data = data
+            self.locales = locales
         }
     }
     public struct Messenger: Codable, Sendable, Hashable {
         public var text: String
-        public init(text: String) { self.text = text }
+        public var locales: [String: Messenger]?
+        public init(text: String, locales: [String: Messenger]? = nil) {
+            self.text = text
+            self.locales = locales
+        }
     }
 
     public var email: Email?
@@ -79,6 +93,8 @@ public struct JobSpec: Codable, Sendable, Hashable {
     public var channels: [ChannelKind]
     public var strategy: Strategy?
     public var content: Content
+    /// Set when the content came from a stored template: which one, and the version pinned at intake.
+    public var template: TemplateRef?
     public var sendAt: Date?
     /// "HH:mm": deliver at the next such wall-clock time in each contact's own zone.
     public var localTime: String?
@@ -87,7 +103,7 @@ public struct JobSpec: Codable, Sendable, Hashable {
     public init(
         idempotencyKey: String, purpose: Purpose, topic: String? = nil, priority: Int? = nil, audience: Audience,
         channels: [ChannelKind], strategy: Strategy? = nil, content: Content, sendAt: Date? = nil,
-        localTime: String? = nil, expiresAt: Date? = nil
+        localTime: String? = nil, expiresAt: Date? = nil, template: TemplateRef? = nil
     ) {
         self.idempotencyKey = idempotencyKey
         self.purpose = purpose
@@ -97,6 +113,7 @@ public struct JobSpec: Codable, Sendable, Hashable {
         self.channels = channels
         self.strategy = strategy
         self.content = content
+        self.template = template
         self.sendAt = sendAt
         self.localTime = localTime
         self.expiresAt = expiresAt

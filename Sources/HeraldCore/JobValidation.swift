@@ -28,16 +28,7 @@ public enum JobValidation {
         for kind in spec.channels where !spec.content.has(kind) {
             throw .invalid("content.\(kind.rawValue)", "is required because channels lists \(kind.rawValue)", code: "missing_field")
         }
-        _ = try CompiledContent(spec.content)
-        if let sms = spec.content.sms {
-            let length = SMSLength(measuring: sms.text)
-            if length.segments > smsMaxSegments {
-                throw .invalid(
-                    "content.sms.text",
-                    "is \(length.segments) \(length.encoding.rawValue) segments; the limit is \(smsMaxSegments)",
-                    code: "sms_too_long")
-            }
-        }
+        try ContentValidation.validate(spec.content, smsMaxSegments: smsMaxSegments)
         if let localTime = spec.localTime, !isWallClockTime(localTime) {
             throw .invalid("local_time", "must be HH:MM in 24-hour form")
         }

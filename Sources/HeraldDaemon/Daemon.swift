@@ -43,12 +43,13 @@ public struct Daemon {
 
         let ops = OpsWiring(store: store, router: router, logger: logger)
         var deps = APIDependencies(
-            store: store, fanoutSignal: fanoutSignal, smsMaxSegments: smsMaxSegments,
+            store: store, templates: store, fanoutSignal: fanoutSignal, smsMaxSegments: smsMaxSegments,
             unsubscribeSecret: secret, inbound: inbound,
             readiness: ChannelReadiness.adding(router, to: StoreReadiness.check(store)), metrics: { ops.renderMetrics() })
         deps.ops = ops.httpDependencies
         deps.inlineFanout = FanoutPlanner(policy: policy).inline(maxAudience: settings.inlineFanoutMax)
         deps.dispatchSignal = dispatchSignal
+        deps.publicBaseURL = loaded.publicURL
         let api = HeraldAPI(deps: deps)
         let app = Application(
             router: api.router(),

@@ -13,7 +13,7 @@ public enum StoreFactory {
     public static func open(
         _ storage: String, postgresWait: Duration = .seconds(15),
         logger: Logger = Logger(label: "herald.store")
-    ) async throws -> any Store {
+    ) async throws -> any Store & TemplateStore {
         if storage.hasPrefix("sqlite:") {
             let store = try SQLiteStore(path: String(storage.dropFirst("sqlite:".count)))
             try await store.migrate()

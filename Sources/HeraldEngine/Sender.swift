@@ -19,7 +19,13 @@ struct Sender: Sendable {
         var sends: [PendingSend] = []
         var outcomes = [DeliveryOutcome?](repeating: nil, count: batch.count)
         for (index, (claimed, content)) in batch.enumerated() {
-            guard let rendered = content.render(claimed.channel, for: claimed.contact) else {
+            // Called only for content that mentions {{unsubscribe_url}} or {{preferences_url}}.
+            let rendered = content.render(claimed.channel, for: claimed.contact) {
+                TemplateLinks.signed(
+                    baseURL: settings.publicBaseURL, secret: settings.unsubscribeSecret, contactId: claimed.contact.id,
+                    channel: claimed.channel, topic: claimed.job.topic)
+            }
+            guard let rendered else {
                 outcomes[index] = outcome(claimed, attempts: [], next: .failed, trace: "the job has no content for this channel")
                 continue
             }
@@ -38,9 +44,14 @@ struct Sender: Sendable {
             }
         }
         for send in sends {
-            outcomes[send.index] = gate.stoppingEvent(deliveryId: send.claimed.deliveryId).map { event in
+            var result = gate.stoppingEvent(deliveryId: send.claimed.deliveryId).map { event in
                 stopped(send, byEvent: event)
             } ?? finish(send)
+            // Which locale variant was rendered, when the content has variants.
+            if let match = batch[send.index].content.localeMatch(send.claimed.channel, for: send.claimed.contact) {
+                result.trace.insert(match.traceStep, at: 0)
+            }
+            outcomes[send.index] = result
         }
         return outcomes.map { $0! }
     }

@@ -5,10 +5,14 @@ import HeraldEngine
 /// Everything the HTTP layer needs from the rest of the daemon.
 public struct APIDependencies: Sendable {
     public var store: any Store
+    /// Stored templates (`/v1/templates`, jobs with `template`); nil answers those with 501.
+    public var templates: (any TemplateStore)?
     /// Woken when a job is accepted, so fan-out starts at once.
     public var fanoutSignal: WorkSignal
     public var smsMaxSegments: Int
     public var unsubscribeSecret: [UInt8]
+    /// Where `/u/{token}` links point, for `{{unsubscribe_url}}` in render previews.
+    public var publicBaseURL = "http://127.0.0.1:8025"
     /// Parses provider posts to `/v1/inbound/{channel_id}`; nil when no channel accepts inbound traffic.
     public var inbound: (any InboundHandling)?
     /// Whether the daemon is ready for traffic (store reachable, etc.), with a reason when not.
@@ -23,12 +27,13 @@ public struct APIDependencies: Sendable {
     public var dispatchSignal: WorkSignal?
 
     public init(
-        store: any Store, fanoutSignal: WorkSignal, smsMaxSegments: Int = 10, unsubscribeSecret: [UInt8],
-        inbound: (any InboundHandling)? = nil,
+        store: any Store, templates: (any TemplateStore)? = nil, fanoutSignal: WorkSignal, smsMaxSegments: Int = 10,
+        unsubscribeSecret: [UInt8], inbound: (any InboundHandling)? = nil,
         readiness: @escaping @Sendable () async -> (ready: Bool, detail: [String: String]) = { (true, [:]) },
         metrics: @escaping @Sendable () async -> String = { "" }, now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.store = store
+        self.templates = templates
         self.fanoutSignal = fanoutSignal
         self.smsMaxSegments = smsMaxSegments
         self.unsubscribeSecret = unsubscribeSecret

@@ -87,11 +87,16 @@ enum DashboardViews {
             """
         }.joined()
         let state = delivery.reason.map { "\(delivery.state.rawValue) (\($0.rawValue))" } ?? delivery.state.rawValue
+        // Which locale variant was sent, when the content had variants (the `content` trace step).
+        let variant = delivery.trace.last { $0.rule == "content" }.map { step in
+            let name = step.outcome == "default" ? "default content" : step.outcome
+            return " · <span class=\"variant\">\(DashboardHTML.escape(name))</span>"
+        }
         return """
             <section class="wide delivery"><h2>Delivery \(delivery.id)</h2>
             <p>job <strong>\(delivery.jobId)</strong> · contact <a dir="auto" href="/ui/contact?id=\(urlEscape(delivery.contactId))">\
             \(DashboardHTML.escape(delivery.contactId))</a> · \(delivery.channel.rawValue) · state <strong class="state">\(state)</strong>\
-            \(delivery.smsSegments.map { " · \($0) SMS segments" } ?? "")</p>
+            \(delivery.smsSegments.map { " · \($0) SMS segments" } ?? "")\(variant ?? "")</p>
             <h2>Decision trace</h2><table class="trace"><tr><th>rule</th><th>outcome</th><th>detail</th><th>consent event</th>\
             <th>at</th></tr>\(steps)</table>
             <h2>Attempts</h2>\(attempts.isEmpty ? "<p class=\"muted\">No attempts.</p>" : """

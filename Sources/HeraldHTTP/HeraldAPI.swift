@@ -19,6 +19,8 @@ public struct HeraldAPI: Sendable {
         addConsentRoutes(to: router)
         addAuditRoutes(to: router)
         addJobRoutes(to: router)
+        addRenderRoutes(to: router)
+        addTemplateRoutes(to: router)
         addDeliveryRoutes(to: router)
         addInboundRoutes(to: router)
         addUnsubscribeRoutes(to: router)

@@ -43,14 +43,15 @@ struct ContactBody: Decodable {
         fields = try [String: JSONValue](from: decoder)
     }
 
-    func contact(id: String) throws -> Contact {
+    /// `fieldPrefix` names where the contact sits in a larger body (e.g. `contact` in a render request).
+    func contact(id: String, fieldPrefix: String = "") throws -> Contact {
         var object = fields
         object["id"] = .string(id)
         let data = try HeraldJSON.encoder().encode(JSONValue.object(object))
         do {
             return try HeraldJSON.decoder().decode(Contact.self, from: data)
         } catch {
-            throw DecodingErrors.heraldError(error)
+            throw DecodingErrors.heraldError(error, prefix: fieldPrefix)
         }
     }
 }

@@ -7,7 +7,8 @@ extension HeraldAPI {
     func addJobRoutes(to router: Router<HeraldRequestContext>) {
         router.post("/v1/jobs") { request, context in
             try context.require(.enqueue)
-            let spec = try await request.decodeJSON(JobSpec.self, context: context)
+            var spec = try await request.decodeJSON(JobSpec.self, context: context)
+            try await TemplateResolution.resolve(&spec, in: deps.templates)
             try JobValidation.validate(spec, smsMaxSegments: deps.smsMaxSegments)
             // The job is committed before the 202 goes out: an accepted job survives a crash.
             let hash = try spec.canonicalHash()
@@ -20,7 +21,8 @@ extension HeraldAPI {
             case .conflict(let existingID):
                 throw HeraldError(
                     code: "idempotency_conflict",
-                    message: "idempotency_key was used for job \(existingID) with a different body",
+                    message: "idempotency_key was used for job \(existingID) with a different body"
+                        + (try await templateHint(spec, existingID: existingID)),
                     field: "idempotency_key", statusCode: 409)
             }
         }
@@ -38,6 +40,16 @@ extension HeraldAPI {
         }
     }
 
+    /// A retry that resolved a newer template version than the job it repeats: say so, since the body sent
+    /// is the same.
+    private func templateHint(_ spec: JobSpec, existingID: Int64) async throws -> String {
+        guard let template = spec.template, let existing = try await deps.store.job(id: existingID)?.spec.template,
+            existing.id == template.id, let pinned = existing.version, pinned != template.version
+        else { return "" }
+        return "; it was resolved to template \(template.id) version \(pinned), now \(template.version ?? 0)"
+            + " (give template.version \(pinned) to retry it)"
+    }
+
     private func jobId(_ context: HeraldRequestContext) throws -> Int64 {
         guard let id = context.parameters.get("id", as: Int64.self) else { throw HeraldError.notFound("job") }
         return id
@@ -50,7 +62,7 @@ extension HeraldAPI {
         if status == .active, progress.pending == 0 { status = .completed }
         return JobView(
             id: job.id, idempotencyKey: job.spec.idempotencyKey, status: status, purpose: job.spec.purpose,
-            topic: job.spec.topic, channels: job.spec.channels, createdAt: job.createdAt,
+            topic: job.spec.topic, channels: job.spec.channels, template: job.spec.template, createdAt: job.createdAt,
             audienceProcessed: job.audienceCount, deliveries: progress.total, byState: progress.byState,
             bySuppressionReason: progress.byReason)
     }
@@ -68,6 +80,8 @@ struct JobView: Encodable {
     var purpose: Purpose
     var topic: String?
     var channels: [ChannelKind]
+    /// The stored template and version the job's content came from.
+    var template: TemplateRef?
     var createdAt: Date
     /// Audience members fanned out so far.
     var audienceProcessed: Int

@@ -93,6 +93,7 @@ extension SQLiteStore {
         }
         registerOpsMigrations(&migrator)
         registerPriorityMigrations(&migrator)
+        registerTemplateMigrations(&migrator)
         return migrator
     }
 }

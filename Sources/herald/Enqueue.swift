@@ -12,18 +12,34 @@ struct Enqueue: AsyncParsableCommand {
     var file: String
     @Flag(help: "Wait until every delivery is sent, suppressed or failed, showing progress.")
     var wait = false
+    @Flag(help: "Write nothing: print, as JSON, what the policy would decide and what the first contacts would get.")
+    var dryRun = false
+    @Option(help: "With --dry-run: how many contacts to render.")
+    var sample = 3
 
     func run() async throws {
-        let spec: JobSpec
+        var spec: JobSpec
         do {
             spec = try HeraldJSON.decoder().decode(JobSpec.self, from: try FileReading.read(file))
         } catch {
             throw DecodingErrors.heraldError(error)
         }
         let loaded = try options.load()
-        try JobValidation.validate(spec, smsMaxSegments: try PolicySettings.smsMaxSegments(loaded))
+        let smsMaxSegments = try PolicySettings.smsMaxSegments(loaded)
+        if spec.template == nil { try JobValidation.validate(spec, smsMaxSegments: smsMaxSegments) }
         let store = try await StoreFactory.open(loaded.storage)
         defer { Task { try? await store.close() } }
+        if spec.template != nil {
+            try await TemplateResolution.resolve(&spec, in: store)
+            try JobValidation.validate(spec, smsMaxSegments: smsMaxSegments)
+        }
+        if dryRun {
+            let report = try await JobDryRun.run(spec, store: store, config: loaded, now: Date(), sampleSize: sample)
+            let encoder = HeraldJSON.encoder()
+            encoder.outputFormatting.insert(.prettyPrinted)
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            return
+        }
         let id: Int64
         switch try await store.createJob(spec, bodyHash: try spec.canonicalHash(), at: Date()) {
         case .created(let job):

@@ -8,7 +8,8 @@ struct Herald: AsyncParsableCommand {
         commandName: "herald",
         abstract: "A multichannel messaging gateway that is strict about consent.",
         subcommands: [
-            Serve.self, Migrate.self, Keys.self, Contacts.self, Enqueue.self, Audit.self, Channels.self, Deliveries.self,
+            Serve.self, Migrate.self, Keys.self, Contacts.self, Templates.self, Enqueue.self, Audit.self, Channels.self,
+            Deliveries.self,
         ])
 }
 

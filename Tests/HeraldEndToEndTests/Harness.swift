@@ -31,24 +31,31 @@ struct Harness {
         driver = CountingDriver()
     }
 
+    static let secret = Array("e2e-secret".utf8)
+    static let publicBaseURL = "https://herald.example"
+
     func application() -> some ApplicationProtocol {
         let pinned = now
         let deps = APIDependencies(
-            store: store, fanoutSignal: WorkSignal(), unsubscribeSecret: Array("e2e-secret".utf8), now: { pinned })
+            store: store, templates: store, fanoutSignal: WorkSignal(), unsubscribeSecret: Self.secret, now: { pinned })
         return Application(router: HeraldAPI(deps: deps).router())
     }
 
-    /// Runs fan-out for every accepted job, then dispatch until nothing is due.
-    func drain() async throws {
+    /// Runs fan-out for every accepted job, then dispatch until nothing is due, through `drivers`
+    /// (the counting SMS driver unless given).
+    func drain(through drivers: [any ChannelDriver]? = nil) async throws {
         let pinned = now
-        let settings = EngineSettings(workerId: "e2e", fanoutBatchSize: 250, claimBatchSize: 200)
+        let settings = EngineSettings(
+            workerId: "e2e", fanoutBatchSize: 250, claimBatchSize: 200, publicBaseURL: Self.publicBaseURL,
+            unsubscribeSecret: Self.secret)
         let fanout = FanoutService(
             store: store, policy: policy, settings: settings, signal: WorkSignal(), dispatchSignal: WorkSignal(),
             now: { pinned }, logger: Logger(label: "e2e"))
         while let job = try await store.claimFanout(owner: "e2e", now: pinned, leaseUntil: pinned.addingTimeInterval(60)) {
             try await fanout.fanOut(job)
         }
-        let router = ChannelRouter([.init(instance: InstanceGuard(driver: driver, ratePerSecond: nil, concurrency: 64))])
+        let router = ChannelRouter(
+            (drivers ?? [driver]).map { .init(instance: InstanceGuard(driver: $0, ratePerSecond: nil, concurrency: 64)) })
         let dispatch = DispatchService(
             store: store, policy: policy, router: router, settings: settings, signal: WorkSignal(), now: { pinned },
             logger: Logger(label: "e2e"))

@@ -18,10 +18,13 @@ struct HeraldHarness: Sendable {
 
     static func key(_ role: Role) -> String { "hk_test_\(role.rawValue)" }
 
-    static func api(store: any Store, inbound: (any InboundHandling)? = nil) -> HeraldAPI {
+    static func api(
+        store: any Store, templates: (any TemplateStore)? = nil, inbound: (any InboundHandling)? = nil
+    ) -> HeraldAPI {
         HeraldAPI(
             deps: APIDependencies(
-                store: store, fanoutSignal: WorkSignal(), unsubscribeSecret: secret, inbound: inbound))
+                store: store, templates: templates, fanoutSignal: WorkSignal(), unsubscribeSecret: secret,
+                inbound: inbound))
     }
 
     /// Runs `test` against a new app on a new store; the store file is removed afterwards.
@@ -36,7 +39,7 @@ struct HeraldHarness: Sendable {
         for role in Role.allCases {
             try await store.insertAPIKey(hash: APIKey.hash(key(role)), role: role, label: role.rawValue, at: now)
         }
-        let app = Application(router: api(store: store, inbound: inbound).router())
+        let app = Application(router: api(store: store, templates: store, inbound: inbound).router())
         try await app.test(.router) { client in
             try await test(HeraldHarness(client: client, store: store))
         }

@@ -1,0 +1,99 @@
+import Foundation
+
+/// What helpers need besides the contact context: whose conventions to write numbers and dates in.
+struct HelperEnvironment {
+    /// The variant's tag when a variant was picked, else the contact's locale.
+    var locale: String?
+    var timeZone: String?
+}
+
+extension TemplateHelper {
+    /// The helper's text for one render; NSNull (renders empty) when there is nothing to show.
+    func value(in context: [String: Any], _ environment: HelperEnvironment) -> Any {
+        var text = Self.text(Self.lookUp(path, in: context))
+        var rawNumber = Self.lookUp(path, in: context).flatMap(Self.number)
+        for filter in filters {
+            switch filter {
+            case .fallback(let fallback):
+                if text?.isEmpty ?? true {
+                    text = fallback
+                    rawNumber = nil
+                }
+            case .number:
+                if let number = rawNumber ?? text.flatMap(Double.init) {
+                    text = number.formatted(.number.locale(Self.locale(environment)))
+                }
+                rawNumber = nil
+            case .digits:
+                text = text.map { Self.localDigits($0, Self.locale(environment)) }
+                rawNumber = nil
+            case .date:
+                if let (date, calendarDay) = text.flatMap(Self.date) {
+                    var style = Date.FormatStyle(date: .long, time: .omitted).locale(Self.locale(environment))
+                    let zone = environment.timeZone.flatMap(TimeZone.init(identifier:))
+                    style.timeZone = calendarDay ? .gmt : zone ?? .gmt
+                    text = date.formatted(style)
+                }
+                rawNumber = nil
+            }
+        }
+        return text.map { $0 as Any } ?? NSNull()
+    }
+
+    private static func lookUp(_ path: String, in context: [String: Any]) -> Any? {
+        var current: Any = context
+        for key in path.split(separator: ".") {
+            guard let object = current as? [String: Any], let next = object[String(key)], !(next is NSNull) else {
+                return nil
+            }
+            current = next
+        }
+        return current
+    }
+
+    private static func text(_ value: Any?) -> String? {
+        switch value {
+        case nil: nil
+        case let text as String: text
+        case let flag as Bool: flag ? "true" : "false"
+        case let value?: String(describing: value)
+        }
+    }
+
+    private static func number(_ value: Any) -> Double? {
+        switch value {
+        case let whole as Int: Double(whole)
+        case let number as Double: number
+        default: nil
+        }
+    }
+
+    /// `2026-12-01` (a calendar date, shown as that day whatever the zone) or an RFC 3339 instant (shown in
+    /// the contact's zone).
+    private static func date(_ text: String) -> (date: Date, calendarDay: Bool)? {
+        if text.count == 10, let day = try? Date(text + "T12:00:00Z", strategy: .iso8601) { return (day, true) }
+        return Timestamp.parse(text).map { ($0, false) }
+    }
+
+    private static func locale(_ environment: HelperEnvironment) -> Locale {
+        Locale(identifier: environment.locale?.replacingOccurrences(of: "_", with: "-") ?? "en")
+    }
+
+    /// The zero of each numbering system whose digits are consecutive code points after it.
+    private static let zeros: [String: UInt32] = [
+        "arab": 0x0660, "arabext": 0x06F0, "beng": 0x09E6, "deva": 0x0966, "mymr": 0x1040, "thai": 0x0E50,
+    ]
+
+    private static func localDigits(_ text: String, _ locale: Locale) -> String {
+        guard let zero = zeros[locale.numberingSystem.identifier] else { return text }
+        var output = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if ("0"..."9").contains(scalar), let local = Unicode.Scalar(zero + scalar.value - 0x30) {
+                output.append(local)
+            } else {
+                output.append(scalar)
+            }
+        }
+        return String(output)
+    }
+}

@@ -1,0 +1,47 @@
+/// The links a template may place: `{{unsubscribe_url}}` opens the one-click page for this channel and the
+/// job's topic (the same link as the List-Unsubscribe header of marketing mail); `{{preferences_url}}` opens
+/// it for all marketing on every channel. Both are signed `/u/{token}` links.
+public struct TemplateLinks: Sendable, Hashable {
+    public var unsubscribeURL: String
+    public var preferencesURL: String
+
+    public init(unsubscribeURL: String, preferencesURL: String) {
+        self.unsubscribeURL = unsubscribeURL
+        self.preferencesURL = preferencesURL
+    }
+
+    static let unsubscribeKey = "unsubscribe_url"
+    static let preferencesKey = "preferences_url"
+
+    /// Signed links for one contact and channel; nil without a secret (no link could be verified).
+    public static func signed(
+        baseURL: String, secret: [UInt8], contactId: String, channel: ChannelKind, topic: String?
+    ) -> TemplateLinks? {
+        guard !secret.isEmpty else { return nil }
+        func link(_ channel: String, _ topic: String) -> String {
+            let token = UnsubscribeToken(contactId: contactId, channel: channel, topic: topic)
+            return "\(baseURL)/u/\(token.signed(secret: secret))"
+        }
+        return TemplateLinks(unsubscribeURL: link(channel.rawValue, topic ?? "*"), preferencesURL: link("*", "*"))
+    }
+
+    /// Whether any part of `content`, in any variant, mentions one of the links.
+    static func mentioned(in content: Content) -> Bool {
+        var sources: [String] = []
+        if let email = content.email {
+            for part in [email] + (email.locales.map { Array($0.values) } ?? []) {
+                sources += [part.subject, part.text, part.html ?? ""]
+            }
+        }
+        if let sms = content.sms { sources += [sms.text] + (sms.locales?.values.map(\.text) ?? []) }
+        if let push = content.push {
+            for part in [push] + (push.locales.map { Array($0.values) } ?? []) {
+                sources += [part.title, part.body] + (part.data.map { Array($0.values) } ?? [])
+            }
+        }
+        if let messenger = content.messenger {
+            sources += [messenger.text] + (messenger.locales?.values.map(\.text) ?? [])
+        }
+        return sources.contains { $0.contains(unsubscribeKey) || $0.contains(preferencesKey) }
+    }
+}

@@ -1,0 +1,29 @@
+import HeraldCore
+
+/// One page of a job's audience, read the way fan-out reads it: an id list by index, a segment by contact
+/// id through every contact.
+struct AudiencePage {
+    var contacts: [Contact]
+    var unknownIds: [String]
+    var cursor: String?
+    var finished: Bool
+
+    static func next(
+        _ spec: JobSpec, after cursor: String?, segment: SegmentExpression?, store: any Store, limit: Int
+    ) async throws -> AudiencePage {
+        if let ids = spec.audience.contactIds {
+            let start = min(Int(cursor ?? "0") ?? 0, ids.count)
+            let end = min(start + limit, ids.count)
+            let slice = Array(ids[start..<end])
+            let found = try await store.contacts(ids: slice)
+            let known = Set(found.map(\.id))
+            return AudiencePage(
+                contacts: found, unknownIds: Array(Set(slice.filter { !known.contains($0) })), cursor: String(end),
+                finished: end >= ids.count)
+        }
+        let contacts = try await store.contactsPage(after: cursor, limit: limit)
+        let matching = segment.map { expression in contacts.filter(expression.matches) } ?? contacts
+        return AudiencePage(
+            contacts: matching, unknownIds: [], cursor: contacts.last?.id ?? cursor, finished: contacts.count < limit)
+    }
+}

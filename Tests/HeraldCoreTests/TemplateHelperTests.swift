@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+
+@testable import HeraldCore
+
+@Suite struct TemplateHelperTests {
+    let contact = Contact(
+        id: "u1", timezone: "Asia/Tehran", locale: "fa-IR",
+        attributes: [
+            "name": "سارا", "empty": "", "points": 1234.5, "orders": 12, "code": "40719", "renews": "2026-12-01",
+            "paid_at": "2026-11-30T22:30:00Z", "html": "<b>",
+        ])
+
+    private func render(_ text: String, for contact: Contact? = nil, html: Bool = false) throws -> String? {
+        let content = html ? Content(email: .init(subject: "s", text: "t", html: text)) : Content(sms: .init(text: text))
+        switch try CompiledContent(content).render(html ? .email : .sms, for: contact ?? self.contact) {
+        case .sms(let text): return text
+        case .email(_, _, let html): return html
+        default: return nil
+        }
+    }
+
+    @Test func defaultsFillMissingNullAndEmptyValues() throws {
+        #expect(try render(#"Hi {{ attributes.nick | default: "friend" }}"#) == "Hi friend")
+        #expect(try render(#"Hi {{attributes.empty|default:'there'}}"#) == "Hi there")
+        #expect(try render(#"Hi {{ attributes.name | default: "friend" }}"#) == "Hi سارا")
+        #expect(try render(#"{{ attributes.nick | default: "a | b: c" }}"#) == "a | b: c")
+    }
+
+    @Test func numbersAndDigitsFollowTheLocale() throws {
+        #expect(try render("{{ attributes.points | number }}") == "۱٬۲۳۴٫۵")
+        #expect(try render("{{ attributes.code | digits }}") == "۴۰۷۱۹")
+        #expect(try render("{{ attributes.orders | digits }}") == "۱۲")
+        let egypt = Contact(id: "e", locale: "ar-EG", attributes: ["n": 1234.5, "code": "2026"])
+        #expect(try render("{{ attributes.n | number }} {{ attributes.code | digits }}", for: egypt) == "١٬٢٣٤٫٥ ٢٠٢٦")
+        let british = Contact(id: "b", locale: "en-GB", attributes: ["n": 1234.5])
+        #expect(try render("{{ attributes.n | number }} {{ attributes.n | digits }}", for: british) == "1,234.5 1234.5")
+        #expect(try render("{{ attributes.missing | number | default: \"-\" }}") == "-")
+    }
+
+    @Test func theVariantsLanguageWinsOverTheContactsRegion() throws {
+        let content = Content(sms: .init(text: "{{attributes.n | digits}}", locales: ["en": .init(text: "{{attributes.n | digits}}")]))
+        let compiled = try CompiledContent(content)
+        #expect(compiled.render(.sms, for: Contact(id: "x", locale: "en-IR", attributes: ["n": 7])) == .sms(text: "7"))
+        #expect(compiled.render(.sms, for: Contact(id: "x", locale: "fa", attributes: ["n": 7])) == .sms(text: "۷"))
+    }
+
+    @Test func datesAreWrittenInTheLocaleAndZone() throws {
+        let british = Contact(id: "b", timezone: "Asia/Tehran", locale: "en-GB", attributes: [
+            "day": "2026-12-01", "at": "2026-11-30T22:30:00Z",
+        ])
+        // A calendar day stays that day; an instant is shown in the contact's zone (02:00 on 1 December in Tehran).
+        #expect(try render("{{ attributes.day | date }} / {{ attributes.at | date }}", for: british) == "1 December 2026 / 1 December 2026")
+        let rendered = try #require(try render("{{ attributes.renews | date }}"))
+        #expect(rendered.contains("۲۰۲۶"))
+    }
+
+    @Test func helperValuesAreEscapedInHTMLLikeAnyOtherValue() throws {
+        #expect(try render(#"<p>{{ attributes.html | default: "x" }}</p>"#, html: true) == "<p>&lt;b&gt;</p>")
+        #expect(try render(#"<p>{{{ attributes.html | default: "x" }}}</p>"#, html: true) == "<p><b></p>")
+        #expect(try render(#"<p>{{& attributes.html | default: "x" }}</p>"#, html: true) == "<p><b></p>")
+    }
+
+    @Test(
+        "a malformed helper is invalid_template naming the field",
+        arguments: ["{{ attributes.x | shout }}", "{{ attributes.x | default }}", "{{ attributes.x | default: friend }}", "{{ | number }}"])
+    func malformed(text: String) {
+        #expect {
+            _ = try CompiledContent(Content(sms: .init(text: "ok", locales: ["fa": .init(text: text)])))
+        } throws: { error in
+            (error as? HeraldError)?.code == "invalid_template" && (error as? HeraldError)?.field == "content.sms.locales.fa.text"
+        }
+    }
+
+    @Test func anUnclosedTagIsStillMustachesError() {
+        #expect {
+            _ = try CompiledContent(Content(sms: .init(text: "a | b {{ attributes.x | number }} {{ oops")))
+        } throws: { error in
+            (error as? HeraldError)?.code == "invalid_template" && (error as? HeraldError)?.message.contains("line 1") == true
+        }
+        let rewritten = try? TemplateHelper.rewrite("x {{a | digits}} y {{ oops", field: "f")
+        #expect(rewritten?.source == "x {{herald_helper_0}} y {{ oops")
+    }
+
+    @Test func barsElsewhereAreLeftAlone() throws {
+        #expect(try render("a | b {{! x | y }}{{#attributes.name}}|{{/attributes.name}}") == "a | b |")
+    }
+
+    @Test func linksAreSignedPerContactAndOnlyWhenMentioned() throws {
+        let content = Content(sms: .init(text: "Stop: {{unsubscribe_url}} Prefs: {{preferences_url}}"))
+        let compiled = try CompiledContent(content)
+        var calls = 0
+        let links = {
+            calls += 1
+            return TemplateLinks.signed(
+                baseURL: "https://h.example", secret: Array("s".utf8), contactId: "u1", channel: .sms, topic: "news")
+        }
+        guard case .sms(let text) = compiled.render(.sms, for: contact, links: links) else {
+            Issue.record("no sms")
+            return
+        }
+        #expect(calls == 1)
+        let urls = text.split(separator: " ").filter { $0.hasPrefix("https://") }.map { String($0.dropFirst("https://h.example/u/".count)) }
+        #expect(urls.count == 2)
+        #expect(UnsubscribeToken.verify(urls[0], secret: Array("s".utf8)) == UnsubscribeToken(contactId: "u1", channel: "sms", topic: "news"))
+        #expect(UnsubscribeToken.verify(urls[1], secret: Array("s".utf8)) == UnsubscribeToken(contactId: "u1", channel: "*", topic: "*"))
+
+        _ = try CompiledContent(Content(sms: .init(text: "no links"))).render(.sms, for: contact, links: links)
+        #expect(calls == 1)
+    }
+
+    @Test func previewReportsOnlyHelpersWithoutDefaults() throws {
+        let content = Content(
+            sms: .init(
+                text: #"{{attributes.nick | default: "x"}} {{attributes.gone | number}} {{unsubscribe_url}} {{& attributes.lost | digits}}"#
+            ))
+        let preview = try #require(try CompiledContent(content).preview(.sms, for: contact))
+        #expect(preview.missingPlaceholders == ["attributes.gone", "unsubscribe_url", "attributes.lost"])
+    }
+}
