@@ -50,8 +50,10 @@ struct Row {
     var median: Double
     var unit: String
     var note: String
+    /// How `median` is printed: whole numbers unless a row needs milliseconds' tenths.
+    var format = "%.0f"
 
     var markdown: String {
-        "| \(scenario) | \(metric) | \(String(format: "%.0f", median)) \(unit) | \(note) |"
+        "| \(scenario) | \(metric) | \(String(format: format, median)) \(unit) | \(note) |"
     }
 }

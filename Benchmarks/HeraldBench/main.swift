@@ -1,7 +1,7 @@
 import Foundation
 
-// herald-bench [policy|fanout|postgres|cluster|drivers|codec|all] — prints a Markdown table for BENCHMARKS.md.
-// `all` leaves out `drivers`: it needs nginx, wrk and Postfix's tools (scripts/bench-setup.sh).
+// herald-bench [policy|fanout|postgres|cluster|drivers|codec|e2e|all] — prints a Markdown table for BENCHMARKS.md.
+// `all` leaves out `drivers` and `e2e`: they need nginx, wrk, Postfix's tools and Kannel (scripts/bench-setup.sh).
 let arguments = Array(CommandLine.arguments.dropFirst())
 let which = arguments.first ?? "all"
 // `herald-bench node PHASE STORAGE OUTBOX`: a child of `cluster`, not run by hand.
@@ -39,6 +39,11 @@ if which == "codec" {
 }
 if which == "drivers" {
     rows += await DriverBench.run()
+}
+// `e2e`: the real `herald` binary from outside, beside Kannel and wrk (HERALD_BENCH_E2E_ONE,
+// HERALD_BENCH_E2E_CAMPAIGN, HERALD_BENCH_HERALD; see E2EBench).
+if which == "e2e" {
+    rows += await E2EBench.run(.fromEnvironment())
 }
 print("| scenario | metric | median | notes |")
 print("|---|---|---|---|")
