@@ -21,6 +21,7 @@ public struct HeraldAPI: Sendable {
         addUnsubscribeRoutes(to: router)
         addStreamRoutes(to: router)
         addAccessAuditRoutes(to: router)
+        addSuppressionRoutes(to: router)
         addDashboardRoutes(to: router)
         return router
     }

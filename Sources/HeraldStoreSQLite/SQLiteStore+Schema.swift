@@ -93,6 +93,7 @@ extension SQLiteStore {
         }
         registerOpsMigrations(&migrator)
         registerPriorityMigrations(&migrator)
+        registerSuppressionMigrations(&migrator)
         return migrator
     }
 }
