@@ -14,6 +14,7 @@ public struct HeraldAPI: Sendable {
         addHealthRoutes(to: router)
         addContactRoutes(to: router)
         addConsentRoutes(to: router)
+        addConsentImportRoutes(to: router)
         addAuditRoutes(to: router)
         addJobRoutes(to: router)
         addDeliveryRoutes(to: router)

@@ -22,32 +22,6 @@ extension HeraldAPI {
     }
 }
 
-struct ConsentBody: Decodable {
-    var contactId: String
-    var channel: String
-    var topic: String?
-    var status: ConsentStatus
-    var source: String
-    var evidence: JSONValue?
-    var actor: String?
-    var occurredAt: Date?
-
-    func validated(now: Date, defaultActor: String) throws(HeraldError) -> ConsentInput {
-        guard !contactId.isEmpty else { throw .invalid("contact_id", "must not be empty") }
-        guard channel == "*" || ChannelKind(rawValue: channel) != nil else {
-            throw .invalid("channel", "must be a channel kind (email, sms, push, messenger) or \"*\"")
-        }
-        guard !source.isEmpty, source.count <= 100 else { throw .invalid("source", "must be 1–100 characters") }
-        if let topic, topic.isEmpty || topic.count > 100 { throw .invalid("topic", "must be 1–100 characters or \"*\"") }
-        if let occurredAt, occurredAt > now.addingTimeInterval(300) {
-            throw .invalid("occurred_at", "is in the future")
-        }
-        return ConsentInput(
-            contactId: contactId, channel: channel, topic: topic ?? "*", status: status, source: source,
-            evidence: evidence, actor: actor ?? defaultActor, occurredAt: occurredAt ?? now)
-    }
-}
-
 struct ConsentCreated: Encodable {
     var id: Int64
     var hash: String
