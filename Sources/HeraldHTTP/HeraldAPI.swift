@@ -13,6 +13,7 @@ public struct HeraldAPI: Sendable {
         router.add(middleware: APIKeyMiddleware(store: deps.store))
         addHealthRoutes(to: router)
         addContactRoutes(to: router)
+        addContactExportRoutes(to: router)
         addConsentRoutes(to: router)
         addConsentImportRoutes(to: router)
         addAuditRoutes(to: router)
