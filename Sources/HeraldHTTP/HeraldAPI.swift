@@ -16,7 +16,9 @@ public struct HeraldAPI: Sendable {
         router.add(middleware: APIKeyMiddleware(store: deps.store, sessionSecret: deps.unsubscribeSecret, now: deps.now))
         addHealthRoutes(to: router)
         addContactRoutes(to: router)
+        addContactExportRoutes(to: router)
         addConsentRoutes(to: router)
+        addConsentImportRoutes(to: router)
         addAuditRoutes(to: router)
         addJobRoutes(to: router)
         addRenderRoutes(to: router)
@@ -26,6 +28,7 @@ public struct HeraldAPI: Sendable {
         addUnsubscribeRoutes(to: router)
         addStreamRoutes(to: router)
         addAccessAuditRoutes(to: router)
+        addSuppressionRoutes(to: router)
         addDashboardRoutes(to: router)
         routes.set(router.routes.map { (method: $0.method, path: $0.path.description) })
         return router

@@ -94,6 +94,7 @@ extension SQLiteStore {
         registerOpsMigrations(&migrator)
         registerPriorityMigrations(&migrator)
         registerTemplateMigrations(&migrator)
+        registerSuppressionMigrations(&migrator)
         return migrator
     }
 }

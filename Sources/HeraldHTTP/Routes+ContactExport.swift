@@ -1,0 +1,62 @@
+import Foundation
+import Hummingbird
+import HeraldCore
+
+extension HeraldAPI {
+    /// `GET /v1/contacts/{id}/export` (compliance): everything Herald holds about one person as one JSON
+    /// document, for an access request. Recorded in the access audit before it is answered.
+    func addContactExportRoutes(to router: Router<HeraldRequestContext>) {
+        router.get("/v1/contacts/:id/export") { _, context in
+            try context.require(.compliance)
+            let id = try context.parameters.require("id")
+            try await recordAccess(context, action: "contact_export", query: "contact_id=\(id)")
+            let export = try await ContactExport.collect(contactId: id, store: deps.store, at: deps.now())
+            guard export.contact != nil || !export.consent.events.isEmpty || !export.deliveries.isEmpty else {
+                throw HeraldError.notFound("contact")
+            }
+            return try JSONResponse.make(export)
+        }
+    }
+}
+
+/// The access-request document: the contact, its consent history with evidence, its deliveries with attempts
+/// and decision traces, and the suppressions (with their history) of its addresses.
+struct ContactExport: Encodable {
+    struct Consent: Encodable {
+        var current: [ConsentState]
+        var events: [ConsentEvent]
+    }
+
+    var contactId: String
+    var exportedAt: Date
+    var contact: Contact?
+    var consent: Consent
+    var deliveries: [Delivery]
+    var suppressions: [Suppression]
+    var suppressionChanges: [SuppressionChange]
+
+    static func collect(contactId: String, store: any Store, at: Date) async throws -> ContactExport {
+        let contact = try await store.contact(id: contactId)
+        let events = try await store.consentEvents(contactId: contactId)
+        var deliveries: [Delivery] = []
+        var query = DeliveryQuery(contactId: contactId, limit: 1000)
+        while true {
+            let page = try await store.deliveries(query)
+            deliveries += page
+            guard page.count == query.limit, let last = page.last else { break }
+            query.afterId = last.id
+        }
+        var suppressions: [Suppression] = []
+        var changes: [SuppressionChange] = []
+        if let contact, let list = store as? any SuppressionStore {
+            let addresses = ChannelKind.allCases.flatMap { contact.addresses(on: $0) }
+            suppressions = try await list.suppressions(addresses: addresses)
+            for address in Set(addresses).sorted() { changes += try await list.suppressionChanges(address: address) }
+            changes.sort { $0.id < $1.id }
+        }
+        return ContactExport(
+            contactId: contactId, exportedAt: at, contact: contact,
+            consent: Consent(current: ConsentState.current(events), events: events), deliveries: deliveries,
+            suppressions: suppressions, suppressionChanges: changes)
+    }
+}

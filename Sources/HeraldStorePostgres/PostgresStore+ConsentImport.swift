@@ -1,0 +1,54 @@
+import Foundation
+import HeraldCore
+import PostgresNIO
+
+extension PostgresStore: ConsentImportStore {
+    /// One transaction under the chain's advisory lock (so no node appends in between), with one `unnest`
+    /// insert per thousand events. The deadline grows with the import: a second per thousand events.
+    public func importConsents(
+        _ inputs: [ConsentInput], at: Date, progress: (@Sendable (Int) -> Void)?
+    ) async throws -> ConsentImportResult {
+        let encoder = HeraldJSON.encoder()
+        let evidence = try inputs.map { input in
+            try input.evidence.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+        }
+        let logger = self.logger
+        return try await transaction(deadline: .seconds(30 + inputs.count / 1000)) { connection in
+            try await connection.rows("SELECT pg_advisory_xact_lock(\(LockKey.consentChain))", logger: logger)
+            let row = try await connection.rows(
+                "SELECT id, hash FROM consent_events ORDER BY id DESC LIMIT 1", logger: logger
+            ).first?.makeRandomAccess()
+            let head = try row.map { (id: try $0.get("id", as: Int64.self), hash: try $0.get("hash", as: String.self)) }
+            let events = ConsentChain.extend(after: head, with: inputs, recordedAt: at)
+            let recorded = at.truncatedToMilliseconds.ms
+            for start in stride(from: 0, to: events.count, by: 1000) {
+                let chunk = events[start..<min(start + 1000, events.count)]
+                let ids = chunk.map(\.id)
+                let contacts = chunk.map(\.contactId)
+                let channels = chunk.map(\.channel)
+                let topics = chunk.map(\.topic)
+                let statuses = chunk.map(\.status.rawValue)
+                let sources = chunk.map(\.source)
+                let evidences = PostgresNullableArray(Array(evidence[chunk.indices]))
+                let actors = PostgresNullableArray(chunk.map(\.actor))
+                let occurred = chunk.map(\.occurredAt.ms)
+                let prevHashes = chunk.map(\.prevHash)
+                let hashes = chunk.map(\.hash)
+                try await connection.rows(
+                    """
+                    INSERT INTO consent_events (id, contact_id, channel, topic, status, source, evidence, actor,
+                    occurred_at, recorded_at, prev_hash, hash)
+                    SELECT id, contact_id, channel, topic, status, source, evidence, actor, occurred_at, \(recorded),
+                    prev_hash, hash FROM unnest(\(ids)::bigint[], \(contacts)::text[], \(channels)::text[],
+                    \(topics)::text[], \(statuses)::text[], \(sources)::text[], \(evidences)::text[], \(actors)::text[],
+                    \(occurred)::bigint[], \(prevHashes)::text[], \(hashes)::text[])
+                    AS e(id, contact_id, channel, topic, status, source, evidence, actor, occurred_at, prev_hash, hash)
+                    """, logger: logger)
+                progress?(chunk.endIndex)
+            }
+            return ConsentImportResult(
+                imported: events.count, firstId: events.first?.id, lastId: events.last?.id,
+                headHash: events.last?.hash ?? head?.hash ?? ConsentChain.genesis)
+        }
+    }
+}

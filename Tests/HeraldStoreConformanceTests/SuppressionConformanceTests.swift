@@ -1,0 +1,74 @@
+import Foundation
+import HeraldCore
+import Testing
+
+/// The suppression list and its history answer the same on every backend, and what is added is what the
+/// policy's address check reads.
+@Suite("Store conformance: suppression list")
+struct SuppressionConformanceTests {
+    @Test(arguments: TestBackends.all)
+    func addListFilterPageAndRemoveWithHistory(backend: TestBackend) async throws {
+        try await withStore(backend) { store, _ in
+            let list = try #require(store as? any SuppressionStore)
+            let added = try await list.addSuppressions(
+                [
+                    SuppressionEntry(address: "c@x.io", reason: "manual", note: "asked by phone"),
+                    SuppressionEntry(address: "a@x.io", reason: "hard_bounce"),
+                    SuppressionEntry(address: "+989121234567", reason: "complaint"),
+                    SuppressionEntry(address: "a@x.io", reason: "complaint", note: "then complained"),
+                ], actor: "api:abc/ops", at: t0)
+            #expect(added == [true, true, true, false])
+
+            let all = try await list.suppressions(SuppressionQuery(limit: 10))
+            #expect(all.map(\.address) == ["+989121234567", "a@x.io", "c@x.io"])
+            #expect(all[1] == Suppression(address: "a@x.io", reason: "complaint", note: "then complained", createdAt: t0))
+            #expect(try await list.suppressions(SuppressionQuery(reason: "complaint")).map(\.address) == ["+989121234567", "a@x.io"])
+            #expect(try await list.suppressions(SuppressionQuery(address: "c@x.io")).map(\.note) == ["asked by phone"])
+            let first = try await list.suppressions(SuppressionQuery(limit: 2))
+            let second = try await list.suppressions(SuppressionQuery(afterAddress: first.last?.address, limit: 2))
+            #expect(first.map(\.address) + second.map(\.address) == all.map(\.address))
+
+            #expect(try await list.removeSuppression(address: "a@x.io", note: "verified", actor: "cli", at: at(60)))
+            #expect(try await !list.removeSuppression(address: "a@x.io", note: nil, actor: "cli", at: at(61)))
+            #expect(try await list.suppressions(addresses: ["a@x.io", "c@x.io"]).map(\.address) == ["c@x.io"])
+
+            let history = try await list.suppressionChanges(address: "a@x.io")
+            #expect(history.map(\.action) == [.added, .updated, .removed])
+            #expect(history.map(\.actor) == ["api:abc/ops", "api:abc/ops", "cli"])
+            #expect(history.map(\.reason) == ["hard_bounce", "complaint", "complaint"])
+            #expect(history.map(\.note) == [nil, "then complained", "verified"])
+            #expect(history.last?.at == at(60))
+        }
+    }
+
+    @Test(arguments: TestBackends.all)
+    func theAddressCheckReadsWhatWasAdded(backend: TestBackend) async throws {
+        try await withStore(backend) { store, _ in
+            let list = try #require(store as? any SuppressionStore)
+            let ann = contact("ann", email: "Ann@x.io", phone: "+989121234567")
+            try await store.upsertContacts([ann], at: t0)
+            _ = try await list.addSuppressions(
+                [SuppressionEntry(address: try SuppressionAddress.normalize(" Ann@x.io "), reason: "manual")],
+                actor: "cli", at: t0)
+            var facts = try await store.policyFacts(for: [ann], since: t0)
+            #expect(facts["ann"]?.suppressedAddresses == ["Ann@x.io"])
+
+            _ = try await list.removeSuppression(address: "Ann@x.io", note: nil, actor: "cli", at: at(1))
+            facts = try await store.policyFacts(for: [ann], since: t0)
+            #expect(facts["ann"]?.suppressedAddresses.isEmpty == true)
+        }
+    }
+
+    @Test(arguments: TestBackends.all)
+    func anImportOfManyIsOneTransaction(backend: TestBackend) async throws {
+        try await withStore(backend) { store, _ in
+            let list = try #require(store as? any SuppressionStore)
+            let entries = (0..<3000).map { SuppressionEntry(address: "u\($0)@x.io", reason: "manual") }
+            let added = try await list.addSuppressions(entries, actor: "cli", at: t0)
+            #expect(added.allSatisfy { $0 } && added.count == 3000)
+            let page = try await list.suppressions(SuppressionQuery(limit: 1000))
+            #expect(page.count == 1000)
+            #expect(try await list.suppressionChanges(address: "u2999@x.io").map(\.action) == [.added])
+        }
+    }
+}
