@@ -35,6 +35,7 @@ public struct Daemon {
             .settings(publicBaseURL: loaded.publicURL, unsubscribeSecret: secret)
         settings.workerId = try nodeId()
         let smsMaxSegments = try PolicySettings.smsMaxSegments(loaded)
+        settings.smsMaxSegments = smsMaxSegments
         let inbound = try InboundRouter(loaded: loaded)
         // Built last of what can throw: its drivers own HTTP clients that must be shut down on every exit.
         let router = try await ChannelFactory.router(for: loaded)

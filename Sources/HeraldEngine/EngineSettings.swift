@@ -19,6 +19,8 @@ public struct EngineSettings: Sendable {
     public var expressPriority: Int
     /// `contact_ids` audiences up to this size are fanned out at intake, in the job's own transaction.
     public var inlineFanoutMax: Int
+    /// `policy.sms.max_segments`: a rendered SMS longer than this fails instead of going out (nil: no limit).
+    public var smsMaxSegments: Int?
 
     public init(
         workerId: String = "worker-\(UUID().uuidString.prefix(8))", fanoutBatchSize: Int = 1000,

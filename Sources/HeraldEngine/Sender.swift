@@ -29,7 +29,18 @@ struct Sender: Sendable {
                 outcomes[index] = outcome(claimed, attempts: [], next: .failed, trace: "the job has no content for this channel")
                 continue
             }
-            sends.append(PendingSend(index: index, claimed: claimed, rendered: rendered, router: router, sender: self))
+            let pending = PendingSend(index: index, claimed: claimed, rendered: rendered, router: router, sender: self)
+            // Intake checks what it can know; a placeholder can still render long. Refused here, not sent.
+            if let segments = pending.segments, let limit = settings.smsMaxSegments, segments > limit {
+                var result = outcome(
+                    claimed, attempts: [], next: .failed,
+                    trace: "the rendered SMS is \(segments) segments, over policy.sms.max_segments (\(limit)); not sent")
+                result.smsSegments = segments
+                result.fallback = fallback(for: claimed)
+                outcomes[index] = result
+                continue
+            }
+            sends.append(pending)
         }
         await withTaskGroup(of: (InstanceGuard, [Int], [SendResult?]).self) { group in
             func hand(_ members: [Int]) {

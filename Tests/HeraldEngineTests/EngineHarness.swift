@@ -18,13 +18,15 @@ final class EngineHarness: Sendable {
 
     init(
         drivers: [any ChannelDriver] = [], routes: [ChannelRouter.Route]? = nil, policy: ScriptedPolicy = ScriptedPolicy(),
-        fanoutBatchSize: Int = 1000, claimBatchSize: Int = 500
+        fanoutBatchSize: Int = 1000, claimBatchSize: Int = 500, smsMaxSegments: Int? = nil
     ) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-engine-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        settings = EngineSettings(
+        var settings = EngineSettings(
             workerId: "test-worker", fanoutBatchSize: fanoutBatchSize, claimBatchSize: claimBatchSize,
             retry: RetryPolicy(maxAttempts: 4, base: 2, cap: 60))
+        settings.smsMaxSegments = smsMaxSegments
+        self.settings = settings
         self.policy = policy
         router = ChannelRouter(
             routes ?? drivers.map { ChannelRouter.Route(instance: InstanceGuard(driver: $0, ratePerSecond: nil, concurrency: 8)) })

@@ -129,3 +129,29 @@ private func created(_ creation: JobCreation) throws -> Job {
     guard case .created(let job) = creation else { throw HeraldError(code: "test_unexpected", message: "not created") }
     return job
 }
+
+@Suite("Engine: an SMS that renders past the segment limit")
+struct RenderedSMSLimitTests {
+    @Test func aPlaceholderThatRendersTooLongFailsTheSMSAndFallsBackToEmail() async throws {
+        let sms = ScriptedDriver(id: "sms", kind: .sms)
+        let email = ScriptedDriver(id: "mail", kind: .email)
+        let harness = try EngineHarness(drivers: [sms, email], smsMaxSegments: 2)
+        let store = try await harness.openStore()
+        // 200 Persian letters: UCS-2, 67 per part, so three parts.
+        var long = person("long", email: "l@x.io", phone: "+989121234567")
+        long.attributes["note"] = .string(String(repeating: "س", count: 200))
+        try await store.upsertContacts([long, person("short", email: "s@x.io", phone: "+989121234568")], at: harness.clock.now)
+        var job = makeJob("notes", ids: ["long", "short"], channels: [.sms, .email], strategy: .first)
+        job.content.sms = .init(text: "{{attributes.note}}")
+        let submitted = try await harness.submit(job, to: store)
+        try await harness.drain(store)
+
+        #expect(sms.messages.map(\.contactId) == ["short"])
+        #expect(email.messages.map(\.contactId) == ["long"])
+        let failed = try #require(try await deliveries(store, jobId: submitted.id).first { $0.contactId == "long" && $0.channel == .sms })
+        #expect(failed.state == .failed)
+        #expect(failed.smsSegments == 3)
+        #expect(failed.trace.contains { $0.detail.contains("3 segments, over policy.sms.max_segments (2)") })
+        try await store.close()
+    }
+}

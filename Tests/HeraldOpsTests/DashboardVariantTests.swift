@@ -30,7 +30,11 @@ struct DashboardVariantTests {
 
         let app = try await OpsApp(fixture: fixture)
         try await app.application().test(.router) { client in
-            let cookie: HTTPFields = [.cookie: "herald_ui=\(app.keys[.ops]!)"]
+            // Signing in with the key sets a session cookie; the pages are read with it.
+            let signIn = try await client.execute(uri: "/ui?key=\(app.keys[.ops]!)", method: .get)
+            let header = signIn.headers[.setCookie] ?? ""
+            let session = header.range(of: "herald_ui=").map { String(header[$0.upperBound...].prefix { $0 != ";" }) }
+            let cookie: HTTPFields = [.cookie: "herald_ui=\(try #require(session))"]
             let fa = try await client.execute(uri: "/ui/delivery?id=\(persian.id)", method: .get, headers: cookie)
             #expect(String(buffer: fa.body).contains(#"<span class="variant">variant fa</span>"#))
             #expect(String(buffer: fa.body).contains("contact locale fa-IR matched variant fa"))

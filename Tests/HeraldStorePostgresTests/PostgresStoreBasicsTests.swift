@@ -104,7 +104,8 @@ struct PostgresStoreBasicsTests {
         let error = await #expect(throws: HeraldError.self) { try await store.ping() }
         #expect(error?.code == "store_unavailable")
         #expect(error?.message.contains("0.5 seconds") == true)
-        #expect(ContinuousClock.now - started < .seconds(3))
+        // Far below the 30 s the test fixtures use, with room for a loaded machine.
+        #expect(ContinuousClock.now - started < .seconds(20))
         try await store.close()
         #expect(throws: HeraldError.self) { try PostgresURL("postgres://u@h/db?connection_wait=soon") }
         #expect(throws: HeraldError.self) { try PostgresURL("postgres://u@h/db?connection_wait=0") }
