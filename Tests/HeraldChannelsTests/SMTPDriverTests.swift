@@ -114,7 +114,8 @@ struct SMTPDriverTests {
         #expect([first.outcome, second.outcome, third.outcome] == [.sent, .sent, .sent])
         let received = try server.received()
         #expect(received.map(\.envelope.rcptTos) == [["first@example.org"], ["second@example.org"], ["third@example.org"]])
-        #expect(Set(received.map(\.envelope.connection)).count == 2, "the second and third share the new connection")
+        // A new session after the close; on a loaded machine the relay may close that one too before the third.
+        #expect((2...3).contains(Set(received.map(\.envelope.connection)).count), "the idle session was replaced")
     }
 
     @Test("STARTTLS is negotiated before AUTH, and transactional mail carries no List-Unsubscribe")
