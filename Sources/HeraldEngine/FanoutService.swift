@@ -57,20 +57,21 @@ public struct FanoutService: Service {
     public func fanOut(_ job: Job) async throws {
         var cursor = job.fanoutCursor
         while !Task.isShuttingDownGracefully {
-            guard let next = try await fanOutBatch(job, after: cursor) else { return }
-            cursor = next
+            guard let page = try await fanOutBatch(job, after: cursor), !page.finished else { return }
+            cursor = page.cursor
         }
     }
 
-    /// Writes the batch after `cursor`; returns the cursor to continue from, or nil when the job is done,
-    /// cancelled, or its lease was lost.
-    func fanOutBatch(_ job: Job, after cursor: String?) async throws -> String?? {
+    /// Writes the batch after `cursor`; returns the page written, or nil when the job was cancelled or its
+    /// lease was lost.
+    func fanOutBatch(_ job: Job, after cursor: String?) async throws -> AudiencePage? {
         let segment = try job.spec.audience.segment.map { source throws(HeraldError) in
             try SegmentExpression(parsing: source)
         }
         var logger = logger
         logger[metadataKey: "job.id"] = "\(job.id)"
-        let page = try await nextPage(of: job, after: cursor, segment: segment)
+        let page = try await AudiencePage.next(
+            job.spec, after: cursor, segment: segment, store: store, limit: settings.fanoutBatchSize)
         let current = now()
         let facts = try await store.policyFacts(
             for: page.contacts, since: current.addingTimeInterval(-planner.policy.capLookback))
@@ -85,36 +86,7 @@ public struct FanoutService: Service {
         }
         observability.planned(rows, fromFanout: true, at: current, logger: logger)
         dispatchSignal.notify()
-        if page.finished {
-            logger.debug("fan-out finished")
-            return nil
-        }
-        return .some(page.cursor)
-    }
-
-    struct Page {
-        var contacts: [Contact]
-        var unknownIds: [String]
-        var cursor: String?
-        var finished: Bool
-    }
-
-    /// An explicit id list pages by index; a segment pages through all contacts by id and filters.
-    private func nextPage(of job: Job, after cursor: String?, segment: SegmentExpression?) async throws -> Page {
-        if let ids = job.spec.audience.contactIds {
-            let start = min(Int(cursor ?? "0") ?? 0, ids.count)
-            let end = min(start + settings.fanoutBatchSize, ids.count)
-            let slice = Array(ids[start..<end])
-            let found = try await store.contacts(ids: slice)
-            let known = Set(found.map(\.id))
-            return Page(
-                contacts: found, unknownIds: Array(Set(slice.filter { !known.contains($0) })),
-                cursor: String(end), finished: end >= ids.count)
-        }
-        let contacts = try await store.contactsPage(after: cursor, limit: settings.fanoutBatchSize)
-        let matching = segment.map { expression in contacts.filter(expression.matches) } ?? contacts
-        return Page(
-            contacts: matching, unknownIds: [], cursor: contacts.last?.id ?? cursor,
-            finished: contacts.count < settings.fanoutBatchSize)
+        if page.finished { logger.debug("fan-out finished") }
+        return page
     }
 }

@@ -1,14 +1,14 @@
 import HeraldCore
 
-/// One page of a job's audience, read the way fan-out reads it: an id list by index, a segment by contact
-/// id through every contact.
-struct AudiencePage {
-    var contacts: [Contact]
-    var unknownIds: [String]
-    var cursor: String?
-    var finished: Bool
+/// One page of a job's audience, as fan-out and the dry run read it: an id list pages by index, a segment
+/// pages through every contact by id and filters.
+public struct AudiencePage: Sendable {
+    public var contacts: [Contact]
+    public var unknownIds: [String]
+    public var cursor: String?
+    public var finished: Bool
 
-    static func next(
+    public static func next(
         _ spec: JobSpec, after cursor: String?, segment: SegmentExpression?, store: any Store, limit: Int
     ) async throws -> AudiencePage {
         if let ids = spec.audience.contactIds {
