@@ -12,7 +12,8 @@ final class E2ESink {
         port = try LoopbackTool.freePort()
         let logPath = directory.appendingPathComponent("access.log").path
         let conf = directory.appendingPathComponent("nginx.conf")
-        try Self.config(port: port, directory: directory.path, log: logPath).write(to: conf, atomically: true, encoding: .utf8)
+        try NginxSinkConfig.make(
+            port: port, directory: directory.path, path: "/sms", contentType: "text/plain", body: "OK", accessLog: logPath).write(to: conf, atomically: true, encoding: .utf8)
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         log = AccessLogTail(path: logPath)
         nginx = try LoopbackTool.start(nginxPath, ["-p", directory.path, "-c", conf.path, "-g", "daemon off;"])
@@ -27,34 +28,6 @@ final class E2ESink {
     var url: String { "http://127.0.0.1:\(port)" }
 
     func stop() { LoopbackTool.stop(nginx) }
-
-    /// `$msec` is the time the response was logged; the buffer only delays the write, never the stamp.
-    static func config(port: Int, directory: String, log: String) -> String {
-        """
-        worker_processes auto;
-        error_log \(directory)/error.log warn;
-        pid \(directory)/nginx.pid;
-        events { worker_connections 4096; }
-        http {
-            log_format sink '$msec $request_uri';
-            access_log \(log) sink buffer=256k flush=100ms;
-            client_body_temp_path \(directory)/body;
-            proxy_temp_path \(directory)/proxy;
-            fastcgi_temp_path \(directory)/fastcgi;
-            uwsgi_temp_path \(directory)/uwsgi;
-            scgi_temp_path \(directory)/scgi;
-            keepalive_requests 1000000;
-            server {
-                listen 127.0.0.1:\(port);
-                location = /sms {
-                    default_type text/plain;
-                    return 200 'OK';
-                }
-            }
-        }
-
-        """
-    }
 }
 
 /// Reads the lines nginx appended since the last read (complete lines only).

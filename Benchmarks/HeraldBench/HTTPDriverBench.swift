@@ -17,7 +17,9 @@ enum HTTPDriverBench {
         defer { try? FileManager.default.removeItem(at: directory) }
         let port = try LoopbackTool.freePort()
         let conf = directory.appendingPathComponent("nginx.conf")
-        try nginxConfig(port: port, directory: directory.path).write(to: conf, atomically: true, encoding: .utf8)
+        try NginxSinkConfig.make(
+            port: port, directory: directory.path, path: "/messages", contentType: "application/json", body: #"{"id":"x"}"#
+        ).write(to: conf, atomically: true, encoding: .utf8)
         let nginx = try LoopbackTool.start(nginxPath, ["-p", directory.path, "-c", conf.path, "-g", "daemon off;"])
         defer { LoopbackTool.stop(nginx) }
         try await LoopbackTool.waitUntilListening(port: port)
@@ -124,31 +126,5 @@ enum HTTPDriverBench {
         }
         guard let rate else { throw HeraldBenchError("no Requests/sec in wrk output: \(output.prefix(300))") }
         return (rate, non2xx)
-    }
-
-    static func nginxConfig(port: Int, directory: String) -> String {
-        """
-        worker_processes auto;
-        error_log \(directory)/error.log warn;
-        pid \(directory)/nginx.pid;
-        events { worker_connections 4096; }
-        http {
-            access_log off;
-            client_body_temp_path \(directory)/body;
-            proxy_temp_path \(directory)/proxy;
-            fastcgi_temp_path \(directory)/fastcgi;
-            uwsgi_temp_path \(directory)/uwsgi;
-            scgi_temp_path \(directory)/scgi;
-            keepalive_requests 1000000;
-            server {
-                listen 127.0.0.1:\(port);
-                location = /messages {
-                    default_type application/json;
-                    return 200 '{"id":"x"}';
-                }
-            }
-        }
-
-        """
     }
 }
