@@ -5,45 +5,10 @@ import HeraldCore
 extension SQLiteStore {
     public func createJob(_ spec: JobSpec, bodyHash: String, at: Date, inline: InlineFanout?) async throws -> JobCreation {
         let json = String(decoding: try HeraldJSON.encoder().encode(spec), as: UTF8.self)
-        let audience = inline?.audience(of: spec)
-        return try await pool.write { db in
-            if let row = try Row.fetchOne(
-                db, sql: "SELECT * FROM jobs WHERE idempotency_key = ?", arguments: [spec.idempotencyKey])
-            {
-                let existing = try Self.job(from: row)
-                return existing.bodyHash == bodyHash ? .existing(existing) : .conflict(existingID: existing.id)
-            }
-            try db.execute(
-                sql: """
-                    INSERT INTO jobs (idempotency_key, body_hash, spec, status, lane, priority, created_at)
-                    VALUES (?, ?, ?, 'accepted', ?, ?, ?)
-                    """,
-                arguments: [spec.idempotencyKey, bodyHash, json, spec.lane.rawValue, spec.effectivePriority, at.ms])
-            var job = Job(
-                id: db.lastInsertedRowID, spec: spec, bodyHash: bodyHash, status: .accepted,
-                createdAt: at.truncatedToMilliseconds)
-            if let inline, let audience {
-                try Self.fanOutInline(db, &job, audience: audience, inline: inline, at: at)
-            }
-            return .created(job)
-        }
-    }
-
-    /// The whole audience in the job's own transaction: rows written, cursor at the end, job `active`.
-    private static func fanOutInline(
-        _ db: Database, _ job: inout Job, audience: [String], inline: InlineFanout, at: Date
-    ) throws {
-        let contacts = try fetchContacts(db, ids: audience)
-        let known = Set(contacts.map(\.id))
-        let unknown = audience.filter { !known.contains($0) }
-        let facts = try loadFacts(db, contacts: contacts, since: at.addingTimeInterval(-inline.capLookback))
-        try insertDeliveries(db, inline.plan(job, contacts, unknown, facts), at: at.ms)
-        job.status = .active
-        job.fanoutCursor = String(audience.count)
-        job.audienceCount = contacts.count + unknown.count
-        try db.run(
-            sql: "UPDATE jobs SET status = 'active', fanout_cursor = ?, audience_count = ? WHERE id = ?",
-            arguments: [job.fanoutCursor, job.audienceCount, job.id])
+        return try await jobIntake.submit(
+            JobIntake(
+                spec: spec, json: json, bodyHash: bodyHash, at: at, inline: inline,
+                audience: inline?.audience(of: spec)))
     }
 
     public func job(id: Int64) async throws -> Job? {

@@ -8,6 +8,8 @@ public final class SQLiteStore: Store {
     let pool: DatabasePool
     /// Decoded job specs, so claiming a batch does not decode the same job once per delivery.
     let specCache = JobSpecCache()
+    /// Job intake's group commit.
+    let jobIntake: GroupCommit<JobIntake, JobCreation>
 
     public init(path: String) throws {
         var config = Configuration()
@@ -24,6 +26,7 @@ public final class SQLiteStore: Store {
         try PrivateFiles.ensureFile(file)
         for suffix in ["-wal", "-shm"] { PrivateFiles.tighten(URL(fileURLWithPath: path + suffix)) }
         pool = try DatabasePool(path: path, configuration: config)
+        jobIntake = Self.makeJobIntake(pool: pool)
     }
 
     public func migrate() async throws {

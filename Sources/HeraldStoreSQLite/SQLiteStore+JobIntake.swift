@@ -1,0 +1,79 @@
+import Foundation
+import GRDB
+import HeraldCore
+
+/// One job to create, with what its insert needs computed before the write.
+struct JobIntake: Sendable {
+    var spec: JobSpec
+    var json: String
+    var bodyHash: String
+    var at: Date
+    var inline: InlineFanout?
+    var audience: [String]?
+}
+
+extension SQLiteStore {
+    /// Concurrent intakes share one write transaction (group commit): SQLite has one writer, and a job and its
+    /// inline deliveries touch the same few pages, so N jobs in one commit write those pages to the WAL once
+    /// instead of N times. Each job runs in its own savepoint: one job's failure does not undo the others.
+    static func makeJobIntake(pool: DatabasePool) -> GroupCommit<JobIntake, JobCreation> {
+        GroupCommit(maxGroup: 128) { intakes in
+            try await pool.write { db in
+                intakes.map { intake in
+                    Result {
+                        var creation: JobCreation?
+                        try db.inSavepoint {
+                            creation = try createJob(db, intake)
+                            return .commit
+                        }
+                        guard let creation else { throw DatabaseError(resultCode: .SQLITE_INTERNAL) }
+                        return creation
+                    }
+                }
+            }
+        }
+    }
+
+    private static func createJob(_ db: Database, _ intake: JobIntake) throws -> JobCreation {
+        let spec = intake.spec
+        if let row = try Row.fetchOne(
+            db, sql: "SELECT * FROM jobs WHERE idempotency_key = ?", arguments: [spec.idempotencyKey])
+        {
+            let existing = try job(from: row)
+            return existing.bodyHash == intake.bodyHash ? .existing(existing) : .conflict(existingID: existing.id)
+        }
+        try db.run(
+            sql: """
+                INSERT INTO jobs (idempotency_key, body_hash, spec, status, lane, priority, created_at)
+                VALUES (?, ?, ?, 'accepted', ?, ?, ?)
+                """,
+            arguments: [
+                spec.idempotencyKey, intake.bodyHash, intake.json, spec.lane.rawValue, spec.effectivePriority,
+                intake.at.ms,
+            ])
+        var job = Job(
+            id: db.lastInsertedRowID, spec: spec, bodyHash: intake.bodyHash, status: .accepted,
+            createdAt: intake.at.truncatedToMilliseconds)
+        if let inline = intake.inline, let audience = intake.audience {
+            try fanOutInline(db, &job, audience: audience, inline: inline, at: intake.at)
+        }
+        return .created(job)
+    }
+
+    /// The whole audience in the job's own transaction: rows written, cursor at the end, job `active`.
+    private static func fanOutInline(
+        _ db: Database, _ job: inout Job, audience: [String], inline: InlineFanout, at: Date
+    ) throws {
+        let contacts = try fetchContacts(db, ids: audience)
+        let known = Set(contacts.map(\.id))
+        let unknown = audience.filter { !known.contains($0) }
+        let facts = try loadFacts(db, contacts: contacts, since: at.addingTimeInterval(-inline.capLookback))
+        try insertDeliveries(db, inline.plan(job, contacts, unknown, facts), at: at.ms)
+        job.status = .active
+        job.fanoutCursor = String(audience.count)
+        job.audienceCount = contacts.count + unknown.count
+        try db.run(
+            sql: "UPDATE jobs SET status = 'active', fanout_cursor = ?, audience_count = ? WHERE id = ?",
+            arguments: [job.fanoutCursor, job.audienceCount, job.id])
+    }
+}
