@@ -92,6 +92,10 @@ enum E2EBench {
         rows += await E2EPhases.guarded("OTP under a campaign") {
             try await phases.otpUnderCampaign(contacts: settings.campaign, otps: min(100, settings.oneContact))
         }
+        let firstCampaign = rows.first { $0.scenario == "campaign: POST → last message at the provider" }?.median
+        rows += await E2EPhases.guarded("campaign with live-tail clients") {
+            try await phases.campaignWithLiveTail(contacts: settings.campaign, clients: 100, baseline: firstCampaign)
+        }
         rows += phases.footprint()
         herald.stop()
         await client.shutdown()

@@ -1,0 +1,48 @@
+import AsyncHTTPClient
+import Foundation
+import HeraldChannels
+import NIOCore
+import Synchronization
+
+extension E2EPhases {
+    /// The campaign again with `clients` live-tail subscribers on `/v1/deliveries/stream`: half read every
+    /// event, half never read a byte (a stalled dashboard). Issue 14: they may cost the engine ≤ 5%.
+    func campaignWithLiveTail(contacts: Int, clients: Int, baseline: Double?) async throws -> [Row] {
+        let tail = HTTPClient.forChannelInstance(connections: clients)
+        let url = "\(herald.baseURL)/v1/deliveries/stream"
+        let key = herald.key
+        let read = ManagedCounter()
+        let subscribers = (0..<clients).map { index in
+            Task {
+                var request = HTTPClientRequest(url: url)
+                request.headers.add(name: "Authorization", value: "Bearer \(key)")
+                guard let response = try? await tail.execute(request, timeout: .seconds(3_600)), response.status == .ok
+                else { return }
+                if index.isMultiple(of: 2) {
+                    for try await chunk in response.body { read.add(chunk.readableBytes) }
+                } else {
+                    // Holds the stream open without reading it.
+                    try? await Task.sleep(for: .seconds(3_600))
+                }
+            }
+        }
+        try? await Task.sleep(for: .seconds(1))
+        let (run, _, _) = try await sendCampaign(tag: "e2ec3", contacts: contacts) {}
+        for subscriber in subscribers { subscriber.cancel() }
+        try? await tail.shutdown()
+        let versus = baseline.map { String(format: "%.0f%% of the first campaign's rate (target ≥ 95%%)", run.rate / $0 * 100) } ?? ""
+        let missing = run.complete ? "" : "; only \(run.tally.count) of \(contacts) reached the sink within the limit"
+        return [
+            Row(scenario: "campaign with \(clients) live-tail clients: POST → last message", metric: "msgs/s", median: run.rate,
+                unit: "/s",
+                note: "\(versus); \(clients / 2) reading (\(read.value / 1_048_576) MiB read), \(clients - clients / 2) never reading\(missing)"),
+        ]
+    }
+}
+
+/// A byte count shared by the reading subscribers.
+final class ManagedCounter: Sendable {
+    private let total = Mutex(0)
+    func add(_ bytes: Int) { total.withLock { $0 += bytes } }
+    var value: Int { total.withLock { $0 } }
+}
