@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import HeraldChannels
 import NIOCore
+import NIOHTTP1
 import Synchronization
 
 extension E2EPhases {
