@@ -23,7 +23,7 @@ extension E2EPhases {
         let grants = try await Measure.seconds {
             for start in stride(from: 0, to: contacts, by: 50_000) {
                 let body = (start..<min(start + 50_000, contacts)).map { index in
-                    #"{"contact_id":"m\#(index)","channel":"*","topic":"*","status":"granted","source":"herald-bench"}"#
+                    #"{"contact_id":"m\#(index)","channel":"*","topic":"*","status":"granted","source":"herald-bench","occurred_at":"2026-01-01T00:00:00Z"}"#
                 }.joined(separator: "\n")
                 let (status, answer) = try await client.call("POST", url, key: herald.key, body: body, contentType: "application/x-ndjson")
                 guard status == 201 else { throw HeraldBenchError("consents batch answered \(status): \(answer.prefix(300))") }

@@ -55,6 +55,8 @@ public struct DeliveryEventFilter: Sendable, Hashable {
         self.state = state
     }
 
+    public var matchesEverything: Bool { jobId == nil && contactId == nil && channel == nil && state == nil }
+
     public func matches(_ event: DeliveryEvent) -> Bool {
         (jobId == nil || jobId == event.jobId) && (contactId == nil || contactId == event.contactId)
             && (channel == nil || channel == event.channel) && (state == nil || state == event.state)

@@ -31,7 +31,8 @@ public final class DeliveryEvents: Sendable {
             }
             return (numbered, Array(state.subscribers.values))
         }
-        for subscriber in subscribers { subscriber.offer(numbered) }
+        let batch = DeliveryEventBatch(numbered)
+        for subscriber in subscribers { subscriber.offer(batch) }
     }
 
     public func subscribe(_ filter: DeliveryEventFilter = .init()) -> DeliverySubscription {

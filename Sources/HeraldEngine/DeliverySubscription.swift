@@ -10,25 +10,34 @@ public enum DeliveryStreamItem: Sendable, Hashable {
 }
 
 /// One subscriber's bounded buffer. `offer` never blocks and takes a whole published batch under one
-/// lock; a reader drains everything buffered at once (`nextBatch`), so neither side pays per event.
+/// lock — a subscriber without a filter keeps a reference to the shared batch, so its cost does not grow
+/// with the batch; a reader drains everything buffered at once (`nextPieces`).
 public final class DeliverySubscription: AsyncSequence, Sendable {
     public typealias Element = DeliveryStreamItem
 
     struct Buffer {
-        var items: [DeliveryStreamItem] = []
+        var pieces: [DeliveryStreamPiece] = []
+        /// Events buffered (a shared batch counts its events), against the capacity.
+        var events = 0
         /// Events lost since the buffer filled; reported before the next event that fits.
         var pendingDrops = 0
         var waiter: CheckedContinuation<Void, Never>?
         var finished = false
 
+        var isEmpty: Bool { pieces.isEmpty && pendingDrops == 0 }
+
+        mutating func reportDrops() {
+            guard pendingDrops > 0 else { return }
+            pieces.append(.item(.dropped(pendingDrops)))
+            pendingDrops = 0
+        }
+
         /// Everything buffered, oldest first, with a pending drop count reported where it happened.
-        mutating func drain() -> [DeliveryStreamItem] {
-            if pendingDrops > 0 {
-                items.append(.dropped(pendingDrops))
-                pendingDrops = 0
-            }
-            defer { items.removeAll(keepingCapacity: true) }
-            return items
+        mutating func drain() -> [DeliveryStreamPiece] {
+            reportDrops()
+            events = 0
+            defer { pieces.removeAll(keepingCapacity: true) }
+            return pieces
         }
     }
 
@@ -48,23 +57,30 @@ public final class DeliverySubscription: AsyncSequence, Sendable {
     }
 
     /// Buffers the events this subscriber's filter matches; what does not fit is counted as dropped.
-    func offer(_ events: [DeliveryEvent]) {
+    func offer(_ batch: DeliveryEventBatch) {
         let waiter: CheckedContinuation<Void, Never>? = buffer.withLock { buffer in
             guard !buffer.finished else { return nil }
-            var added = false
-            for event in events where filter.matches(event) {
-                guard buffer.items.count < capacity else {
-                    buffer.pendingDrops += 1
-                    continue
+            let before = buffer.pieces.count
+            if filter.matchesEverything {
+                if buffer.events + batch.events.count <= capacity {
+                    buffer.reportDrops()
+                    buffer.pieces.append(.batch(batch))
+                    buffer.events += batch.events.count
+                } else {
+                    buffer.pendingDrops += batch.events.count
                 }
-                if buffer.pendingDrops > 0 {
-                    buffer.items.append(.dropped(buffer.pendingDrops))
-                    buffer.pendingDrops = 0
+            } else {
+                for event in batch.events where filter.matches(event) {
+                    guard buffer.events < capacity else {
+                        buffer.pendingDrops += 1
+                        continue
+                    }
+                    buffer.reportDrops()
+                    buffer.pieces.append(.item(.event(event)))
+                    buffer.events += 1
                 }
-                buffer.items.append(.event(event))
-                added = true
             }
-            guard added || buffer.pendingDrops > 0 else { return nil }
+            guard buffer.pieces.count > before || buffer.pendingDrops > 0 else { return nil }
             defer { buffer.waiter = nil }
             return buffer.waiter
         }
@@ -74,8 +90,8 @@ public final class DeliverySubscription: AsyncSequence, Sendable {
     /// Wakes an idle reader so it writes something and finds out whether its client is still there.
     public func heartbeat() {
         let waiter: CheckedContinuation<Void, Never>? = buffer.withLock { buffer in
-            guard !buffer.finished, buffer.items.isEmpty, buffer.pendingDrops == 0 else { return nil }
-            buffer.items.append(.heartbeat)
+            guard !buffer.finished, buffer.isEmpty else { return nil }
+            buffer.pieces.append(.item(.heartbeat))
             defer { buffer.waiter = nil }
             return buffer.waiter
         }
@@ -94,11 +110,11 @@ public final class DeliverySubscription: AsyncSequence, Sendable {
     }
 
     /// Everything buffered, waiting until there is something; nil once the subscription ends.
-    public func nextBatch() async -> [DeliveryStreamItem]? {
+    public func nextPieces() async -> [DeliveryStreamPiece]? {
         while true {
-            let ready: [DeliveryStreamItem]?? = buffer.withLock { buffer in
-                let items = buffer.drain()
-                if !items.isEmpty { return .some(items) }
+            let ready: [DeliveryStreamPiece]?? = buffer.withLock { buffer in
+                let pieces = buffer.drain()
+                if !pieces.isEmpty { return .some(pieces) }
                 if buffer.finished || Task.isCancelled { return .some(nil) }
                 return nil
             }
@@ -106,7 +122,7 @@ public final class DeliverySubscription: AsyncSequence, Sendable {
             await withTaskCancellationHandler {
                 await withCheckedContinuation { continuation in
                     let resumeNow = buffer.withLock { buffer in
-                        if !buffer.items.isEmpty || buffer.pendingDrops > 0 || buffer.finished { return true }
+                        if !buffer.isEmpty || buffer.finished { return true }
                         buffer.waiter = continuation
                         return false
                     }
@@ -116,6 +132,19 @@ public final class DeliverySubscription: AsyncSequence, Sendable {
                 cancel()
             }
         }
+    }
+
+    /// Everything buffered as single items, shared batches spelled out.
+    public func nextBatch() async -> [DeliveryStreamItem]? {
+        guard let pieces = await nextPieces() else { return nil }
+        var items: [DeliveryStreamItem] = []
+        for piece in pieces {
+            switch piece {
+            case .batch(let batch): items.append(contentsOf: batch.events.map(DeliveryStreamItem.event))
+            case .item(let item): items.append(item)
+            }
+        }
+        return items
     }
 
     /// One item at a time, for readers that want that.

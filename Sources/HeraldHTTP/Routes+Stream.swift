@@ -33,8 +33,8 @@ extension HeraldAPI {
                             }
                         }
                         // Whatever piled up since the last write goes out in one write.
-                        while let items = await subscription.nextBatch() {
-                            try await writer.write(ByteBuffer(string: try frames.frames(for: items)))
+                        while let pieces = await subscription.nextPieces() {
+                            try await writer.write(try frames.frames(for: pieces))
                         }
                         group.cancelAll()
                     }

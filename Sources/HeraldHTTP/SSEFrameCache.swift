@@ -1,9 +1,11 @@
 import HeraldEngine
+import NIOCore
 import Synchronization
 
-/// Encoded live-tail frames of the most recent events, shared by every subscriber: an event is encoded
-/// once however many clients stream it. A ring indexed by sequence number; an older event that fell out
-/// is simply encoded again.
+/// Encoded live-tail frames, shared by every subscriber: a published batch is encoded once into one buffer
+/// that every client without a filter writes as is (NIO buffers are shared, not copied); a single event a
+/// filtered client matched is kept in a ring indexed by sequence number, so it too is encoded once however
+/// many clients stream it (an older event that fell out is simply encoded again).
 final class SSEFrameCache: Sendable {
     private let slots: Mutex<[(seq: UInt64, frame: String)?]>
 
@@ -11,16 +13,30 @@ final class SSEFrameCache: Sendable {
         slots = Mutex(Array(repeating: nil, count: max(capacity, 1)))
     }
 
-    func frames(for items: [DeliveryStreamItem]) throws -> String {
-        var text = ""
-        for item in items {
-            guard case .event(let event) = item else {
-                text += try SSEFrame.encode(item)
-                continue
+    /// The pieces as one buffer; a lone shared batch is its shared buffer, with no copy.
+    func frames(for pieces: [DeliveryStreamPiece]) throws -> ByteBuffer {
+        if pieces.count == 1, case .batch(let batch) = pieces[0] { return try encoded(batch) }
+        var buffer = ByteBuffer()
+        for piece in pieces {
+            switch piece {
+            case .batch(let batch):
+                var shared = try encoded(batch)
+                buffer.writeBuffer(&shared)
+            case .item(.event(let event)):
+                buffer.writeString(try frame(for: event))
+            case .item(let item):
+                buffer.writeString(try SSEFrame.encode(item))
             }
-            text += try frame(for: event)
         }
-        return text
+        return buffer
+    }
+
+    private func encoded(_ batch: DeliveryEventBatch) throws -> ByteBuffer {
+        try batch.encoded { events in
+            var buffer = ByteBuffer()
+            for event in events { buffer.writeString(try SSEFrame.encode(.event(event))) }
+            return buffer
+        }
     }
 
     private func frame(for event: DeliveryEvent) throws -> String {

@@ -41,6 +41,31 @@ struct DeliveryEventsTests {
         slow.cancel()
     }
 
+    @Test("subscribers without a filter share each published batch; one that does not fit is reported dropped whole")
+    func sharedBatches() async {
+        let events = DeliveryEvents(bufferSize: 4)
+        let first = events.subscribe()
+        let second = events.subscribe()
+        events.publish((1...3).map { Self.event(job: 1, delivery: $0) })
+        events.publish((4...5).map { Self.event(job: 1, delivery: $0) })
+        events.publish([Self.event(job: 1, delivery: 6)])
+        guard let mine = await first.nextPieces(), let theirs = await second.nextPieces(),
+            case .batch(let a) = mine[0], case .batch(let b) = theirs[0]
+        else {
+            Issue.record("expected shared batches")
+            return
+        }
+        #expect(a === b, "one batch object for both subscribers, not a copy each")
+        #expect(a.events.map(\.deliveryId) == [1, 2, 3])
+        guard case .item(.dropped(2)) = mine[1], case .batch(let last) = mine[2] else {
+            Issue.record("expected 2 dropped then the batch that fit, got \(mine)")
+            return
+        }
+        #expect(last.events.map(\.deliveryId) == [6])
+        first.cancel()
+        second.cancel()
+    }
+
     @Test("the engine publishes each state change of a job: queued, sending, then sent or failed")
     func engineEvents() async throws {
         let fixture = try await OpsFixture()
