@@ -145,6 +145,14 @@ struct PreferenceCentreTests {
             let page = try await app.get(token).text
             #expect(!page.contains(" checked"))
             #expect(!page.contains(#"class="state granted""#))
+
+            // The dashboard's contact view says what the event was: the person's own choice, through which link.
+            let dashboard = try await app.client.execute(
+                uri: "/ui/contact?id=maryam", method: .get,
+                headers: [.authorization: "Bearer \(HeraldHarness.key(.admin))"], body: nil
+            ).text
+            #expect(dashboard.contains("preference centre: left everything (link tok-maryam)"))
+            #expect(dashboard.contains("<td dir=\"auto\">signup_form</td>"), "other sources show as recorded")
         }
     }
 
