@@ -217,6 +217,28 @@ struct PreferenceCentreTests {
         }
     }
 
+    @Test("{{preferences_url}} renders a signed, expiring /p/ link that opens this contact's page")
+    func renderedLink() async throws {
+        try await Self.run { app in
+            let body = #"{"contact_id": "maryam", "channels": ["sms"], "content": {"sms": {"text": "{{preferences_url}}"}}}"#
+            let response = try await app.client.execute(
+                uri: "/v1/render", method: .post,
+                headers: [.authorization: "Bearer \(HeraldHarness.key(.admin))", .contentType: "application/json"],
+                body: ByteBuffer(string: body))
+            let channels = try #require(try response.json()["channels"] as? [String: [String: Any]])
+            let link = try #require(channels["sms"]?["text"] as? String)
+            #expect(link.hasPrefix("http://127.0.0.1:8025/p/"))
+            let token = String(link.dropFirst("http://127.0.0.1:8025/p/".count))
+            guard case .valid(let verified) = Self.keys.verify(token, now: Self.now) else {
+                Issue.record("the rendered link does not verify")
+                return
+            }
+            #expect(verified.contactId == "maryam")
+            #expect(verified.expiresAt == Self.now + 3600)
+            #expect(try await app.get(token).status == .ok)
+        }
+    }
+
     static func job(_ key: String, _ topic: String) -> String {
         """
         {"idempotency_key": "\(key)", "purpose": "marketing", "topic": "\(topic)", "audience": {"contact_ids": ["john"]},
