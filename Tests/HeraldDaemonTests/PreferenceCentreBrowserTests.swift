@@ -47,6 +47,9 @@ struct PreferenceCentreBrowserTests {
         let link = try #require(text.firstMatch(of: /http:\/\/127\.0\.0\.1:\d+\/p\/[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+/)).output
         #expect((sent["html"] as? String)?.contains(String(link)) == true)
 
+        if let directory = ProcessInfo.processInfo.environment["HERALD_UI_SCREENSHOTS"] {
+            try await PreferenceBrowser.screenshot(String(link), to: "\(directory)/preference-centre.png")
+        }
         let before = try await PreferenceBrowser.run(String(link), steps: [])
         #expect(before.contains(#"dir="rtl""#) && before.contains("خبرنامه") && before.contains("پیشنهادها"))
         #expect(before.contains("<label for=") && before.contains(#"class="state granted""#))
@@ -113,17 +116,35 @@ enum PreferenceBrowser {
 
     struct Failure: Error, CustomStringConvertible { var description: String }
 
+    /// A phone-sized picture of the page (how docs/ got its screenshot).
+    static func screenshot(_ url: String, to file: String) async throws {
+        let profile = FileManager.default.temporaryDirectory.appendingPathComponent("chromium-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: profile) }
+        try await launch(
+            path!, [
+                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(profile.path)",
+                "--hide-scrollbars", "--window-size=390,760", "--screenshot=\(file)", url,
+            ])
+    }
+
     static func run(_ url: String, steps: [String]) async throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let stepsJSON = String(decoding: try JSONSerialization.data(withJSONObject: steps), as: UTF8.self)
-        process.arguments = ["python3", script.path, path!, url, stepsJSON]
+        let (status, html, message) = try await launch("/usr/bin/env", ["python3", script.path, path!, url, stepsJSON])
+        guard status == 0 else { throw Failure(description: "browser steps failed: \(message)") }
+        return html
+    }
+
+    /// Runs a process to its end on a background thread, so the cooperative pool is never blocked.
+    @discardableResult
+    private static func launch(_ executable: String, _ arguments: [String]) async throws -> (Int32, String, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
         let output = Pipe()
         let errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
-        // Read on a background thread while the browser runs, so the cooperative pool is never blocked.
-        let (status, html, message) = try await withCheckedThrowingContinuation {
+        return try await withCheckedThrowingContinuation {
             (continuation: CheckedContinuation<(Int32, String, String), any Error>) in
             DispatchQueue.global().async {
                 do {
@@ -138,7 +159,5 @@ enum PreferenceBrowser {
                 }
             }
         }
-        guard status == 0 else { throw Failure(description: "browser steps failed: \(message)") }
-        return html
     }
 }
