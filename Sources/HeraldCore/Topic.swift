@@ -14,6 +14,24 @@ public struct Topic: Codable, Sendable, Hashable {
         self.channels = channels
     }
 
+    enum CodingKeys: String, CodingKey {
+        case id, name, description, channels
+    }
+
+    /// `name` and `description` are maps by language; a plain string is taken as the English (fallback) text.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        name = try Self.texts(container, .name) ?? [:]
+        description = try Self.texts(container, .description)
+        channels = try container.decodeIfPresent([ChannelKind].self, forKey: .channels)
+    }
+
+    private static func texts(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> [String: String]? {
+        if let text = try? container.decodeIfPresent(String.self, forKey: key) { return ["en": text] }
+        return try container.decodeIfPresent([String: String].self, forKey: key)
+    }
+
     /// The kinds this topic is sent on, in the order the config lists them.
     public var kinds: [ChannelKind] { channels ?? ChannelKind.allCases }
 

@@ -1,7 +1,7 @@
 import HeraldCore
 
 /// The preference page's words in the languages Herald's audiences read most (SPEC §1): English,
-/// Persian, Arabic, Russian. A contact's locale picks one (`fa-IR` → `fa`); anything else reads English.
+/// Persian, Arabic, Russian.
 struct PreferenceStrings: Sendable {
     let language: String
     let rightToLeft: Bool
@@ -23,10 +23,10 @@ struct PreferenceStrings: Sendable {
 
     static let supported = ["en": english, "fa": persian, "ar": arabic, "ru": russian]
 
-    /// For a contact's BCP 47 locale (`fa-IR`, `ru_RU`, `ar`).
-    static func forLocale(_ locale: String?) -> PreferenceStrings {
+    /// The contact's language (`fa-IR` → `fa`) when the page speaks it, else the browser's, else English.
+    static func forContact(locale: String?, acceptLanguage: String?) -> PreferenceStrings {
         let primary = locale.map(LocaleMatch.normalize)?.split(separator: "-").first.map(String.init) ?? ""
-        return supported[primary] ?? english
+        return supported[primary] ?? forAcceptLanguage(acceptLanguage)
     }
 
     /// For a browser's `Accept-Language` (`fa-IR,fa;q=0.9,en;q=0.8`): the first supported language listed.

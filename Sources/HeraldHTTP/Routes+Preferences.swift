@@ -76,7 +76,9 @@ extension HeraldAPI {
             let events = try await deps.store.consentEvents(contactId: contact.id)
             return .visit(
                 PreferenceVisit(
-                    token: token, raw: raw, strings: PreferenceStrings.forLocale(contact.locale),
+                    token: token, raw: raw,
+                    strings: PreferenceStrings.forContact(
+                        locale: contact.locale, acceptLanguage: request.headers[.acceptLanguage]),
                     choices: PreferenceChoices(topics: deps.topics, contact: contact, events: events)))
         }
     }

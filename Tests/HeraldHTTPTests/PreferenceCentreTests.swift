@@ -53,6 +53,7 @@ struct PreferenceCentreTests {
             [
                 Contact(id: "maryam", locale: "fa-IR", email: "maryam@example.ir", phone: "+989121234567"),
                 Contact(id: "john", locale: "en-GB", email: "john@example.com"),
+                Contact(id: "omid", email: "omid@example.com"),
             ], at: now)
         var deps = APIDependencies(
             store: store, templates: store, fanoutSignal: WorkSignal(), unsubscribeSecret: HeraldHarness.secret,
@@ -98,6 +99,10 @@ struct PreferenceCentreTests {
             #expect(english.contains(#"<html lang="en" dir="ltr">"#))
             #expect(english.contains("Newsletter") && english.contains("Offers"))
             #expect(Self.checkbox(english, "sms:newsletter") == nil, "john has no phone: no SMS choice")
+
+            // No locale on file: the browser's language, if the page speaks it.
+            let browser = try await app.get(app.token(for: "omid"), headers: [.acceptLanguage: "de-DE, ar;q=0.8"]).text
+            #expect(browser.contains(#"<html lang="ar" dir="rtl">"#))
         }
     }
 

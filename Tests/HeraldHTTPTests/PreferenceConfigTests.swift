@@ -22,7 +22,8 @@ struct PreferenceConfigTests {
             description: {en: Monthly news}
             channels: [email, sms]
           - id: offers
-            name: {en: Offers}
+            name: Offers
+            description: Deals for members
 
         """
 
@@ -33,6 +34,8 @@ struct PreferenceConfigTests {
         #expect(catalog.topic(id: "newsletter")?.name(in: "ru") == "Рассылка")
         #expect(catalog.topic(id: "newsletter")?.kinds == [.email, .sms])
         #expect(catalog.topic(id: "offers")?.kinds == ChannelKind.allCases)
+        #expect(catalog.topic(id: "offers")?.name(in: "fa") == "Offers", "a plain string serves every language")
+        #expect(catalog.topic(id: "offers")?.description(in: "ru") == "Deals for members")
         #expect(try PreferenceSettings.topics(try load("listen: 127.0.0.1:0\n")).isEmpty)
     }
 
