@@ -35,7 +35,7 @@ enum PreferencePage {
             """
             <h1>\(escape(strings.title))</h1>\(notice)
             <p>\(escape(strings.intro))</p>
-            <form method="post" action="/p/\(escape(token))">
+            <form method="post">
             <input type="hidden" name="token" value="\(escape(token))">
             \(fieldsets)
             <button type="submit" name="action" value="save">\(escape(strings.save))</button>

@@ -51,9 +51,10 @@ extension HeraldAPI {
                 }
                 try await appendTogether(inputs, at: now)
             }
-            // Post/redirect/get: a reload shows the saved state instead of posting again.
+            // Post/redirect/get: a reload shows the saved state instead of posting again. Relative, so it also
+            // works behind a proxy that serves Herald under a path prefix.
             var headers = PreferenceHeaders.page
-            headers[.location] = "/p/\(visit.raw)?saved=1"
+            headers[.location] = "\(visit.raw)?saved=1"
             return Response(status: .seeOther, headers: headers)
         }
     }
