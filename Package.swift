@@ -189,7 +189,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // The real `herald` binary as separate processes: kill -9, SIGTERM, restart.
-        .testTarget(name: "HeraldDaemonTests", dependencies: ["herald"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HeraldDaemonTests", dependencies: ["herald"], exclude: ["Support/browser"], swiftSettings: swiftSettings),
         // Through the HTTP API into the engine and back, on a real SQLite file.
         .testTarget(
             name: "HeraldEndToEndTests",

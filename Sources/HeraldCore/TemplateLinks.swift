@@ -1,6 +1,7 @@
 /// The links a template may place: `{{unsubscribe_url}}` opens the one-click page for this channel and the
-/// job's topic (the same link as the List-Unsubscribe header of marketing mail); `{{preferences_url}}` opens
-/// it for all marketing on every channel. Both are signed `/u/{token}` links.
+/// job's topic (the same link as the List-Unsubscribe header of marketing mail), a signed `/u/{token}`;
+/// `{{preferences_url}}` opens the contact's preference page, a signed, expiring `/p/{token}` (without
+/// preference keys it falls back to the one-click page for all marketing on every channel).
 public struct TemplateLinks: Sendable, Hashable {
     public var unsubscribeURL: String
     public var preferencesURL: String
@@ -15,14 +16,16 @@ public struct TemplateLinks: Sendable, Hashable {
 
     /// Signed links for one contact and channel; nil without a secret (no link could be verified).
     public static func signed(
-        baseURL: String, secret: [UInt8], contactId: String, channel: ChannelKind, topic: String?
+        baseURL: String, secret: [UInt8], contactId: String, channel: ChannelKind, topic: String?,
+        preferencesLink: String? = nil
     ) -> TemplateLinks? {
         guard !secret.isEmpty else { return nil }
         func link(_ channel: String, _ topic: String) -> String {
             let token = UnsubscribeToken(contactId: contactId, channel: channel, topic: topic)
             return "\(baseURL)/u/\(token.signed(secret: secret))"
         }
-        return TemplateLinks(unsubscribeURL: link(channel.rawValue, topic ?? "*"), preferencesURL: link("*", "*"))
+        return TemplateLinks(
+            unsubscribeURL: link(channel.rawValue, topic ?? "*"), preferencesURL: preferencesLink ?? link("*", "*"))
     }
 
     /// Whether any part of `content`, in any variant, mentions one of the links.

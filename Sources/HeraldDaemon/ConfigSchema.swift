@@ -22,6 +22,11 @@ enum ConfigSchema {
                 "rate": .value, "concurrency": .value, "routes": .value,
             ])),
         "auth": .object(["unsubscribe_secret_env": .value, "unsubscribe_secret_file": .value]),
+        "topics": .list(.object(["id": .value, "name": .value, "description": .value, "channels": .value])),
+        "preferences": .object([
+            "secret_env": .value, "secret_file": .value, "previous_secret_env": .value, "previous_secret_file": .value,
+            "link_ttl": .value,
+        ]),
         "engine": .object([
             "send_lease_seconds": .value, "fanout_lease_seconds": .value, "claim_batch_size": .value,
             "fanout_batch_size": .value,

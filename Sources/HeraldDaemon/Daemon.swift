@@ -34,6 +34,9 @@ public struct Daemon {
         var settings = (loaded.config.engine ?? EngineConfig())
             .settings(publicBaseURL: loaded.publicURL, unsubscribeSecret: secret)
         settings.workerId = try nodeId()
+        let topics = try PreferenceSettings.topics(loaded)
+        let preferenceKeys = try PreferenceSettings.keys(loaded)
+        settings.preferenceKeys = preferenceKeys
         let smsMaxSegments = try PolicySettings.smsMaxSegments(loaded)
         settings.smsMaxSegments = smsMaxSegments
         let inbound = try InboundRouter(loaded: loaded)
@@ -51,6 +54,8 @@ public struct Daemon {
         deps.inlineFanout = FanoutPlanner(policy: policy).inline(maxAudience: settings.inlineFanoutMax)
         deps.dispatchSignal = dispatchSignal
         deps.publicBaseURL = loaded.publicURL
+        deps.topics = topics
+        deps.preferenceKeys = preferenceKeys
         let api = HeraldAPI(deps: deps)
         let app = Application(
             router: api.router(),

@@ -78,7 +78,7 @@ public enum JobDryRun {
         _ contact: Contact, _ rows: [NewDelivery], content: CompiledContent, smsMaxSegments: Int, baseURL: String
     ) -> Sample {
         // Links are shown where they go; the token is signed only when the message is really sent.
-        let links = TemplateLinks(unsubscribeURL: "\(baseURL)/u/<token>", preferencesURL: "\(baseURL)/u/<token>")
+        let links = TemplateLinks(unsubscribeURL: "\(baseURL)/u/<token>", preferencesURL: "\(baseURL)/p/<token>")
         let deliveries = rows.map { row in
             SampleDelivery(
                 channel: row.channel, state: row.state, reason: row.reason,

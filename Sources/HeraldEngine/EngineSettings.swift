@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 
 /// Tunables of the queue's moving parts. Defaults suit one node on a small machine.
 public struct EngineSettings: Sendable {
@@ -15,6 +16,8 @@ public struct EngineSettings: Sendable {
     /// Base of the RFC 8058 one-click unsubscribe links in marketing mail.
     public var publicBaseURL: String
     public var unsubscribeSecret: [UInt8]
+    /// Signs `{{preferences_url}}` links (`/p/{token}`); nil falls back to the all-marketing `/u/` link.
+    public var preferenceKeys: PreferenceKeys?
     /// Due work of at least this priority also has its own dispatch loop (transactional defaults to 5).
     public var expressPriority: Int
     /// `contact_ids` audiences up to this size are fanned out at intake, in the job's own transaction.

@@ -21,9 +21,7 @@ struct Sender: Sendable {
         for (index, (claimed, content)) in batch.enumerated() {
             // Called only for content that mentions {{unsubscribe_url}} or {{preferences_url}}.
             let rendered = content.render(claimed.channel, for: claimed.contact) {
-                TemplateLinks.signed(
-                    baseURL: settings.publicBaseURL, secret: settings.unsubscribeSecret, contactId: claimed.contact.id,
-                    channel: claimed.channel, topic: claimed.job.topic)
+                settings.templateLinks(for: claimed, now: now())
             }
             guard let rendered else {
                 outcomes[index] = outcome(claimed, attempts: [], next: .failed, trace: "the job has no content for this channel")

@@ -13,6 +13,10 @@ public struct APIDependencies: Sendable {
     public var unsubscribeSecret: [UInt8]
     /// Where `/u/{token}` links point, for `{{unsubscribe_url}}` in render previews.
     public var publicBaseURL = "http://127.0.0.1:8025"
+    /// Declared topics: jobs must name one once any is declared; the preference page lists them.
+    public var topics = TopicCatalog.none
+    /// Signs and checks `/p/{token}` preference links; nil: the preference page answers 404.
+    public var preferenceKeys: PreferenceKeys?
     /// Parses provider posts to `/v1/inbound/{channel_id}`; nil when no channel accepts inbound traffic.
     public var inbound: (any InboundHandling)?
     /// Whether the daemon is ready for traffic (store reachable, etc.), with a reason when not.

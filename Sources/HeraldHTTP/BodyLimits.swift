@@ -10,12 +10,15 @@ enum BodyLimits {
     static let login = 4 << 10
     /// RFC 8058 one-click unsubscribe posts `List-Unsubscribe=One-Click`.
     static let unsubscribe = 4 << 10
+    /// The preference page's form: the token and one short value per ticked choice.
+    static let preferences = 64 << 10
 
     /// The limit for a path; nil means the context's ceiling.
     static func limit(forPath path: String) -> Int? {
         if path.hasPrefix("/v1/inbound/") { return inbound }
         if path == "/ui/login" { return login }
         if path.hasPrefix("/u/") { return unsubscribe }
+        if path.hasPrefix("/p/") { return preferences }
         return nil
     }
 

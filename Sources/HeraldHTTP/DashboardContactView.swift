@@ -33,7 +33,8 @@ struct DashboardContactView {
         let rows = states.map { state in
             """
             <tr><td>\(DashboardHTML.escape(state.channel))</td>\(DashboardHTML.cell(state.topic))\
-            <td class="\(state.status.rawValue)">\(state.status.rawValue)</td>\(DashboardHTML.cell(state.source))\
+            <td class="\(state.status.rawValue)">\(state.status.rawValue)</td>\
+            \(DashboardHTML.cell(DashboardConsentSource.label(state.source, evidence: nil)))\
             <td>\(Timestamp.format(state.occurredAt))</td><td>#\(state.eventId)</td></tr>
             """
         }.joined()
@@ -52,7 +53,8 @@ struct DashboardContactView {
             let evidence = event.evidence.flatMap { try? HeraldJSON.encoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) } ?? ""
             return """
                 <tr><td>#\(event.id)</td><td>\(DashboardHTML.escape(event.channel))</td>\(DashboardHTML.cell(event.topic))\
-                <td class="\(event.status.rawValue)">\(event.status.rawValue)</td>\(DashboardHTML.cell(event.source))\
+                <td class="\(event.status.rawValue)">\(event.status.rawValue)</td>\
+                \(DashboardHTML.cell(DashboardConsentSource.label(event.source, evidence: event.evidence)))\
                 \(DashboardHTML.cell(event.actor ?? ""))<td dir="auto"><code>\(DashboardHTML.escape(evidence))</code></td>\
                 <td>\(Timestamp.format(event.occurredAt))</td><td><code>\(event.hash.prefix(12))…</code></td></tr>
                 """

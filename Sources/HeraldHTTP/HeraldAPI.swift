@@ -26,6 +26,7 @@ public struct HeraldAPI: Sendable {
         addDeliveryRoutes(to: router)
         addInboundRoutes(to: router)
         addUnsubscribeRoutes(to: router)
+        addPreferenceRoutes(to: router)
         addStreamRoutes(to: router)
         addAccessAuditRoutes(to: router)
         addSuppressionRoutes(to: router)

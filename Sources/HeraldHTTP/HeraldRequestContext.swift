@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 import HeraldCore
 
 public struct HeraldRequestContext: RequestContext {
@@ -7,9 +8,12 @@ public struct HeraldRequestContext: RequestContext {
     public var role: Role?
     /// The first characters of the caller's key hash: who did it, for the access audit.
     public var keyHashPrefix: String?
+    /// The peer's IP address, for consent evidence (the proxy's, behind one).
+    public let remoteAddress: String?
 
     public init(source: Source) {
         coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// Request bodies beyond this are refused with 413 before they are read whole.

@@ -23,7 +23,9 @@ extension HeraldAPI {
             let links = {
                 TemplateLinks.signed(
                     baseURL: deps.publicBaseURL, secret: deps.unsubscribeSecret, contactId: contact.id, channel: kind,
-                    topic: body.topic)
+                    topic: body.topic,
+                    preferencesLink: deps.preferenceKeys?.link(
+                        baseURL: deps.publicBaseURL, contactId: contact.id, now: deps.now()))
             }
             guard let preview = compiled.preview(kind, for: contact, links: links) else { continue }
             channels[kind.rawValue] = ChannelRender(preview, smsMaxSegments: deps.smsMaxSegments)

@@ -26,6 +26,7 @@ struct Enqueue: AsyncParsableCommand {
         }
         let loaded = try options.load()
         let smsMaxSegments = try PolicySettings.smsMaxSegments(loaded)
+        try PreferenceSettings.topics(loaded).validateJobTopic(spec.topic)
         if spec.template == nil { try JobValidation.validate(spec, smsMaxSegments: smsMaxSegments) }
         let store = try await StoreFactory.open(loaded.storage)
         defer { Task { try? await store.close() } }

@@ -28,12 +28,12 @@ final class DaemonProcess: @unchecked Sendable {
         }
     }
 
-    /// Starts `herald serve` and waits for /healthz.
-    func start() async throws {
+    /// Starts `herald serve` (with `arguments` after `--listen`, e.g. `--config FILE`) and waits for /healthz.
+    func start(arguments: [String] = []) async throws {
         #expect(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the herald product first")
         let process = Process()
         process.executableURL = Self.binary
-        process.arguments = ["serve", "--listen", "127.0.0.1:\(port)"]
+        process.arguments = ["serve", "--listen", "127.0.0.1:\(port)"] + arguments
         process.currentDirectoryURL = directory
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")

@@ -1,0 +1,97 @@
+import Crypto
+import Foundation
+
+/// The signed, expiring key to one contact's preference page (`/p/{token}`).
+///
+/// Shape: `base64url(payload) "." base64url(HMAC-SHA256(key, payload))`. The payload is a version byte,
+/// the expiry as 8-byte big-endian Unix seconds, then contact id and token id, each as a 2-byte
+/// big-endian length and UTF-8. The token id is random per link, so a ledger event names the link used.
+public struct PreferenceToken: Sendable, Hashable {
+    public var contactId: String
+    public var tokenId: String
+    public var expiresAt: Date
+
+    public init(contactId: String, tokenId: String, expiresAt: Date) {
+        self.contactId = contactId
+        self.tokenId = tokenId
+        self.expiresAt = Date(timeIntervalSince1970: expiresAt.timeIntervalSince1970.rounded(.down))
+    }
+
+    /// A fresh token id: 96 random bits, base64url.
+    public static func newTokenId() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return Base64URL.encode((0..<12).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+    }
+
+    public func signed(key: [UInt8]) -> String {
+        let payload = encodedPayload()
+        return Base64URL.encode(payload) + "." + Base64URL.encode(Self.mac(payload, key: key))
+    }
+
+    public enum Verification: Sendable, Hashable {
+        case valid(PreferenceToken)
+        /// Genuine but past its expiry: the page says so, and nothing is recorded.
+        case expired(PreferenceToken)
+        /// Forged, tampered with or malformed.
+        case invalid
+    }
+
+    /// Checks the signature against each key in turn (current, then previous), so links sent before a key
+    /// rotation keep working until they expire. `isValidAuthenticationCode` compares in constant time.
+    public static func verify(_ text: String, keys: [[UInt8]], now: Date) -> Verification {
+        guard text.utf8.count <= maximumLength else { return .invalid }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, let payload = Base64URL.decode(parts[0]), let mac = Base64URL.decode(parts[1]),
+            mac.count == SHA256.byteCount
+        else { return .invalid }
+        let genuine = keys.contains { key in
+            !key.isEmpty
+                && HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: payload, using: SymmetricKey(data: key))
+        }
+        guard genuine, let token = decodePayload(payload) else { return .invalid }
+        return now < token.expiresAt ? .valid(token) : .expired(token)
+    }
+
+    static let maximumLength = 2048
+    static let payloadVersion: UInt8 = 1
+
+    private static func mac(_ payload: [UInt8], key: [UInt8]) -> [UInt8] {
+        Array(HMAC<SHA256>.authenticationCode(for: payload, using: SymmetricKey(data: key)))
+    }
+}
+
+extension PreferenceToken {
+    func encodedPayload() -> [UInt8] {
+        var bytes: [UInt8] = [Self.payloadVersion]
+        let seconds = UInt64(max(0, expiresAt.timeIntervalSince1970))
+        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8((seconds >> UInt64(shift)) & 0xFF)) }
+        for field in [contactId, tokenId] {
+            let utf8 = Array(field.utf8.prefix(Int(UInt16.max)))
+            bytes.append(UInt8(utf8.count >> 8))
+            bytes.append(UInt8(utf8.count & 0xFF))
+            bytes.append(contentsOf: utf8)
+        }
+        return bytes
+    }
+
+    static func decodePayload(_ bytes: [UInt8]) -> PreferenceToken? {
+        guard bytes.count >= 9, bytes[0] == payloadVersion else { return nil }
+        let seconds = bytes[1..<9].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        guard seconds <= UInt64(Int64.max) else { return nil }
+        var index = 9
+        var fields: [String] = []
+        for _ in 0..<2 {
+            guard index + 2 <= bytes.count else { return nil }
+            let length = Int(bytes[index]) << 8 | Int(bytes[index + 1])
+            index += 2
+            guard index + length <= bytes.count,
+                let field = String(validating: bytes[index..<(index + length)], as: UTF8.self)
+            else { return nil }
+            fields.append(field)
+            index += length
+        }
+        guard index == bytes.count, !fields[0].isEmpty else { return nil }
+        return PreferenceToken(
+            contactId: fields[0], tokenId: fields[1], expiresAt: Date(timeIntervalSince1970: TimeInterval(seconds)))
+    }
+}
