@@ -16,6 +16,9 @@ public final class SQLiteStore: Store {
             // only an OS crash or power loss can roll back the last few.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
+            // Zero what an update or delete frees inside a page (no extra I/O), so an erased contact's
+            // earlier versions do not linger in free space; erasure turns it fully on (see +Erasure).
+            try db.execute(sql: "PRAGMA secure_delete = FAST")
         }
         config.busyMode = .timeout(10)
         // SQLite gives the WAL and SHM files the database file's mode, so a 0600 database keeps all three private.
