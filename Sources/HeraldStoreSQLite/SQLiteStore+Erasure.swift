@@ -3,20 +3,13 @@ import GRDB
 import HeraldCore
 
 extension SQLiteStore: ContactErasureStore {
-    /// `secure_delete = ON` for the transaction zeroes every freed cell and page, and the TRUNCATE checkpoint
-    /// after it empties the WAL of the page images that still held the data.
+    /// The writer zeroes every freed cell and page (`secure_delete`, set at open), and the TRUNCATE
+    /// checkpoint after the transaction empties the WAL of the page images that still held the data.
     public func eraseContact(
         _ contactId: String, actor: String, at: Date, addressDigest: (@Sendable (String) -> String)?
     ) async throws -> ContactErasure? {
-        let erasure = try await pool.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA secure_delete = ON")
-            defer { try? db.execute(sql: "PRAGMA secure_delete = FAST") }
-            var result: ContactErasure?
-            try db.inTransaction {
-                result = try Self.erase(contactId, actor: actor, at: at, addressDigest: addressDigest, db)
-                return .commit
-            }
-            return result
+        let erasure = try await pool.write { db in
+            try Self.erase(contactId, actor: actor, at: at, addressDigest: addressDigest, db)
         }
         if erasure != nil { try await checkpointWAL() }
         return erasure
