@@ -74,9 +74,18 @@ public enum RightsSettings {
         guard (1...10_000).contains(batchSize) else {
             throw HeraldError.invalid("retention.batch_size", "must be 1–10000", code: "config_invalid")
         }
-        return RetentionPolicy(
+        let policy = RetentionPolicy(
             deliveries: try age(section.deliveries, "deliveries"), attempts: try age(section.attempts, "attempts"),
             traces: try age(section.traces, "traces"), batchSize: batchSize)
+        // Pruning a delivery also forgets its send in the cap counters: keeping deliveries for less than the
+        // longest cap window would let a capped contact be messaged again.
+        let capLookback = try PolicySettings.rules(loaded).capLookback
+        if let deliveries = policy.deliveries, deliveries < capLookback {
+            throw HeraldError.invalid(
+                "retention.deliveries", "must be at least the longest cap window (\(PolicyDuration(seconds: capLookback)))",
+                code: "config_invalid")
+        }
+        return policy
     }
 
     private static func sections(_ loaded: LoadedConfig) throws -> Sections {
