@@ -167,6 +167,9 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                // Erasure and retention: the ledger properties over random interleavings.
+                .product(name: "PropertyBased", package: "swift-property-based"),
+                "HeraldEngine",
             ],
             swiftSettings: swiftSettings
         ),

@@ -49,17 +49,25 @@ public struct ConsentEvent: Codable, Sendable, Hashable {
     public var recordedAt: Date
     public var prevHash: String
     public var hash: String
+    /// Nil for events hashed in clear (written before digest hashing); see `ConsentSeal`.
+    public var seal: ConsentSeal?
 
-    /// A new event: its hash is computed here.
+    /// A new event: sealed with digests of its personal fields, and its hash computed here.
     public init(id: Int64, input: ConsentInput, recordedAt: Date, prevHash: String) {
-        self.init(id: id, input: input, recordedAt: recordedAt, prevHash: prevHash, storedHash: "")
+        self.init(
+            id: id, input: input, recordedAt: recordedAt, prevHash: prevHash, storedHash: "",
+            seal: ConsentSeal.make(contactId: input.contactId, evidence: input.evidence))
         self.hash = ConsentChain.hash(of: self)
     }
 
     /// An event read back from a store, with the hash the store kept: verification recomputes and compares
     /// it; reading never does (a fan-out reads a million of these).
-    public init(id: Int64, input: ConsentInput, recordedAt: Date, prevHash: String, storedHash: String) {
+    public init(
+        id: Int64, input: ConsentInput, recordedAt: Date, prevHash: String, storedHash: String,
+        seal: ConsentSeal? = nil
+    ) {
         self.id = id
+        self.seal = seal
         self.contactId = input.contactId
         self.channel = input.channel
         self.topic = input.topic
@@ -97,42 +105,25 @@ public enum ConsentChain {
         var recordedAt: Date
     }
 
+    /// The hash the event's content and predecessor give; a sealed legacy event can only keep its stored one.
     public static func hash(of event: ConsentEvent) -> String {
+        guard let seal = event.seal else { return clearHash(of: event) }
+        guard seal.version == ConsentSeal.digestVersion else { return event.hash }
+        return digestHash(of: event, seal: seal)
+    }
+
+    private static func clearHash(of event: ConsentEvent) -> String {
         let canonical = Canonical(
             id: event.id, contactId: event.contactId, channel: event.channel, topic: event.topic, status: event.status,
             source: event.source, evidence: event.evidence, actor: event.actor, occurredAt: event.occurredAt,
             recordedAt: event.recordedAt)
+        return chained(canonical, prevHash: event.prevHash)
+    }
+
+    static func chained(_ canonical: some Encodable, prevHash: String) -> String {
         var bytes = (try? HeraldJSON.encoder().encode(canonical)) ?? Data()
-        bytes.append(contentsOf: Array(event.prevHash.utf8))
+        bytes.append(contentsOf: Array(prevHash.utf8))
         return SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-    }
-
-    public enum Verification: Sendable, Equatable {
-        case ok(events: Int, headHash: String)
-        case broken(eventId: Int64, index: Int, problem: String)
-    }
-
-    /// Walks events in id order; `state` carries the position across batches so a ledger streams through.
-    public struct Verifier: Sendable {
-        public private(set) var count = 0
-        public private(set) var head = ConsentChain.genesis
-        public private(set) var failure: Verification?
-
-        public init() {}
-
-        public mutating func feed(_ event: ConsentEvent) {
-            guard failure == nil else { return }
-            if event.prevHash != head {
-                failure = .broken(eventId: event.id, index: count, problem: "prev_hash does not match the event before it")
-            } else if ConsentChain.hash(of: event) != event.hash {
-                failure = .broken(eventId: event.id, index: count, problem: "hash does not match the event's content")
-            } else {
-                head = event.hash
-                count += 1
-            }
-        }
-
-        public var result: Verification { failure ?? .ok(events: count, headHash: head) }
     }
 }
 

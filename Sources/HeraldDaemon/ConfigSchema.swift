@@ -38,6 +38,8 @@ enum ConfigSchema {
                 .object(["purpose": .value, "topic": .value, "channel": .value, "max": .value, "per": .value, "on_exceed": .value])),
             "sms": .object(["max_segments": .value]),
         ]),
+        "rights": .object(["block_erased_addresses": .value, "address_key_env": .value, "address_key_file": .value]),
+        "retention": .object(["deliveries": .value, "attempts": .value, "traces": .value, "batch_size": .value]),
     ])
 
     /// Throws `config_unknown_key` for the first key the schema does not know, with its path and the

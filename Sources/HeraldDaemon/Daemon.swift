@@ -56,6 +56,7 @@ public struct Daemon {
         deps.publicBaseURL = loaded.publicURL
         deps.topics = topics
         deps.preferenceKeys = preferenceKeys
+        deps.erasure = try RightsSettings.erasure(loaded)
         let api = HeraldAPI(deps: deps)
         let app = Application(
             router: api.router(),
@@ -69,9 +70,10 @@ public struct Daemon {
             store: store, policy: policy, settings: settings, signal: fanoutSignal, dispatchSignal: dispatchSignal,
             logger: logger, observability: ops.observability)
         let monitor: [ServiceGroupConfiguration.ServiceConfiguration] = ops.monitor.map { [.init(service: $0)] } ?? []
+        let retention = try RetentionWiring.services(store: store, loaded: loaded, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                services: monitor + [.init(service: dispatch), .init(service: fanout), .init(service: app)],
+                services: monitor + retention + [.init(service: dispatch), .init(service: fanout), .init(service: app)],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()

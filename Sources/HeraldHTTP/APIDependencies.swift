@@ -29,6 +29,8 @@ public struct APIDependencies: Sendable {
     public var inlineFanout: InlineFanout?
     /// Woken when intake wrote deliveries itself, so they are claimed at once.
     public var dispatchSignal: WorkSignal?
+    /// `rights:` settings for `DELETE /v1/contacts/{id}`.
+    public var erasure = ErasureSettings()
 
     public init(
         store: any Store, templates: (any TemplateStore)? = nil, fanoutSignal: WorkSignal, smsMaxSegments: Int = 10,

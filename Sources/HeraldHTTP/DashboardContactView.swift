@@ -9,11 +9,12 @@ struct DashboardContactView {
     let showHistory: Bool
 
     func render() async throws -> String {
-        guard let contact = try await deps.store.contact(id: contactId) else {
-            return "<section class=\"wide\"><p dir=\"auto\">No contact “\(DashboardHTML.escape(contactId))”.</p></section>"
-        }
         let events = try await deps.store.consentEvents(contactId: contactId)
         let deliveries = try await deps.store.deliveries(DeliveryQuery(contactId: contactId, limit: 50))
+        guard let contact = try await deps.store.contact(id: contactId) else {
+            if let erasure = DashboardErasure.summary(events) { return erasure + history(events) + recent(deliveries) }
+            return "<section class=\"wide\"><p dir=\"auto\">No contact “\(DashboardHTML.escape(contactId))”.</p></section>"
+        }
         return summary(contact) + current(ConsentState.current(events)) + history(events) + recent(deliveries)
     }
 
@@ -50,12 +51,13 @@ struct DashboardContactView {
             return "<section class=\"wide\"><p class=\"muted\">The consent history with evidence needs a compliance key.</p></section>"
         }
         let rows = events.reversed().map { event in
+            if let row = DashboardErasure.row(event) { return row }
             let evidence = event.evidence.flatMap { try? HeraldJSON.encoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) } ?? ""
             return """
                 <tr><td>#\(event.id)</td><td>\(DashboardHTML.escape(event.channel))</td>\(DashboardHTML.cell(event.topic))\
                 <td class="\(event.status.rawValue)">\(event.status.rawValue)</td>\
                 \(DashboardHTML.cell(DashboardConsentSource.label(event.source, evidence: event.evidence)))\
-                \(DashboardHTML.cell(event.actor ?? ""))<td dir="auto"><code>\(DashboardHTML.escape(evidence))</code></td>\
+                \(DashboardHTML.cell(event.actor ?? ""))\(DashboardErasure.evidenceCell(event, evidence))\
                 <td>\(Timestamp.format(event.occurredAt))</td><td><code>\(event.hash.prefix(12))…</code></td></tr>
                 """
         }.joined()

@@ -17,6 +17,7 @@ public struct HeraldAPI: Sendable {
         addHealthRoutes(to: router)
         addContactRoutes(to: router)
         addContactExportRoutes(to: router)
+        addErasureRoutes(to: router)
         addConsentRoutes(to: router)
         addConsentImportRoutes(to: router)
         addAuditRoutes(to: router)

@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import Logging
 import PostgresNIO
 
 extension PostgresStore {
@@ -8,26 +9,35 @@ extension PostgresStore {
     public func appendConsent(_ input: ConsentInput, at: Date) async throws -> ConsentEvent {
         try input.checkStorable()
         let evidence = try input.evidence.map { String(decoding: try HeraldJSON.encoder().encode($0), as: UTF8.self) }
+        let logger = self.logger
         return try await transaction { connection in
-            try await connection.rows(
-                "SELECT pg_advisory_xact_lock(\(LockKey.consentChain))", logger: self.logger)
-            let head = try await connection.rows(
-                "SELECT id, hash FROM consent_events ORDER BY id DESC LIMIT 1", logger: self.logger
-            ).first?.makeRandomAccess()
-            let nextId = (try head?.get("id", as: Int64.self) ?? 0) + 1
-            let prevHash = try head?.get("hash", as: String.self) ?? ConsentChain.genesis
-            let event = ConsentEvent(id: nextId, input: input, recordedAt: at, prevHash: prevHash)
-            let occurred = event.occurredAt.ms
-            let recorded = event.recordedAt.ms
-            try await connection.rows(
-                """
-                INSERT INTO consent_events (id, contact_id, channel, topic, status, source, evidence, actor,
-                occurred_at, recorded_at, prev_hash, hash) VALUES (\(event.id), \(event.contactId), \(event.channel),
-                \(event.topic), \(event.status.rawValue), \(event.source), \(evidence), \(event.actor), \(occurred),
-                \(recorded), \(event.prevHash), \(event.hash))
-                """, logger: self.logger)
-            return event
+            try await Self.appendConsent(input, evidence: evidence, at: at, connection, logger: logger)
         }
+    }
+
+    /// Takes the chain's lock and appends one event at its head, inside the caller's transaction.
+    static func appendConsent(
+        _ input: ConsentInput, evidence: String?, at: Date, _ connection: PostgresConnection, logger: Logger
+    ) async throws -> ConsentEvent {
+        try await connection.rows("SELECT pg_advisory_xact_lock(\(LockKey.consentChain))", logger: logger)
+        let head = try await connection.rows(
+            "SELECT id, hash FROM consent_events ORDER BY id DESC LIMIT 1", logger: logger
+        ).first?.makeRandomAccess()
+        let nextId = (try head?.get("id", as: Int64.self) ?? 0) + 1
+        let prevHash = try head?.get("hash", as: String.self) ?? ConsentChain.genesis
+        let event = ConsentEvent(id: nextId, input: input, recordedAt: at, prevHash: prevHash)
+        let occurred = event.occurredAt.ms
+        let recorded = event.recordedAt.ms
+        let version = Int32(event.seal?.version ?? 1)
+        try await connection.rows(
+            """
+            INSERT INTO consent_events (id, contact_id, channel, topic, status, source, evidence, actor,
+            occurred_at, recorded_at, prev_hash, hash, hash_version, salt, subject_digest, evidence_digest)
+            VALUES (\(event.id), \(event.contactId), \(event.channel), \(event.topic), \(event.status.rawValue),
+            \(event.source), \(evidence), \(event.actor), \(occurred), \(recorded), \(event.prevHash), \(event.hash),
+            \(version), \(event.seal?.salt), \(event.seal?.subjectDigest), \(event.seal?.evidenceDigest))
+            """, logger: logger)
+        return event
     }
 
     public func consentEvents(contactId: String) async throws -> [ConsentEvent] {
@@ -72,6 +82,14 @@ extension PostgresStore {
                 evidence: try evidence.map { try HeraldJSON.decoder().decode(JSONValue.self, from: Data($0.utf8)) },
                 actor: try columns.get("actor"), occurredAt: Date(milliseconds: try columns.get("occurred_at"))),
             recordedAt: Date(milliseconds: try columns.get("recorded_at")), prevHash: try columns.get("prev_hash"),
-            storedHash: try columns.get("hash"))
+            storedHash: try columns.get("hash"), seal: withEvidence ? try seal(from: columns) : nil)
+    }
+
+    private static func seal(from columns: PostgresRandomAccessRow) throws -> ConsentSeal? {
+        let version = Int(try columns.get("hash_version", as: Int32.self))
+        guard version != 1 else { return nil }
+        return ConsentSeal(
+            version: version, salt: try columns.get("salt"), subjectDigest: try columns.get("subject_digest"),
+            evidenceDigest: try columns.get("evidence_digest"))
     }
 }

@@ -34,15 +34,22 @@ extension PostgresStore: ConsentImportStore {
                 let occurred = chunk.map(\.occurredAt.ms)
                 let prevHashes = chunk.map(\.prevHash)
                 let hashes = chunk.map(\.hash)
+                let versions = chunk.map { Int32($0.seal?.version ?? 1) }
+                let salts = PostgresNullableArray(chunk.map { $0.seal?.salt })
+                let subjects = PostgresNullableArray(chunk.map { $0.seal?.subjectDigest })
+                let evidenceDigests = PostgresNullableArray(chunk.map { $0.seal?.evidenceDigest })
                 try await connection.rows(
                     """
                     INSERT INTO consent_events (id, contact_id, channel, topic, status, source, evidence, actor,
-                    occurred_at, recorded_at, prev_hash, hash)
+                    occurred_at, recorded_at, prev_hash, hash, hash_version, salt, subject_digest, evidence_digest)
                     SELECT id, contact_id, channel, topic, status, source, evidence, actor, occurred_at, \(recorded),
-                    prev_hash, hash FROM unnest(\(ids)::bigint[], \(contacts)::text[], \(channels)::text[],
+                    prev_hash, hash, hash_version, salt, subject_digest, evidence_digest
+                    FROM unnest(\(ids)::bigint[], \(contacts)::text[], \(channels)::text[],
                     \(topics)::text[], \(statuses)::text[], \(sources)::text[], \(evidences)::text[], \(actors)::text[],
-                    \(occurred)::bigint[], \(prevHashes)::text[], \(hashes)::text[])
-                    AS e(id, contact_id, channel, topic, status, source, evidence, actor, occurred_at, prev_hash, hash)
+                    \(occurred)::bigint[], \(prevHashes)::text[], \(hashes)::text[], \(versions)::int[], \(salts)::text[],
+                    \(subjects)::text[], \(evidenceDigests)::text[])
+                    AS e(id, contact_id, channel, topic, status, source, evidence, actor, occurred_at, prev_hash, hash,
+                    hash_version, salt, subject_digest, evidence_digest)
                     """, logger: logger)
                 progress?(chunk.endIndex)
             }

@@ -66,7 +66,11 @@ extension PostgresStore {
     public func progress(jobId: Int64) async throws -> JobProgress {
         var progress = JobProgress()
         let found = try await rows(
-            "SELECT state, reason, count(*) AS n FROM deliveries WHERE job_id = \(jobId) GROUP BY state, reason")
+            """
+            SELECT state, reason, count(*)::bigint AS n FROM deliveries WHERE job_id = \(jobId) GROUP BY state, reason
+            UNION ALL SELECT state, reason, sum(n)::bigint AS n FROM pruned_delivery_counts WHERE job_id = \(jobId)
+            GROUP BY state, reason
+            """)
         for row in found {
             let columns = row.makeRandomAccess()
             let n: Int = try columns.get("n")

@@ -7,22 +7,32 @@ extension SQLiteStore {
     public func appendConsent(_ input: ConsentInput, at: Date) async throws -> ConsentEvent {
         try input.checkStorable()
         let evidence = try input.evidence.map { String(decoding: try HeraldJSON.encoder().encode($0), as: UTF8.self) }
-        return try await pool.write { db in
-            let head = try Row.fetchOne(db, sql: "SELECT id, hash FROM consent_events ORDER BY id DESC LIMIT 1")
-            let nextId = (head?["id"] as Int64? ?? 0) + 1
-            let event = ConsentEvent(
-                id: nextId, input: input, recordedAt: at, prevHash: head?["hash"] ?? ConsentChain.genesis)
-            try db.execute(
-                sql: """
-                    INSERT INTO consent_events (id, contact_id, channel, topic, status, source, evidence, actor,
-                    occurred_at, recorded_at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    event.id, event.contactId, event.channel, event.topic, event.status.rawValue, event.source,
-                    evidence, event.actor, event.occurredAt.ms, event.recordedAt.ms, event.prevHash, event.hash,
-                ])
-            return event
-        }
+        return try await pool.write { db in try Self.appendConsent(input, evidence: evidence, at: at, db) }
+    }
+
+    /// Appends one event at the chain's head inside the caller's write transaction.
+    static func appendConsent(_ input: ConsentInput, evidence: String?, at: Date, _ db: Database) throws -> ConsentEvent {
+        let head = try Row.fetchOne(db, sql: "SELECT id, hash FROM consent_events ORDER BY id DESC LIMIT 1")
+        let nextId = (head?["id"] as Int64? ?? 0) + 1
+        let event = ConsentEvent(id: nextId, input: input, recordedAt: at, prevHash: head?["hash"] ?? ConsentChain.genesis)
+        try db.execute(
+            sql: "INSERT INTO consent_events \(consentColumns) VALUES (\(placeholders(16)))",
+            arguments: StatementArguments(consentValues(event, evidence: evidence)))
+        return event
+    }
+
+    static let consentColumns = """
+        (id, contact_id, channel, topic, status, source, evidence, actor, occurred_at, recorded_at, prev_hash, hash,
+        hash_version, salt, subject_digest, evidence_digest)
+        """
+
+    /// The 16 values of `consentColumns`, in order.
+    static func consentValues(_ event: ConsentEvent, evidence: String?) -> [(any DatabaseValueConvertible)?] {
+        [
+            event.id, event.contactId, event.channel, event.topic, event.status.rawValue, event.source, evidence,
+            event.actor, event.occurredAt.ms, event.recordedAt.ms, event.prevHash, event.hash,
+            event.seal?.version ?? 1, event.seal?.salt, event.seal?.subjectDigest, event.seal?.evidenceDigest,
+        ]
     }
 
     public func consentEvents(contactId: String) async throws -> [ConsentEvent] {
@@ -75,6 +85,15 @@ extension SQLiteStore {
                 status: ConsentStatus(rawValue: row["status"]) ?? .revoked, source: row["source"],
                 evidence: try evidence.map { text throws in try FastJSON.parse(text) },
                 actor: row["actor"], occurredAt: Date(milliseconds: row["occurred_at"])),
-            recordedAt: Date(milliseconds: row["recorded_at"]), prevHash: row["prev_hash"], storedHash: row["hash"])
+            recordedAt: Date(milliseconds: row["recorded_at"]), prevHash: row["prev_hash"], storedHash: row["hash"],
+            seal: withEvidence ? seal(from: row) : nil)
+    }
+
+    private static func seal(from row: Row) -> ConsentSeal? {
+        let version: Int = row["hash_version"] ?? 1
+        guard version != 1 else { return nil }
+        return ConsentSeal(
+            version: version, salt: row["salt"], subjectDigest: row["subject_digest"],
+            evidenceDigest: row["evidence_digest"])
     }
 }

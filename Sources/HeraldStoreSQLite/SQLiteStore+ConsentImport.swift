@@ -19,18 +19,10 @@ extension SQLiteStore: ConsentImportStore {
             let step = 4096
             for start in stride(from: 0, to: events.count, by: step) {
                 let end = min(start + step, events.count)
-                try db.runBatched(Array(start..<end), columns: 12) { values in
-                    """
-                    INSERT INTO consent_events (id, contact_id, channel, topic, status, source, evidence, actor,
-                    occurred_at, recorded_at, prev_hash, hash) VALUES \(values)
-                    """
+                try db.runBatched(Array(start..<end), columns: 16) { values in
+                    "INSERT INTO consent_events \(Self.consentColumns) VALUES \(values)"
                 } bind: { index, arguments in
-                    let event = events[index]
-                    arguments += [
-                        event.id, event.contactId, event.channel, event.topic, event.status.rawValue, event.source,
-                        evidence[index], event.actor, event.occurredAt.ms, event.recordedAt.ms, event.prevHash,
-                        event.hash,
-                    ]
+                    arguments += Self.consentValues(events[index], evidence: evidence[index])
                 }
                 progress?(end)
             }

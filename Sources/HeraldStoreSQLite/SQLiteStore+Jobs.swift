@@ -21,8 +21,12 @@ extension SQLiteStore {
         try await pool.read { db in
             var progress = JobProgress()
             let rows = try Row.fetchAll(
-                db, sql: "SELECT state, reason, count(*) AS n FROM deliveries WHERE job_id = ? GROUP BY state, reason",
-                arguments: [jobId])
+                db,
+                sql: """
+                    SELECT state, reason, count(*) AS n FROM deliveries WHERE job_id = ? GROUP BY state, reason
+                    UNION ALL \(Self.prunedCountsSQL)
+                    """,
+                arguments: [jobId, jobId])
             for row in rows {
                 let n: Int = row["n"]
                 progress.byState[row["state"], default: 0] += n

@@ -18,6 +18,10 @@ public final class SQLiteStore: Store {
             // only an OS crash or power loss can roll back the last few.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
+            // Zero whatever an update or delete frees (cells and whole pages), so neither an erased contact
+            // nor its earlier versions linger in free space. Debian's SQLite defaults to this; other builds
+            // (macOS) do not, so it is set explicitly.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         config.busyMode = .timeout(10)
         // SQLite gives the WAL and SHM files the database file's mode, so a 0600 database keeps all three private.

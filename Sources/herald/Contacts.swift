@@ -4,7 +4,7 @@ import HeraldCore
 import HeraldDaemon
 
 struct Contacts: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Manage contacts.", subcommands: [Import.self])
+    static let configuration = CommandConfiguration(abstract: "Manage contacts.", subcommands: [Import.self, Erase.self])
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -1,0 +1,57 @@
+import Foundation
+
+/// What erasing one contact did. Carries no personal data: the tombstone is random.
+public struct ContactErasure: Codable, Sendable, Hashable {
+    /// The id the erased history carries in the ledger and the delivery log from now on.
+    public var tombstone: String
+    /// The ledger's `erasure` event.
+    public var ledgerEventId: Int64
+    public var ledgerEventsErased: Int
+    /// Queued or scheduled deliveries that will now never be sent.
+    public var deliveriesCancelled: Int
+    /// Deliveries whose trace, attempt errors and provider ids were blanked (state and job counts kept).
+    public var deliveriesScrubbed: Int
+    /// Addresses kept blocked for marketing as keyed hashes (`rights.block_erased_addresses`).
+    public var addressesBlocked: Int
+
+    public init(
+        tombstone: String, ledgerEventId: Int64, ledgerEventsErased: Int, deliveriesCancelled: Int,
+        deliveriesScrubbed: Int, addressesBlocked: Int
+    ) {
+        self.tombstone = tombstone
+        self.ledgerEventId = ledgerEventId
+        self.ledgerEventsErased = ledgerEventsErased
+        self.deliveriesCancelled = deliveriesCancelled
+        self.deliveriesScrubbed = deliveriesScrubbed
+        self.addressesBlocked = addressesBlocked
+    }
+}
+
+/// Erasure of one person's data (GDPR Art. 17). A protocol of its own so `Store` stays as it is; both
+/// backends conform.
+public protocol ContactErasureStore: Sendable {
+    /// In one transaction: deletes the contact, its suppressions and send log; blanks the personal fields of
+    /// its ledger events (the chain keeps verifying, see `ConsentSeal`) and moves them, and its deliveries, to
+    /// a new random tombstone id; cancels its unsent deliveries; appends an `erasure` event. With
+    /// `addressDigest`, every address the contact had is kept as that digest in the erased-address block list.
+    /// Nil when nothing at all is held about `contactId`.
+    func eraseContact(
+        _ contactId: String, actor: String, at: Date, addressDigest: (@Sendable (String) -> String)?
+    ) async throws -> ContactErasure?
+
+    /// Whether any of these digests belongs to an erased address kept blocked.
+    func erasedAddressBlocked(digests: [String]) async throws -> Bool
+}
+
+extension Contact {
+    /// Every address the contact has, in the form suppressions and the erased-address block list use.
+    public var allAddresses: [String] { ChannelKind.allCases.flatMap { addresses(on: $0) } }
+}
+
+extension ContactErasure {
+    /// What an erased delivery's decision trace becomes (stored JSON): the rules' details named addresses.
+    public static let scrubbedTrace: String = {
+        let step = TraceStep(rule: "erasure", outcome: "erased", detail: "the contact's personal data was erased")
+        return (try? HeraldJSON.encoder().encode([step])).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+    }()
+}

@@ -1,0 +1,94 @@
+import Foundation
+import HeraldCore
+import Logging
+import PostgresNIO
+
+extension PostgresStore: ContactErasureStore {
+    /// One transaction under the chain's lock. The old row versions stay in the table files as dead tuples
+    /// until VACUUM reuses their space; dumps and base backups taken afterwards hold none of it.
+    public func eraseContact(
+        _ contactId: String, actor: String, at: Date, addressDigest: (@Sendable (String) -> String)?
+    ) async throws -> ContactErasure? {
+        let logger = self.logger
+        return try await transaction { connection in
+            try await Self.erase(contactId, actor: actor, at: at, addressDigest: addressDigest, connection, logger)
+        }
+    }
+
+    public func erasedAddressBlocked(digests: [String]) async throws -> Bool {
+        guard !digests.isEmpty else { return false }
+        return try await !rows("SELECT 1 FROM erased_addresses WHERE digest = ANY(\(digests)::text[]) LIMIT 1").isEmpty
+    }
+
+    private static func erase(
+        _ contactId: String, actor: String, at: Date, addressDigest: (@Sendable (String) -> String)?,
+        _ connection: PostgresConnection, _ logger: Logger
+    ) async throws -> ContactErasure? {
+        // The chain's lock first: no event for this contact can be appended while it is being erased.
+        try await connection.rows("SELECT pg_advisory_xact_lock(\(LockKey.consentChain))", logger: logger)
+        let contact = try decodeContacts(
+            try await connection.rows("SELECT body FROM contacts WHERE id = \(contactId) FOR UPDATE", logger: logger)
+        ).first
+        let eventIds = try await connection.rows(
+            "SELECT id FROM consent_events WHERE contact_id = \(contactId) ORDER BY id", logger: logger
+        ).map { try $0.makeRandomAccess().get("id", as: Int64.self) }
+        let deliveryCount = try await connection.rows(
+            "SELECT count(*)::bigint AS n FROM deliveries WHERE contact_id = \(contactId)", logger: logger
+        ).first.map { Int(try $0.makeRandomAccess().get("n", as: Int64.self)) } ?? 0
+        guard contact != nil || !eventIds.isEmpty || deliveryCount > 0 else { return nil }
+
+        let tombstone = ConsentErasure.makeTombstone()
+        let addresses = contact?.allAddresses ?? []
+        try await connection.rows(
+            """
+            UPDATE consent_events SET contact_id = \(tombstone), evidence = NULL, salt = NULL,
+            hash_version = CASE hash_version WHEN 1 THEN 0 ELSE hash_version END WHERE contact_id = \(contactId)
+            """, logger: logger)
+        let input = ConsentErasure.input(tombstone: tombstone, erasedEventIds: eventIds, actor: actor, at: at)
+        let evidence = try input.evidence.map { String(decoding: try HeraldJSON.encoder().encode($0), as: UTF8.self) }
+        let erasureEvent = try await appendConsent(input, evidence: evidence, at: at, connection, logger: logger)
+        let updated = at.ms
+        let cancelled = try await connection.rows(
+            """
+            UPDATE deliveries SET state = 'suppressed', reason = 'cancelled', updated_at = \(updated)
+            WHERE contact_id = \(contactId) AND state IN ('queued', 'scheduled') RETURNING id
+            """, logger: logger
+        ).count
+        try await connection.rows(
+            """
+            UPDATE attempts SET error = NULL, provider_message_id = NULL
+            WHERE delivery_id IN (SELECT id FROM deliveries WHERE contact_id = \(contactId))
+            """, logger: logger)
+        let scrubbedTrace = ContactErasure.scrubbedTrace
+        try await connection.rows(
+            """
+            UPDATE deliveries SET contact_id = \(tombstone), trace = \(scrubbedTrace), send_trace = NULL,
+            provider_message_id = NULL WHERE contact_id = \(contactId)
+            """, logger: logger)
+        try await connection.rows("DELETE FROM send_log WHERE contact_id = \(contactId)", logger: logger)
+        try await connection.rows("DELETE FROM contacts WHERE id = \(contactId)", logger: logger)
+        try await connection.rows("DELETE FROM suppressions WHERE address = ANY(\(addresses)::text[])", logger: logger)
+        try await connection.rows(
+            "DELETE FROM suppression_changes WHERE address = ANY(\(addresses)::text[])", logger: logger)
+        if let addressDigest {
+            let digests = Array(Set(addresses.map(addressDigest)))
+            try await connection.rows(
+                """
+                INSERT INTO erased_addresses (digest, erased_at) SELECT d, \(updated) FROM unnest(\(digests)::text[]) AS d
+                ON CONFLICT DO NOTHING
+                """, logger: logger)
+        }
+        let erasure = ContactErasure(
+            tombstone: tombstone, ledgerEventId: erasureEvent.id, ledgerEventsErased: eventIds.count,
+            deliveriesCancelled: cancelled, deliveriesScrubbed: deliveryCount,
+            addressesBlocked: addressDigest == nil ? 0 : Set(addresses).count)
+        try await ContactErasedHook.record(erasure, at: at, connection, logger)
+        return erasure
+    }
+}
+
+/// Where a `contact.erased` webhook event joins the erasure's transaction (an outbox row), once webhooks
+/// exist; until then it records nothing.
+enum ContactErasedHook {
+    static func record(_ erasure: ContactErasure, at: Date, _ connection: PostgresConnection, _ logger: Logger) async throws {}
+}

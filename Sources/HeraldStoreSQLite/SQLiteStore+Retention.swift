@@ -1,0 +1,61 @@
+import Foundation
+import GRDB
+import HeraldCore
+
+extension SQLiteStore: RetentionStore {
+    static let finishedStates = "('sent', 'delivered', 'failed', 'suppressed')"
+
+    public func pruneAttempts(before cutoff: Date, limit: Int) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(
+                sql: "DELETE FROM attempts WHERE id IN (SELECT id FROM attempts WHERE at < ? ORDER BY at LIMIT ?)",
+                arguments: [cutoff.ms, limit])
+            return db.changesCount
+        }
+    }
+
+    public func pruneTraces(before cutoff: Date, limit: Int) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE deliveries SET trace = '[]', send_trace = NULL WHERE id IN (
+                        SELECT id FROM deliveries WHERE updated_at < ? AND state IN \(Self.finishedStates)
+                        AND (trace <> '[]' OR send_trace IS NOT NULL) ORDER BY updated_at LIMIT ?)
+                    """,
+                arguments: [cutoff.ms, limit])
+            return db.changesCount
+        }
+    }
+
+    public func pruneDeliveries(before cutoff: Date, limit: Int) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS pruning (id INTEGER PRIMARY KEY)")
+            try db.execute(sql: "DELETE FROM pruning")
+            try db.execute(
+                sql: """
+                    INSERT INTO pruning SELECT d.id FROM deliveries d JOIN jobs j ON j.id = d.job_id
+                    WHERE d.updated_at < ? AND d.state IN \(Self.finishedStates)
+                    AND j.status NOT IN ('accepted', 'fanning_out') ORDER BY d.updated_at LIMIT ?
+                    """,
+                arguments: [cutoff.ms, limit])
+            let selected = db.changesCount
+            guard selected > 0 else { return 0 }
+            try db.execute(
+                sql: """
+                    INSERT INTO pruned_delivery_counts (job_id, state, reason, n)
+                    SELECT job_id, state, reason, count(*) FROM deliveries WHERE id IN (SELECT id FROM pruning)
+                    GROUP BY job_id, state, reason
+                    """)
+            try db.execute(sql: "DELETE FROM attempts WHERE delivery_id IN (SELECT id FROM pruning)")
+            try db.execute(sql: "DELETE FROM send_log WHERE delivery_id IN (SELECT id FROM pruning)")
+            try db.execute(sql: "DELETE FROM deliveries WHERE id IN (SELECT id FROM pruning)")
+            return selected
+        }
+    }
+}
+
+extension SQLiteStore {
+    /// A job's counts of deliveries retention deleted, for its progress (one `?`: the job id).
+    static let prunedCountsSQL =
+        "SELECT state, reason, sum(n) AS n FROM pruned_delivery_counts WHERE job_id = ? GROUP BY state, reason"
+}

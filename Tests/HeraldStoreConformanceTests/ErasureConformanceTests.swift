@@ -1,0 +1,208 @@
+import Foundation
+import HeraldCore
+import Testing
+
+@Suite("Store conformance: erasure keeps the ledger provable")
+struct ErasureConformanceTests {
+    /// Plants a contact whose data sits in every place Herald keeps personal data, plus a bystander.
+    private func plant(_ store: any Store) async throws -> Job {
+        try await store.upsertContacts(
+            [
+                Contact(
+                    id: "shirin", timezone: "Asia/Tehran", attributes: ["first_name": .string(PersonalData.firstName)],
+                    email: PersonalData.email, phone: PersonalData.phone),
+                contact("bob", email: "bob@example.org"),
+            ], at: t0)
+        _ = try await store.appendConsent(
+            ConsentInput(
+                contactId: "shirin", channel: "email", status: .granted, source: "web_form",
+                evidence: PersonalData.evidence(1), occurredAt: at(1)), at: at(1))
+        _ = try await store.appendConsent(
+            ConsentInput(contactId: "bob", channel: "email", status: .granted, source: "web_form",
+                evidence: ["ip": "198.51.100.1"], occurredAt: at(2)), at: at(2))
+        let importer = try #require(store as? any ConsentImportStore)
+        _ = try await importer.importConsents(
+            [
+                ConsentInput(
+                    contactId: "shirin", channel: "sms", status: .granted, source: "import",
+                    evidence: PersonalData.evidence(2), occurredAt: at(3)),
+                ConsentInput(contactId: "shirin", channel: "sms", topic: "news", status: .revoked, source: "import", occurredAt: at(4)),
+            ], at: at(5), progress: nil)
+        let suppressions = try #require(store as? any SuppressionStore)
+        _ = try await suppressions.addSuppressions(
+            [SuppressionEntry(address: PersonalData.phone, reason: "complaint", note: nil)], actor: "test", at: at(6))
+        let job = try await seedJob(store, spec("j", ids: ["shirin", "bob"], channels: [.email, .sms]), now: at(7))
+        // Shirin's e-mail goes out (an attempt whose error text names the address); her SMS stays queued.
+        let claimed = try await claim(store, now: at(8), limit: 1)
+        let email = try #require(claimed.first)
+        #expect(email.contact.id == "bob" || email.contact.id == "shirin")
+        try await store.recordOutcomes(
+            claimed.map { item in
+                DeliveryOutcome(
+                    deliveryId: item.deliveryId, owner: "w1",
+                    attempts: [
+                        Attempt(
+                            number: 1, at: at(9), latencyMs: 5, instance: "mail-a", outcome: .sent,
+                            providerMessageId: "pm-1", error: "450 retry for \(PersonalData.email)")
+                    ], next: .sent, smsSegments: nil)
+            }, at: at(9))
+        return job
+    }
+
+    @Test(arguments: TestBackends.all)
+    func nothingPersonalIsLeftInTheStorageAndTheChainStillVerifies(backend: TestBackend) async throws {
+        try await withStore(backend) { store, fixture in
+            let job = try await plant(store)
+            #expect(found(PersonalData.all, in: try rawStorage(fixture)).count == PersonalData.all.count)
+            let before = try await ConsentChainCheck.verify(store)
+            #expect(before == .ok(events: 4, headHash: before.head))
+            let progressBefore = try await store.progress(jobId: job.id)
+
+            let erasure = try #require(try await erase(store, "shirin"))
+
+            #expect(erasure.ledgerEventsErased == 3)
+            #expect(found(PersonalData.all, in: try rawStorage(fixture)) == [])
+            #expect(try await ConsentChainCheck.verify(store) == .ok(events: 5, headHash: try await head(store)))
+            #expect(try await store.contact(id: "shirin") == nil)
+            #expect(try await store.consentEvents(contactId: "shirin") == [])
+            let tombstoned = try await store.consentEvents(contactId: erasure.tombstone)
+            #expect(tombstoned.count == 4)
+            #expect(tombstoned.dropLast().allSatisfy { $0.evidence == nil && $0.seal?.isErased == true })
+            let record = try #require(tombstoned.last)
+            #expect(record.id == erasure.ledgerEventId)
+            #expect(record.source == "erasure" && record.channel == "*" && record.status == .revoked)
+            #expect(ConsentErasure.erasedEventIds(in: record) == tombstoned.dropLast().map(\.id))
+            // The bystander keeps everything.
+            #expect(try await store.consentEvents(contactId: "bob").first?.evidence == ["ip": "198.51.100.1"])
+            #expect(try await store.contact(id: "bob")?.email == "bob@example.org")
+            // Shirin's deliveries keep their states (job counts unchanged) under the tombstone; unsent ones are cancelled.
+            #expect(try await store.progress(jobId: job.id).total == progressBefore.total)
+            let hers = try await store.deliveries(DeliveryQuery(contactId: erasure.tombstone, limit: 10))
+            #expect(hers.count == 2)
+            #expect(hers.filter { $0.state == .suppressed }.allSatisfy { $0.reason == .cancelled })
+            #expect(hers.contains { $0.state == .suppressed && $0.reason == .cancelled })
+            #expect(hers.flatMap(\.attempts).allSatisfy { $0.error == nil })
+            #expect(erasure.deliveriesCancelled == hers.filter { $0.reason == .cancelled }.count)
+            #expect(try await store.deliveries(DeliveryQuery(contactId: "shirin", limit: 10)) == [])
+            let suppressions = try #require(store as? any SuppressionStore)
+            #expect(try await suppressions.suppressions(addresses: [PersonalData.phone]) == [])
+        }
+    }
+
+    @Test(arguments: TestBackends.all)
+    func aRecreatedContactStartsWithAnEmptyHistory(backend: TestBackend) async throws {
+        try await withStore(backend) { store, _ in
+            _ = try await plant(store)
+            _ = try #require(try await erase(store, "shirin"))
+            try await store.upsertContacts([contact("shirin", email: "new@example.org")], at: at(200))
+            #expect(try await store.consentEvents(contactId: "shirin") == [])
+            #expect(try await store.deliveries(DeliveryQuery(contactId: "shirin", limit: 10)) == [])
+            let facts = try await store.policyFacts(for: [contact("shirin")], since: t0)
+            #expect(facts["shirin"]?.consents.isEmpty ?? true)
+            #expect(facts["shirin"]?.recentSends.isEmpty ?? true)
+            // Its new history is its own and verifies with the old one.
+            let grant = try await store.appendConsent(
+                ConsentInput(contactId: "shirin", channel: "email", status: .granted, source: "api", occurredAt: at(201)),
+                at: at(201))
+            #expect(try await store.consentEvents(contactId: "shirin") == [grant])
+            #expect(try await ConsentChainCheck.verify(store) == .ok(events: 6, headHash: grant.hash))
+        }
+    }
+
+    @Test(arguments: TestBackends.all)
+    func erasingNobodyFindsNothingAndATombstoneCannotBeErasedAgain(backend: TestBackend) async throws {
+        try await withStore(backend) { store, _ in
+            #expect(try await erase(store, "nobody") == nil)
+            _ = try await plant(store)
+            let erasure = try #require(try await erase(store, "shirin"))
+            await #expect(throws: HeraldError.self) { try await erase(store, erasure.tombstone) }
+            #expect(try await erase(store, "shirin") == nil)
+        }
+    }
+
+    @Test(arguments: TestBackends.all)
+    func erasedAddressesStayBlockedOnlyAsKeyedHashes(backend: TestBackend) async throws {
+        try await withStore(backend) { store, fixture in
+            _ = try await plant(store)
+            let erasure = try #require(try await erase(store, "shirin", block: true))
+            #expect(erasure.addressesBlocked == 2)
+            #expect(found(PersonalData.all, in: try rawStorage(fixture)) == [])
+            let settings = ErasureSettings(blockedAddressKey: Array("test-key".utf8))
+            let again = contact("someone-else", phone: PersonalData.phone)
+            #expect(try await ContactEraser.isBlockedForMarketing(again, store: store, settings: settings))
+            #expect(try await ContactEraser.isBlockedForMarketing(contact("x", email: "other@example.org"), store: store, settings: settings) == false)
+            let otherKey = ErasureSettings(blockedAddressKey: Array("another-key".utf8))
+            #expect(try await ContactEraser.isBlockedForMarketing(again, store: store, settings: otherKey) == false)
+        }
+    }
+
+    /// Events written before digest hashing (hash version 1) are sealed by an erasure: their stored hash
+    /// stands, the erasure event names them, and the chain still verifies.
+    @Test(arguments: TestBackends.all)
+    func legacyEventsAreSealedAndStillVerify(backend: TestBackend) async throws {
+        let fixture = try await backend.makeFixture()
+        defer { fixture.destroy() }
+        var store = try await fixture.open()
+        var head = ConsentChain.genesis
+        var values: [String] = []
+        for (index, id) in ["shirin", "bob", "shirin"].enumerated() {
+            let input = ConsentInput(
+                contactId: id, channel: "email", status: .granted, source: "api", evidence: PersonalData.evidence(index),
+                occurredAt: at(Double(index)))
+            var event = ConsentEvent(id: Int64(index + 1), input: input, recordedAt: at(Double(index)), prevHash: head, storedHash: "")
+            event.hash = ConsentChain.hash(of: event)
+            head = event.hash
+            let evidence = String(decoding: try HeraldJSON.encoder().encode(PersonalData.evidence(index)), as: UTF8.self)
+            values.append(
+                "(\(event.id), '\(id)', 'email', '*', 'granted', 'api', '\(evidence)', NULL, \(event.occurredAt.millisecondsSince1970), \(event.recordedAt.millisecondsSince1970), '\(event.prevHash)', '\(event.hash)', 1)")
+        }
+        try await store.close()
+        try fixture.executeRaw(
+            """
+            INSERT INTO consent_events (id, contact_id, channel, topic, status, source, evidence, actor, occurred_at,
+            recorded_at, prev_hash, hash, hash_version) VALUES \(values.joined(separator: ", "))
+            """)
+        store = try await fixture.open()
+        #expect(try await ConsentChainCheck.verify(store) == .ok(events: 3, headHash: head))
+        let erasure = try #require(try await erase(store, "shirin"))
+        let sealed = try await store.consentEvents(contactId: erasure.tombstone)
+        #expect(sealed.map(\.id) == [1, 3, erasure.ledgerEventId])
+        #expect(sealed.dropLast().allSatisfy { $0.seal?.version == ConsentSeal.sealedLegacyVersion && $0.evidence == nil })
+        #expect(try await ConsentChainCheck.verify(store) == .ok(events: 4, headHash: sealed.last!.hash))
+        #expect(try await store.consentEvents(contactId: "bob").first?.evidence == PersonalData.evidence(1))
+        try await store.close()
+    }
+}
+
+/// Chain verification through the store's export pages, as `herald audit verify` walks it.
+enum ConsentChainCheck {
+    static func verify(_ store: any Store) async throws -> ConsentChain.Verification {
+        var verifier = ConsentChain.Verifier()
+        var query = ConsentExportQuery(limit: 700)
+        while true {
+            let events = try await store.consentEvents(query)
+            guard let last = events.last else { break }
+            for event in events { verifier.feed(event) }
+            query.afterId = last.id
+        }
+        return verifier.result
+    }
+}
+
+func head(_ store: any Store) async throws -> String {
+    var query = ConsentExportQuery(limit: 1000)
+    var last = ConsentChain.genesis
+    while true {
+        guard let final = try await store.consentEvents(query).last else { break }
+        last = final.hash
+        query.afterId = final.id
+    }
+    return last
+}
+
+extension ConsentChain.Verification {
+    var head: String {
+        if case .ok(_, let head) = self { return head }
+        return ""
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import HeraldCore
+import HeraldEngine
+import Logging
+import Testing
+
+@Suite("Store conformance: retention prunes the delivery log, never the ledger or job counts")
+struct RetentionConformanceTests {
+    static let day: TimeInterval = 86_400
+    static let now = at(30 * day)
+
+    /// An old job sent long ago, a recent one, and an old delivery that is still waiting.
+    private func history(_ store: any Store) async throws -> (old: Job, recent: Job, waiting: Job) {
+        try await store.upsertContacts((0..<3).map { contact("r\($0)", email: "r\($0)@example.org") }, at: t0)
+        let old = try await seedJob(store, spec("old", ids: ["r0", "r1", "r2"]), now: t0)
+        try await send(store, at: at(10))
+        let waiting = try await seedJob(store, spec("waiting", ids: ["r0"]), notBefore: ["r0": at(60 * Self.day)], now: at(20))
+        let recent = try await seedJob(store, spec("recent", ids: ["r0", "r1"]), now: Self.now - 3_600)
+        try await send(store, at: Self.now - 3_000)
+        _ = try await store.appendConsent(
+            ConsentInput(contactId: "r0", channel: "email", status: .granted, source: "api", occurredAt: t0), at: t0)
+        return (old, recent, waiting)
+    }
+
+    private func send(_ store: any Store, at time: Date) async throws {
+        let claimed = try await claim(store, now: time)
+        try await store.recordOutcomes(
+            claimed.map {
+                DeliveryOutcome(
+                    deliveryId: $0.deliveryId, owner: "w1", attempts: [attempt(1, .sent, id: "pm-\($0.deliveryId)", at: time)],
+                    next: .sent, smsSegments: nil)
+            }, at: time)
+    }
+
+    private func service(_ store: any Store, _ policy: RetentionPolicy) throws -> RetentionService {
+        RetentionService(
+            store: try #require(store as? any RetentionStore), policy: policy, logger: Logger(label: "test.retention"),
+            now: { Self.now })
+    }
+
+    @Test(arguments: TestBackends.all)
+    func oldFinishedDeliveriesGoAndTheirJobStillCounts(backend: TestBackend) async throws {
+        try await withStore(backend) { store, _ in
+            let (old, recent, waiting) = try await history(store)
+            let before = try await store.progress(jobId: old.id)
+            // Batches of 2: the three old deliveries take two transactions.
+            let pruned = try await service(store, RetentionPolicy(deliveries: 7 * Self.day, batchSize: 2)).prune()
+            #expect(pruned.deliveries == 3)
+            #expect(try await allDeliveries(store, jobId: old.id) == [])
+            #expect(try await store.progress(jobId: old.id) == before)
+            #expect(try await store.progress(jobId: old.id).byState["sent"] == 3)
+            #expect(try await allDeliveries(store, jobId: recent.id).count == 2)
+            #expect(try await allDeliveries(store, jobId: waiting.id).map(\.state.isTerminal) == [false])
+            #expect(try await store.consentEvents(contactId: "r0").count == 1)
+            // A second pass finds nothing more, and counts are not added twice.
+            #expect(try await service(store, RetentionPolicy(deliveries: 7 * Self.day, batchSize: 2)).prune().total == 0)
+            #expect(try await store.progress(jobId: old.id) == before)
+        }
+    }
+
+    @Test(arguments: TestBackends.all)
+    func oldAttemptsAndTracesGoWhileTheDeliveriesStay(backend: TestBackend) async throws {
+        try await withStore(backend) { store, _ in
+            let (old, recent, waiting) = try await history(store)
+            let pruned = try await service(store, RetentionPolicy(attempts: Self.day, traces: Self.day)).prune()
+            #expect(pruned.attempts == 3)
+            #expect(pruned.traces == 3)
+            let oldOnes = try await allDeliveries(store, jobId: old.id)
+            #expect(oldOnes.count == 3)
+            #expect(oldOnes.allSatisfy { $0.attempts.isEmpty && $0.trace.isEmpty && $0.state == .sent })
+            let recentOnes = try await allDeliveries(store, jobId: recent.id)
+            #expect(recentOnes.allSatisfy { $0.attempts.count == 1 && !$0.trace.isEmpty })
+            // A delivery still waiting keeps its trace: it is not finished.
+            #expect(try await allDeliveries(store, jobId: waiting.id).allSatisfy { !$0.trace.isEmpty })
+        }
+    }
+}
