@@ -12,7 +12,7 @@ extension PostgresStore {
     /// Versioned migrations, applied in order. Each runs in a transaction that first takes an advisory lock,
     /// so two nodes migrating at once run them one after the other and the second finds nothing to do.
     static let migrations: [(version: Int64, sql: String)] = [
-        (1, schemaV1), (2, schemaV2AccessAudit), (3, schemaV3Priority), (4, schemaV4Suppressions),
+        (1, schemaV1), (2, schemaV2AccessAudit), (3, schemaV3Priority), (4, schemaV4Suppressions), (7, schemaV7Bounces),
         (1001, schemaTemplatesV1),
     ]
 
