@@ -40,6 +40,7 @@ public struct BounceRecord: Sendable, Hashable {
 }
 
 /// When soft bounces add up to a suppression: `threshold` of them within `window` (default 3 in 7 days).
+/// Each delivery counts once however often its soft bounce is reported; unmatched reports count one each.
 public struct SoftBounceRule: Sendable, Hashable {
     public var threshold: Int
     public var window: TimeInterval
@@ -58,7 +59,8 @@ public struct BounceResult: Sendable, Hashable {
     public var deliveryFailed: Bool
     /// The address is on the suppression list now because of this bounce (false if it already was).
     public var suppressed: Bool
-    /// Soft bounces of this address within the rule's window, this one included (0 for a hard bounce).
+    /// Soft bounces of this address within the rule's window, this one included, one per delivery (0 for a
+    /// hard bounce).
     public var softBounces: Int
 
     public init(deliveryFailed: Bool, suppressed: Bool, softBounces: Int) {

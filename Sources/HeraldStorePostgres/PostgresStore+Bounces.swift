@@ -40,7 +40,7 @@ extension PostgresStore: BounceStore {
                 let since = at.addingTimeInterval(-rule.window).ms
                 let count = try await connection.rows(
                     """
-                    SELECT COUNT(*) FROM email_bounces
+                    SELECT COUNT(DISTINCT COALESCE(delivery_id, -id)) FROM email_bounces
                     WHERE address = \(bounce.address) AND kind = 'soft' AND at > \(since)
                     """, logger: self.logger
                 ).first?.decode(Int64.self) ?? 0

@@ -41,7 +41,7 @@ extension SQLiteStore: BounceStore {
                 let since = at.addingTimeInterval(-rule.window).ms
                 softCount =
                     try Int.fetchOne(
-                        db, sql: "SELECT COUNT(*) FROM email_bounces WHERE address = ? AND kind = 'soft' AND at > ?",
+                        db, sql: "SELECT \(Self.distinctSoftBounces) FROM email_bounces WHERE address = ? AND kind = 'soft' AND at > ?",
                         arguments: [bounce.address, since]) ?? 0
                 guard softCount >= rule.threshold else {
                     return BounceResult(deliveryFailed: false, suppressed: false, softBounces: softCount)
@@ -88,6 +88,10 @@ extension SQLiteStore: BounceStore {
             ])
         return true
     }
+
+    /// Soft bounces count once per delivery (an MTA or ESP may report the same message twice); reports
+    /// matched to no delivery count one each. PostgreSQL counts the same way.
+    static let distinctSoftBounces = "COUNT(DISTINCT COALESCE(delivery_id, -id))"
 
     static func bouncedDelivery(from row: Row) -> BouncedDelivery? {
         guard let channel = ChannelKind(rawValue: row["channel"]), let state = DeliveryState(rawValue: row["state"]) else {

@@ -168,28 +168,34 @@ import Testing
         }
     }
 
-    @Test func softBouncesSuppressAtTheConfiguredThreshold() async throws {
+    @Test func softBouncesSuppressAtTheConfiguredThresholdCountingEachMessageOnce() async throws {
         try await Self.withSetup { setup in
             let harness = setup.harness
             try await setup.application().test(.router) { client in
                 #expect(try await client.send(.put, "/v1/contacts/dee", #"{"email":"dee@example.net"}"#, headers: harness.bearer).0 == .ok)
-                let job = #"{"idempotency_key":"t1","purpose":"transactional","audience":{"contact_ids":["dee"]},"channels":["email"],"content":{"email":{"subject":"Hi","text":"Hi"}}}"#
-                #expect(try await client.send(.post, "/v1/jobs", job, headers: harness.bearer).0 == .accepted)
+                for key in ["t1", "t2"] {
+                    let job = #"{"idempotency_key":"\#(key)","purpose":"transactional","audience":{"contact_ids":["dee"]},"channels":["email"],"content":{"email":{"subject":"Hi","text":"Hi"}}}"#
+                    #expect(try await client.send(.post, "/v1/jobs", job, headers: harness.bearer).0 == .accepted)
+                }
                 try await harness.drain(through: setup.drivers)
-                let message = try #require(try setup.smtp.received().first)
-                let delay = ReportMessages.postfixDSN(
-                    returnPath: message.envelope.mailFrom, recipient: "dee@example.net", originalMessageId: try Self.messageId(in: message.raw),
-                    status: "4.2.2", action: "delayed")
+                let delays = try setup.smtp.received().map { message in
+                    ReportMessages.postfixDSN(
+                        returnPath: message.envelope.mailFrom, recipient: "dee@example.net",
+                        originalMessageId: try Self.messageId(in: message.raw), status: "4.2.2", action: "delayed")
+                }
+                #expect(delays.count == 2)
                 var outcomes: [String] = []
-                for _ in 0..<2 {
+                // The first message's delay notice arrives twice (a retried pipe): it counts once.
+                for delay in [delays[0], delays[0], delays[1]] {
                     let (_, body) = try await client.execute(
                         uri: "/v1/inbound/email-main", method: .post, headers: setup.pipeHeaders, body: .init(bytes: delay)
                     ) { ($0.status, String(buffer: $0.body)) }
                     outcomes.append(try Self.json(body)["outcome"] as? String ?? "")
                 }
-                #expect(outcomes == ["counted", "suppressed"])
+                #expect(outcomes == ["counted", "counted", "suppressed"])
                 // A soft bounce never fails the delivery: the message may still arrive.
-                #expect(try await Self.deliveries(client, harness, contact: "dee").first?["state"] as? String == "sent")
+                let states = try await Self.deliveries(client, harness, contact: "dee").map { $0["state"] as? String }
+                #expect(states == ["sent", "sent"])
             }
         }
     }

@@ -58,7 +58,7 @@ struct BounceConformanceTests {
     }
 
     @Test(arguments: TestBackends.all)
-    func softBouncesSuppressAtTheThresholdWithinTheWindowOnly(backend: TestBackend) async throws {
+    func softBouncesSuppressAtTheThresholdWithinTheWindowOnceEachDelivery(backend: TestBackend) async throws {
         try await withStore(backend) { store, _ in
             let bounces = try #require(store as? any BounceStore)
             let list = try #require(store as? any SuppressionStore)
@@ -67,9 +67,16 @@ struct BounceConformanceTests {
             // One long ago falls out of the window.
             #expect(try await bounces.recordBounce(soft, rule: rule, at: at(0)).softBounces == 1)
             #expect(try await bounces.recordBounce(soft, rule: rule, at: at(8 * 86_400)).softBounces == 1)
-            let second = try await bounces.recordBounce(soft, rule: rule, at: at(9 * 86_400))
-            #expect(second == BounceResult(deliveryFailed: false, suppressed: false, softBounces: 2))
+            // One delivery reported twice counts once.
+            let claimed = try await sentDelivery(store)
+            var matched = soft
+            matched.deliveryId = claimed.deliveryId
+            #expect(try await bounces.recordBounce(matched, rule: rule, at: at(9 * 86_400)).softBounces == 2)
+            let repeated = try await bounces.recordBounce(matched, rule: rule, at: at(9 * 86_400 + 60))
+            #expect(repeated == BounceResult(deliveryFailed: false, suppressed: false, softBounces: 2))
             #expect(try await list.suppressions(addresses: ["bob@x.io"]).isEmpty)
+            // A soft bounce never fails its delivery.
+            #expect(try await allDeliveries(store, jobId: claimed.jobId).first?.state == .sent)
             let third = try await bounces.recordBounce(soft, rule: rule, at: at(10 * 86_400))
             #expect(third == BounceResult(deliveryFailed: false, suppressed: true, softBounces: 3))
             let suppression = try #require(try await list.suppressions(addresses: ["bob@x.io"]).first)
