@@ -113,6 +113,10 @@ import Testing
                 #expect(toAnn.envelope.mailFrom.hasPrefix("bounce+\(annId)-"))
                 #expect(toAnn.envelope.mailFrom.hasSuffix("@bounces.shop.example"))
                 #expect(!toAnn.raw.contains("bounce+"), "the VERP address is the envelope's, not a header's")
+                // Its key was generated once in the data folder, readable by the owner only.
+                let key = harness.directory.appendingPathComponent("verp.secret").path
+                let mode = try FileManager.default.attributesOfItem(atPath: key)[.posixPermissions] as? Int
+                #expect(mode == 0o600)
 
                 // Postfix's bounce for it, piped back.
                 let dsn = ReportMessages.postfixDSN(

@@ -126,4 +126,21 @@ struct EmailEventInboundTests {
             try Self.router("{from: news@shop.example, url: \"smtp://127.0.0.1:1\", events_profile: postmark}")
         }
     }
+
+    @Test func badBounceOptionsStopTheStartNamingTheField() throws {
+        let base = "from: news@shop.example, url: \"smtp://127.0.0.1:1\", inbound_secret_env: IN_SECRET"
+        let cases = [
+            ("soft_bounce_window: 7 days", "channels.email-esp.options.soft_bounce_window"),
+            ("soft_bounce_threshold: \"0\"", "channels.email-esp.options.soft_bounce_threshold"),
+            ("events_profile: nosuchesp", "events_profile"),
+            ("events_profile: mailgun", "channels.email-esp.options.signing_key"),
+        ]
+        for (option, field) in cases {
+            #expect {
+                try Self.router("{\(base), \(option)}", environment: ["IN_SECRET": "x"])
+            } throws: { error in
+                (error as? HeraldError)?.field == field
+            }
+        }
+    }
 }
