@@ -56,12 +56,12 @@ public struct EmailEventParser: Sendable {
             let timestamp = signature["timestamp"].flatMap(ProfileJSONPath.text),
             let token = signature["token"].flatMap(ProfileJSONPath.text),
             let given = signature["signature"].flatMap(ProfileJSONPath.text)
-        else { throw HeraldError(code: "signature_invalid", message: "the Mailgun signature is missing", statusCode: 401) }
+        else { throw HeraldError(code: "forbidden", message: "the Mailgun signature is missing", statusCode: 403) }
         let mac = HMAC<SHA256>.authenticationCode(
             for: Array((timestamp + token).utf8), using: SymmetricKey(data: Array(signingKey.utf8)))
         let expected = mac.map { String(format: "%02x", $0) }.joined()
         guard constantTimeEqual(Array(expected.utf8), Array(given.lowercased().utf8)) else {
-            throw HeraldError(code: "signature_invalid", message: "the Mailgun signature does not match", statusCode: 401)
+            throw HeraldError(code: "forbidden", message: "the Mailgun signature does not match", statusCode: 403)
         }
     }
 

@@ -22,7 +22,7 @@ public struct SNSVerifier: Sendable {
         self.fetch = fetch
     }
 
-    /// The envelope's `Type` once its signature holds. Throws `signature_invalid` (401) otherwise.
+    /// The envelope's `Type` once its signature holds. Throws `forbidden` (403) otherwise, like every inbound signature check.
     public func verify(_ body: [UInt8]) async throws -> JSONValue {
         guard let envelope = ProfileJSONPath.parse(body), case .object(let fields) = envelope else {
             throw HeraldError(code: "invalid_inbound", message: "expected an SNS JSON message", field: "body")
@@ -100,7 +100,7 @@ public struct SNSVerifier: Sendable {
     }
 
     static func invalid(_ message: String) -> HeraldError {
-        HeraldError(code: "signature_invalid", message: message, statusCode: 401)
+        HeraldError(code: "forbidden", message: message, statusCode: 403)
     }
 }
 

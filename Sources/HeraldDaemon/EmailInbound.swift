@@ -104,7 +104,7 @@ struct EmailInbound: Sendable {
         let request = HTTPClientRequest(url: url.absoluteString)
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
         guard response.status.code == 200 else {
-            throw HeraldError(code: "signature_invalid", message: "fetching \(url.host ?? "the SNS URL") answered \(response.status.code)", statusCode: 401)
+            throw HeraldError(code: "forbidden", message: "fetching \(url.host ?? "the SNS URL") answered \(response.status.code)", statusCode: 403)
         }
         return Array(buffer: try await response.body.collect(upTo: 64 << 10))
     }
