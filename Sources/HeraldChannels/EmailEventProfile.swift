@@ -85,7 +85,8 @@ public struct EmailEventProfile: Codable, Sendable, Hashable {
     }
 }
 
-/// The ESP event profiles shipped in the binary (`channels/*/events.yaml`).
+/// ESP event profiles by id: the built-in ones (`channels/*/events.yaml`, compiled in), and those of a
+/// `profiles_dir` folder (`<id>/events.yaml`), which add to or override them.
 public enum EmailEventCatalog {
     public static func builtIn() throws -> [String: EmailEventProfile] {
         var profiles: [String: EmailEventProfile] = [:]
@@ -96,8 +97,27 @@ public enum EmailEventCatalog {
         return profiles
     }
 
-    public static func profile(_ id: String) throws -> EmailEventProfile {
-        guard let profile = try builtIn()[id] else {
+    /// The built-in profiles with those of `directory` (when given) added or put in their place.
+    public static func standard(overrides directory: URL?) throws -> [String: EmailEventProfile] {
+        var profiles = try builtIn()
+        guard let directory else { return profiles }
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        for entry in entries.sorted() {
+            let file = directory.appendingPathComponent(entry).appendingPathComponent("events.yaml")
+            guard let text = try? String(contentsOf: file, encoding: .utf8) else { continue }
+            let profile = try EmailEventProfile.parse(yaml: text, file: "\(entry)/events.yaml")
+            guard profile.id == entry else {
+                throw HeraldError(
+                    code: "invalid_profile", message: "\(entry)/events.yaml: id must match its folder",
+                    field: "\(entry)/events.yaml: id")
+            }
+            profiles[profile.id] = profile
+        }
+        return profiles
+    }
+
+    public static func profile(_ id: String, overrides directory: URL? = nil) throws -> EmailEventProfile {
+        guard let profile = try standard(overrides: directory)[id] else {
             throw HeraldError(code: "config_invalid", message: "no ESP event profile named \(id)", field: "events_profile")
         }
         return profile

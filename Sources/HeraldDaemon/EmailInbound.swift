@@ -28,7 +28,8 @@ struct EmailInbound: Sendable {
             let field = "channels.\(config.id).options"
             let secret = try Secrets.optional(
                 "inbound_secret", in: options, field: "\(field).inbound_secret", environment: environment)
-            let profile = try options["events_profile"].map(EmailEventCatalog.profile)
+            let overrides = loaded.config.profilesDir.map { URL(fileURLWithPath: $0, isDirectory: true) }
+            let profile = try options["events_profile"].map { try EmailEventCatalog.profile($0, overrides: overrides) }
             guard secret != nil || profile != nil else { continue }
             var mailgunKey: String?
             var sns: SNSVerifier?

@@ -20,12 +20,13 @@ struct EmailEventInboundTests {
         ByteBuffer(bytes: try Data(contentsOf: channels.appendingPathComponent(path)))
     }
 
-    static func router(_ options: String, environment: [String: String] = [:]) throws -> InboundRouter {
+    static func router(_ options: String, environment: [String: String] = [:], profilesDir: String? = nil) throws -> InboundRouter {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-esp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appendingPathComponent("herald.yaml")
         try """
         data_dir: \(directory.path)
+        \(profilesDir.map { "profiles_dir: \($0)" } ?? "")
         channels:
           - {id: email-esp, kind: email, driver: smtp, options: \(options)}
         """.write(to: path, atomically: true, encoding: .utf8)
@@ -141,6 +142,28 @@ struct EmailEventInboundTests {
             } throws: { error in
                 (error as? HeraldError)?.field == field
             }
+        }
+    }
+
+    @Test func anESPProfileInProfilesDirIsUsedWithoutNewCode() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("herald-esp-profiles-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("acme"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try """
+        id: acme
+        authentication: secret
+        recipients: rcpt
+        rules:
+          - when: { kind: hard }
+            outcome: hard_bounce
+        """.write(to: folder.appendingPathComponent("acme/events.yaml"), atomically: true, encoding: .utf8)
+        let inbound = try Self.router(
+            "{from: news@shop.example, url: \"smtp://127.0.0.1:1\", events_profile: acme, inbound_secret_env: IN_SECRET}",
+            environment: ["IN_SECRET": "x"], profilesDir: folder.path)
+        try await HeraldHarness.run(inbound: inbound) { app in
+            let posted = try await app.send(.post, "/v1/inbound/email-esp?secret=x", as: nil, body: #"{"kind":"hard","rcpt":"zed@example.net"}"#)
+            #expect(posted.status == .accepted)
+            #expect(try Self.outcome(posted) == "suppressed")
         }
     }
 }
