@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import HeraldCore
 import Hummingbird
@@ -37,6 +38,7 @@ extension HeraldAPI {
             case .emailReport(let reports, let rule):
                 var results: [EmailReportResult] = []
                 for feedback in reports { results.append(try await applyEmailFeedback(feedback, rule: rule, channelId: channelId)) }
+                countEmailReports(results, channelId: channelId)
                 let answer = EmailReportAnswer(outcome: results.first?.outcome ?? "ignored", reports: results)
                 return try JSONResponse.make(answer, status: .accepted)
             default:
@@ -44,6 +46,20 @@ extension HeraldAPI {
             }
         }
         return nil
+    }
+
+    static let emailReportsMetric = "herald_email_reports_total"
+
+    /// `herald_email_reports_total{channel, kind, outcome}`: bounces and complaints by what they did. The
+    /// channel label is a configured id (unknown ones were refused before the body was read).
+    private func countEmailReports(_ results: [EmailReportResult], channelId: String) {
+        guard let factory = deps.ops.metricsFactory else { return }
+        for result in results {
+            Counter(
+                label: Self.emailReportsMetric,
+                dimensions: [("channel", channelId), ("kind", result.kind), ("outcome", result.outcome)], factory: factory
+            ).increment()
+        }
     }
 
     /// Matches the report to a delivery of this channel (VERP first, then Message-ID) and acts on it.
