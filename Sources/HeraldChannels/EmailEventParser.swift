@@ -51,7 +51,9 @@ public struct EmailEventParser: Sendable {
     }
 
     /// Mailgun signs each post: `signature.signature` = hex HMAC-SHA256(signing key, timestamp + token).
-    public static func verifyMailgun(_ body: [UInt8], signingKey: String) throws(HeraldError) {
+    /// Returns the signed timestamp and token, for `MailgunReplayGuard`.
+    @discardableResult
+    public static func verifyMailgun(_ body: [UInt8], signingKey: String) throws(HeraldError) -> (timestamp: String, token: String) {
         guard let root = ProfileJSONPath.parse(body), let signature = root["signature"],
             let timestamp = signature["timestamp"].flatMap(ProfileJSONPath.text),
             let token = signature["token"].flatMap(ProfileJSONPath.text),
@@ -63,6 +65,7 @@ public struct EmailEventParser: Sendable {
         guard constantTimeEqual(Array(expected.utf8), Array(given.lowercased().utf8)) else {
             throw HeraldError(code: "forbidden", message: "the Mailgun signature does not match", statusCode: 403)
         }
+        return (timestamp, token)
     }
 
     static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {

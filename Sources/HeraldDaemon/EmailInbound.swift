@@ -19,9 +19,13 @@ struct EmailInbound: Sendable {
     let sns: SNSVerifier?
     let rule: SoftBounceRule
     let get: SNSVerifier.Fetch
+    let replay = MailgunReplayGuard()
+    let now: @Sendable () -> Date
 
     /// One per smtp channel that accepts inbound posts (an inbound secret or an ESP profile).
-    static func endpoints(loaded: LoadedConfig, environment: [String: String]) throws -> [String: EmailInbound] {
+    static func endpoints(
+        loaded: LoadedConfig, environment: [String: String], now: @escaping @Sendable () -> Date
+    ) throws -> [String: EmailInbound] {
         var endpoints: [String: EmailInbound] = [:]
         for config in loaded.config.channels ?? [] where config.driver == "smtp" {
             let options = config.options ?? [:]
@@ -53,7 +57,7 @@ struct EmailInbound: Sendable {
             endpoints[config.id] = EmailInbound(
                 channelId: config.id, secret: secret, reports: DeliveryReportParser(verp: verp, channelId: config.id),
                 events: profile.map(EmailEventParser.init), mailgunKey: mailgunKey, sns: sns,
-                rule: try BounceSettings.softBounceRule(config), get: Self.httpGet)
+                rule: try BounceSettings.softBounceRule(config), get: Self.httpGet, now: now)
         }
         return endpoints
     }
@@ -80,7 +84,8 @@ struct EmailInbound: Sendable {
     private func parseEvents(_ events: EmailEventParser, _ bytes: [UInt8]) async throws -> [InboundAction] {
         switch events.profile.authentication {
         case .mailgun:
-            try EmailEventParser.verifyMailgun(bytes, signingKey: mailgunKey ?? "")
+            let signed = try EmailEventParser.verifyMailgun(bytes, signingKey: mailgunKey ?? "")
+            try await replay.admit(timestamp: signed.timestamp, token: signed.token, now: now())
         case .sns:
             guard let sns else { break }
             let envelope = try await sns.verify(bytes)

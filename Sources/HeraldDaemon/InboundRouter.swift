@@ -21,7 +21,11 @@ public struct InboundRouter: InboundHandling {
     /// The daemon's public base URL: signatures cover the URL the provider called, not the one we see.
     let publicURL: String
 
-    public init(loaded: LoadedConfig, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    /// `now` is the clock Mailgun's signature timestamps are checked against.
+    public init(
+        loaded: LoadedConfig, environment: [String: String] = ProcessInfo.processInfo.environment,
+        now: @escaping @Sendable () -> Date = Date.init
+    ) throws {
         var endpoints: [String: Endpoint] = [:]
         let configs = (loaded.config.channels ?? []).filter { $0.driver == "http" && $0.profile != nil }
         let catalog = configs.isEmpty ? nil : try ChannelFactory.profileCatalog(loaded)
@@ -49,7 +53,7 @@ public struct InboundRouter: InboundHandling {
                 verification: profile.verification)
         }
         self.endpoints = endpoints
-        self.emailEndpoints = try EmailInbound.endpoints(loaded: loaded, environment: environment)
+        self.emailEndpoints = try EmailInbound.endpoints(loaded: loaded, environment: environment, now: now)
         self.publicURL = loaded.publicURL
     }
 

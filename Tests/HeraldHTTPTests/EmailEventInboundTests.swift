@@ -20,7 +20,10 @@ struct EmailEventInboundTests {
         ByteBuffer(bytes: try Data(contentsOf: channels.appendingPathComponent(path)))
     }
 
-    static func router(_ options: String, environment: [String: String] = [:], profilesDir: String? = nil) throws -> InboundRouter {
+    static func router(
+        _ options: String, environment: [String: String] = [:], profilesDir: String? = nil,
+        now: @escaping @Sendable () -> Date = Date.init
+    ) throws -> InboundRouter {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-esp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appendingPathComponent("herald.yaml")
@@ -30,7 +33,8 @@ struct EmailEventInboundTests {
         channels:
           - {id: email-esp, kind: email, driver: smtp, options: \(options)}
         """.write(to: path, atomically: true, encoding: .utf8)
-        return try InboundRouter(loaded: try LoadedConfig.load(path: path.path, environment: environment), environment: environment)
+        return try InboundRouter(
+            loaded: try LoadedConfig.load(path: path.path, environment: environment), environment: environment, now: now)
     }
 
     static func outcome(_ response: TestResponse) throws -> String? {
@@ -89,10 +93,13 @@ struct EmailEventInboundTests {
         }
     }
 
-    @Test func mailgunPostsNeedTheirSignature() async throws {
+    /// Six minutes after the complaint fixture was signed.
+    static let mailgunNow = Date(timeIntervalSince1970: 1_796_465_100 + 360)
+
+    @Test func mailgunPostsNeedTheirSignatureOnceAndFresh() async throws {
         let inbound = try Self.router(
             "{from: news@shop.example, url: \"smtp://127.0.0.1:1\", events_profile: mailgun, signing_key_env: MG_KEY}",
-            environment: ["MG_KEY": "herald-test-mailgun-signing-key"])
+            environment: ["MG_KEY": "herald-test-mailgun-signing-key"], now: { Self.mailgunNow })
         try await HeraldHarness.run(inbound: inbound) { app in
             let complaint = try await app.send(
                 .post, "/v1/inbound/email-esp", as: nil, body: String(buffer: try Self.fixture("mailgun/fixtures/complained.json")))
@@ -101,6 +108,10 @@ struct EmailEventInboundTests {
             #expect(try Self.outcome(complaint) == "suppressed")
             let list = try #require(app.store as? any SuppressionStore)
             #expect(try await list.suppressions(addresses: ["cy@example.org"]).first?.reason == "complaint")
+            // The signature covers timestamp and token, not the body: the same token never works twice.
+            let replayed = try await app.send(
+                .post, "/v1/inbound/email-esp", as: nil, body: String(buffer: try Self.fixture("mailgun/fixtures/complained.json")))
+            #expect(replayed.status == .forbidden)
 
             // Mailgun signs timestamp + token (not the body): a post with another token than the one signed fails.
             var forged = String(buffer: try Self.fixture("mailgun/fixtures/failed-permanent.json"))
@@ -164,6 +175,20 @@ struct EmailEventInboundTests {
             let posted = try await app.send(.post, "/v1/inbound/email-esp?secret=x", as: nil, body: #"{"kind":"hard","rcpt":"zed@example.net"}"#)
             #expect(posted.status == .accepted)
             #expect(try Self.outcome(posted) == "suppressed")
+        }
+    }
+
+    @Test func aStaleMailgunSignatureIsRefused() async throws {
+        let dayLater = Self.mailgunNow.addingTimeInterval(86_400)
+        let inbound = try Self.router(
+            "{from: news@shop.example, url: \"smtp://127.0.0.1:1\", events_profile: mailgun, signing_key_env: MG_KEY}",
+            environment: ["MG_KEY": "herald-test-mailgun-signing-key"], now: { dayLater })
+        try await HeraldHarness.run(inbound: inbound) { app in
+            let stale = try await app.send(
+                .post, "/v1/inbound/email-esp", as: nil, body: String(buffer: try Self.fixture("mailgun/fixtures/complained.json")))
+            #expect(stale.status == .forbidden)
+            let list = try #require(app.store as? any SuppressionStore)
+            #expect(try await list.suppressions(addresses: ["cy@example.org"]).isEmpty)
         }
     }
 }
