@@ -182,7 +182,7 @@ let package = Package(
         // Provider fakes are small Hummingbird apps on loopback that replay channels/ fixtures (found via #filePath).
         .testTarget(
             name: "HeraldChannelsTests",
-            dependencies: ["HeraldChannels", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["HeraldChannels", "HeraldTestSupport", .product(name: "Hummingbird", package: "hummingbird")],
             exclude: ["Support/smtp"],
             swiftSettings: swiftSettings
         ),
@@ -198,7 +198,8 @@ let package = Package(
         .testTarget(
             name: "HeraldEndToEndTests",
             dependencies: [
-                "HeraldHTTP", "HeraldEngine", "HeraldPolicy", "HeraldStoreSQLite", "HeraldChannels",
+                "HeraldHTTP", "HeraldEngine", "HeraldPolicy", "HeraldStoreSQLite", "HeraldChannels", "HeraldDaemon",
+                "HeraldTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

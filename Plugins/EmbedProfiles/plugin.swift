@@ -7,8 +7,9 @@ import PackagePlugin
 struct EmbedProfiles: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: any Target) throws -> [Command] {
         let channels = context.package.directoryURL.appending(path: "channels")
+        // Provider profiles, and the ESP event profiles that read bounce and complaint webhooks.
         let profiles = try FileManager.default.contentsOfDirectory(atPath: channels.path).sorted()
-            .map { channels.appending(path: $0).appending(path: "profile.yaml") }
+            .flatMap { [channels.appending(path: $0).appending(path: "profile.yaml"), channels.appending(path: $0).appending(path: "events.yaml")] }
             .filter { FileManager.default.fileExists(atPath: $0.path) }
         let output = context.pluginWorkDirectoryURL.appending(path: "BuiltInProfiles.swift")
         return [

@@ -16,19 +16,25 @@ protocol CurlJob: AnyObject, Sendable {
 final class CurlSMTPJob: CurlJob, @unchecked Sendable {
     private let upload: [UInt8]
     private let recipients: [String]
+    /// Set per transfer when every message has its own envelope sender (VERP); every job of such a driver
+    /// sets it, so no handle keeps another message's sender.
+    private let mailFrom: String?
     private let completion: @Sendable (CurlTransferResult?, Duration) -> Void
     private var startedAt: ContinuousClock.Instant?
 
     init(
-        upload: [UInt8], recipients: [String], completion: @escaping @Sendable (CurlTransferResult?, Duration) -> Void
+        upload: [UInt8], recipients: [String], mailFrom: String? = nil,
+        completion: @escaping @Sendable (CurlTransferResult?, Duration) -> Void
     ) {
         self.upload = upload
         self.recipients = recipients
+        self.mailFrom = mailFrom
         self.completion = completion
     }
 
     func start(on easy: CurlEasy) {
         startedAt = .now
+        if let mailFrom { easy.set(CURLOPT_MAIL_FROM, "<\(mailFrom)>") }
         easy.prepare(upload: upload, recipients: recipients)
     }
 

@@ -17,9 +17,11 @@ struct SMTPTransfer: Sendable {
     var bytes: [UInt8]
     var recipient: String
     var messageId: String
+    /// This message's own envelope sender (VERP); nil keeps the handle's `from`.
+    var mailFrom: String? = nil
 
     func job(completion: @escaping @Sendable (Outcome) -> Void) -> CurlSMTPJob {
-        CurlSMTPJob(upload: bytes, recipients: [recipient]) { completion((transfer: $0, latency: $1)) }
+        CurlSMTPJob(upload: bytes, recipients: [recipient], mailFrom: mailFrom) { completion((transfer: $0, latency: $1)) }
     }
 
     func result(of outcome: Outcome) -> SendResult {
@@ -66,6 +68,9 @@ extension SMTPDriver {
                 return .done(SendResult(outcome: .permanent, error: "\(error.code): \(error.message)"))
             }
         }
-        return .transfer(SMTPTransfer(bytes: mime.bytes, recipient: recipient, messageId: messageId))
+        return .transfer(
+            SMTPTransfer(
+                bytes: mime.bytes, recipient: recipient, messageId: messageId,
+                mailFrom: returnPath?.address(deliveryId: message.deliveryId, channelId: id)))
     }
 }

@@ -11,14 +11,17 @@ public struct SMTPDriver: ChannelDriver {
     public let config: SMTPConfig
     let signer: DKIMSigner?
     let messageIdDomain: String
+    /// VERP envelope senders when a bounce domain is configured; nil sends every message from `from`.
+    let returnPath: SMTPReturnPath?
     private let pool: CurlHandlePool
 
     /// Throws `HeraldError` (`smtp_config_invalid`, `dkim_key_invalid`) for a config that could never send,
     /// `smtp_unavailable` when libcurl cannot start.
-    public init(id: String, config: SMTPConfig) throws(HeraldError) {
+    public init(id: String, config: SMTPConfig, returnPath: SMTPReturnPath? = nil) throws(HeraldError) {
         try config.validate()
         self.id = id
         self.config = config
+        self.returnPath = returnPath
         messageIdDomain = config.effectiveMessageIdDomain
         if let dkim = config.dkim {
             signer = try DKIMSigner(domain: dkim.domain, selector: dkim.selector, privateKeyPEM: dkim.privateKeyPEM)

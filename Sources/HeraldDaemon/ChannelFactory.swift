@@ -130,7 +130,8 @@ public enum ChannelFactory {
                 poolSize: min(options["pool_size"].flatMap(Int.init) ?? 4, config.concurrency ?? .max),
                 dkim: dkim, unsubscribeMailto: options["unsubscribe_mailto"],
                 tlsVerify: options["tls_verify"] != "false")
-            return try SMTPDriver(id: config.id, config: smtp)
+            return try SMTPDriver(
+                id: config.id, config: smtp, returnPath: try BounceSettings.returnPath(config, loaded: loaded))
         case "fcm":
             let fcm = FCMConfig(
                 serviceAccountJSON: try Secrets.required("service_account_json", in: options, field: field),

@@ -16,10 +16,16 @@ public struct InboundRouter: InboundHandling {
     }
 
     let endpoints: [String: Endpoint]
+    /// Email channels: bounce and complaint reports (`EmailInbound`).
+    let emailEndpoints: [String: EmailInbound]
     /// The daemon's public base URL: signatures cover the URL the provider called, not the one we see.
     let publicURL: String
 
-    public init(loaded: LoadedConfig, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    /// `now` is the clock Mailgun's signature timestamps are checked against.
+    public init(
+        loaded: LoadedConfig, environment: [String: String] = ProcessInfo.processInfo.environment,
+        now: @escaping @Sendable () -> Date = Date.init
+    ) throws {
         var endpoints: [String: Endpoint] = [:]
         let configs = (loaded.config.channels ?? []).filter { $0.driver == "http" && $0.profile != nil }
         let catalog = configs.isEmpty ? nil : try ChannelFactory.profileCatalog(loaded)
@@ -47,16 +53,19 @@ public struct InboundRouter: InboundHandling {
                 verification: profile.verification)
         }
         self.endpoints = endpoints
+        self.emailEndpoints = try EmailInbound.endpoints(loaded: loaded, environment: environment, now: now)
         self.publicURL = loaded.publicURL
     }
 
     public func admit(channelId: String, headers: [String: String], query: String?) throws {
+        if let email = emailEndpoints[channelId] { return try email.admit(headers: headers, query: query) }
         guard let endpoint = endpoints[channelId] else { throw HeraldError.notFound("inbound channel") }
         if let verification = endpoint.verification, Self.queryValue(verification.challengeQuery, in: query) != nil { return }
         if let secret = endpoint.secret { try Self.checkSecret(secret, headers: headers, query: query) }
     }
 
     public func parse(channelId: String, headers: [String: String], query: String?, body: Data) async throws -> [InboundAction] {
+        if let email = emailEndpoints[channelId] { return try await email.parse(headers: headers, query: query, body: body) }
         guard let endpoint = endpoints[channelId] else { throw HeraldError.notFound("inbound channel") }
         if let verification = endpoint.verification, let challenge = Self.queryValue(verification.challengeQuery, in: query) {
             return [try Self.answer(challenge, token: Self.queryValue(verification.tokenQuery, in: query), secret: endpoint.secret)]

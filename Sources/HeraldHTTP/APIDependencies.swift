@@ -58,6 +58,11 @@ public enum InboundAction: Sendable, Hashable {
     case ignored
     /// The provider is checking the callback URL (Meta's `hub.challenge`): answer with this text alone.
     case challenge(String)
+    /// An email channel's post: the bounces and complaints it held (none for an auto-reply or a delivery
+    /// notice), and when soft bounces suppress.
+    case emailReport([EmailFeedback], rule: SoftBounceRule)
+    /// An ESP's subscription handshake (SNS SubscriptionConfirmation) was answered.
+    case subscriptionConfirmed
 }
 
 public protocol InboundHandling: Sendable {

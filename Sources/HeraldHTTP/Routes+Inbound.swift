@@ -30,6 +30,7 @@ extension HeraldAPI {
                     status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
                     body: .init(byteBuffer: ByteBuffer(string: text)))
             }
+            if let response = try await emailReportResponse(events, channelId: channelId) { return response }
             var receipts = 0
             var optOuts = 0
             for event in events {
@@ -41,7 +42,7 @@ extension HeraldAPI {
                 case .reply(let from, let text):
                     guard OptOutKeywords.isOptOut(text) else { continue }
                     optOuts += try await recordSMSOptOut(from: from, text: text, channelId: channelId)
-                case .ignored, .challenge:
+                case .ignored, .challenge, .emailReport, .subscriptionConfirmed:
                     continue
                 }
             }
