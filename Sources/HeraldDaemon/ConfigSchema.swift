@@ -22,6 +22,11 @@ enum ConfigSchema {
                 "rate": .value, "concurrency": .value, "routes": .value,
             ])),
         "auth": .object(["unsubscribe_secret_env": .value, "unsubscribe_secret_file": .value]),
+        "audit": .object([
+            "checkpoints": .object([
+                "interval_seconds": .value, "signing_key_env": .value, "signing_key_file": .value, "witness_file": .value,
+            ])
+        ]),
         "engine": .object([
             "send_lease_seconds": .value, "fanout_lease_seconds": .value, "claim_batch_size": .value,
             "fanout_batch_size": .value,

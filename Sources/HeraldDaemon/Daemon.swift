@@ -37,6 +37,7 @@ public struct Daemon {
         let smsMaxSegments = try PolicySettings.smsMaxSegments(loaded)
         settings.smsMaxSegments = smsMaxSegments
         let inbound = try InboundRouter(loaded: loaded)
+        let checkpoints = try CheckpointWiring(loaded: loaded, store: store, logger: logger)
         // Built last of what can throw: its drivers own HTTP clients that must be shut down on every exit.
         let router = try await ChannelFactory.router(for: loaded)
         let fanoutSignal = WorkSignal()
@@ -51,6 +52,7 @@ public struct Daemon {
         deps.inlineFanout = FanoutPlanner(policy: policy).inline(maxAudience: settings.inlineFanoutMax)
         deps.dispatchSignal = dispatchSignal
         deps.publicBaseURL = loaded.publicURL
+        deps.checkpointKey = checkpoints.publicKey
         let api = HeraldAPI(deps: deps)
         let app = Application(
             router: api.router(),
@@ -66,7 +68,8 @@ public struct Daemon {
         let monitor: [ServiceGroupConfiguration.ServiceConfiguration] = ops.monitor.map { [.init(service: $0)] } ?? []
         let group = ServiceGroup(
             configuration: .init(
-                services: monitor + [.init(service: dispatch), .init(service: fanout), .init(service: app)],
+                // The checkpoint signer first, so it stops last and signs what everything else appended.
+                services: checkpoints.services + monitor + [.init(service: dispatch), .init(service: fanout), .init(service: app)],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()

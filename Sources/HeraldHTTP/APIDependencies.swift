@@ -25,6 +25,8 @@ public struct APIDependencies: Sendable {
     public var inlineFanout: InlineFanout?
     /// Woken when intake wrote deliveries itself, so they are claimed at once.
     public var dispatchSignal: WorkSignal?
+    /// Checks ledger checkpoints (`/v1/audit/verify`) and is listed with them; nil: no checkpoints signed.
+    public var checkpointKey: CheckpointPublicKey?
 
     public init(
         store: any Store, templates: (any TemplateStore)? = nil, fanoutSignal: WorkSignal, smsMaxSegments: Int = 10,

@@ -13,6 +13,7 @@ extension PostgresStore {
     /// so two nodes migrating at once run them one after the other and the second finds nothing to do.
     static let migrations: [(version: Int64, sql: String)] = [
         (1, schemaV1), (2, schemaV2AccessAudit), (3, schemaV3Priority), (4, schemaV4Suppressions),
+        (5, schemaV5Checkpoints),
         (1001, schemaTemplatesV1),
     ]
 
