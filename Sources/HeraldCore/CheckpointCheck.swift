@@ -8,13 +8,22 @@ public struct CheckpointCheck: Sendable {
     private var pending: [LedgerCheckpoint]
     public private(set) var problems: [String] = []
     public private(set) var met = 0
+    /// Key ids of stored checkpoints left unchecked because no trusted key signed them.
+    public private(set) var skippedKeys: [String: Int] = [:]
 
-    public init(checkpoints: [LedgerCheckpoint], trusted: [CheckpointPublicKey]) {
+    /// `stored` are the store's own checkpoints: one signed by a key not trusted here (another node's own
+    /// key) is left unchecked and counted, since leaving a checkpoint out can only hide a failure, never
+    /// invent one. `given` come from elsewhere (a witness): each must be signed by a trusted key.
+    public init(stored: [LedgerCheckpoint] = [], given: [LedgerCheckpoint] = [], trusted: [CheckpointPublicKey]) {
         var usable: [LedgerCheckpoint] = []
-        for checkpoint in checkpoints {
+        for (checkpoint, isStored) in stored.map({ ($0, true) }) + given.map({ ($0, false) }) {
             guard let key = trusted.first(where: { $0.id == checkpoint.keyId }) else {
-                problems.append(
-                    "checkpoint signed at \(Self.time(checkpoint)) names key \(checkpoint.keyId), which is not a trusted key")
+                if isStored {
+                    skippedKeys[checkpoint.keyId, default: 0] += 1
+                } else {
+                    problems.append(
+                        "checkpoint signed at \(Self.time(checkpoint)) names key \(checkpoint.keyId), which is not a trusted key")
+                }
                 continue
             }
             guard key.isValidSignature(of: checkpoint) else {
@@ -63,11 +72,25 @@ public struct LedgerVerification: Sendable, Equatable {
     public var checkpointsMet: Int
     /// Each failed checkpoint, named in words: a cut tail, a rewrite, a bad signature.
     public var checkpointProblems: [String]
+    /// Stored checkpoints not checked, by the id of the key that signed them (no trusted key matches).
+    public var skippedKeys: [String: Int]
 
-    public init(chain: ConsentChain.Verification, checkpointsMet: Int = 0, checkpointProblems: [String] = []) {
+    public init(
+        chain: ConsentChain.Verification, checkpointsMet: Int = 0, checkpointProblems: [String] = [],
+        skippedKeys: [String: Int] = [:]
+    ) {
         self.chain = chain
         self.checkpointsMet = checkpointsMet
         self.checkpointProblems = checkpointProblems
+        self.skippedKeys = skippedKeys
+    }
+
+    /// Says which stored checkpoints went unchecked and how to check them; nil when none did.
+    public var skippedNote: String? {
+        guard !skippedKeys.isEmpty else { return nil }
+        let keys = skippedKeys.keys.sorted().map { "\($0) (\(skippedKeys[$0] ?? 0))" }.joined(separator: ", ")
+        return "stored checkpoints signed by keys not trusted here were not checked: \(keys); "
+            + "give every node the same audit.checkpoints signing key, or pass each node's key with --public-key"
     }
 
     public var ok: Bool {
@@ -79,11 +102,13 @@ public struct LedgerVerification: Sendable, Equatable {
 /// One home for ledger verification, used by the HTTP API and the CLI.
 public enum LedgerAudit {
     /// Recomputes the whole chain a page at a time, checking it against `checkpoints` on the way.
+    /// `stored` and `given` as `CheckpointCheck` takes them.
     public static func verify(
-        _ store: any Store, checkpoints: [LedgerCheckpoint] = [], trusted: [CheckpointPublicKey] = []
+        _ store: any Store, stored: [LedgerCheckpoint] = [], given: [LedgerCheckpoint] = [],
+        trusted: [CheckpointPublicKey] = []
     ) async throws -> LedgerVerification {
         var verifier = ConsentChain.Verifier()
-        var check = CheckpointCheck(checkpoints: checkpoints, trusted: trusted)
+        var check = CheckpointCheck(stored: stored, given: given, trusted: trusted)
         var query = ConsentExportQuery(limit: 2000)
         walk: while true {
             let events = try await store.consentEvents(query)
@@ -97,7 +122,9 @@ public enum LedgerAudit {
         }
         // A broken chain is reported as such; checkpoints past the break cannot be judged.
         if case .ok(let events, _) = verifier.result { check.finish(events: events) }
-        return LedgerVerification(chain: verifier.result, checkpointsMet: check.met, checkpointProblems: check.problems)
+        return LedgerVerification(
+            chain: verifier.result, checkpointsMet: check.met, checkpointProblems: check.problems,
+            skippedKeys: check.skippedKeys)
     }
 
     /// Every checkpoint the store keeps, oldest first.

@@ -60,10 +60,13 @@ struct VerifyReport: Encodable {
     var checkpointsMet: Int
     /// Each checkpoint the chain fails: a cut tail, a rewrite after it, a bad signature.
     var checkpointProblems: [String]
+    /// Why some stored checkpoints were not checked (signed by another node's key), if any were.
+    var checkpointNote: String?
 
     init(_ verification: LedgerVerification) {
         checkpointsMet = verification.checkpointsMet
         checkpointProblems = verification.checkpointProblems
+        checkpointNote = verification.skippedNote
         switch verification.chain {
         case .ok(let events, let head):
             ok = verification.ok

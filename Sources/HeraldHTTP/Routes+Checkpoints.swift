@@ -31,7 +31,7 @@ extension HeraldAPI {
         guard let store = deps.store as? any CheckpointStore else { return try await LedgerAudit.verify(deps.store) }
         let checkpoints = try await LedgerAudit.storedCheckpoints(store)
         return try await LedgerAudit.verify(
-            deps.store, checkpoints: checkpoints, trusted: deps.checkpointKey.map { [$0] } ?? [])
+            deps.store, stored: checkpoints, trusted: deps.checkpointKey.map { [$0] } ?? [])
     }
 }
 

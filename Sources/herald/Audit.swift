@@ -68,7 +68,7 @@ struct Audit: AsyncParsableCommand {
             do {
                 var stored: [LedgerCheckpoint] = []
                 if let checkpoints = store as? any CheckpointStore { stored = try await LedgerAudit.storedCheckpoints(checkpoints) }
-                verification = try await LedgerAudit.verify(store, checkpoints: stored + given, trusted: trusted)
+                verification = try await LedgerAudit.verify(store, stored: stored, given: given, trusted: trusted)
             } catch {
                 try? await store.close()
                 throw error
@@ -79,6 +79,7 @@ struct Audit: AsyncParsableCommand {
                 for problem in verification.checkpointProblems { print("BROKEN: \(problem)") }
                 guard verification.ok else { throw ExitCode(1) }
                 print("ok: \(events) events, head \(head); \(verification.checkpointsMet) checkpoints reached")
+                if let note = verification.skippedNote { print("note: \(note)") }
             case .broken(let id, let index, let problem):
                 print("BROKEN at event \(id) (position \(index)): \(problem)")
                 throw ExitCode(1)

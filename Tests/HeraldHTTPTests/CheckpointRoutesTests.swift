@@ -136,7 +136,7 @@ struct CheckpointRoutesTests {
             #expect(witnessed.map(\.events) == [4])
             try app.tamper("DELETE FROM ledger_checkpoints")
             #expect(try await app.json("/v1/audit/verify")["ok"] as? Bool == true)  // the store alone is fooled
-            let fromWitness = try await LedgerAudit.verify(app.store, checkpoints: witnessed, trusted: [try publicKey(app)])
+            let fromWitness = try await LedgerAudit.verify(app.store, given: witnessed, trusted: [try publicKey(app)])
             #expect(!fromWitness.ok)
             #expect(fromWitness.checkpointProblems.first?.hasSuffix("the tail was cut") == true)
         }

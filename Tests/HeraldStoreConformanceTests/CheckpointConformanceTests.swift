@@ -122,7 +122,7 @@ struct CheckpointConformanceTests {
     }
 
     @Test(arguments: TestBackends.all)
-    func aForgedOrForeignCheckpointIsNotTrusted(backend: TestBackend) async throws {
+    func aForgedCheckpointFailsAndAnotherNodesIsSkippedWithANote(backend: TestBackend) async throws {
         try await withStore(backend) { store, _ in
             let checkpoints = try #require(store as? any CheckpointStore)
             _ = try await append(store, count: 2)
@@ -130,19 +130,28 @@ struct CheckpointConformanceTests {
             var forged = try key.sign(head, at: at(60))
             forged.events = 1
             _ = try await checkpoints.appendCheckpoint(forged)
-            _ = try await checkpoints.appendCheckpoint(try CheckpointKey().sign(head, at: at(61)))
+            let otherNode = CheckpointKey()
+            let foreign = try await checkpoints.appendCheckpoint(try otherNode.sign(head, at: at(61)))
             let result = try await verifyStored(store)
             #expect(!result.ok)
-            #expect(result.checkpointProblems.count == 2)
+            #expect(result.checkpointProblems.count == 1)
             #expect(result.checkpointProblems[0].hasSuffix("does not carry a valid signature: it was altered or forged"))
-            #expect(result.checkpointProblems[1].hasSuffix("which is not a trusted key"))
+            // Another node's own key: left unchecked and said so, not a failure.
+            #expect(result.skippedKeys == [otherNode.publicKey.id: 1])
+            #expect(result.skippedNote?.contains(otherNode.publicKey.id) == true)
+            // Given from elsewhere, the same checkpoint must be signed by a trusted key.
+            let given = try await LedgerAudit.verify(store, given: [foreign], trusted: [key.publicKey])
+            #expect(given.checkpointProblems.first?.hasSuffix("which is not a trusted key") == true)
+            let trusted = try await LedgerAudit.verify(store, given: [foreign], trusted: [key.publicKey, otherNode.publicKey])
+            #expect(trusted.ok)
+            #expect(trusted.checkpointsMet == 1)
         }
     }
 
     private func verifyStored(_ store: any Store) async throws -> LedgerVerification {
         let checkpoints = try #require(store as? any CheckpointStore)
         return try await LedgerAudit.verify(
-            store, checkpoints: try await LedgerAudit.storedCheckpoints(checkpoints), trusted: [key.publicKey])
+            store, stored: try await LedgerAudit.storedCheckpoints(checkpoints), trusted: [key.publicKey])
     }
 
     private func input(_ contactId: String, _ status: ConsentStatus, second: Int) -> ConsentInput {
