@@ -13,11 +13,11 @@ extension SQLiteStore: APIKeyLifecycleStore {
     }
 
     public func apiKeyGrant(forKeyHash hash: String) async throws -> APIKeyGrant? {
-        let row = try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT role, expires_at FROM api_keys WHERE hash = ?", arguments: [hash])
+        try await pool.read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT role, expires_at FROM api_keys WHERE hash = ?", arguments: [hash])
+            guard let row, let role = Role(rawValue: row["role"]) else { return nil }
+            return APIKeyGrant(role: role, expiresAt: (row["expires_at"] as Int64?).map(Date.init(milliseconds:)))
         }
-        guard let row, let role = Role(rawValue: row["role"]) else { return nil }
-        return APIKeyGrant(role: role, expiresAt: (row["expires_at"] as Int64?).map(Date.init(milliseconds:)))
     }
 
     public func recordAPIKeyUse(hash: String, at: Date) async throws {
