@@ -7,12 +7,18 @@ public struct APIKeyInfo: Sendable, Hashable {
     public var role: Role
     public var label: String?
     public var createdAt: Date
+    /// When the key stops working; nil: never.
+    public var expiresAt: Date?
+    /// Written at most once a minute per key, so it may lag a request by that much.
+    public var lastUsedAt: Date?
 
-    public init(id: String, role: Role, label: String?, createdAt: Date) {
+    public init(id: String, role: Role, label: String?, createdAt: Date, expiresAt: Date? = nil, lastUsedAt: Date? = nil) {
         self.id = id
         self.role = role
         self.label = label
         self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.lastUsedAt = lastUsedAt
     }
 }
 

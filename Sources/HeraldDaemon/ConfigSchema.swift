@@ -27,9 +27,14 @@ enum ConfigSchema {
             "secret_env": .value, "secret_file": .value, "previous_secret_env": .value, "previous_secret_file": .value,
             "link_ttl": .value,
         ]),
+        "audit": .object([
+            "checkpoints": .object([
+                "interval_seconds": .value, "signing_key_env": .value, "signing_key_file": .value, "witness_file": .value,
+            ])
+        ]),
         "engine": .object([
             "send_lease_seconds": .value, "fanout_lease_seconds": .value, "claim_batch_size": .value,
-            "fanout_batch_size": .value,
+            "fanout_batch_size": .value, "node_id": .value, "inline_fanout_max": .value, "express_priority": .value,
         ]),
         "defaults": .object(["timezone": .value, "unknown_timezone": .value]),
         "policy": .object([

@@ -40,6 +40,7 @@ public struct Daemon {
         let smsMaxSegments = try PolicySettings.smsMaxSegments(loaded)
         settings.smsMaxSegments = smsMaxSegments
         let inbound = try InboundRouter(loaded: loaded)
+        let checkpoints = try CheckpointWiring(loaded: loaded, store: store, logger: logger)
         // Built last of what can throw: its drivers own HTTP clients that must be shut down on every exit.
         let router = try await ChannelFactory.router(for: loaded)
         let fanoutSignal = WorkSignal()
@@ -57,6 +58,7 @@ public struct Daemon {
         deps.topics = topics
         deps.preferenceKeys = preferenceKeys
         deps.erasure = try RightsSettings.erasure(loaded)
+        deps.checkpointKey = checkpoints.publicKey
         let api = HeraldAPI(deps: deps)
         let app = Application(
             router: api.router(),
@@ -73,7 +75,9 @@ public struct Daemon {
         let retention = try RetentionWiring.services(store: store, loaded: loaded, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                services: monitor + retention + [.init(service: dispatch), .init(service: fanout), .init(service: app)],
+                // The checkpoint signer first, so it stops last and signs what everything else appended.
+                services: checkpoints.services + monitor + retention
+                    + [.init(service: dispatch), .init(service: fanout), .init(service: app)],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()

@@ -31,6 +31,8 @@ public struct APIDependencies: Sendable {
     public var dispatchSignal: WorkSignal?
     /// `rights:` settings for `DELETE /v1/contacts/{id}`.
     public var erasure = ErasureSettings()
+    /// Checks ledger checkpoints (`/v1/audit/verify`) and is listed with them; nil: no checkpoints signed.
+    public var checkpointKey: CheckpointPublicKey?
 
     public init(
         store: any Store, templates: (any TemplateStore)? = nil, fanoutSignal: WorkSignal, smsMaxSegments: Int = 10,

@@ -13,6 +13,7 @@ struct APIKeyMiddleware: RouterMiddleware {
     /// Recently seen key hashes. An entry lives `RoleCache.lifetime`, so a revoked key (its row deleted on
     /// any node) stops working everywhere within that.
     private let cache = RoleCache()
+    private let useThrottle = KeyUseThrottle()
 
     init(store: any Store, sessionSecret: [UInt8], now: @escaping @Sendable () -> Date) {
         self.store = store
@@ -27,11 +28,16 @@ struct APIKeyMiddleware: RouterMiddleware {
         let now = now()
         if let hash = presentedKeyHash(request, now: now) {
             context.keyHashPrefix = String(hash.prefix(12))
-            if let role = cache.role(for: hash, now: now) {
-                context.role = role
-            } else if let role = try await store.role(forKeyHash: hash) {
-                cache.remember(role, for: hash, now: now)
-                context.role = role
+            var grant = cache.grant(for: hash, now: now)
+            if grant == nil, let found = try await KeyGrants.lookup(store, hash: hash) {
+                cache.remember(found, for: hash, now: now)
+                grant = found
+            }
+            if let grant, grant.isExpired(at: now) {
+                context.keyExpired = true
+            } else if let grant {
+                context.role = grant.role
+                await KeyGrants.noteUse(store, hash: hash, now: now, throttle: useThrottle)
             }
         }
         return try await next(request, context)
@@ -53,19 +59,19 @@ struct APIKeyMiddleware: RouterMiddleware {
 final class RoleCache: Sendable {
     /// Seconds a looked-up role is trusted before the store is asked again.
     static let lifetime: TimeInterval = 3
-    private let roles = Mutex<[String: (role: Role, until: Date)]>([:])
+    private let grants = Mutex<[String: (grant: APIKeyGrant, until: Date)]>([:])
 
-    func role(for hash: String, now: Date) -> Role? {
-        roles.withLock { roles in
-            guard let entry = roles[hash], entry.until > now else { return nil }
-            return entry.role
+    func grant(for hash: String, now: Date) -> APIKeyGrant? {
+        grants.withLock { grants in
+            guard let entry = grants[hash], entry.until > now else { return nil }
+            return entry.grant
         }
     }
 
-    func remember(_ role: Role, for hash: String, now: Date) {
-        roles.withLock { roles in
-            if roles.count > 10_000 { roles.removeAll() }
-            roles[hash] = (role, now.addingTimeInterval(Self.lifetime))
+    func remember(_ grant: APIKeyGrant, for hash: String, now: Date) {
+        grants.withLock { grants in
+            if grants.count > 10_000 { grants.removeAll() }
+            grants[hash] = (grant, now.addingTimeInterval(Self.lifetime))
         }
     }
 }

@@ -34,18 +34,4 @@ public enum ConsentExport {
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
-
-    /// Recomputes the whole chain, a page at a time.
-    public static func verify(_ store: any Store) async throws -> ConsentChain.Verification {
-        var verifier = ConsentChain.Verifier()
-        var query = ConsentExportQuery(limit: 2000)
-        while true {
-            let events = try await store.consentEvents(query)
-            guard let last = events.last else { break }
-            for event in events { verifier.feed(event) }
-            if case .broken = verifier.result { break }
-            query.afterId = last.id
-        }
-        return verifier.result
-    }
 }

@@ -56,10 +56,11 @@ extension HeraldAPI {
 
     /// Checks the key's role and, if it may see the dashboard, sets the cookie and redirects to the overview.
     func signIn(key: String, redirectTo target: String = "/ui") async throws -> Response {
-        let role = key.isEmpty ? nil : try await deps.store.role(forKeyHash: APIKey.hash(key))
+        let grant = key.isEmpty ? nil : try await KeyGrants.lookup(deps.store, hash: APIKey.hash(key))
+        let role = grant?.isExpired(at: deps.now()) == false ? grant?.role : nil
         guard DashboardAuth.isDashboardRole(role) else {
             return DashboardHTML.response(
-                DashboardAuth.signInPage(error: "That key is unknown or lacks the ops or compliance role."),
+                DashboardAuth.signInPage(error: "That key is unknown, expired, or lacks the ops or compliance role."),
                 status: .unauthorized)
         }
         var response = Response(status: .seeOther, headers: [.location: target])

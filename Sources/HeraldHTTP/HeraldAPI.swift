@@ -21,6 +21,7 @@ public struct HeraldAPI: Sendable {
         addConsentRoutes(to: router)
         addConsentImportRoutes(to: router)
         addAuditRoutes(to: router)
+        addCheckpointRoutes(to: router)
         addJobRoutes(to: router)
         addRenderRoutes(to: router)
         addTemplateRoutes(to: router)

@@ -10,6 +10,8 @@ public struct HeraldRequestContext: RequestContext {
     public var keyHashPrefix: String?
     /// The peer's IP address, for consent evidence (the proxy's, behind one).
     public let remoteAddress: String?
+    /// The key presented is known but past its expiry: refused with `key_expired`, not `unauthenticated`.
+    public var keyExpired = false
 
     public init(source: Source) {
         coreContext = .init(source: source)
@@ -22,6 +24,7 @@ public struct HeraldRequestContext: RequestContext {
     /// Throws 403 unless the caller's key carries one of `roles` (admin carries all).
     public func require(_ roles: Role...) throws(HeraldError) {
         guard let role else {
+            if keyExpired { throw HeraldError.keyExpired }
             throw HeraldError(code: "unauthenticated", message: "missing or unknown API key", statusCode: 401)
         }
         guard roles.contains(where: role.permits) else {

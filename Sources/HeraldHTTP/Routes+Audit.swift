@@ -44,7 +44,7 @@ extension HeraldAPI {
         router.get("/v1/audit/verify") { _, context in
             try context.require(.compliance)
             try await recordAccess(context, action: "chain_verify", query: "")
-            return try JSONResponse.make(VerifyReport(try await ConsentExport.verify(deps.store)))
+            return try JSONResponse.make(VerifyReport(try await verifyLedger()))
         }
     }
 }
@@ -56,13 +56,23 @@ struct VerifyReport: Encodable {
     var brokenEventId: Int64?
     var brokenIndex: Int?
     var problem: String?
+    /// Stored checkpoints the chain reaches with the head they signed.
+    var checkpointsMet: Int
+    /// Each checkpoint the chain fails: a cut tail, a rewrite after it, a bad signature.
+    var checkpointProblems: [String]
+    /// Why some stored checkpoints were not checked (signed by another node's key), if any were.
+    var checkpointNote: String?
 
-    init(_ result: ConsentChain.Verification) {
-        switch result {
+    init(_ verification: LedgerVerification) {
+        checkpointsMet = verification.checkpointsMet
+        checkpointProblems = verification.checkpointProblems
+        checkpointNote = verification.skippedNote
+        switch verification.chain {
         case .ok(let events, let head):
-            ok = true
+            ok = verification.ok
             self.events = events
             headHash = head
+            problem = verification.checkpointProblems.first
         case .broken(let id, let index, let problem):
             ok = false
             events = index

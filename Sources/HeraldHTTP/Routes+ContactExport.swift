@@ -10,7 +10,8 @@ extension HeraldAPI {
             try context.require(.compliance)
             let id = try context.parameters.require("id")
             try await recordAccess(context, action: "contact_export", query: "contact_id=\(id)")
-            let export = try await ContactExport.collect(contactId: id, store: deps.store, at: deps.now())
+            var export = try await ContactExport.collect(contactId: id, store: deps.store, at: deps.now())
+            try await export.attachCheckpoint(from: deps.store, key: deps.checkpointKey)
             guard export.contact != nil || !export.consent.events.isEmpty || !export.deliveries.isEmpty else {
                 throw HeraldError.notFound("contact")
             }
@@ -34,6 +35,10 @@ struct ContactExport: Encodable {
     var deliveries: [Delivery]
     var suppressions: [Suppression]
     var suppressionChanges: [SuppressionChange]
+    /// The newest signed head of the whole ledger and the key that checks it: the events above are part of
+    /// a chain someone signed, and a later `audit verify` must still reach it.
+    var ledgerCheckpoint: LedgerCheckpoint?
+    var ledgerPublicKey: String?
 
     static func collect(contactId: String, store: any Store, at: Date) async throws -> ContactExport {
         let contact = try await store.contact(id: contactId)
@@ -58,5 +63,13 @@ struct ContactExport: Encodable {
             contactId: contactId, exportedAt: at, contact: contact,
             consent: Consent(current: ConsentState.current(events), events: events), deliveries: deliveries,
             suppressions: suppressions, suppressionChanges: changes)
+    }
+}
+
+extension ContactExport {
+    mutating func attachCheckpoint(from store: any Store, key: CheckpointPublicKey?) async throws {
+        guard let checkpoints = store as? any CheckpointStore else { return }
+        ledgerCheckpoint = try await checkpoints.latestCheckpoint()
+        ledgerPublicKey = key?.encoded
     }
 }

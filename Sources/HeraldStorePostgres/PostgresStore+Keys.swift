@@ -35,13 +35,17 @@ extension PostgresStore {
 
 extension PostgresStore: APIKeyManaging {
     public func apiKeys() async throws -> [APIKeyInfo] {
-        try await rows("SELECT hash, role, label, created_at FROM api_keys ORDER BY created_at, hash").compactMap { row in
+        try await rows(
+            "SELECT hash, role, label, created_at, expires_at, last_used_at FROM api_keys ORDER BY created_at, hash"
+        ).compactMap { row in
             let columns = row.makeRandomAccess()
             guard let role = Role(rawValue: try columns.get("role", as: String.self)) else { return nil }
             return APIKeyInfo(
                 id: APIKey.id(forHash: try columns.get("hash", as: String.self)), role: role,
                 label: try columns.get("label", as: String?.self),
-                createdAt: Date(milliseconds: try columns.get("created_at", as: Int64.self)))
+                createdAt: Date(milliseconds: try columns.get("created_at", as: Int64.self)),
+                expiresAt: try columns.get("expires_at", as: Int64?.self).map(Date.init(milliseconds:)),
+                lastUsedAt: try columns.get("last_used_at", as: Int64?.self).map(Date.init(milliseconds:)))
         }
     }
 

@@ -12,8 +12,8 @@ extension PostgresStore {
     /// Versioned migrations, applied in order. Each runs in a transaction that first takes an advisory lock,
     /// so two nodes migrating at once run them one after the other and the second finds nothing to do.
     static let migrations: [(version: Int64, sql: String)] = [
-        (1, schemaV1), (2, schemaV2AccessAudit), (3, schemaV3Priority), (4, schemaV4Suppressions), (7, schemaV7Bounces),
-        (9, schemaV9Erasure),
+        (1, schemaV1), (2, schemaV2AccessAudit), (3, schemaV3Priority), (4, schemaV4Suppressions),
+        (5, schemaV5Checkpoints), (7, schemaV7Bounces), (9, schemaV9Erasure),
         (1001, schemaTemplatesV1),
     ]
 

@@ -38,12 +38,15 @@ extension SQLiteStore {
 extension SQLiteStore: APIKeyManaging {
     public func apiKeys() async throws -> [APIKeyInfo] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT hash, role, label, created_at FROM api_keys ORDER BY created_at, hash")
+            try Row.fetchAll(
+                db, sql: "SELECT hash, role, label, created_at, expires_at, last_used_at FROM api_keys ORDER BY created_at, hash")
                 .compactMap { row in
                     guard let role = Role(rawValue: row["role"]) else { return nil }
                     return APIKeyInfo(
                         id: APIKey.id(forHash: row["hash"]), role: role, label: row["label"],
-                        createdAt: Date(milliseconds: row["created_at"]))
+                        createdAt: Date(milliseconds: row["created_at"]),
+                        expiresAt: (row["expires_at"] as Int64?).map(Date.init(milliseconds:)),
+                        lastUsedAt: (row["last_used_at"] as Int64?).map(Date.init(milliseconds:)))
                 }
         }
     }

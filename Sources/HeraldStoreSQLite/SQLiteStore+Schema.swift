@@ -95,6 +95,7 @@ extension SQLiteStore {
         registerPriorityMigrations(&migrator)
         registerTemplateMigrations(&migrator)
         registerSuppressionMigrations(&migrator)
+        registerCheckpointMigrations(&migrator)
         registerBounceMigrations(&migrator)
         registerErasureMigrations(&migrator)
         return migrator

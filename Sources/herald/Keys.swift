@@ -15,23 +15,40 @@ struct Keys: AsyncParsableCommand {
         var role: String
         @Option(help: "A note to recognise the key by.")
         var label: String?
+        @Option(help: "Stop accepting the key after this long, e.g. 30d, 12h, 1w (default: never).")
+        var expires: String?
+        @Option(help: "Stop accepting the key at this RFC 3339 time (instead of --expires).")
+        var expiresAt: String?
 
         func run() async throws {
             guard let role = Role(rawValue: role) else {
                 throw ValidationError("--role must be one of: enqueue, ops, compliance, admin")
             }
             try Identifier.checkKeyLabel(label)
+            let now = Date()
+            let expiry = try KeyExpiry.parse(expires: expires, expiresAt: expiresAt, now: now)
             let loaded = try options.load()
             let store = try await StoreFactory.open(loaded.storage)
             let key = APIKey.generate()
-            try await store.insertAPIKey(hash: APIKey.hash(key), role: role, label: label, at: Date())
+            do {
+                if let lifecycle = store as? any APIKeyLifecycleStore {
+                    try await lifecycle.insertAPIKey(hash: APIKey.hash(key), role: role, label: label, at: now, expiresAt: expiry)
+                } else if expiry == nil {
+                    try await store.insertAPIKey(hash: APIKey.hash(key), role: role, label: label, at: now)
+                } else {
+                    throw ValidationError("this store cannot keep a key's expiry")
+                }
+            } catch {
+                try? await store.close()
+                throw error
+            }
             try await store.close()
             print(key)
         }
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List keys: id, role, created, label (never the secret).")
+        static let configuration = CommandConfiguration(abstract: "List keys: id, role, created, last used, expiry, label (never the secret).")
 
         @OptionGroup var options: ConfigOption
 
@@ -46,12 +63,7 @@ struct Keys: AsyncParsableCommand {
                 throw error
             }
             try await store.close()
-            let formatter = ISO8601DateFormatter()
-            print("id            role        created               label")
-            for key in listed {
-                let role = key.role.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)
-                print("\(key.id)  \(role) \(formatter.string(from: key.createdAt))  \(key.label ?? "")")
-            }
+            print(KeyTable.render(listed, now: Date()))
         }
     }
 

@@ -45,5 +45,8 @@ struct EngineConfigTests {
             .deletingLastPathComponent().appendingPathComponent("deploy/herald.example.yaml")
         let loaded = try LoadedConfig.load(path: example.path, environment: [:])
         #expect(loaded.config.engine?.sendLeaseSeconds == 120)
+        // Every engine key the README documents passes the unknown-key check.
+        #expect(loaded.config.engine?.inlineFanoutMax == 100)
+        #expect(loaded.config.engine?.expressPriority == 5)
     }
 }
