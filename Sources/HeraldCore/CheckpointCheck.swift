@@ -115,7 +115,9 @@ public enum LedgerAudit {
             guard let last = events.last else { break }
             for event in events {
                 verifier.feed(event)
-                if case .broken = verifier.result { break walk }
+                // `failure`, not `result`: erased events wait for their later erasure event, which `result`
+                // would already call missing mid-walk.
+                if verifier.failure != nil { break walk }
                 check.observe(events: verifier.count, head: verifier.head)
             }
             query.afterId = last.id

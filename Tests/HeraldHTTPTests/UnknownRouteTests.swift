@@ -21,7 +21,7 @@ struct UnknownRouteTests {
     @Test(
         "a known path with an unlisted method is 405 naming the allowed ones",
         arguments: [
-            (HTTPRequest.Method.delete, "/v1/contacts/u1", "GET, PUT"),
+            (HTTPRequest.Method.patch, "/v1/contacts/u1", "GET, PUT, DELETE"),
             (.patch, "/v1/jobs", "POST"),
             (.put, "/healthz", "GET"),
         ])
