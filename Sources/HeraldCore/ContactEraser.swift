@@ -32,12 +32,4 @@ public enum ContactEraser {
         if settings.blockedAddressKey != nil { digest = { @Sendable address in settings.addressDigest(address) ?? "" } }
         return try await erasing.eraseContact(contactId, actor: actor, at: at, addressDigest: digest)
     }
-
-    /// Whether a marketing message to any of `contact`'s addresses is blocked because the address was erased.
-    public static func isBlockedForMarketing(
-        _ contact: Contact, store: any Store, settings: ErasureSettings
-    ) async throws -> Bool {
-        guard settings.blockedAddressKey != nil, let erasing = store as? any ContactErasureStore else { return false }
-        return try await erasing.erasedAddressBlocked(digests: contact.allAddresses.compactMap(settings.addressDigest))
-    }
 }

@@ -39,8 +39,8 @@ public protocol ContactErasureStore: Sendable {
         _ contactId: String, actor: String, at: Date, addressDigest: (@Sendable (String) -> String)?
     ) async throws -> ContactErasure?
 
-    /// Whether any of these digests belongs to an erased address kept blocked.
-    func erasedAddressBlocked(digests: [String]) async throws -> Bool
+    /// Marks erased addresses in the policy facts this store loads, once enabled with the key.
+    var erasedAddresses: ErasedAddressFilter { get }
 }
 
 extension Contact {

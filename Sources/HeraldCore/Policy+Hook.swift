@@ -28,11 +28,18 @@ public struct ContactPolicyFacts: Sendable {
     public var recentSends: [SendRecord]
     /// Which of this contact's addresses are blocked (bounce, complaint, invalid token).
     public var suppressedAddresses: Set<String>
+    /// Which of this contact's addresses belonged to an erased contact and stay blocked for marketing
+    /// (`rights.block_erased_addresses`).
+    public var erasedAddresses: Set<String>
 
-    public init(consents: [ConsentEvent] = [], recentSends: [SendRecord] = [], suppressedAddresses: Set<String> = []) {
+    public init(
+        consents: [ConsentEvent] = [], recentSends: [SendRecord] = [], suppressedAddresses: Set<String> = [],
+        erasedAddresses: Set<String> = []
+    ) {
         self.consents = consents
         self.recentSends = recentSends
         self.suppressedAddresses = suppressedAddresses
+        self.erasedAddresses = erasedAddresses
     }
 }
 

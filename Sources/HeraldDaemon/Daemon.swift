@@ -58,6 +58,7 @@ public struct Daemon {
         deps.topics = topics
         deps.preferenceKeys = preferenceKeys
         deps.erasure = try RightsSettings.erasure(loaded)
+        (store as? any ContactErasureStore)?.erasedAddresses.enable(deps.erasure)
         deps.checkpointKey = checkpoints.publicKey
         let api = HeraldAPI(deps: deps)
         let app = Application(

@@ -76,8 +76,18 @@ public struct CompliancePolicy: DeliveryPolicy {
             return .noAddress
         }
         let suppressed = input.facts.suppressedAddresses
-        guard let usable = suppressed.isEmpty ? addresses.first : addresses.first(where: { !suppressed.contains($0) })
+        // An erased person's address stays closed to marketing when `rights.block_erased_addresses` says so.
+        let erased = input.job.purpose == .marketing ? input.facts.erasedAddresses : []
+        let blocked = { (address: String) in suppressed.contains(address) || erased.contains(address) }
+        guard let usable = suppressed.isEmpty && erased.isEmpty ? addresses.first : addresses.first(where: { !blocked($0) })
         else {
+            if addresses.allSatisfy(erased.contains) {
+                trace.append(
+                    step(
+                        .address, "suppress",
+                        "every \(input.channel.rawValue) address belonged to an erased contact (rights.block_erased_addresses)"))
+                return .invalidAddress
+            }
             trace.append(
                 step(
                     .address, "suppress",

@@ -19,7 +19,7 @@ extension PostgresStore {
             let contactById = Dictionary(contacts.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             let facts = try await Self.loadFacts(
                 connection, contacts: contacts, since: request.now.addingTimeInterval(-request.policy.capLookback),
-                excluding: due.map(\.id), logger: self.logger)
+                excluding: due.map(\.id), erased: self.erasedAddresses, logger: self.logger)
             let decider = ClaimDecider(policy: request.policy, now: request.now, specs: self.specCache)
             var decisions = try decider.decide(due, contacts: contactById, facts: facts)
             decisions.consentWatermark = watermark

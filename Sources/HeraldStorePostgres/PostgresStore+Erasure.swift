@@ -15,11 +15,6 @@ extension PostgresStore: ContactErasureStore {
         }
     }
 
-    public func erasedAddressBlocked(digests: [String]) async throws -> Bool {
-        guard !digests.isEmpty else { return false }
-        return try await !rows("SELECT 1 FROM erased_addresses WHERE digest = ANY(\(digests)::text[]) LIMIT 1").isEmpty
-    }
-
     private static func erase(
         _ contactId: String, actor: String, at: Date, addressDigest: (@Sendable (String) -> String)?,
         _ connection: PostgresConnection, _ logger: Logger

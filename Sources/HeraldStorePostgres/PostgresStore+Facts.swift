@@ -6,14 +6,16 @@ extension PostgresStore {
     public func policyFacts(for contacts: [Contact], since: Date) async throws -> [String: ContactPolicyFacts] {
         guard !contacts.isEmpty else { return [:] }
         return try await transaction { connection in
-            try await Self.loadFacts(connection, contacts: contacts, since: since, logger: self.logger)
+            try await Self.loadFacts(
+                connection, contacts: contacts, since: since, erased: self.erasedAddresses, logger: self.logger)
         }
     }
 
     /// Consents, recent sends and suppressed addresses for a batch of contacts: three queries in all.
     /// `excluding` deliveries' own reservations: a re-claimed delivery must not count against itself.
     static func loadFacts(
-        _ connection: PostgresConnection, contacts: [Contact], since: Date, excluding: [Int64] = [], logger: Logger
+        _ connection: PostgresConnection, contacts: [Contact], since: Date, excluding: [Int64] = [],
+        erased: ErasedAddressFilter, logger: Logger
     ) async throws -> [String: ContactPolicyFacts] {
         var facts: [String: ContactPolicyFacts] = [:]
         facts.reserveCapacity(contacts.count)
@@ -55,6 +57,15 @@ extension PostgresStore {
         {
             let address: String = try row.makeRandomAccess().get("address")
             if let owner = ownerOf[address] { facts[owner]?.suppressedAddresses.insert(address) }
+        }
+        let byDigest = erased.digests(of: addresses)
+        guard !byDigest.isEmpty else { return facts }
+        let digests = Array(byDigest.keys)
+        for row in try await connection.rows(
+            "SELECT digest FROM erased_addresses WHERE digest = ANY(\(digests)::text[])", logger: logger)
+        {
+            let digest: String = try row.makeRandomAccess().get("digest")
+            if let address = byDigest[digest], let owner = ownerOf[address] { facts[owner]?.erasedAddresses.insert(address) }
         }
         return facts
     }

@@ -46,7 +46,8 @@ extension PostgresStore {
         let known = Set(contacts.map(\.id))
         let unknown = audience.filter { !known.contains($0) }
         let facts = try await Self.loadFacts(
-            connection, contacts: contacts, since: at.addingTimeInterval(-inline.capLookback), logger: logger)
+            connection, contacts: contacts, since: at.addingTimeInterval(-inline.capLookback), erased: erasedAddresses,
+            logger: logger)
         try await Self.insertDeliveries(connection, inline.plan(job, contacts, unknown, facts), at: at.ms, logger: logger)
         job.status = .active
         job.fanoutCursor = String(audience.count)

@@ -16,6 +16,7 @@ public final class PostgresStore: Store {
     private let runner: Task<Void, Never>
     /// Decoded job specs, so claiming a batch does not decode the same job once per delivery.
     let specCache = JobSpecCache()
+    public let erasedAddresses = ErasedAddressFilter()
 
     /// `url` is a `postgres://` storage string; see `PostgresURL`.
     public convenience init(url: String, logger: Logger = Logger(label: "herald.store.postgres")) throws {

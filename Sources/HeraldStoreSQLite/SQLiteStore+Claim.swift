@@ -15,7 +15,7 @@ extension SQLiteStore {
             let contactById = Dictionary(contacts.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             let facts = try Self.loadFacts(
                 db, contacts: contacts, since: request.now.addingTimeInterval(-request.policy.capLookback),
-                excluding: Set(due.map(\.id)))
+                excluding: Set(due.map(\.id)), erased: self.erasedAddresses)
             let decider = ClaimDecider(policy: request.policy, now: request.now, specs: self.specCache)
             var decisions = try decider.decide(due, contacts: contactById, facts: facts)
             decisions.consentWatermark = watermark

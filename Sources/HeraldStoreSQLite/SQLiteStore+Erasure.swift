@@ -15,15 +15,6 @@ extension SQLiteStore: ContactErasureStore {
         return erasure
     }
 
-    public func erasedAddressBlocked(digests: [String]) async throws -> Bool {
-        guard !digests.isEmpty else { return false }
-        return try await pool.read { db in
-            try Bool.fetchOne(
-                db, sql: "SELECT EXISTS (SELECT 1 FROM erased_addresses WHERE digest IN (\(placeholders(digests.count))))",
-                arguments: StatementArguments(digests)) ?? false
-        }
-    }
-
     /// Copies the WAL into the file and truncates it; a reader still holding an old snapshot makes it a no-op
     /// for that round, so it is retried a few times.
     func checkpointWAL() async throws {

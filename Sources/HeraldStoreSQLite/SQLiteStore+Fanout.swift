@@ -82,13 +82,15 @@ extension SQLiteStore {
 
     public func policyFacts(for contacts: [Contact], since: Date) async throws -> [String: ContactPolicyFacts] {
         guard !contacts.isEmpty else { return [:] }
-        return try await pool.read { db in try Self.loadFacts(db, contacts: contacts, since: since) }
+        return try await pool.read { db in
+            try Self.loadFacts(db, contacts: contacts, since: since, erased: self.erasedAddresses)
+        }
     }
 
     /// Consents, recent sends and suppressed addresses for a batch of contacts, in three queries per chunk.
     /// `excluding` deliveries' own reservations: a re-claimed delivery must not count against itself.
     static func loadFacts(
-        _ db: Database, contacts: [Contact], since: Date, excluding: Set<Int64> = []
+        _ db: Database, contacts: [Contact], since: Date, excluding: Set<Int64> = [], erased: ErasedAddressFilter
     ) throws -> [String: ContactPolicyFacts] {
         var facts: [String: ContactPolicyFacts] = [:]
         facts.reserveCapacity(contacts.count)
@@ -129,6 +131,17 @@ extension SQLiteStore {
                 arguments: StatementArguments(chunk))
             {
                 if let owner = ownerOf[address] { facts[owner]?.suppressedAddresses.insert(address) }
+            }
+        }
+        let byDigest = erased.digests(of: ownerOf.keys)
+        for chunk in Array(byDigest.keys).chunked(900) {
+            for digest in try String.fetchAll(
+                db, sql: "SELECT digest FROM erased_addresses WHERE digest IN (\(placeholders(chunk.count)))",
+                arguments: StatementArguments(chunk))
+            {
+                if let address = byDigest[digest], let owner = ownerOf[address] {
+                    facts[owner]?.erasedAddresses.insert(address)
+                }
             }
         }
         return facts

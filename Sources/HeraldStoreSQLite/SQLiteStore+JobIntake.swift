@@ -16,14 +16,14 @@ extension SQLiteStore {
     /// Concurrent intakes share one write transaction (group commit): SQLite has one writer, and a job and its
     /// inline deliveries touch the same few pages, so N jobs in one commit write those pages to the WAL once
     /// instead of N times. Each job runs in its own savepoint: one job's failure does not undo the others.
-    static func makeJobIntake(pool: DatabasePool) -> GroupCommit<JobIntake, JobCreation> {
+    static func makeJobIntake(pool: DatabasePool, erased: ErasedAddressFilter) -> GroupCommit<JobIntake, JobCreation> {
         GroupCommit(maxGroup: 128) { intakes in
             try await pool.write { db in
                 intakes.map { intake in
                     Result {
                         var creation: JobCreation?
                         try db.inSavepoint {
-                            creation = try createJob(db, intake)
+                            creation = try createJob(db, intake, erased: erased)
                             return .commit
                         }
                         guard let creation else { throw DatabaseError(resultCode: .SQLITE_INTERNAL) }
@@ -34,7 +34,7 @@ extension SQLiteStore {
         }
     }
 
-    private static func createJob(_ db: Database, _ intake: JobIntake) throws -> JobCreation {
+    private static func createJob(_ db: Database, _ intake: JobIntake, erased: ErasedAddressFilter) throws -> JobCreation {
         let spec = intake.spec
         if let row = try Row.fetchOne(
             db, sql: "SELECT * FROM jobs WHERE idempotency_key = ?", arguments: [spec.idempotencyKey])
@@ -55,19 +55,20 @@ extension SQLiteStore {
             id: db.lastInsertedRowID, spec: spec, bodyHash: intake.bodyHash, status: .accepted,
             createdAt: intake.at.truncatedToMilliseconds)
         if let inline = intake.inline, let audience = intake.audience {
-            try fanOutInline(db, &job, audience: audience, inline: inline, at: intake.at)
+            try fanOutInline(db, &job, audience: audience, inline: inline, at: intake.at, erased: erased)
         }
         return .created(job)
     }
 
     /// The whole audience in the job's own transaction: rows written, cursor at the end, job `active`.
     private static func fanOutInline(
-        _ db: Database, _ job: inout Job, audience: [String], inline: InlineFanout, at: Date
+        _ db: Database, _ job: inout Job, audience: [String], inline: InlineFanout, at: Date, erased: ErasedAddressFilter
     ) throws {
         let contacts = try fetchContacts(db, ids: audience)
         let known = Set(contacts.map(\.id))
         let unknown = audience.filter { !known.contains($0) }
-        let facts = try loadFacts(db, contacts: contacts, since: at.addingTimeInterval(-inline.capLookback))
+        let facts = try loadFacts(
+            db, contacts: contacts, since: at.addingTimeInterval(-inline.capLookback), erased: erased)
         try insertDeliveries(db, inline.plan(job, contacts, unknown, facts), at: at.ms)
         job.status = .active
         job.fanoutCursor = String(audience.count)

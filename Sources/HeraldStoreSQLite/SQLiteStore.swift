@@ -10,6 +10,7 @@ public final class SQLiteStore: Store {
     let specCache = JobSpecCache()
     /// Job intake's group commit.
     let jobIntake: GroupCommit<JobIntake, JobCreation>
+    public let erasedAddresses = ErasedAddressFilter()
 
     public init(path: String) throws {
         var config = Configuration()
@@ -30,7 +31,7 @@ public final class SQLiteStore: Store {
         try PrivateFiles.ensureFile(file)
         for suffix in ["-wal", "-shm"] { PrivateFiles.tighten(URL(fileURLWithPath: path + suffix)) }
         pool = try DatabasePool(path: path, configuration: config)
-        jobIntake = Self.makeJobIntake(pool: pool)
+        jobIntake = Self.makeJobIntake(pool: pool, erased: erasedAddresses)
     }
 
     public func migrate() async throws {

@@ -55,11 +55,12 @@ enum Fixture {
     static func input(
         now: Date, stage: PolicyStage = .fanout, contact: Contact = contact(), channel: ChannelKind = .email,
         job: JobSpec = job(), consents: [ConsentEvent] = [grantAll], sends: [SendRecord] = [],
-        suppressed: Set<String> = []
+        suppressed: Set<String> = [], erased: Set<String> = []
     ) -> PolicyInput {
         PolicyInput(
             now: now, stage: stage, contact: contact, channel: channel, job: job,
-            facts: ContactPolicyFacts(consents: consents, recentSends: sends, suppressedAddresses: suppressed))
+            facts: ContactPolicyFacts(
+                consents: consents, recentSends: sends, suppressedAddresses: suppressed, erasedAddresses: erased))
     }
 
     static func hhmm(_ text: String) -> LocalClockTime {

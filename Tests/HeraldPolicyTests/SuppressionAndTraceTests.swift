@@ -27,6 +27,16 @@ struct SuppressionAndTraceTests {
         #expect(decision.verdict == .suppress(.invalidAddress))
     }
 
+    /// `rights.block_erased_addresses`: an erased person's address stays closed to marketing, not to a
+    /// transactional message its new holder asked for.
+    @Test func anErasedAddressIsBlockedForMarketingOnly() {
+        let marketing = Fixture.policy().decide(Fixture.input(now: now, erased: ["ana@example.com"]))
+        #expect(marketing.verdict == .suppress(.invalidAddress))
+        #expect(marketing.step(.address)?.detail.contains("erased contact") == true)
+        let transactional = Fixture.input(now: now, job: Fixture.job(.transactional), erased: ["ana@example.com"])
+        #expect(Fixture.policy().decide(transactional).verdict == .send)
+    }
+
     @Test func oneUsablePushTokenIsEnough() {
         let contact = Contact(
             id: "c1", timezone: "UTC",

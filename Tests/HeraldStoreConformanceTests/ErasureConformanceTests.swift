@@ -127,12 +127,19 @@ struct ErasureConformanceTests {
             let erasure = try #require(try await erase(store, "shirin", block: true))
             #expect(erasure.addressesBlocked == 2)
             #expect(found(PersonalData.all, in: try rawStorage(fixture)) == [])
-            let settings = ErasureSettings(blockedAddressKey: Array("test-key".utf8))
+            // The policy facts mark the address for whoever holds it next, once the store knows the key.
             let again = contact("someone-else", phone: PersonalData.phone)
-            #expect(try await ContactEraser.isBlockedForMarketing(again, store: store, settings: settings))
-            #expect(try await ContactEraser.isBlockedForMarketing(contact("x", email: "other@example.org"), store: store, settings: settings) == false)
-            let otherKey = ErasureSettings(blockedAddressKey: Array("another-key".utf8))
-            #expect(try await ContactEraser.isBlockedForMarketing(again, store: store, settings: otherKey) == false)
+            let other = contact("x", email: "other@example.org")
+            let filter = try #require(store as? any ContactErasureStore).erasedAddresses
+            var facts = try await store.policyFacts(for: [again, other], since: t0)
+            #expect(facts["someone-else"]?.erasedAddresses == [], "off until enabled")
+            filter.enable(ErasureSettings(blockedAddressKey: Array("another-key".utf8)))
+            facts = try await store.policyFacts(for: [again, other], since: t0)
+            #expect(facts["someone-else"]?.erasedAddresses == [], "another key finds nothing")
+            filter.enable(ErasureSettings(blockedAddressKey: Array("test-key".utf8)))
+            facts = try await store.policyFacts(for: [again, other], since: t0)
+            #expect(facts["someone-else"]?.erasedAddresses == [PersonalData.phone])
+            #expect(facts["x"]?.erasedAddresses == [])
         }
     }
 
