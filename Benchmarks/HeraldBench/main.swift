@@ -1,6 +1,6 @@
 import Foundation
 
-// herald-bench [policy|fanout|postgres|cluster|drivers|codec|e2e|all] — prints a Markdown table for BENCHMARKS.md.
+// herald-bench [policy|fanout|consents|postgres|cluster|drivers|codec|e2e|all] — prints a Markdown table for BENCHMARKS.md.
 // `all` leaves out `drivers` and `e2e`: they need nginx, wrk, Postfix's tools and Kannel (scripts/bench-setup.sh).
 let arguments = Array(CommandLine.arguments.dropFirst())
 let which = arguments.first ?? "all"
@@ -36,6 +36,11 @@ if which == "codec" {
     let calls = Int(environment["HERALD_BENCH_CODEC_CALLS"] ?? "") ?? 1_000_000
     let rounds = Int(environment["HERALD_BENCH_CODEC_ROUNDS"] ?? "") ?? 5
     rows += try await ProfileCodecBench.run(calls: calls, rounds: rounds)
+}
+// `consents`: bulk consent import and audit verify on SQLite (HERALD_BENCH_CONSENTS, default 100,000).
+if which == "consents" || which == "all" {
+    let events = Int(ProcessInfo.processInfo.environment["HERALD_BENCH_CONSENTS"] ?? "") ?? 100_000
+    rows += try await ConsentImportBench.run(events: events, rounds: 3)
 }
 if which == "drivers" {
     rows += await DriverBench.run()

@@ -61,7 +61,7 @@ public struct EmailEventParser: Sendable {
         else { throw HeraldError(code: "forbidden", message: "the Mailgun signature is missing", statusCode: 403) }
         let mac = HMAC<SHA256>.authenticationCode(
             for: Array((timestamp + token).utf8), using: SymmetricKey(data: Array(signingKey.utf8)))
-        let expected = mac.map { String(format: "%02x", $0) }.joined()
+        let expected = Hex.string(mac)
         guard constantTimeEqual(Array(expected.utf8), Array(given.lowercased().utf8)) else {
             throw HeraldError(code: "forbidden", message: "the Mailgun signature does not match", statusCode: 403)
         }

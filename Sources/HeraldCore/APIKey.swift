@@ -5,7 +5,7 @@ public enum APIKey {
     public static func generate() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return "hk_" + bytes.map { String(format: "%02x", $0) }.joined()
+        return "hk_" + Hex.string(bytes)
     }
 
     public static func hash(_ key: String) -> String {

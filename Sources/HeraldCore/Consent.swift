@@ -123,7 +123,7 @@ public enum ConsentChain {
     static func chained(_ canonical: some Encodable, prevHash: String) -> String {
         var bytes = (try? HeraldJSON.encoder().encode(canonical)) ?? Data()
         bytes.append(contentsOf: Array(prevHash.utf8))
-        return SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        return Hex.string(SHA256.hash(data: bytes))
     }
 }
 

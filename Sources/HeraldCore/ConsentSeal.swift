@@ -27,7 +27,7 @@ public struct ConsentSeal: Codable, Sendable, Hashable {
 
     /// A fresh version 2 seal over these fields.
     public static func make(contactId: String, evidence: JSONValue?) -> ConsentSeal {
-        let salt = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.hexString
+        let salt = Hex.string(SymmetricKey(size: .bits256))
         return ConsentSeal(
             version: digestVersion, salt: salt, subjectDigest: subjectDigest(contactId, salt: salt),
             evidenceDigest: evidenceDigest(evidence, salt: salt))
@@ -39,9 +39,12 @@ public struct ConsentSeal: Codable, Sendable, Hashable {
         keyed(Data("subject\u{0}\(contactId)".utf8), salt: salt)
     }
 
+    /// Over the evidence's canonical JSON (sorted keys, numbers as sent), written by FastJSON.
     static func evidenceDigest(_ evidence: JSONValue?, salt: String) -> String? {
-        guard let evidence, let json = try? HeraldJSON.encoder().encode(evidence) else { return nil }
-        return keyed(Data("evidence\u{0}".utf8) + json, salt: salt)
+        guard let evidence else { return nil }
+        var json = "evidence\u{0}"
+        FastJSON.append(evidence, to: &json)
+        return keyed(Data(json.utf8), salt: salt)
     }
 
     /// Whether the clear fields still match the digests (always true once erased: nothing left to match).
@@ -53,10 +56,6 @@ public struct ConsentSeal: Codable, Sendable, Hashable {
 
     private static func keyed(_ data: Data, salt: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: data, using: SymmetricKey(data: Data(salt.utf8)))
-        return Data(mac).hexString
+        return Hex.string(mac)
     }
-}
-
-extension Data {
-    var hexString: String { map { String(format: "%02x", $0) }.joined() }
 }

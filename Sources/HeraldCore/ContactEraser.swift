@@ -11,7 +11,7 @@ public struct ErasureSettings: Sendable {
     /// The keyed hash an erased address is kept as: without the key nobody can test a guess against it.
     public func addressDigest(_ address: String) -> String? {
         blockedAddressKey.map { key in
-            Data(HMAC<SHA256>.authenticationCode(for: Data(address.utf8), using: SymmetricKey(data: key))).hexString
+            Hex.string(HMAC<SHA256>.authenticationCode(for: Data(address.utf8), using: SymmetricKey(data: key)))
         }
     }
 }

@@ -30,8 +30,7 @@ public enum DashboardSession {
     }
 
     private static func mac(_ hash: String, _ expiry: String, secret: [UInt8]) -> String {
-        HMAC<SHA256>.authenticationCode(for: message(hash, expiry), using: SymmetricKey(data: secret))
-            .map { String(format: "%02x", $0) }.joined()
+        Hex.string(HMAC<SHA256>.authenticationCode(for: message(hash, expiry), using: SymmetricKey(data: secret)))
     }
 
     private static func hexBytes(_ text: String) -> [UInt8]? {
