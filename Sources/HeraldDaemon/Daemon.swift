@@ -67,10 +67,12 @@ public struct Daemon {
             store: store, policy: policy, settings: settings, signal: fanoutSignal, dispatchSignal: dispatchSignal,
             logger: logger, observability: ops.observability)
         let monitor: [ServiceGroupConfiguration.ServiceConfiguration] = ops.monitor.map { [.init(service: $0)] } ?? []
-        let tlsReload = await TLSReloadService.configuration(for: certificates, logger: logger)
+        let tlsReload = await TLSReloadService.trapping(certificates, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                services: monitor + tlsReload + [.init(service: dispatch), .init(service: fanout), .init(service: app)],
+                services: monitor + [
+                    .init(service: tlsReload), .init(service: dispatch), .init(service: fanout), .init(service: app),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()

@@ -65,6 +65,14 @@ import Testing
         try await daemon.start()
         let health = try await HTTP.get("\(daemon.base)/healthz", key: nil)
         #expect(health.status == 200)
+
+        // `systemctl reload` sends SIGHUP whatever the config: without TLS there is nothing to reload,
+        // and the signal must not end the daemon.
+        let pid = try #require(daemon.process?.processIdentifier)
+        kill(pid, SIGHUP)
+        let afterHangUp = try await HTTP.get("\(daemon.base)/healthz", key: nil)
+        #expect(afterHangUp.status == 200)
+        #expect(daemon.process?.isRunning == true)
         #expect(daemon.terminate() == 0)
     }
 }
