@@ -41,3 +41,12 @@ if ! command -v openapi-spec-validator >/dev/null 2>&1; then
   python3 -m pip install -q openapi-spec-validator 2>/dev/null \
     || python3 -m pip install -q --break-system-packages openapi-spec-validator
 fi
+
+# scripts/fuzz-api.sh runs schemathesis 4 from a virtualenv of its own: its pinned dependencies stay out
+# of the system Python.
+fuzz_venv="${HERALD_FUZZ_VENV:-$HOME/.cache/herald/schemathesis-venv}"
+if ! "$fuzz_venv/bin/st" --version 2>/dev/null | grep -q 'version 4\.'; then
+  echo "setup: installing schemathesis 4 from PyPI into $fuzz_venv"
+  python3 -m venv "$fuzz_venv"
+  "$fuzz_venv/bin/pip" install -q "schemathesis>=4,<5"
+fi

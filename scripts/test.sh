@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: installs and starts what the tests need, then runs every test target.
+# The whole test suite: installs and starts what the tests need, runs every test target, then fuzzes the
+# API contract with schemathesis.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -14,3 +15,5 @@ else
 fi
 swift build --build-tests
 swift test --skip-build
+# The API contract against the binary just built: schemathesis over every operation (scripts/fuzz-api.sh).
+bash scripts/fuzz-api.sh

@@ -35,6 +35,7 @@ public struct LoadedConfig: Sendable {
         if let level = environment["HERALD_LOG_LEVEL"] { config.logLevel = level }
         if let url = environment["HERALD_PUBLIC_URL"] { config.publicUrl = url }
         if let dir = environment["HERALD_DATA_DIR"] { config.dataDir = dir }
+        try applyTLSEnvironment(environment, to: &config)
 
         let dataDirectory = URL(fileURLWithPath: config.dataDir ?? "herald-data", isDirectory: true)
         let (host, port) = try parseListen(config.listen ?? "127.0.0.1:8025")
@@ -51,7 +52,8 @@ public struct LoadedConfig: Sendable {
         return (String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
     }
 
-    public var publicURL: String { config.publicUrl ?? "http://\(host):\(port)" }
+    public var publicURL: String { config.publicUrl ?? "\(scheme)://\(host):\(port)" }
+    public var scheme: String { config.tls == nil ? "http" : "https" }
 }
 
 enum ConfigErrors {

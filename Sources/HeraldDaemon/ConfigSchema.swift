@@ -15,7 +15,8 @@ indirect enum ConfigShape: Sendable {
 enum ConfigSchema {
     static let root = ConfigShape.object([
         "listen": .value, "storage": .value, "public_url": .value, "data_dir": .value, "log_level": .value,
-        "profiles_dir": .value,
+        "profiles_dir": .value, "insecure_listen": .value,
+        "tls": .object(["certificate": .value, "key": .value]),
         "channels": .list(
             .object([
                 "id": .value, "kind": .value, "driver": .value, "profile": .value, "options": .freeform,

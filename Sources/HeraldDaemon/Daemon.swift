@@ -3,6 +3,7 @@ import HeraldCore
 import HeraldEngine
 import HeraldHTTP
 import HeraldPolicy
+import HummingbirdCore
 import Hummingbird
 import Logging
 import ServiceLifecycle
@@ -22,6 +23,7 @@ public struct Daemon {
     }
 
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let certificates = try loaded.tlsCertificates()
         let store = try await StoreFactory.open(loaded.storage)
         if let keyFile = try await AdminKey.ensure(store: store, dataDirectory: loaded.dataDirectory, now: Date()) {
             logger.notice("created the first admin API key", metadata: ["file": "\(keyFile.path)"])
@@ -63,6 +65,7 @@ public struct Daemon {
         let api = HeraldAPI(deps: deps)
         let app = Application(
             router: api.router(),
+            server: try HTTPServerBuilder.herald(tls: certificates),
             configuration: .init(address: .hostname(loaded.host, port: loaded.port), serverName: "herald"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
@@ -74,11 +77,12 @@ public struct Daemon {
             logger: logger, observability: ops.observability)
         let monitor: [ServiceGroupConfiguration.ServiceConfiguration] = ops.monitor.map { [.init(service: $0)] } ?? []
         let retention = try RetentionWiring.services(store: store, loaded: loaded, logger: logger)
+        let tlsReload = await TLSReloadService.trapping(certificates, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
                 // The checkpoint signer first, so it stops last and signs what everything else appended.
                 services: checkpoints.services + monitor + retention
-                    + [.init(service: dispatch), .init(service: fanout), .init(service: app)],
+                    + [.init(service: tlsReload), .init(service: dispatch), .init(service: fanout), .init(service: app)],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()

@@ -16,9 +16,14 @@ public struct HeraldConfig: Sendable, Codable {
     public var auth: AuthConfig?
     /// Queue tunables: leases and batch sizes.
     public var engine: EngineConfig?
+    /// Serve HTTPS with these PEM files (re-read on SIGHUP).
+    public var tls: TLSFiles?
+    /// Allows plain HTTP on a non-loopback `listen` (a TLS proxy in front); off unless said outright.
+    public var insecureListen: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case listen, storage, channels, auth, engine
+        case listen, storage, channels, auth, engine, tls
+        case insecureListen = "insecure_listen"
         case publicUrl = "public_url"
         case dataDir = "data_dir"
         case logLevel = "log_level"

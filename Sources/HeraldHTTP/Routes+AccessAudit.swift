@@ -9,11 +9,7 @@ extension HeraldAPI {
             try context.require(.compliance)
             guard let audit = deps.ops.accessAudit else { throw HeraldError.notFound("access log") }
             let parameters = request.uri.queryParameters
-            var afterId: Int64 = 0
-            if let value = parameters["cursor"] {
-                guard let id = Int64(value) else { throw HeraldError.invalid("cursor", "is not a cursor this API returned") }
-                afterId = id
-            }
+            let afterId = try PageCursor.id(parameters["cursor"]) ?? 0
             var limit = 100
             if let value = parameters["limit"] {
                 guard let parsed = Int(value), (1...1000).contains(parsed) else { throw HeraldError.invalid("limit", "must be 1–1000") }

@@ -31,9 +31,9 @@ extension HeraldAPI {
         router.get("/ui/delivery") { request, context in
             if let signIn = try await signInFromQuery(request) { return signIn }
             guard let role = dashboardRole(context) else { return signInResponse() }
-            let raw = request.uri.queryParameters["id"].map(String.init) ?? ""
-            var body = DashboardViews.lookupForm(action: "/ui/delivery", label: "Delivery id", value: raw)
-            if let id = Int64(raw) {
+            let id = try DashboardDeliveryId.parse(request.uri.queryParameters.getAll("id"))
+            var body = DashboardViews.lookupForm(action: "/ui/delivery", label: "Delivery id", value: id.map(String.init) ?? "")
+            if let id {
                 let delivery = try await (deps.ops.dashboard?.delivery(id: id))
                 body += delivery.map(DashboardViews.trace) ?? "<section class=\"wide\"><p>No delivery \(id).</p></section>"
             }

@@ -47,10 +47,7 @@ enum DeliveryQueryParser {
             guard let date = Timestamp.parse(String(value)) else { throw .invalid("since", "must be an RFC 3339 timestamp") }
             query.since = date
         }
-        if let value = parameters["cursor"] {
-            guard let id = Int64(value) else { throw .invalid("cursor", "is not a cursor this API returned") }
-            query.afterId = id
-        }
+        if let id = try PageCursor.id(parameters["cursor"]) { query.afterId = id }
         if let value = parameters["limit"] {
             guard let limit = Int(value), (1...1000).contains(limit) else { throw .invalid("limit", "must be 1–1000") }
             query.limit = limit

@@ -34,7 +34,7 @@ extension HeraldAPI {
             }
             let address = try SuppressionAddress.normalize(decoded)
             let note = request.uri.queryParameters["note"].map(String.init)
-            if let note, note.count > 500 { throw HeraldError.invalid("note", "must be at most 500 characters") }
+            try SuppressionBody.validateNote(note)
             guard try await store.removeSuppression(address: address, note: note, actor: context.actor, at: deps.now())
             else { throw HeraldError.notFound("suppression") }
             return Response(status: .noContent)
@@ -63,12 +63,7 @@ enum SuppressionListQuery {
             try SuppressionAddress.validateReason(String(reason))
             query.reason = String(reason)
         }
-        if let cursor = parameters["cursor"] {
-            guard let after = SuppressionQuery.address(fromCursor: String(cursor)) else {
-                throw .invalid("cursor", "is not a cursor this API returned")
-            }
-            query.afterAddress = after
-        }
+        if let after = try PageCursor.key(parameters["cursor"]) { query.afterAddress = after }
         if let value = parameters["limit"] {
             guard let limit = Int(value), (1...1000).contains(limit) else { throw .invalid("limit", "must be 1–1000") }
             query.limit = limit
@@ -84,8 +79,15 @@ struct SuppressionBody: Decodable {
 
     func validated() throws(HeraldError) -> SuppressionEntry {
         try SuppressionAddress.validateReason(reason)
-        if let note, note.count > 500 { throw .invalid("note", "must be at most 500 characters") }
+        try Self.validateNote(note)
         return SuppressionEntry(address: try SuppressionAddress.normalize(address), reason: reason, note: note)
+    }
+
+    /// A note is kept in the change history: bounded, and no control characters a store could cut at.
+    static func validateNote(_ note: String?) throws(HeraldError) {
+        guard let note else { return }
+        guard note.count <= 500 else { throw .invalid("note", "must be at most 500 characters") }
+        try Identifier.validateText(note, field: "note")
     }
 }
 

@@ -15,10 +15,13 @@ struct Serve: AsyncParsableCommand {
             (loaded.host, loaded.port) = try LoadedConfig.parseListen(listen)
         }
         let logger = LogSetup.bootstrap(level: loaded.config.logLevel)
-        print("herald listening on http://\(loaded.host):\(loaded.port) (storage \(StorageLabel.describe(loaded.storage)))")
+        let origin = "herald listening on \(loaded.scheme)://\(loaded.host)"
+        let storage = "(storage \(StorageLabel.describe(loaded.storage)))"
         let keyFile = loaded.dataDirectory.appendingPathComponent("admin.key").path
-        print("admin API key: \(keyFile) (created on first start; `herald keys create --role R` makes more)")
-        try await Daemon(loaded: loaded, logger: logger).run()
+        try await Daemon(loaded: loaded, logger: logger).run { port in
+            print("\(origin):\(port) \(storage)")
+            print("admin API key: \(keyFile) (created on first start; `herald keys create --role R` makes more)")
+        }
     }
 }
 

@@ -13,6 +13,10 @@ final class DaemonProcess: @unchecked Sendable {
     let directory: URL
     let port: Int
     private(set) var process: Process?
+    /// What `start()` runs and how it reaches /healthz; a TLS test changes all three.
+    lazy var serveArguments = ["serve", "--listen", "127.0.0.1:\(port)"]
+    var scheme = "http"
+    var curlArguments: [String] = []
 
     init(directory: URL? = nil) throws {
         self.directory = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("herald-daemon-\(UUID().uuidString)")
@@ -20,7 +24,7 @@ final class DaemonProcess: @unchecked Sendable {
         port = try FreePort.find()
     }
 
-    var base: String { "http://127.0.0.1:\(port)" }
+    var base: String { "\(scheme)://127.0.0.1:\(port)" }
     var adminKey: String {
         get throws {
             try String(contentsOf: directory.appendingPathComponent("herald-data/admin.key"), encoding: .utf8)
@@ -33,7 +37,7 @@ final class DaemonProcess: @unchecked Sendable {
         #expect(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the herald product first")
         let process = Process()
         process.executableURL = Self.binary
-        process.arguments = ["serve", "--listen", "127.0.0.1:\(port)"] + arguments
+        process.arguments = serveArguments + arguments
         process.currentDirectoryURL = directory
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
@@ -41,7 +45,11 @@ final class DaemonProcess: @unchecked Sendable {
         self.process = process
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
-            if (try? await HTTP.get("\(base)/healthz", key: nil).status) == 200 { return }
+            if (try? await HTTP.request("GET", "\(base)/healthz", body: nil, key: nil, curlArguments: curlArguments).status)
+                == 200
+            {
+                return
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw DaemonError.notStarted
@@ -104,8 +112,11 @@ enum HTTP {
         try await request("POST", url, body: body, key: key)
     }
 
-    static func request(_ method: String, _ url: String, body: String?, key: String?) async throws -> Reply {
-        var arguments = ["-s", "-o", "-", "-w", "\n%{http_code}", "-X", method, url]
+    /// `curlArguments` go before the URL (e.g. `--cacert FILE`); a failed TLS handshake is status 0.
+    static func request(_ method: String, _ url: String, body: String?, key: String?, curlArguments: [String] = [])
+        async throws -> Reply
+    {
+        var arguments = ["-s", "-o", "-", "-w", "\n%{http_code}", "-X", method] + curlArguments + [url]
         if let key { arguments += ["-H", "Authorization: Bearer \(key)"] }
         if let body { arguments += ["-H", "Content-Type: application/json", "--data-binary", body] }
         let process = Process()
