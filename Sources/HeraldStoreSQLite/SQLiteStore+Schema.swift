@@ -95,6 +95,7 @@ extension SQLiteStore {
         registerPriorityMigrations(&migrator)
         registerTemplateMigrations(&migrator)
         registerSuppressionMigrations(&migrator)
+        registerWebhookMigrations(&migrator)
         return migrator
     }
 }
