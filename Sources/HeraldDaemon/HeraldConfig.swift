@@ -16,9 +16,11 @@ public struct HeraldConfig: Sendable, Codable {
     public var auth: AuthConfig?
     /// Queue tunables: leases and batch sizes.
     public var engine: EngineConfig?
+    /// Status webhook endpoints (SPEC §8).
+    public var webhooks: [WebhookConfig]?
 
     enum CodingKeys: String, CodingKey {
-        case listen, storage, channels, auth, engine
+        case listen, storage, channels, auth, engine, webhooks
         case publicUrl = "public_url"
         case dataDir = "data_dir"
         case logLevel = "log_level"

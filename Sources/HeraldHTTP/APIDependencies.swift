@@ -25,6 +25,8 @@ public struct APIDependencies: Sendable {
     public var inlineFanout: InlineFanout?
     /// Woken when intake wrote deliveries itself, so they are claimed at once.
     public var dispatchSignal: WorkSignal?
+    /// Status webhooks (`/v1/webhooks`, job `callback`); nil when none is configured.
+    public var webhooks: WebhookAPI?
 
     public init(
         store: any Store, templates: (any TemplateStore)? = nil, fanoutSignal: WorkSignal, smsMaxSegments: Int = 10,

@@ -13,6 +13,9 @@ final class DaemonProcess: @unchecked Sendable {
     let directory: URL
     let port: Int
     private(set) var process: Process?
+    /// Added to `serve` (e.g. `--config`), and to the daemon's environment (e.g. a secret's variable).
+    var extraArguments: [String] = []
+    var extraEnvironment: [String: String] = [:]
 
     init(directory: URL? = nil) throws {
         self.directory = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("herald-daemon-\(UUID().uuidString)")
@@ -33,7 +36,10 @@ final class DaemonProcess: @unchecked Sendable {
         #expect(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the herald product first")
         let process = Process()
         process.executableURL = Self.binary
-        process.arguments = ["serve", "--listen", "127.0.0.1:\(port)"]
+        process.arguments = ["serve", "--listen", "127.0.0.1:\(port)"] + extraArguments
+        if !extraEnvironment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(extraEnvironment) { $1 }
+        }
         process.currentDirectoryURL = directory
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
