@@ -1,6 +1,6 @@
 import Foundation
 
-// herald-bench [policy|fanout|postgres|cluster|drivers|codec|e2e|all] — prints a Markdown table for BENCHMARKS.md.
+// herald-bench [policy|fanout|postgres|cluster|drivers|codec|e2e|webhooks|all] — prints a Markdown table for BENCHMARKS.md.
 // `all` leaves out `drivers` and `e2e`: they need nginx, wrk, Postfix's tools and Kannel (scripts/bench-setup.sh).
 let arguments = Array(CommandLine.arguments.dropFirst())
 let which = arguments.first ?? "all"
@@ -36,6 +36,13 @@ if which == "codec" {
     let calls = Int(environment["HERALD_BENCH_CODEC_CALLS"] ?? "") ?? 1_000_000
     let rounds = Int(environment["HERALD_BENCH_CODEC_ROUNDS"] ?? "") ?? 5
     rows += try await ProfileCodecBench.run(calls: calls, rounds: rounds)
+}
+// `webhooks`: a campaign with status webhooks off, then on (HERALD_BENCH_WEBHOOK_DELIVERIES, default 100,000;
+// HERALD_BENCH_POSTGRES=postgres://…?schema=NAME runs it on PostgreSQL, in schemas NAME_off, NAME_rec and NAME_on, which must exist).
+if which == "webhooks" {
+    let environment = ProcessInfo.processInfo.environment
+    let deliveries = Int(environment["HERALD_BENCH_WEBHOOK_DELIVERIES"] ?? "") ?? 100_000
+    rows += try await WebhookBench.run(deliveries: deliveries, postgresURL: environment["HERALD_BENCH_POSTGRES"])
 }
 if which == "drivers" {
     rows += await DriverBench.run()

@@ -80,8 +80,8 @@ public struct WebhookEventData: Codable, Sendable, Hashable {
 extension WebhookEnvelope {
     /// The body and its message id: the same events give the same id, so a receiver can also de-duplicate
     /// whole POSTs.
-    static func encode(endpoint: String, events: [WebhookEventBody]) throws -> (id: String, body: [UInt8]) {
-        let body = try HeraldJSON.encoder().encode(WebhookEnvelope(webhook: endpoint, events: events))
+    static func encode(endpoint: String, events: [WebhookEventBody]) -> (id: String, body: [UInt8]) {
+        let body = fastJSON(endpoint: endpoint, events: events)
         let key = events.map(\.id).joined(separator: ",")
         return ("msg_" + String(Hashing.sha256Hex(Array(key.utf8)).prefix(32)), Array(body))
     }

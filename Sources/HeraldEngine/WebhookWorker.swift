@@ -63,47 +63,67 @@ struct WebhookWorker: Sendable {
     private func step(_ breaker: inout CircuitBreaker, _ jobs: inout JobSpecLookup) async throws -> Bool {
         let start = now()
         guard breaker.allows(now: start) else { return false }
-        guard
-            let position = try await store.leaseWebhookEndpoint(
-                endpoint.id, owner: owner, now: start, leaseUntil: start.addingTimeInterval(leaseDuration))
-        else { return false }
+        guard let position = try await holdLease(now: start) else { return false }
         let due = try await store.dueWebhookRetries(endpoint.id, now: start, limit: endpoint.batch)
         if !due.isEmpty { return try await resend(due, &breaker, &jobs) }
         return try await sendNext(after: position, &breaker, &jobs)
     }
 
+    /// The cursor, renewing the lease in the store only once half of it has run: a write per POST saved.
+    private func holdLease(now: Date) async throws -> WebhookLogPosition? {
+        if let held = memory.lease.withLock({ $0 }), held.until.timeIntervalSince(now) > leaseDuration / 2 {
+            return held.position
+        }
+        let until = now.addingTimeInterval(leaseDuration)
+        let position = try await store.leaseWebhookEndpoint(endpoint.id, owner: owner, now: now, leaseUntil: until)
+        memory.lease.withLock { $0 = position.map { HeldLease(until: until, position: $0) } }
+        return position
+    }
+
+    /// Moves the cursor in the store and in memory; a lost lease is forgotten.
+    private func advance(to end: WebhookLogPosition, failed: [WebhookRetry], error: String?, at: Date) async throws
+        -> Bool
+    {
+        let moved = try await store.advanceWebhookCursor(
+            endpoint.id, owner: owner, to: end, failed: failed, error: error, at: at)
+        memory.lease.withLock { held in
+            if moved { held?.position = end } else { held = nil }
+        }
+        return moved
+    }
+
     private func sendNext(
         after position: WebhookLogPosition, _ breaker: inout CircuitBreaker, _ jobs: inout JobSpecLookup
     ) async throws -> Bool {
-        let scanned = try await store.webhookEvents(after: position, limit: endpoint.batch * 4)
-        guard var end = scanned.last?.position else { return false }
+        // Pages of `batch`: an endpoint that wants every event reads exactly what it sends; a filtered one
+        // reads on (up to four pages) to fill its batch.
+        var end = position
         var chosen: [WebhookEventBody] = []
         var chosenIds: [Int64] = []
-        for event in scanned {
-            let job = try await jobs.spec(event.jobId)
-            guard endpoint.wants(event, job: job) else { continue }
-            chosen.append(WebhookEventBody(event, job: job))
-            chosenIds.append(event.id)
-            if chosen.count == endpoint.batch {
+        pages: for _ in 0..<4 {
+            let page = try await store.webhookEvents(after: end, limit: endpoint.batch)
+            for event in page {
                 end = event.position
-                break
+                let job = try await jobs.spec(event.jobId)
+                guard endpoint.wants(event, job: job) else { continue }
+                chosen.append(WebhookEventBody(event, job: job))
+                chosenIds.append(event.id)
+                if chosen.count == endpoint.batch { break pages }
             }
+            if page.count < endpoint.batch { break }
         }
-        guard !chosen.isEmpty else {
-            return try await store.advanceWebhookCursor(
-                endpoint.id, owner: owner, to: end, failed: [], error: nil, at: now())
-        }
+        guard end != position else { return false }
+        guard !chosen.isEmpty else { return try await advance(to: end, failed: [], error: nil, at: now()) }
         switch await post(chosen, &breaker) {
         case .delivered:
-            return try await store.advanceWebhookCursor(
-                endpoint.id, owner: owner, to: end, failed: [], error: nil, at: now())
+            return try await advance(to: end, failed: [], error: nil, at: now())
         case .failed(let error, let retryAfter):
             let at = now()
             let policy = WebhookRetryPolicy(endpoint)
             let failed = chosenIds.map {
                 policy.next(after: nil, eventId: $0, now: at, error: error, retryAfter: retryAfter, jitter: jitter())
             }
-            _ = try await store.advanceWebhookCursor(endpoint.id, owner: owner, to: end, failed: failed, error: error, at: at)
+            _ = try await advance(to: end, failed: failed, error: error, at: at)
             return false
         }
     }
@@ -121,8 +141,7 @@ struct WebhookWorker: Sendable {
         if !bodies.isEmpty { result = await post(bodies, &breaker) }
         switch result {
         case .delivered:
-            return try await store.settleWebhookRetries(
-                endpoint.id, owner: owner, delivered: due.map(\.eventId), retried: [], error: nil, at: now())
+            return try await settle(delivered: due.map(\.eventId), retried: [], error: nil, at: now())
         case .failed(let error, let retryAfter):
             let at = now()
             let policy = WebhookRetryPolicy(endpoint)
@@ -134,16 +153,22 @@ struct WebhookWorker: Sendable {
                     "webhook event parked after the retry horizon",
                     metadata: ["webhook.id": "\(endpoint.id)", "event.id": "\(parked.eventId)"])
             }
-            _ = try await store.settleWebhookRetries(
-                endpoint.id, owner: owner, delivered: gone, retried: retried, error: error, at: at)
+            _ = try await settle(delivered: gone, retried: retried, error: error, at: at)
             return false
         }
+    }
+
+    private func settle(delivered: [Int64], retried: [WebhookRetry], error: String?, at: Date) async throws -> Bool {
+        let held = try await store.settleWebhookRetries(
+            endpoint.id, owner: owner, delivered: delivered, retried: retried, error: error, at: at)
+        if !held { memory.lease.withLock { $0 = nil } }
+        return held
     }
 
     private func post(_ events: [WebhookEventBody], _ breaker: inout CircuitBreaker) async -> Result {
         let result: Result
         do {
-            let (messageId, body) = try WebhookEnvelope.encode(endpoint: endpoint.id, events: events)
+            let (messageId, body) = WebhookEnvelope.encode(endpoint: endpoint.id, events: events)
             var headers = endpoint.signer.headers(messageId: messageId, timestamp: now(), body: body)
             headers += [("content-type", "application/json"), ("user-agent", "herald-webhooks")]
             let response = try await transport.post(
@@ -170,9 +195,15 @@ struct WebhookWorker: Sendable {
     }
 }
 
+struct HeldLease: Sendable {
+    var until: Date
+    var position: WebhookLogPosition
+}
+
 final class WebhookWorkerMemory: Sendable {
     let breaker: Mutex<CircuitBreaker>
     let jobs: Mutex<JobSpecLookup>
+    let lease = Mutex<HeldLease?>(nil)
 
     init(breaker: CircuitBreaker, store: any Store) {
         self.breaker = Mutex(breaker)

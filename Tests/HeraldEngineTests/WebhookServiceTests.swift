@@ -21,6 +21,29 @@ struct WebhookServiceTests {
         }
     }
 
+    @Test func theBodyCarriesTheEventsFactsAndASignature() async throws {
+        try await withDispatcher(batch: 10) { fixture in
+            try await fixture.consentEvents(1)
+            _ = try await fixture.service.step()
+            let envelope = try #require(fixture.receiver.envelopes.first)
+            #expect(envelope.webhook == "crm")
+            let event = try #require(envelope.events.first)
+            #expect(event.id.hasPrefix("evt_"))
+            #expect(event.type == .consentChanged)
+            #expect(event.timestamp == fixture.clock.now)
+            #expect(event.data.contactId == "c0")
+            #expect(event.data.channel == "*")
+            #expect(event.data.status == "granted")
+            #expect(event.data.source == "api")
+            #expect(event.data.consentEventId != nil)
+            #expect(event.data.deliveryId == nil)
+            let headers = try #require(fixture.receiver.headers.first)
+            #expect(headers["webhook-signature"]?.hasPrefix("v1,") == true)
+            #expect(headers["webhook-id"]?.hasPrefix("msg_") == true)
+            #expect(headers["webhook-timestamp"] == String(Int64(fixture.clock.now.timeIntervalSince1970)))
+        }
+    }
+
     @Test func honoursRetryAfterAndDeliversOnceTheReceiverRecovers() async throws {
         try await withDispatcher(batch: 100) { fixture in
             try await fixture.consentEvents(3)
@@ -76,11 +99,15 @@ struct WebhookServiceTests {
 
 /// Records every POST (its event ids) and answers from a script; 204 once the script runs out.
 final class ScriptedReceiver: WebhookTransport {
-    private let state = Mutex((script: [WebhookResponse](), posts: [[String]](), delivered: [String]()))
+    private let state = Mutex(
+        (script: [WebhookResponse](), posts: [[String]](), delivered: [String](), envelopes: [WebhookEnvelope](),
+            headers: [[String: String]]()))
 
     func script(_ responses: [WebhookResponse]) { state.withLock { $0.script = responses } }
     var posts: [[String]] { state.withLock { $0.posts } }
     var delivered: [String] { state.withLock { $0.delivered } }
+    var envelopes: [WebhookEnvelope] { state.withLock { $0.envelopes } }
+    var headers: [[String: String]] { state.withLock { $0.headers } }
 
     func post(url: String, headers: [(String, String)], body: [UInt8], timeout: TimeInterval) async throws
         -> WebhookResponse
@@ -89,6 +116,8 @@ final class ScriptedReceiver: WebhookTransport {
         let ids = envelope.events.map(\.id)
         return state.withLock { state in
             state.posts.append(ids)
+            state.envelopes.append(envelope)
+            state.headers.append(Dictionary(headers, uniquingKeysWith: { $1 }))
             let response = state.script.isEmpty ? WebhookResponse(status: 204) : state.script.removeFirst()
             if response.succeeded { state.delivered += ids }
             return response
