@@ -38,7 +38,7 @@ if which == "codec" {
     rows += try await ProfileCodecBench.run(calls: calls, rounds: rounds)
 }
 // `webhooks`: a campaign with status webhooks off, then on (HERALD_BENCH_WEBHOOK_DELIVERIES, default 100,000;
-// HERALD_BENCH_POSTGRES=postgres://…?schema=NAME runs it on PostgreSQL, in schemas NAME_off, NAME_rec and NAME_on, which must exist).
+// HERALD_BENCH_POSTGRES=postgres://…?schema=NAME runs it on PostgreSQL, in schemas NAME_off0, NAME_rec0, NAME_on0, … per round, which must exist; HERALD_BENCH_ROUNDS, default 3).
 if which == "webhooks" {
     let environment = ProcessInfo.processInfo.environment
     let deliveries = Int(environment["HERALD_BENCH_WEBHOOK_DELIVERIES"] ?? "") ?? 100_000

@@ -92,8 +92,12 @@ public struct WebhookConfig: Sendable, Codable {
 
 extension LoadedConfig {
     /// Every configured endpoint, resolved; ids must be unique.
-    public func webhookEndpoints() throws -> [WebhookEndpoint] {
-        let endpoints = try (config.webhooks ?? []).enumerated().map { try $1.endpoint(index: $0) }
+    public func webhookEndpoints(environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> [WebhookEndpoint]
+    {
+        let endpoints = try (config.webhooks ?? []).enumerated().map {
+            try $1.endpoint(index: $0, environment: environment)
+        }
         var seen = Set<String>()
         for endpoint in endpoints where !seen.insert(endpoint.id).inserted {
             throw HeraldError(code: "config_invalid", message: "webhook id \(endpoint.id) is used twice", field: "webhooks")

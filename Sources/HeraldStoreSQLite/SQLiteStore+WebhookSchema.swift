@@ -4,12 +4,15 @@ extension SQLiteStore {
     /// The webhook outbox: an append-only event log, one cursor (and lease) per endpoint, and per endpoint
     /// the events that failed or were parked. Same tables and columns as PostgreSQL's version 6. The
     /// triggers that fill the log are installed by `installWebhookEvents`, for the subscribed types only.
+    /// No AUTOINCREMENT (its counter row is a second write per event) and no index on `at` (a replay by time
+    /// range scans): each cost the engine several percent. Without AUTOINCREMENT SQLite reuses an id only
+    /// when the newest row is deleted, so whatever prunes the log must keep the newest event.
     static func registerWebhookMigrations(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("loop_v1_webhooks") { db in
             try db.execute(
                 sql: """
                     CREATE TABLE webhook_events (
-                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        id INTEGER PRIMARY KEY,
                         xid INTEGER NOT NULL DEFAULT 0,
                         type TEXT NOT NULL,
                         at INTEGER NOT NULL,
@@ -22,7 +25,6 @@ extension SQLiteStore {
                         reference TEXT,
                         topic TEXT,
                         source TEXT);
-                    CREATE INDEX webhook_events_at ON webhook_events(at);
                     CREATE UNIQUE INDEX webhook_events_job_completed ON webhook_events(job_id)
                         WHERE type = 'job.completed';
                     CREATE TABLE webhook_cursors (

@@ -5,11 +5,10 @@ import HeraldCore
 /// subscribed types get one, so a store with no endpoint writes exactly what it wrote before.
 enum SQLiteWebhookTriggers {
     static let names = [
-        "webhook_delivery_insert", "webhook_delivery_update", "webhook_job_active",
-        "webhook_job_reopened", "webhook_job_accepted", "webhook_consent", "webhook_contact_erased",
+        "webhook_delivery_insert", "webhook_delivery_update", "webhook_job_active", "webhook_job_accepted",
+        "webhook_consent", "webhook_contact_erased",
     ]
     static let pending = "('queued', 'scheduled', 'sending')"
-    static let terminal = "('sent', 'delivered', 'failed', 'suppressed')"
     /// Milliseconds now, for rows that carry no time of their own (jobs, a deleted contact).
     static let now = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)"
 
@@ -27,9 +26,7 @@ enum SQLiteWebhookTriggers {
                 END
                 """)
         }
-        if !states.isEmpty || types.contains(.jobCompleted) {
-            sql.append(deliveryUpdate(states: states, completed: types.contains(.jobCompleted)))
-        }
+        if !states.isEmpty { sql.append(deliveryUpdate(states: states)) }
         if types.contains(.jobCompleted) { sql += jobCompleted }
         if types.contains(.jobAccepted) {
             sql.append(
@@ -60,59 +57,35 @@ enum SQLiteWebhookTriggers {
         return sql
     }
 
-    /// One trigger for both, so a delivery's own event always comes before the `job.completed` it caused.
-    /// A job is completed when its fan-out is done and nothing is pending: checked when a delivery reaches
-    /// a final state (here) and when fan-out finishes (`webhook_job_active`). A pending delivery added in
-    /// the same transaction (the next channel of `strategy: first`) takes the event back. The unique index
-    /// keeps one per job.
-    private static func deliveryUpdate(states: [DeliveryState], completed: Bool) -> String {
-        var body = ""
-        if !states.isEmpty {
-            let list = states.map { "'\($0.rawValue)'" }.joined(separator: ", ")
-            body += """
-                INSERT INTO webhook_events (type, at, job_id, delivery_id, contact_id, channel, detail, trace, reference)
+    /// A delivery's state change. Its `job.completed` comes after, from `recordCompletedJobs`, once per
+    /// batch.
+    private static func deliveryUpdate(states: [DeliveryState]) -> String {
+        let list = states.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        return """
+            CREATE TRIGGER webhook_delivery_update AFTER UPDATE OF state, not_before ON deliveries
+            WHEN NEW.state IN (\(list))
+            AND (NEW.state <> OLD.state OR (NEW.state = 'scheduled' AND NEW.not_before <> OLD.not_before))
+            BEGIN
+            INSERT INTO webhook_events (type, at, job_id, delivery_id, contact_id, channel, detail, trace, reference)
                 SELECT CASE NEW.state WHEN 'scheduled' THEN 'delivery.deferred' ELSE 'delivery.' || NEW.state END,
                 NEW.updated_at, NEW.job_id, NEW.id, NEW.contact_id, NEW.channel,
                 CASE NEW.state WHEN 'suppressed' THEN NEW.reason WHEN 'scheduled' THEN CAST(NEW.not_before AS TEXT)
                 ELSE NEW.instance END,
                 CASE NEW.state WHEN 'suppressed' THEN COALESCE(NEW.send_trace, NEW.trace) END,
-                NEW.provider_message_id
-                WHERE NEW.state IN (\(list))
-                AND (NEW.state <> OLD.state OR (NEW.state = 'scheduled' AND NEW.not_before <> OLD.not_before));
-
-                """
-        }
-        if completed {
-            body += """
-                INSERT OR IGNORE INTO webhook_events (type, at, job_id) SELECT 'job.completed', NEW.updated_at, NEW.job_id
-                WHERE NEW.state IN \(terminal) AND OLD.state IN \(pending)
-                AND (SELECT status FROM jobs WHERE id = NEW.job_id) = 'active'
-                AND NOT EXISTS (SELECT 1 FROM deliveries WHERE job_id = NEW.job_id AND state IN \(pending));
-                """
-        }
-        return """
-            CREATE TRIGGER webhook_delivery_update AFTER UPDATE OF state, not_before ON deliveries
-            WHEN NEW.state <> OLD.state OR NEW.not_before <> OLD.not_before
-            BEGIN
-            \(body)
+                NEW.provider_message_id;
             END
             """
     }
 
+    /// Fan-out finishing with nothing pending (every contact suppressed at fan-out, or sent meanwhile) completes
+    /// the job too; a batch finishing a job's last deliveries is `recordCompletedJobs`.
     private static let jobCompleted = [
-        "CREATE INDEX IF NOT EXISTS webhook_pending_deliveries ON deliveries(job_id) WHERE state IN \(pending)",
         """
         CREATE TRIGGER webhook_job_active AFTER UPDATE OF status ON jobs
         WHEN NEW.status = 'active' AND OLD.status <> 'active'
         BEGIN
         INSERT OR IGNORE INTO webhook_events (type, at, job_id) SELECT 'job.completed', \(now), NEW.id
         WHERE NOT EXISTS (SELECT 1 FROM deliveries WHERE job_id = NEW.id AND state IN \(pending));
-        END
-        """,
-        """
-        CREATE TRIGGER webhook_job_reopened AFTER INSERT ON deliveries WHEN NEW.state IN \(pending)
-        BEGIN
-        DELETE FROM webhook_events WHERE type = 'job.completed' AND job_id = NEW.job_id;
         END
         """,
     ]
@@ -122,7 +95,6 @@ extension SQLiteStore {
     public func installWebhookEvents(_ types: Set<WebhookEventType>, endpoints: [String]) async throws {
         try await pool.write { db in
             for name in SQLiteWebhookTriggers.names { try db.execute(sql: "DROP TRIGGER IF EXISTS \(name)") }
-            if !types.contains(.jobCompleted) { try db.execute(sql: "DROP INDEX IF EXISTS webhook_pending_deliveries") }
             for statement in SQLiteWebhookTriggers.statements(for: types) { try db.execute(sql: statement) }
             // A new endpoint starts at the end of the log as it is now, in the transaction that starts
             // recording: it gets every event from here on and none from before it existed.

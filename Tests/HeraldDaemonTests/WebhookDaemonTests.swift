@@ -36,6 +36,9 @@ struct WebhookDaemonTests {
             if !sawOutage { try await Task.sleep(for: .milliseconds(100)) }
         }
         #expect(sawOutage)
+        let failing = try await HTTP.get("\(daemon.base)/v1/webhooks/crm/events?status=failed", key: key).body
+        #expect(failing.contains("\"status\":\"failed\""))
+        #expect(failing.contains("\"last_error\":\"HTTP 500\""))
         let before = Set(receiver.events().compactMap(\.deliveryId))
         #expect(before.count < 1000, "the kill comes before every event got through")
         daemon.kill9()

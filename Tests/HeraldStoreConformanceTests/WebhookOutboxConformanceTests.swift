@@ -92,7 +92,7 @@ struct WebhookOutboxConformanceTests {
     }
 
     @Test(arguments: TestBackends.all)
-    func aFallbackChannelTakesBackJobCompleted(backend: TestBackend) async throws {
+    func aFallbackChannelPutsOffJobCompleted(backend: TestBackend) async throws {
         try await withOutbox(backend, types: [.jobCompleted]) { store, outbox in
             try await store.upsertContacts([contact("a", email: "a@x.io", phone: "+15550001")], at: t0)
             let job = try await seedJob(store, spec("j", ids: ["a"], channels: [.sms]))
@@ -237,4 +237,31 @@ private func visible(
 
 private func lease(_ outbox: any WebhookOutboxStore) async throws -> WebhookLogPosition {
     try #require(try await outbox.leaseWebhookEndpoint("crm", owner: "n1", now: t0, leaseUntil: at(30)))
+}
+
+@Suite("Store conformance: webhook outbox, erasure")
+struct WebhookErasureConformanceTests {
+    /// The erasure work deletes contact rows; the trigger reports each one with no code of its own.
+    @Test(arguments: TestBackends.all)
+    func deletingAContactRecordsContactErased(backend: TestBackend) async throws {
+        let fixture = try await backend.makeFixture()
+        defer { fixture.destroy() }
+        var store = try await fixture.open()
+        var outbox = try #require(store as? any WebhookOutboxStore)
+        try await outbox.installWebhookEvents([.contactErased], endpoints: ["crm"])
+        try await store.upsertContacts([contact("gone", email: "g@x.io"), contact("kept")], at: t0)
+        try await store.close()
+        try fixture.executeRaw("DELETE FROM contacts WHERE id = 'gone'")
+        store = try await fixture.open()
+        outbox = try #require(store as? any WebhookOutboxStore)
+        let start = try #require(try await outbox.leaseWebhookEndpoint("crm", owner: "n1", now: t0, leaseUntil: at(30)))
+        var events: [WebhookEventRecord] = []
+        for _ in 0..<600 where events.isEmpty {
+            events = try await outbox.webhookEvents(after: start, limit: 10)
+            if events.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(events.map(\.type) == [.contactErased])
+        #expect(events.map(\.contactId) == ["gone"])
+        try await store.close()
+    }
 }
