@@ -8,6 +8,7 @@
 Every verified event is appended to DIR/events.jsonl as {"id", "type", "delivery_id", "job_id"}. A POST
 whose signature does not verify gets 401 and is counted in DIR/bad_signatures. While DIR/fail exists every
 verified POST is answered 500 (and its events are not recorded), to play a receiver that is down.
+With FAIL_AFTER=N in the environment the receiver creates DIR/fail itself after accepting N POSTs.
 """
 import json
 import os
@@ -20,6 +21,8 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 DIRECTORY = sys.argv[1]
 WEBHOOK = Webhook(os.environ["WEBHOOK_SECRET"])
 LOCK = threading.Lock()
+FAIL_AFTER = int(os.environ.get("FAIL_AFTER", "0"))
+ACCEPTED = [0]
 
 
 def append(name, text):
@@ -49,6 +52,10 @@ class Handler(BaseHTTPRequestHandler):
                 "job_id": data.get("job_id"),
             }) + "\n"
         append("events.jsonl", lines)
+        with LOCK:
+            ACCEPTED[0] += 1
+            if FAIL_AFTER and ACCEPTED[0] == FAIL_AFTER:
+                open(os.path.join(DIRECTORY, "fail"), "w").close()
         self.reply(204)
 
     def reply(self, status):

@@ -152,6 +152,17 @@ enum PostgresWebhookTriggers {
 
 extension PostgresStore {
     public func installWebhookEvents(_ types: Set<WebhookEventType>, endpoints: [String]) async throws {
+        // DROP TRIGGER locks its table even when there is nothing to drop: a node without webhooks that
+        // finds none installed leaves the tables alone, so its start never stalls the other nodes' work.
+        if types.isEmpty, endpoints.isEmpty {
+            let installed = try await rows(
+                """
+                SELECT 1 FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE 'webhook\\_%'
+                AND tgrelid IN (to_regclass('deliveries'), to_regclass('jobs'), to_regclass('consent_events'),
+                to_regclass('contacts'))
+                """)
+            if installed.isEmpty { return }
+        }
         try await transaction(deadline: nil) { connection in
             try await connection.rows("SELECT pg_advisory_xact_lock(\(LockKey.webhookTriggers))", logger: self.logger)
             for statement in PostgresWebhookTriggers.drops + PostgresWebhookTriggers.statements(for: types) {

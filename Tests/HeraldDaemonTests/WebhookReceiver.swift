@@ -25,8 +25,12 @@ final class WebhookReceiver: @unchecked Sendable {
     private(set) var port = 0
     private let process = Process()
 
+    /// After this many accepted POSTs the receiver starts answering 500 by itself (nil: never).
+    let failAfter: Int?
+
     /// A fresh `whsec_` secret shared by the receiver and the daemon under test.
-    init() throws {
+    init(failAfter: Int? = nil) throws {
+        self.failAfter = failAfter
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-hooks-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         secret = "whsec_" + Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
@@ -38,7 +42,9 @@ final class WebhookReceiver: @unchecked Sendable {
         let portFile = directory.appendingPathComponent("port")
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["sh", "-c", "exec python3 \"$0\" \"$1\" > \"$2\"", Self.script.path, directory.path, portFile.path]
-        process.environment = ProcessInfo.processInfo.environment.merging(["WEBHOOK_SECRET": secret]) { $1 }
+        var environment = ["WEBHOOK_SECRET": secret]
+        environment["FAIL_AFTER"] = failAfter.map(String.init)
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         try process.run()
         for _ in 0..<200 {

@@ -191,6 +191,22 @@ struct WebhookOutboxConformanceTests {
     }
 
     @Test(arguments: TestBackends.all)
+    func installingNothingStopsRecording(backend: TestBackend) async throws {
+        try await withOutbox(backend, types: [.consentChanged]) { store, outbox in
+            _ = try await store.appendConsent(
+                ConsentInput(contactId: "a", channel: "*", status: .granted, source: "api", occurredAt: t0), at: t0)
+            let start = try await lease(outbox)
+            #expect(try await visible(outbox, after: start, count: 1).count == 1)
+            // Webhooks taken out of the config: the next start installs nothing and nothing more is written.
+            try await outbox.installWebhookEvents([], endpoints: [])
+            _ = try await store.appendConsent(
+                ConsentInput(contactId: "a", channel: "*", status: .revoked, source: "api", occurredAt: at(1)), at: at(1))
+            try await outbox.installWebhookEvents([], endpoints: [])
+            #expect(try await outbox.webhookProgress("crm").lag == 1)
+        }
+    }
+
+    @Test(arguments: TestBackends.all)
     func aNewEndpointStartsAtTheEndOfTheLog(backend: TestBackend) async throws {
         try await withOutbox(backend, types: [.consentChanged]) { store, outbox in
             _ = try await store.appendConsent(
