@@ -35,6 +35,13 @@ if ! python3 -c 'import aiosmtpd, dkim, cryptography' >/dev/null 2>&1; then
     || python3 -m pip install -q --break-system-packages aiosmtpd dkimpy cryptography
 fi
 
+# The webhook tests verify Herald's signatures with an independent Standard Webhooks implementation.
+if ! python3 -c 'import standardwebhooks' >/dev/null 2>&1; then
+  echo "setup: installing standardwebhooks from PyPI"
+  python3 -m pip install -q standardwebhooks 2>/dev/null \
+    || python3 -m pip install -q --break-system-packages standardwebhooks
+fi
+
 # OpenAPIValidityTests runs it over the served document.
 if ! command -v openapi-spec-validator >/dev/null 2>&1; then
   echo "setup: installing openapi-spec-validator from PyPI"

@@ -1,6 +1,6 @@
 import Foundation
 
-// herald-bench [policy|fanout|consents|postgres|cluster|drivers|codec|e2e|all] — prints a Markdown table for BENCHMARKS.md.
+// herald-bench [policy|fanout|consents|postgres|cluster|drivers|codec|e2e|webhooks|all] — prints a Markdown table for BENCHMARKS.md.
 // `all` leaves out `drivers` and `e2e`: they need nginx, wrk, Postfix's tools and Kannel (scripts/bench-setup.sh).
 let arguments = Array(CommandLine.arguments.dropFirst())
 let which = arguments.first ?? "all"
@@ -41,6 +41,13 @@ if which == "codec" {
 if which == "consents" || which == "all" {
     let events = Int(ProcessInfo.processInfo.environment["HERALD_BENCH_CONSENTS"] ?? "") ?? 100_000
     rows += try await ConsentImportBench.run(events: events, rounds: 3)
+}
+// `webhooks`: a campaign with status webhooks off, then on (HERALD_BENCH_WEBHOOK_DELIVERIES, default 100,000;
+// HERALD_BENCH_POSTGRES=postgres://…?schema=NAME runs it on PostgreSQL, in schemas NAME_off0, NAME_rec0, NAME_on0, … per round, which must exist; HERALD_BENCH_ROUNDS, default 3).
+if which == "webhooks" {
+    let environment = ProcessInfo.processInfo.environment
+    let deliveries = Int(environment["HERALD_BENCH_WEBHOOK_DELIVERIES"] ?? "") ?? 100_000
+    rows += try await WebhookBench.run(deliveries: deliveries, postgresURL: environment["HERALD_BENCH_POSTGRES"])
 }
 if which == "drivers" {
     rows += await DriverBench.run()

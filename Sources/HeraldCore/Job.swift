@@ -99,6 +99,8 @@ public struct JobSpec: Codable, Sendable, Hashable {
     /// "HH:mm": deliver at the next such wall-clock time in each contact's own zone.
     public var localTime: String?
     public var expiresAt: Date?
+    /// A webhook endpoint (by id) that gets this job's events whatever its filter says.
+    public var callback: JobCallback?
 
     public init(
         idempotencyKey: String, purpose: Purpose, topic: String? = nil, priority: Int? = nil, audience: Audience,

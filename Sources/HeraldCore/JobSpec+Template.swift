@@ -16,7 +16,7 @@ public struct TemplateRef: Codable, Sendable, Hashable {
 extension JobSpec {
     private enum DecodingKeys: String, CodingKey {
         case idempotencyKey, purpose, topic, priority, audience, channels, strategy, content, template, sendAt
-        case localTime, expiresAt
+        case localTime, expiresAt, callback
     }
 
     /// As synthesized, except that `content` may be left out when a `template` is given.
@@ -37,5 +37,15 @@ extension JobSpec {
         sendAt = try c.decodeIfPresent(Date.self, forKey: .sendAt)
         localTime = try c.decodeIfPresent(String.self, forKey: .localTime)
         expiresAt = try c.decodeIfPresent(Date.self, forKey: .expiresAt)
+        callback = try c.decodeIfPresent(JobCallback.self, forKey: .callback)
+    }
+}
+
+/// `callback: {webhook: ID}` in a job: the configured endpoint that hears about this job.
+public struct JobCallback: Codable, Sendable, Hashable {
+    public var webhook: String
+
+    public init(webhook: String) {
+        self.webhook = webhook
     }
 }

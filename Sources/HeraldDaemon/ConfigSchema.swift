@@ -37,6 +37,13 @@ enum ConfigSchema {
             "send_lease_seconds": .value, "fanout_lease_seconds": .value, "claim_batch_size": .value,
             "fanout_batch_size": .value, "node_id": .value, "inline_fanout_max": .value, "express_priority": .value,
         ]),
+        "webhooks": .list(
+            .object([
+                "id": .value, "url": .value, "secret_env": .value, "secret_file": .value, "events": .value,
+                "filter": .object(["purpose": .value, "channel": .value, "callback_only": .value]), "batch": .value,
+                "timeout_seconds": .value, "retry_horizon_hours": .value, "backoff_initial_seconds": .value,
+                "backoff_max_seconds": .value, "breaker_cooldown_seconds": .value,
+            ])),
         "defaults": .object(["timezone": .value, "unknown_timezone": .value]),
         "policy": .object([
             "quiet_hours": .list(.object(["purpose": .value, "channel": .value, "start": .value, "end": .value, "weekdays": .value])),

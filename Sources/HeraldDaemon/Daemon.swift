@@ -49,6 +49,8 @@ public struct Daemon {
         let dispatchSignal = WorkSignal()
 
         let ops = OpsWiring(store: store, router: router, logger: logger)
+        let webhooks = try await WebhookWiring.wire(
+            loaded: loaded, store: store, owner: settings.workerId, metricsFactory: ops.factory, logger: logger)
         var deps = APIDependencies(
             store: store, templates: store, fanoutSignal: fanoutSignal, smsMaxSegments: smsMaxSegments,
             unsubscribeSecret: secret, inbound: inbound,
@@ -62,6 +64,7 @@ public struct Daemon {
         deps.erasure = try RightsSettings.erasure(loaded)
         (store as? any ContactErasureStore)?.erasedAddresses.enable(deps.erasure)
         deps.checkpointKey = checkpoints.publicKey
+        deps.webhooks = webhooks.api
         let api = HeraldAPI(deps: deps)
         let app = Application(
             router: api.router(),
@@ -75,7 +78,9 @@ public struct Daemon {
         let fanout = FanoutService(
             store: store, policy: policy, settings: settings, signal: fanoutSignal, dispatchSignal: dispatchSignal,
             logger: logger, observability: ops.observability)
-        let monitor: [ServiceGroupConfiguration.ServiceConfiguration] = ops.monitor.map { [.init(service: $0)] } ?? []
+        var monitor: [ServiceGroupConfiguration.ServiceConfiguration] = ops.monitor.map { [.init(service: $0)] } ?? []
+        // Before dispatch in the list, so it stops after dispatch has drained: the last outcomes' events go out.
+        if let service = webhooks.service { monitor.append(.init(service: service)) }
         let retention = try RetentionWiring.services(store: store, loaded: loaded, logger: logger)
         let tlsReload = await TLSReloadService.trapping(certificates, logger: logger)
         let group = ServiceGroup(

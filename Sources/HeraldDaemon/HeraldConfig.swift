@@ -20,9 +20,11 @@ public struct HeraldConfig: Sendable, Codable {
     public var tls: TLSFiles?
     /// Allows plain HTTP on a non-loopback `listen` (a TLS proxy in front); off unless said outright.
     public var insecureListen: Bool?
+    /// Status webhook endpoints (SPEC §8).
+    public var webhooks: [WebhookConfig]?
 
     enum CodingKeys: String, CodingKey {
-        case listen, storage, channels, auth, engine, tls
+        case listen, storage, channels, auth, engine, tls, webhooks
         case insecureListen = "insecure_listen"
         case publicUrl = "public_url"
         case dataDir = "data_dir"

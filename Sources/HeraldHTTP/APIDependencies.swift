@@ -33,6 +33,8 @@ public struct APIDependencies: Sendable {
     public var erasure = ErasureSettings()
     /// Checks ledger checkpoints (`/v1/audit/verify`) and is listed with them; nil: no checkpoints signed.
     public var checkpointKey: CheckpointPublicKey?
+    /// Status webhooks (`/v1/webhooks`, job `callback`); nil when none is configured.
+    public var webhooks: WebhookAPI?
 
     public init(
         store: any Store, templates: (any TemplateStore)? = nil, fanoutSignal: WorkSignal, smsMaxSegments: Int = 10,

@@ -32,6 +32,7 @@ public struct HeraldAPI: Sendable {
         addStreamRoutes(to: router)
         addAccessAuditRoutes(to: router)
         addSuppressionRoutes(to: router)
+        addWebhookRoutes(to: router)
         addDashboardRoutes(to: router)
         routes.set(router.routes.map { (method: $0.method, path: $0.path.description) })
         return router

@@ -77,6 +77,7 @@ struct DashboardOverview {
             for job in try await dashboard.recentJobs(limit: 20) { jobs.append((job, try await deps.store.progress(jobId: job.id))) }
             html += section("Jobs", DashboardViews.jobs(jobs), wide: true)
         }
+        if let webhooks = try await DashboardWebhooks.section(deps.webhooks) { html += section("Webhooks", webhooks, wide: true) }
         html += section("Look up", DashboardViews.lookupForm(action: "/ui/contact", label: "Contact id", value: "", bare: true)
             + DashboardViews.lookupForm(action: "/ui/delivery", label: "Delivery id", value: "", bare: true))
         return html

@@ -11,6 +11,7 @@ extension HeraldAPI {
             try await TemplateResolution.resolve(&spec, in: deps.templates)
             try JobValidation.validate(spec, smsMaxSegments: deps.smsMaxSegments)
             try deps.topics.validateJobTopic(spec.topic)
+            try WebhookAPI.checkCallback(spec, against: deps.webhooks)
             // The job is committed before the 202 goes out: an accepted job survives a crash.
             let hash = try spec.canonicalHash()
             switch try await deps.store.createJob(spec, bodyHash: hash, at: deps.now(), inline: deps.inlineFanout) {

@@ -7,13 +7,14 @@ extension PostgresStore {
     enum LockKey {
         static let migrations: Int64 = 0x4845_5241_4C44_0001  // "HERALD" + 1
         static let consentChain: Int64 = 0x4845_5241_4C44_0002
+        static let webhookTriggers: Int64 = 0x4845_5241_4C44_0006
     }
 
     /// Versioned migrations, applied in order. Each runs in a transaction that first takes an advisory lock,
     /// so two nodes migrating at once run them one after the other and the second finds nothing to do.
     static let migrations: [(version: Int64, sql: String)] = [
         (1, schemaV1), (2, schemaV2AccessAudit), (3, schemaV3Priority), (4, schemaV4Suppressions),
-        (5, schemaV5Checkpoints), (7, schemaV7Bounces), (9, schemaV9Erasure),
+        (5, schemaV5Checkpoints), (6, schemaV6Webhooks), (7, schemaV7Bounces), (9, schemaV9Erasure),
         (1001, schemaTemplatesV1),
     ]
 

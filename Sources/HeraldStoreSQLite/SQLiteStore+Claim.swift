@@ -20,6 +20,7 @@ extension SQLiteStore {
             var decisions = try decider.decide(due, contacts: contactById, facts: facts)
             decisions.consentWatermark = watermark
             try Self.apply(db, decisions, request: request)
+            try Self.recordCompletedJobs(db, deliveryIds: decisions.suppressions.map(\.deliveryId), at: request.now)
             return decisions
         }
     }

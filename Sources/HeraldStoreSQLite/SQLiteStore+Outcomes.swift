@@ -26,6 +26,7 @@ extension SQLiteStore {
             }
             try Self.applyStateChanges(db, changes, at: at)
             try Self.insertDeliveries(db, fallbacks, at: at.ms)
+            try Self.recordCompletedJobs(db, deliveryIds: changes.map(\.deliveryId), at: at)
             for address in invalidAddresses {
                 try db.run(
                     sql: "INSERT OR IGNORE INTO suppressions (address, reason, created_at) VALUES (?, ?, ?)",

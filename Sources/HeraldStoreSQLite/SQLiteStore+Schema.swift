@@ -96,6 +96,7 @@ extension SQLiteStore {
         registerTemplateMigrations(&migrator)
         registerSuppressionMigrations(&migrator)
         registerCheckpointMigrations(&migrator)
+        registerWebhookMigrations(&migrator)
         registerBounceMigrations(&migrator)
         registerErasureMigrations(&migrator)
         return migrator

@@ -17,6 +17,9 @@ final class DaemonProcess: @unchecked Sendable {
     lazy var serveArguments = ["serve", "--listen", "127.0.0.1:\(port)"]
     var scheme = "http"
     var curlArguments: [String] = []
+    /// Added to `serve` (e.g. `--config`), and to the daemon's environment (e.g. a secret's variable).
+    var extraArguments: [String] = []
+    var extraEnvironment: [String: String] = [:]
 
     init(directory: URL? = nil) throws {
         self.directory = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("herald-daemon-\(UUID().uuidString)")
@@ -37,7 +40,10 @@ final class DaemonProcess: @unchecked Sendable {
         #expect(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the herald product first")
         let process = Process()
         process.executableURL = Self.binary
-        process.arguments = serveArguments + arguments
+        process.arguments = serveArguments + extraArguments + arguments
+        if !extraEnvironment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(extraEnvironment) { $1 }
+        }
         process.currentDirectoryURL = directory
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
