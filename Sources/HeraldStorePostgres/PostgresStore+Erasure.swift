@@ -61,6 +61,11 @@ extension PostgresStore: ContactErasureStore {
             provider_message_id = NULL WHERE contact_id = \(contactId)
             """, logger: logger)
         try await connection.rows("DELETE FROM send_log WHERE contact_id = \(contactId)", logger: logger)
+        // Webhook events not yet sent move to the tombstone without their traces; the `contact.erased` event
+        // that deleting the contact writes (trigger) names the id the caller asked to erase.
+        try await connection.rows(
+            "UPDATE webhook_events SET contact_id = \(tombstone), trace = NULL WHERE contact_id = \(contactId)",
+            logger: logger)
         try await connection.rows("DELETE FROM contacts WHERE id = \(contactId)", logger: logger)
         try await connection.rows("DELETE FROM suppressions WHERE address = ANY(\(addresses)::text[])", logger: logger)
         try await connection.rows(
@@ -77,13 +82,6 @@ extension PostgresStore: ContactErasureStore {
             tombstone: tombstone, ledgerEventId: erasureEvent.id, ledgerEventsErased: eventIds.count,
             deliveriesCancelled: cancelled, deliveriesScrubbed: deliveryCount,
             addressesBlocked: addressDigest == nil ? 0 : Set(addresses).count)
-        try await ContactErasedHook.record(erasure, at: at, connection, logger)
         return erasure
     }
-}
-
-/// Where a `contact.erased` webhook event joins the erasure's transaction (an outbox row), once webhooks
-/// exist; until then it records nothing.
-enum ContactErasedHook {
-    static func record(_ erasure: ContactErasure, at: Date, _ connection: PostgresConnection, _ logger: Logger) async throws {}
 }

@@ -68,6 +68,11 @@ extension SQLiteStore: ContactErasureStore {
                 """,
             arguments: [tombstone, ContactErasure.scrubbedTrace, contactId])
         try db.execute(sql: "DELETE FROM send_log WHERE contact_id = ?", arguments: [contactId])
+        // Webhook events not yet sent move to the tombstone without their traces; the `contact.erased` event
+        // that deleting the contact writes (trigger) names the id the caller asked to erase.
+        try db.execute(
+            sql: "UPDATE webhook_events SET contact_id = ?, trace = NULL WHERE contact_id = ?",
+            arguments: [tombstone, contactId])
         try db.execute(sql: "DELETE FROM contacts WHERE id = ?", arguments: [contactId])
         for address in addresses {
             try db.execute(sql: "DELETE FROM suppressions WHERE address = ?", arguments: [address])
@@ -82,13 +87,6 @@ extension SQLiteStore: ContactErasureStore {
             tombstone: tombstone, ledgerEventId: erasureEvent.id, ledgerEventsErased: eventIds.count,
             deliveriesCancelled: cancelled, deliveriesScrubbed: deliveryCount,
             addressesBlocked: addressDigest == nil ? 0 : Set(addresses).count)
-        try ContactErasedHook.record(erasure, at: at, db)
         return erasure
     }
-}
-
-/// Where a `contact.erased` webhook event joins the erasure's transaction (an outbox row), once webhooks
-/// exist; until then it records nothing.
-enum ContactErasedHook {
-    static func record(_ erasure: ContactErasure, at: Date, _ db: Database) throws {}
 }

@@ -280,4 +280,27 @@ struct WebhookErasureConformanceTests {
         #expect(events.map(\.contactId) == ["gone"])
         try await store.close()
     }
+
+    /// After an erasure, events not yet sent carry the tombstone, not the erased id; only `contact.erased`
+    /// names the id the caller asked to erase.
+    @Test(arguments: TestBackends.all)
+    func erasureLeavesTheErasedIdOnlyInContactErased(backend: TestBackend) async throws {
+        try await withStore(backend) { store, _ in
+            let outbox = try #require(store as? any WebhookOutboxStore)
+            try await outbox.installWebhookEvents([.consentChanged, .contactErased], endpoints: ["crm"])
+            try await store.upsertContacts([contact("shirin", email: "s@x.io")], at: t0)
+            let start = try #require(try await outbox.leaseWebhookEndpoint("crm", owner: "n1", now: t0, leaseUntil: at(30)))
+            _ = try await store.appendConsent(
+                ConsentInput(contactId: "shirin", channel: "email", status: .granted, source: "web", occurredAt: at(1)),
+                at: at(1))
+            let erasure = try #require(try await erase(store, "shirin"))
+            var events: [WebhookEventRecord] = []
+            for _ in 0..<600 where events.count < 3 {
+                events = try await outbox.webhookEvents(after: start, limit: 10)
+                if events.count < 3 { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(events.map(\.type) == [.consentChanged, .consentChanged, .contactErased])
+            #expect(events.map(\.contactId) == [erasure.tombstone, erasure.tombstone, "shirin"])
+        }
+    }
 }
