@@ -13,6 +13,8 @@ enum E2EBench {
         var herald = ".build/release/herald"
         /// HERALD_BENCH_E2E_KEEP=1 keeps the temp folder (configs, logs, the SQLite file) and prints it.
         var keep = false
+        /// Live-tail clients beside the third campaign (HERALD_BENCH_E2E_TAIL_CLIENTS; 0 skips that phase).
+        var tailClients = 100
 
         static func fromEnvironment() -> Settings {
             let environment = ProcessInfo.processInfo.environment
@@ -21,6 +23,7 @@ enum E2EBench {
             if let value = environment["HERALD_BENCH_E2E_CAMPAIGN"].flatMap(Int.init), value > 0 { settings.campaign = value }
             if let path = environment["HERALD_BENCH_HERALD"], !path.isEmpty { settings.herald = path }
             settings.keep = environment["HERALD_BENCH_E2E_KEEP"] == "1"
+            if let value = environment["HERALD_BENCH_E2E_TAIL_CLIENTS"].flatMap(Int.init), value >= 0 { settings.tailClients = value }
             return settings
         }
     }
@@ -93,8 +96,11 @@ enum E2EBench {
             try await phases.otpUnderCampaign(contacts: settings.campaign, otps: min(100, settings.oneContact))
         }
         let firstCampaign = rows.first { $0.scenario == "campaign: POST → last message at the provider" }?.median
-        rows += await E2EPhases.guarded("campaign with live-tail clients") {
-            try await phases.campaignWithLiveTail(contacts: settings.campaign, clients: 100, baseline: firstCampaign)
+        if settings.tailClients > 0 {
+            rows += await E2EPhases.guarded("campaign with live-tail clients") {
+                try await phases.campaignWithLiveTail(
+                    contacts: settings.campaign, clients: settings.tailClients, baseline: firstCampaign)
+            }
         }
         rows += phases.footprint()
         herald.stop()

@@ -14,15 +14,15 @@ extension E2EPhases {
     }
 
     /// Contacts `m0…` in the segment `attributes.country == "IR"`, each with marketing consent on every
-    /// channel and topic, imported through `POST /v1/consents/batch` in NDJSON chunks of 50,000.
+    /// channel and topic, imported through `POST /v1/consents/batch` in NDJSON chunks of 10,000.
     func campaignAudience(contacts: Int) async throws -> [Row] {
         let upsert = try await upsertContacts(count: contacts) { index in
             #"{"id":"m\#(index)","phone":"+98935\#(String(format: "%07d", index))","timezone":"Asia/Tehran","attributes":{"country":"IR"}}"#
         }
         let url = "\(herald.baseURL)/v1/consents/batch"
         let grants = try await Measure.seconds {
-            for start in stride(from: 0, to: contacts, by: 50_000) {
-                let body = (start..<min(start + 50_000, contacts)).map { index in
+            for start in stride(from: 0, to: contacts, by: 10_000) {
+                let body = (start..<min(start + 10_000, contacts)).map { index in
                     #"{"contact_id":"m\#(index)","channel":"*","topic":"*","status":"granted","source":"herald-bench","occurred_at":"2026-01-01T00:00:00Z"}"#
                 }.joined(separator: "\n")
                 let (status, answer) = try await client.call("POST", url, key: herald.key, body: body, contentType: "application/x-ndjson")
@@ -33,7 +33,7 @@ extension E2EPhases {
             Row(scenario: "campaign: contacts upsert (setup)", metric: "contacts/s", median: Double(contacts) / upsert, unit: "/s",
                 note: "\(contacts) contacts with attributes.country, NDJSON chunks of 5,000"),
             Row(scenario: "campaign: consent grants (setup)", metric: "consents/s", median: Double(contacts) / grants, unit: "/s",
-                note: "POST /v1/consents/batch, NDJSON chunks of 50,000, appended to the hash chain"),
+                note: "POST /v1/consents/batch, NDJSON chunks of 10,000, appended to the hash chain"),
         ]
     }
 
