@@ -12,7 +12,7 @@ mode="${1:-test}"
 need_apt=()
 packages=(libcurl4-openssl-dev libssl-dev libsqlite3-dev)
 if [ "$mode" != runtime ]; then
-  packages+=(python3 python3-pip chromium)
+  packages+=(python3 python3-pip python3-venv openssl chromium)
 fi
 for pkg in "${packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
