@@ -65,12 +65,7 @@ extension PreferenceToken {
         var bytes: [UInt8] = [Self.payloadVersion]
         let seconds = UInt64(max(0, expiresAt.timeIntervalSince1970))
         for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8((seconds >> UInt64(shift)) & 0xFF)) }
-        for field in [contactId, tokenId] {
-            let utf8 = Array(field.utf8.prefix(Int(UInt16.max)))
-            bytes.append(UInt8(utf8.count >> 8))
-            bytes.append(UInt8(utf8.count & 0xFF))
-            bytes.append(contentsOf: utf8)
-        }
+        TokenFields.append([contactId, tokenId], to: &bytes)
         return bytes
     }
 
@@ -78,19 +73,7 @@ extension PreferenceToken {
         guard bytes.count >= 9, bytes[0] == payloadVersion else { return nil }
         let seconds = bytes[1..<9].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         guard seconds <= UInt64(Int64.max) else { return nil }
-        var index = 9
-        var fields: [String] = []
-        for _ in 0..<2 {
-            guard index + 2 <= bytes.count else { return nil }
-            let length = Int(bytes[index]) << 8 | Int(bytes[index + 1])
-            index += 2
-            guard index + length <= bytes.count,
-                let field = String(validating: bytes[index..<(index + length)], as: UTF8.self)
-            else { return nil }
-            fields.append(field)
-            index += length
-        }
-        guard index == bytes.count, !fields[0].isEmpty else { return nil }
+        guard let fields = TokenFields.read(2, from: bytes, at: 9), !fields[0].isEmpty else { return nil }
         return PreferenceToken(
             contactId: fields[0], tokenId: fields[1], expiresAt: Date(timeIntervalSince1970: TimeInterval(seconds)))
     }

@@ -41,31 +41,12 @@ public struct UnsubscribeToken: Sendable, Hashable {
 extension UnsubscribeToken {
     func encodedPayload() -> [UInt8] {
         var bytes: [UInt8] = [Self.payloadVersion]
-        for field in [contactId, channel, topic] {
-            // Fields longer than 65535 bytes cannot be written; they are cut rather than mis-framed.
-            let utf8 = Array(field.utf8.prefix(Int(UInt16.max)))
-            bytes.append(UInt8(utf8.count >> 8))
-            bytes.append(UInt8(utf8.count & 0xFF))
-            bytes.append(contentsOf: utf8)
-        }
+        TokenFields.append([contactId, channel, topic], to: &bytes)
         return bytes
     }
 
     static func decodePayload(_ bytes: [UInt8]) -> UnsubscribeToken? {
-        guard bytes.first == payloadVersion else { return nil }
-        var index = 1
-        var fields: [String] = []
-        for _ in 0..<3 {
-            guard index + 2 <= bytes.count else { return nil }
-            let length = Int(bytes[index]) << 8 | Int(bytes[index + 1])
-            index += 2
-            guard index + length <= bytes.count,
-                let field = String(validating: bytes[index..<(index + length)], as: UTF8.self)
-            else { return nil }
-            fields.append(field)
-            index += length
-        }
-        guard index == bytes.count else { return nil }
+        guard bytes.first == payloadVersion, let fields = TokenFields.read(3, from: bytes, at: 1) else { return nil }
         return UnsubscribeToken(contactId: fields[0], channel: fields[1], topic: fields[2])
     }
 }

@@ -11,9 +11,11 @@ extension SQLiteStore {
     static func recordCompletedJobs(_ db: Database, deliveryIds: [Int64], at: Date) throws {
         guard !deliveryIds.isEmpty, try db.triggerExists("webhook_job_active") else { return }
         var jobIds = Set<Int64>()
-        let lookup = try db.cachedStatement(sql: "SELECT job_id FROM deliveries WHERE id = ?")
-        for id in deliveryIds {
-            if let job = try Int64.fetchOne(lookup, arguments: [id]) { jobIds.insert(job) }
+        for chunk in deliveryIds.chunked(900) {
+            jobIds.formUnion(
+                try Int64.fetchAll(
+                    db, sql: "SELECT DISTINCT job_id FROM deliveries WHERE id IN (\(placeholders(chunk.count)))",
+                    arguments: StatementArguments(chunk)))
         }
         let check = try db.cachedStatement(
             sql: """
