@@ -75,6 +75,7 @@ extension SQLiteStore: BounceStore {
         else { return false }
         try db.execute(
             sql: "UPDATE deliveries SET state = 'failed', updated_at = ? WHERE id = ?", arguments: [at.ms, deliveryId])
+        try SQLiteDeliveryEvents.record(db, ids: [deliveryId])
         let number: Int = row["attempt_count"]
         let instance: String? = row["instance"]
         try db.execute(

@@ -71,6 +71,8 @@ extension SQLiteStore {
                     """,
                 arguments: [suppression.reason.rawValue, suppression.trace, now, suppression.deliveryId])
         }
+        try SQLiteDeliveryEvents.record(
+            db, ids: decisions.deferrals.map(\.deliveryId) + decisions.suppressions.map(\.deliveryId))
     }
 
     /// Due waiting rows (highest priority first) plus `sending` rows whose worker's lease ran out. Each

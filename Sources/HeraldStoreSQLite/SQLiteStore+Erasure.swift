@@ -48,13 +48,15 @@ extension SQLiteStore: ContactErasureStore {
         let input = ConsentErasure.input(tombstone: tombstone, erasedEventIds: eventIds, actor: actor, at: at)
         let evidence = try input.evidence.map { String(decoding: try HeraldJSON.encoder().encode($0), as: UTF8.self) }
         let erasureEvent = try appendConsent(input, evidence: evidence, at: at, db)
-        try db.execute(
+        let cancelledIds = try Int64.fetchAll(
+            db,
             sql: """
                 UPDATE deliveries SET state = 'suppressed', reason = 'cancelled', updated_at = ?
-                WHERE contact_id = ? AND state IN ('queued', 'scheduled')
+                WHERE contact_id = ? AND state IN ('queued', 'scheduled') RETURNING id
                 """,
             arguments: [at.ms, contactId])
-        let cancelled = db.changesCount
+        let cancelled = cancelledIds.count
+        try SQLiteDeliveryEvents.record(db, ids: cancelledIds)
         try db.execute(
             sql: """
                 UPDATE attempts SET error = NULL, provider_message_id = NULL

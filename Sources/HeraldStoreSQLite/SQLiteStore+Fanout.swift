@@ -54,6 +54,12 @@ extension SQLiteStore {
     /// New delivery rows in multi-row statements (the per-statement cost is paid once per run of rows); a row
     /// that already exists (same job, contact, channel) is left as it is.
     static func insertDeliveries(_ db: Database, _ deliveries: [NewDelivery], at now: Int64) throws {
+        try SQLiteDeliveryEvents.recordingSuppressedInserts(db) {
+            try insertRows(db, deliveries, at: now)
+        }
+    }
+
+    private static func insertRows(_ db: Database, _ deliveries: [NewDelivery], at now: Int64) throws {
         try db.runBatched(deliveries, columns: 11) { values in
             """
             INSERT OR IGNORE INTO deliveries

@@ -46,12 +46,14 @@ extension SQLiteStore {
             guard job.status != .cancelled else { return job }
             try db.execute(
                 sql: "UPDATE jobs SET status = 'cancelled', fanout_owner = NULL WHERE id = ?", arguments: [id])
-            try db.execute(
+            let cancelled = try Int64.fetchAll(
+                db,
                 sql: """
                     UPDATE deliveries SET state = 'suppressed', reason = 'cancelled', updated_at = ?
-                    WHERE job_id = ? AND state IN ('queued', 'scheduled')
+                    WHERE job_id = ? AND state IN ('queued', 'scheduled') RETURNING id
                     """,
                 arguments: [at.ms, id])
+            try SQLiteDeliveryEvents.record(db, ids: cancelled)
             job.status = .cancelled
             return job
         }

@@ -24,7 +24,8 @@ extension SQLiteStore {
                     attempt.outcome.rawValue, attempt.providerMessageId, attempt.error,
                 ]
             }
-            try Self.applyStateChanges(db, changes, at: at)
+            let changed = try Self.applyStateChanges(db, changes, at: at)
+            try SQLiteDeliveryEvents.record(db, ids: changed)
             try Self.insertDeliveries(db, fallbacks, at: at.ms)
             try Self.recordCompletedJobs(db, deliveryIds: changes.map(\.deliveryId), at: at)
             for address in invalidAddresses {
@@ -66,8 +67,9 @@ extension SQLiteStore {
 
     /// Moves each delivery on, but only while its worker still holds the lease: a late answer for a delivery
     /// another worker re-claimed is kept as an attempt and changes nothing else. One cached statement per row
-    /// (faster in SQLite than a joined multi-row update), then one batched release of reservations.
-    private static func applyStateChanges(_ db: Database, _ changes: [StateChange], at: Date) throws {
+    /// (faster in SQLite than a joined multi-row update), then one batched release of reservations. Returns
+    /// the deliveries that moved.
+    private static func applyStateChanges(_ db: Database, _ changes: [StateChange], at: Date) throws -> [Int64] {
         let update = try db.cachedStatement(
             sql: """
                 UPDATE deliveries SET state = ?, reason = ?, not_before = COALESCE(?, not_before),
@@ -77,6 +79,8 @@ extension SQLiteStore {
                 WHERE id = ? AND state = 'sending' AND lease_owner = ?
                 """)
         var released: [Int64] = []
+        var changed: [Int64] = []
+        changed.reserveCapacity(changes.count)
         for change in changes {
             try update.execute(arguments: [
                 change.state.rawValue, change.reason?.rawValue, change.notBefore?.ms, change.instance,
@@ -84,24 +88,37 @@ extension SQLiteStore {
             ])
             // Nothing reached the contact: the cap reservation is released. Only for rows this worker still
             // held, so a stale answer never releases the reservation of the worker that re-claimed it.
-            if change.state != .sent, db.changesCount > 0 { released.append(change.deliveryId) }
+            guard db.changesCount > 0 else { continue }
+            changed.append(change.deliveryId)
+            if change.state != .sent { released.append(change.deliveryId) }
         }
         try db.runBatched(released, columns: 1) { "DELETE FROM send_log WHERE delivery_id IN (VALUES \($0))" } bind: {
             id, arguments in arguments.append(id)
         }
+        return changed
     }
 
     public func applyReceipt(instance: String, providerMessageId: String, state: DeliveryState, at: Date)
         async throws -> Bool
     {
         try await pool.write { db in
+            // A repeated receipt matches without moving the delivery, and reports no event.
+            let moved = try Int64.fetchAll(
+                db,
+                sql: """
+                    SELECT id FROM deliveries
+                    WHERE provider_message_id = ? AND instance = ? AND state IN ('sent', 'delivered') AND state <> ?
+                    """,
+                arguments: [providerMessageId, instance, state.rawValue])
             try db.run(
                 sql: """
                     UPDATE deliveries SET state = ?, updated_at = ?
                     WHERE provider_message_id = ? AND instance = ? AND state IN ('sent', 'delivered')
                     """,
                 arguments: [state.rawValue, at.ms, providerMessageId, instance])
-            return db.changesCount > 0
+            let matched = db.changesCount > 0
+            try SQLiteDeliveryEvents.record(db, ids: moved)
+            return matched
         }
     }
 }

@@ -99,6 +99,7 @@ extension SQLiteStore {
         registerWebhookMigrations(&migrator)
         registerBounceMigrations(&migrator)
         registerErasureMigrations(&migrator)
+        SQLiteDeliveryEvents.registerMigration(&migrator)
         return migrator
     }
 }

@@ -227,7 +227,7 @@ struct WebhookOutboxConformanceTests {
 }
 
 /// A store with `types` recorded for one endpoint, `crm`, installed before anything happened.
-private func withOutbox(
+func withOutbox(
     _ backend: TestBackend, types: Set<WebhookEventType>,
     _ body: (any Store, any WebhookOutboxStore) async throws -> Void
 ) async throws {
@@ -240,7 +240,7 @@ private func withOutbox(
 
 /// The events after `position` once at least `count` are readable. On PostgreSQL an event is read only once
 /// every transaction older than its own has ended, and other tests' transactions run beside this one.
-private func visible(
+func visible(
     _ outbox: any WebhookOutboxStore, after position: WebhookLogPosition, count: Int, limit: Int = 100
 ) async throws -> [WebhookEventRecord] {
     for _ in 0..<600 {
@@ -251,7 +251,7 @@ private func visible(
     return try await outbox.webhookEvents(after: position, limit: limit)
 }
 
-private func lease(_ outbox: any WebhookOutboxStore) async throws -> WebhookLogPosition {
+func lease(_ outbox: any WebhookOutboxStore) async throws -> WebhookLogPosition {
     try #require(try await outbox.leaseWebhookEndpoint("crm", owner: "n1", now: t0, leaseUntil: at(30)))
 }
 
