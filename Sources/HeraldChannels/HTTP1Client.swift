@@ -39,13 +39,13 @@ final class HTTP1Client: Sendable {
     func execute(_ request: PreparedRequest, keptHeaders: [String], timeout: Duration) async throws(HTTPTransportError)
         -> ProviderResponse
     {
-        let (outcome, _) = await execute(batch: [request], keptHeaders: keptHeaders, timeout: timeout)[0]
+        let (outcome, _) = await execute(batch: [request], urgent: [false], keptHeaders: keptHeaders, timeout: timeout)[0]
         return try outcome.get()
     }
 
     /// Sends every request, as many at once as the pool has connections, and returns the outcomes with
-    /// each request's latency, in the order given.
-    func execute(batch requests: [PreparedRequest], keptHeaders: [String], timeout: Duration) async
+    /// each request's latency, in the order given. An `urgent` request goes ahead of the waiting ones.
+    func execute(batch requests: [PreparedRequest], urgent: [Bool], keptHeaders: [String], timeout: Duration) async
         -> [(outcome: HTTP1Job.Outcome, latency: Duration)]
     {
         guard !requests.isEmpty else { return [] }
@@ -62,7 +62,8 @@ final class HTTP1Client: Sendable {
                 }
                 jobs.append(
                     HTTP1Job(
-                        request: request, origin: origin, target: target, keptHeaders: keptHeaders, timeout: amount
+                        request: request, origin: origin, target: target, keptHeaders: keptHeaders, timeout: amount,
+                        urgent: urgent[index]
                     ) { outcome, latency in collector.finish(index, with: (outcome, latency)) })
             }
             submit(jobs)

@@ -13,6 +13,8 @@ final class HTTP1Job: @unchecked Sendable {
     /// Lower-cased names of the response headers worth keeping (a profile reads Retry-After, say).
     var keptHeaders: [String]
     var timeout: TimeAmount
+    /// Waits in the pool's urgent queue, which connections serve first.
+    let urgent: Bool
     /// Set when the request first goes out; a redirect keeps it, so latency spans the whole exchange.
     var startedAt: NIODeadline?
     var redirectsLeft = 5
@@ -23,13 +25,14 @@ final class HTTP1Job: @unchecked Sendable {
 
     init(
         request: PreparedRequest, origin: HTTP1Origin, target: String, keptHeaders: [String], timeout: TimeAmount,
-        completion: @escaping @Sendable (Outcome, Duration) -> Void
+        urgent: Bool = false, completion: @escaping @Sendable (Outcome, Duration) -> Void
     ) {
         self.request = request
         self.origin = origin
         self.target = target
         self.keptHeaders = keptHeaders
         self.timeout = timeout
+        self.urgent = urgent
         self.completion = completion
     }
 
@@ -37,7 +40,7 @@ final class HTTP1Job: @unchecked Sendable {
     func redirected(to url: String, origin: HTTP1Origin, target: String) -> HTTP1Job {
         let next = HTTP1Job(
             request: request, origin: origin, target: target, keptHeaders: keptHeaders, timeout: timeout,
-            completion: completion)
+            urgent: urgent, completion: completion)
         next.request.url = url
         next.startedAt = startedAt
         next.redirectsLeft = redirectsLeft - 1

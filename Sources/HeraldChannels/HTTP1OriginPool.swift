@@ -6,6 +6,8 @@ import NIOSSL
 
 /// The keep-alive connections to one origin and the requests waiting for one. A connection takes the
 /// next request as soon as it is free, so a batch drains over all of them without a task per request.
+/// Urgent requests (an OTP) wait in a queue of their own that every free connection serves first: one
+/// lands behind at most the requests already on the wire, not behind a campaign's queued batches.
 final class HTTP1OriginPool: Sendable {
     enum Next {
         case job(HTTP1Job)
@@ -24,12 +26,33 @@ final class HTTP1OriginPool: Sendable {
     private let state = NIOLockedValueBox(State())
 
     private struct State {
+        var urgent = CircularBuffer<HTTP1Job>()
         var queue = CircularBuffer<HTTP1Job>()
         var idle: [(id: ObjectIdentifier, connection: NIOLoopBound<HTTP1Connection>)] = []
         /// Connections open or being opened.
         var open = 0
         var shutDown = false
         var drained: [CheckedContinuation<Void, Never>] = []
+
+        var waiting: Int { urgent.count + queue.count }
+
+        /// `first`: a request sent once already (a replay) goes back to the front of its queue.
+        mutating func enqueue(_ job: HTTP1Job, first: Bool = false) {
+            switch (job.urgent, first) {
+            case (true, false): urgent.append(job)
+            case (true, true): urgent.prepend(job)
+            case (false, false): queue.append(job)
+            case (false, true): queue.prepend(job)
+            }
+        }
+
+        mutating func removeAllWaiting() -> [HTTP1Job] {
+            defer {
+                urgent.removeAll()
+                queue.removeAll()
+            }
+            return Array(urgent) + Array(queue)
+        }
     }
 
     init(
@@ -53,11 +76,12 @@ final class HTTP1OriginPool: Sendable {
                 refused = true
                 return ([], 0)
             }
-            state.queue.append(contentsOf: jobs)
-            let woken = min(state.idle.count, state.queue.count)
+            for job in jobs { state.enqueue(job) }
+            let waiting = state.waiting
+            let woken = min(state.idle.count, waiting)
             let wake = state.idle.suffix(woken).map(\.connection)
             state.idle.removeLast(woken)
-            let toOpen = max(0, min(maxConnections - state.open, state.queue.count - woken))
+            let toOpen = max(0, min(maxConnections - state.open, waiting - woken))
             state.open += toOpen
             return (wake, toOpen)
         }
@@ -94,7 +118,7 @@ final class HTTP1OriginPool: Sendable {
     func next(for connection: HTTP1Connection) -> Next {
         state.withLockedValue { state in
             if state.shutDown { return .close }
-            if let job = state.queue.popFirst() { return .job(job) }
+            if let job = state.urgent.popFirst() ?? state.queue.popFirst() { return .job(job) }
             state.idle.append((ObjectIdentifier(connection), NIOLoopBound(connection, eventLoop: connection.eventLoop)))
             return .idle
         }
@@ -116,15 +140,12 @@ final class HTTP1OriginPool: Sendable {
         let reopen = state.withLockedValue { state -> Bool in
             forget(&state)
             state.open -= 1
-            if let replay { state.queue.prepend(replay) }
-            if state.shutDown || (failure != nil && state.open == 0) {
-                orphans = Array(state.queue)
-                state.queue.removeAll()
-            }
+            if let replay { state.enqueue(replay, first: true) }
+            if state.shutDown || (failure != nil && state.open == 0) { orphans = state.removeAllWaiting() }
             if state.open == 0 { swap(&drained, &state.drained) }
             // A connection that failed before answering anything is not replaced: the next one would most
             // likely fail the same way, and the last one to go fails the queue instead.
-            guard failure == nil, !state.shutDown, !state.queue.isEmpty, state.open < maxConnections else { return false }
+            guard failure == nil, !state.shutDown, state.waiting > 0, state.open < maxConnections else { return false }
             state.open += 1
             return true
         }
@@ -158,8 +179,7 @@ final class HTTP1OriginPool: Sendable {
     func shutdown() async {
         let (orphans, idle, open) = state.withLockedValue { state in
             state.shutDown = true
-            let orphans = Array(state.queue)
-            state.queue.removeAll()
+            let orphans = state.removeAllWaiting()
             let idle = state.idle.map(\.connection)
             state.idle.removeAll()
             return (orphans, idle, state.open)

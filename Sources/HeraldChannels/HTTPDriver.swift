@@ -99,15 +99,21 @@ public struct HTTPProfileDriver: ChannelDriver {
     public func send(batch: [OutboundMessage], concurrency: Int) async -> [SendResult] {
         var plans: [SendPlan] = []
         var prepared: [PreparedRequest] = []
+        var urgent: [Bool] = []
         plans.reserveCapacity(batch.count)
         prepared.reserveCapacity(batch.count)
+        urgent.reserveCapacity(batch.count)
         for message in batch {
             let plan = plan(message)
-            if case .request(let request) = plan { prepared.append(request.prepared) }
+            if case .request(let request) = plan {
+                prepared.append(request.prepared)
+                urgent.append(message.urgent)
+            }
             plans.append(plan)
         }
-        var outcomes = await client.execute(batch: prepared, keptHeaders: keptResponseHeaders, timeout: timeout)
-            .makeIterator()
+        var outcomes = await client.execute(
+            batch: prepared, urgent: urgent, keptHeaders: keptResponseHeaders, timeout: timeout
+        ).makeIterator()
         return plans.map { plan in
             switch plan {
             case .done(let result):

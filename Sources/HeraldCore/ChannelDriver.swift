@@ -23,10 +23,14 @@ public struct OutboundMessage: Sendable {
     /// Passed to providers that de-duplicate, so a resend after a crash is not a second message.
     public var idempotencyKey: String
     public var attempt: Int
+    /// Goes ahead of messages already waiting in the driver's queue (priority at least
+    /// `engine.express_priority`): an OTP does not wait for a campaign's batch to drain.
+    public var urgent: Bool
 
     public init(
         deliveryId: Int64, jobId: Int64, contactId: String, channel: ChannelKind, purpose: Purpose, topic: String?,
-        addresses: [String], content: RenderedContent, unsubscribeURL: String?, idempotencyKey: String, attempt: Int
+        addresses: [String], content: RenderedContent, unsubscribeURL: String?, idempotencyKey: String, attempt: Int,
+        urgent: Bool = false
     ) {
         self.deliveryId = deliveryId
         self.jobId = jobId
@@ -39,6 +43,7 @@ public struct OutboundMessage: Sendable {
         self.unsubscribeURL = unsubscribeURL
         self.idempotencyKey = idempotencyKey
         self.attempt = attempt
+        self.urgent = urgent
     }
 }
 

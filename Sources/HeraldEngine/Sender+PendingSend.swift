@@ -22,7 +22,8 @@ extension Sender {
                 deliveryId: claimed.deliveryId, jobId: claimed.jobId, contactId: claimed.contact.id,
                 channel: claimed.channel, purpose: claimed.job.purpose, topic: claimed.job.topic,
                 addresses: addresses, content: rendered, unsubscribeURL: sender.unsubscribeURL(for: claimed),
-                idempotencyKey: "herald-\(claimed.deliveryId)-\(claimed.attempt)", attempt: claimed.attempt)
+                idempotencyKey: "herald-\(claimed.deliveryId)-\(claimed.attempt)", attempt: claimed.attempt,
+                urgent: claimed.job.effectivePriority >= sender.settings.expressPriority)
             self.segments = if case .sms(let text) = rendered { SMSLength(measuring: text).segments } else { nil }
             self.candidates = router.candidates(for: claimed.channel, addresses: addresses)
         }
