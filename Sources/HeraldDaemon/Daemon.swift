@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import HeraldStoreSQLite
 import HeraldEngine
 import HeraldHTTP
 import HeraldPolicy
@@ -36,6 +37,7 @@ public struct Daemon {
         var settings = (loaded.config.engine ?? EngineConfig())
             .settings(publicBaseURL: loaded.publicURL, unsubscribeSecret: secret)
         settings.workerId = try nodeId()
+        (store as? SQLiteStore)?.writeUrgently(fromPriority: settings.expressPriority)
         let topics = try PreferenceSettings.topics(loaded)
         let preferenceKeys = try PreferenceSettings.keys(loaded)
         settings.preferenceKeys = preferenceKeys

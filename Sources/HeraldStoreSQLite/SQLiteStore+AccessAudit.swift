@@ -4,7 +4,7 @@ import HeraldCore
 
 extension SQLiteStore: AccessAuditing {
     public func recordAccess(_ record: AccessRecord) async throws {
-        try await pool.write { db in
+        try await write { db in
             try db.execute(
                 sql: "INSERT INTO access_audit (at, key_hash_prefix, role, action, query) VALUES (?, ?, ?, ?, ?)",
                 arguments: [record.at.ms, record.keyHashPrefix, record.role, record.action, record.query])

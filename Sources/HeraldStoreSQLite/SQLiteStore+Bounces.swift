@@ -25,7 +25,7 @@ extension SQLiteStore: BounceStore {
     }
 
     public func recordBounce(_ bounce: BounceRecord, rule: SoftBounceRule, at: Date) async throws -> BounceResult {
-        try await pool.write { db in
+        try await write { db in
             try db.execute(
                 sql: "INSERT INTO email_bounces (address, kind, delivery_id, status, source, at) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [bounce.address, bounce.kind.rawValue, bounce.deliveryId, bounce.status, bounce.source, at.ms])

@@ -13,7 +13,7 @@ extension SQLiteStore: CheckpointStore {
     }
 
     public func appendCheckpoint(_ checkpoint: LedgerCheckpoint) async throws -> LedgerCheckpoint {
-        try await pool.write { db in
+        try await write { db in
             try db.execute(
                 sql: """
                     INSERT INTO ledger_checkpoints (events, head_event_id, head_hash, signed_at, key_id, signature)

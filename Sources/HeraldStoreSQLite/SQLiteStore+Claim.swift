@@ -1,12 +1,14 @@
 import Foundation
 import GRDB
 import HeraldCore
+import Synchronization
 
 extension SQLiteStore {
     /// One write transaction: pick due rows, load what the policy needs, decide (`ClaimDecider`), apply.
     /// SQLite has a single writer, so cap counters cannot race with another claim.
     public func claimDue(_ request: ClaimRequest) async throws -> ClaimDecisions {
-        try await pool.write { db in
+        // The express loop's claims (only rows of at least the urgent priority) write ahead of the rest.
+        try await write(urgent: request.minPriority >= turns.urgentPriority.load(ordering: .relaxed)) { db in
             let due = try Self.dueRows(db, now: request.now, limit: request.limit, minPriority: request.minPriority)
             guard !due.isEmpty else { return ClaimDecisions() }
             // Read before the facts, in the same transaction: every event up to it is in the facts.

@@ -7,7 +7,7 @@ extension SQLiteStore {
         guard !contacts.isEmpty else { return }
         for contact in contacts { try contact.checkStorable() }
         let rows = contacts.map { ($0.id, $0.phone, $0.storedJSON) }
-        try await pool.write { db in
+        try await write { db in
             let statement = try db.cachedStatement(
                 sql: """
                     INSERT INTO contacts (id, phone, body, updated_at) VALUES (?, ?, ?, ?)

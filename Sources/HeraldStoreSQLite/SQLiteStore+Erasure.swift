@@ -8,7 +8,7 @@ extension SQLiteStore: ContactErasureStore {
     public func eraseContact(
         _ contactId: String, actor: String, at: Date, addressDigest: (@Sendable (String) -> String)?
     ) async throws -> ContactErasure? {
-        let erasure = try await pool.write { db in
+        let erasure = try await write { db in
             try Self.erase(contactId, actor: actor, at: at, addressDigest: addressDigest, db)
         }
         if erasure != nil { try await checkpointWAL() }
@@ -19,7 +19,7 @@ extension SQLiteStore: ContactErasureStore {
     /// for that round, so it is retried a few times.
     func checkpointWAL() async throws {
         for _ in 0..<5 {
-            let busy = try await pool.writeWithoutTransaction { db in
+            let busy = try await writeWithoutTransaction { db in
                 try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")?[0] as Int? ?? 0
             }
             if busy == 0 { return }

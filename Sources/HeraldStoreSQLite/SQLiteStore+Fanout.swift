@@ -4,7 +4,7 @@ import HeraldCore
 
 extension SQLiteStore {
     public func claimFanout(owner: String, now: Date, leaseUntil: Date) async throws -> Job? {
-        try await pool.write { db in
+        try await write { db in
             guard
                 let row = try Row.fetchOne(
                     db,
@@ -28,7 +28,7 @@ extension SQLiteStore {
 
     public func writeFanoutBatch(_ batch: FanoutBatch) async throws -> Bool {
         let now = batch.at.ms
-        return try await pool.write { db in
+        return try await write { db in
             let owned = try Bool.fetchOne(
                 db, sql: "SELECT status = 'fanning_out' AND fanout_owner = ? FROM jobs WHERE id = ?",
                 arguments: [batch.owner, batch.jobId])
@@ -76,7 +76,7 @@ extension SQLiteStore {
     }
 
     public func releaseLeases(owner: String, at: Date) async throws {
-        try await pool.write { db in
+        try await write { db in
             try db.run(
                 sql: "UPDATE deliveries SET lease_until = ? WHERE state = 'sending' AND lease_owner = ?",
                 arguments: [at.ms - 1, owner])

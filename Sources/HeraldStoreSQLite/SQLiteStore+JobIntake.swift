@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HeraldCore
+import Synchronization
 
 /// One job to create, with what its insert needs computed before the write.
 struct JobIntake: Sendable {
@@ -16,18 +17,24 @@ extension SQLiteStore {
     /// Concurrent intakes share one write transaction (group commit): SQLite has one writer, and a job and its
     /// inline deliveries touch the same few pages, so N jobs in one commit write those pages to the WAL once
     /// instead of N times. Each job runs in its own savepoint: one job's failure does not undo the others.
-    static func makeJobIntake(pool: DatabasePool, erased: ErasedAddressFilter) -> GroupCommit<JobIntake, JobCreation> {
+    static func makeJobIntake(
+        pool: DatabasePool, turns: SQLiteWriteTurns, erased: ErasedAddressFilter
+    ) -> GroupCommit<JobIntake, JobCreation> {
         GroupCommit(maxGroup: 128) { intakes in
-            try await pool.write { db in
-                intakes.map { intake in
-                    Result {
-                        var creation: JobCreation?
-                        try db.inSavepoint {
-                            creation = try createJob(db, intake, erased: erased)
-                            return .commit
+            let threshold = turns.urgentPriority.load(ordering: .relaxed)
+            let urgent = intakes.contains { $0.spec.effectivePriority >= threshold && $0.inline != nil }
+            return try await turns.run(urgent: urgent) {
+                try await pool.write { db in
+                    intakes.map { intake in
+                        Result {
+                            var creation: JobCreation?
+                            try db.inSavepoint {
+                                creation = try createJob(db, intake, erased: erased)
+                                return .commit
+                            }
+                            guard let creation else { throw DatabaseError(resultCode: .SQLITE_INTERNAL) }
+                            return creation
                         }
-                        guard let creation else { throw DatabaseError(resultCode: .SQLITE_INTERNAL) }
-                        return creation
                     }
                 }
             }

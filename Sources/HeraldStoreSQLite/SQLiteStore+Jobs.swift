@@ -38,7 +38,7 @@ extension SQLiteStore {
     }
 
     public func cancelJob(id: Int64, at: Date) async throws -> Job? {
-        try await pool.write { db in
+        try await write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id]) else {
                 return nil
             }

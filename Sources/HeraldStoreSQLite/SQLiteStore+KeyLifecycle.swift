@@ -5,7 +5,7 @@ import HeraldCore
 extension SQLiteStore: APIKeyLifecycleStore {
     public func insertAPIKey(hash: String, role: Role, label: String?, at: Date, expiresAt: Date?) async throws {
         try Identifier.checkKeyLabel(label)
-        try await pool.write { db in
+        try await write { db in
             try db.execute(
                 sql: "INSERT INTO api_keys (hash, role, label, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [hash, role.rawValue, label, at.ms, expiresAt?.ms])
@@ -21,7 +21,7 @@ extension SQLiteStore: APIKeyLifecycleStore {
     }
 
     public func recordAPIKeyUse(hash: String, at: Date) async throws {
-        try await pool.write { db in
+        try await write { db in
             // Never moves backwards: two nodes (or a slow request) may report uses out of order.
             try db.execute(
                 sql: "UPDATE api_keys SET last_used_at = max(coalesce(last_used_at, 0), ?) WHERE hash = ?",

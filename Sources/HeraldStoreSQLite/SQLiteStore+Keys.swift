@@ -5,7 +5,7 @@ import HeraldCore
 extension SQLiteStore {
     public func insertAPIKey(hash: String, role: Role, label: String?, at: Date) async throws {
         try Identifier.checkKeyLabel(label)
-        try await pool.write { db in
+        try await write { db in
             try db.execute(
                 sql: "INSERT INTO api_keys (hash, role, label, created_at) VALUES (?, ?, ?, ?)",
                 arguments: [hash, role.rawValue, label, at.ms])
@@ -25,7 +25,7 @@ extension SQLiteStore {
 
     public func suppress(addresses: [String], reason: String, at: Date) async throws {
         guard !addresses.isEmpty else { return }
-        try await pool.write { db in
+        try await write { db in
             for address in addresses {
                 try db.execute(
                     sql: "INSERT OR IGNORE INTO suppressions (address, reason, created_at) VALUES (?, ?, ?)",
@@ -53,7 +53,7 @@ extension SQLiteStore: APIKeyManaging {
 
     public func revokeAPIKey(id: String) async throws -> Bool {
         try APIKey.checkId(id)
-        return try await pool.write { db in
+        return try await write { db in
             let hashes = try String.fetchAll(
                 db, sql: "SELECT hash FROM api_keys WHERE substr(hash, 1, ?) = ?", arguments: [APIKey.idLength, id])
             guard hashes.count <= 1 else { throw APIKey.ambiguous(id) }

@@ -11,7 +11,7 @@ extension SQLiteStore {
         let attempts = outcomes.flatMap { outcome in outcome.attempts.map { (outcome.deliveryId, $0) } }
         let fallbacks = outcomes.compactMap(\.fallback)
         let invalidAddresses = outcomes.flatMap(\.invalidAddresses)
-        try await pool.write { db in
+        try await write { db in
             try db.runBatched(attempts, columns: 8) { values in
                 """
                 INSERT INTO attempts (delivery_id, number, at, latency_ms, instance, outcome, provider_message_id, error)
@@ -101,7 +101,7 @@ extension SQLiteStore {
     public func applyReceipt(instance: String, providerMessageId: String, state: DeliveryState, at: Date)
         async throws -> Bool
     {
-        try await pool.write { db in
+        try await write { db in
             // A repeated receipt matches without moving the delivery, and reports no event.
             let moved = try Int64.fetchAll(
                 db,

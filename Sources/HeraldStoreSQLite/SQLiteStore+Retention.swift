@@ -6,7 +6,7 @@ extension SQLiteStore: RetentionStore {
     static let finishedStates = "('sent', 'delivered', 'failed', 'suppressed')"
 
     public func pruneAttempts(before cutoff: Date, limit: Int) async throws -> Int {
-        try await pool.write { db in
+        try await write { db in
             try db.execute(
                 sql: "DELETE FROM attempts WHERE id IN (SELECT id FROM attempts WHERE at < ? ORDER BY at LIMIT ?)",
                 arguments: [cutoff.ms, limit])
@@ -15,7 +15,7 @@ extension SQLiteStore: RetentionStore {
     }
 
     public func pruneTraces(before cutoff: Date, limit: Int) async throws -> Int {
-        try await pool.write { db in
+        try await write { db in
             try db.execute(
                 sql: """
                     UPDATE deliveries SET trace = '[]', send_trace = NULL WHERE id IN (
@@ -28,7 +28,7 @@ extension SQLiteStore: RetentionStore {
     }
 
     public func pruneDeliveries(before cutoff: Date, limit: Int) async throws -> Int {
-        try await pool.write { db in
+        try await write { db in
             try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS pruning (id INTEGER PRIMARY KEY)")
             try db.execute(sql: "DELETE FROM pruning")
             try db.execute(

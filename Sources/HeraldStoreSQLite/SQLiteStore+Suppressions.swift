@@ -34,7 +34,7 @@ extension SQLiteStore: SuppressionStore {
 
     public func addSuppressions(_ entries: [SuppressionEntry], actor: String, at: Date) async throws -> [Bool] {
         guard !entries.isEmpty else { return [] }
-        return try await pool.write { db in
+        return try await write { db in
             var added: [Bool] = []
             added.reserveCapacity(entries.count)
             for entry in entries {
@@ -57,7 +57,7 @@ extension SQLiteStore: SuppressionStore {
     }
 
     public func removeSuppression(address: String, note: String?, actor: String, at: Date) async throws -> Bool {
-        try await pool.write { db in
+        try await write { db in
             guard
                 let reason = try String.fetchOne(
                     db, sql: "SELECT reason FROM suppressions WHERE address = ?", arguments: [address])

@@ -25,7 +25,7 @@ extension SQLiteStore: TemplateStore {
     {
         let json = String(decoding: try HeraldJSON.encoder().encode(content), as: UTF8.self)
         // One writer at a time: the next version number cannot be taken twice.
-        let version = try await pool.write { db in
+        let version = try await write { db in
             let latest = try Int.fetchOne(db, sql: "SELECT max(version) FROM templates WHERE id = ?", arguments: [id])
             let next = (latest ?? 0) + 1
             try db.execute(

@@ -62,7 +62,7 @@ enum SQLiteWebhookTriggers {
 
 extension SQLiteStore {
     public func installWebhookEvents(_ types: Set<WebhookEventType>, endpoints: [String]) async throws {
-        try await pool.write { db in
+        try await write { db in
             for name in SQLiteWebhookTriggers.names { try db.execute(sql: "DROP TRIGGER IF EXISTS \(name)") }
             for statement in SQLiteWebhookTriggers.statements(for: types) { try db.execute(sql: statement) }
             try SQLiteDeliveryEvents.subscribe(

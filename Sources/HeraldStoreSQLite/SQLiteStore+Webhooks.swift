@@ -6,7 +6,7 @@ extension SQLiteStore: WebhookOutboxStore {
     public func leaseWebhookEndpoint(_ endpoint: String, owner: String, now: Date, leaseUntil: Date) async throws
         -> WebhookLogPosition?
     {
-        try await pool.write { db in
+        try await write { db in
             try db.execute(
                 sql: """
                     UPDATE webhook_cursors SET lease_owner = ?, lease_until = ?
@@ -52,7 +52,7 @@ extension SQLiteStore: WebhookOutboxStore {
         _ endpoint: String, owner: String, to position: WebhookLogPosition, failed: [WebhookRetry], error: String?,
         at: Date
     ) async throws -> Bool {
-        try await pool.write { db in
+        try await write { db in
             try db.execute(
                 sql: "UPDATE webhook_cursors SET xid = ?, event_id = ? WHERE endpoint = ? AND lease_owner = ?",
                 arguments: [position.xid, position.id, endpoint, owner])
@@ -79,7 +79,7 @@ extension SQLiteStore: WebhookOutboxStore {
     public func settleWebhookRetries(
         _ endpoint: String, owner: String, delivered: [Int64], retried: [WebhookRetry], error: String?, at: Date
     ) async throws -> Bool {
-        try await pool.write { db in
+        try await write { db in
             let holder = try String.fetchOne(
                 db, sql: "SELECT lease_owner FROM webhook_cursors WHERE endpoint = ?", arguments: [endpoint])
             guard holder == owner else { return false }
@@ -112,7 +112,7 @@ extension SQLiteStore: WebhookOutboxStore {
         var bound: StatementArguments = [endpoint, at.ms, at.ms]
         bound += StatementArguments(eventIds)
         let arguments = bound
-        return try await pool.write { db in
+        return try await write { db in
             try db.execute(
                 sql: """
                     INSERT INTO webhook_retries (endpoint, event_id, status, attempts, first_failed_at, next_at)

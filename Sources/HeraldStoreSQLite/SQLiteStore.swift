@@ -11,6 +11,7 @@ public final class SQLiteStore: Store {
     /// Job intake's group commit.
     let jobIntake: GroupCommit<JobIntake, JobCreation>
     public let erasedAddresses = ErasedAddressFilter()
+    let turns = SQLiteWriteTurns()
 
     public init(path: String) throws {
         var config = Configuration()
@@ -31,7 +32,22 @@ public final class SQLiteStore: Store {
         try PrivateFiles.ensureFile(file)
         for suffix in ["-wal", "-shm"] { PrivateFiles.tighten(URL(fileURLWithPath: path + suffix)) }
         pool = try DatabasePool(path: path, configuration: config)
-        jobIntake = Self.makeJobIntake(pool: pool, erased: erasedAddresses)
+        jobIntake = Self.makeJobIntake(pool: pool, turns: turns, erased: erasedAddresses)
+    }
+
+    /// Jobs of at least `priority`, and the claims for them, write ahead of the rest (the daemon passes
+    /// `engine.express_priority`; 5 until then).
+    public func writeUrgently(fromPriority priority: Int) {
+        turns.urgentPriority.store(priority, ordering: .relaxed)
+    }
+
+    /// Every write goes through here: one transaction, in its turn (`SQLiteWriteTurns`).
+    func write<T: Sendable>(urgent: Bool = false, _ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await turns.run(urgent: urgent) { try await pool.write(updates) }
+    }
+
+    func writeWithoutTransaction<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await turns.run(urgent: false) { try await pool.writeWithoutTransaction(updates) }
     }
 
     public func migrate() async throws {
