@@ -240,7 +240,7 @@ private func withOutbox(
 
 /// The events after `position` once at least `count` are readable. On PostgreSQL an event is read only once
 /// every transaction older than its own has ended, and other tests' transactions run beside this one.
-private func visible(
+func visible(
     _ outbox: any WebhookOutboxStore, after position: WebhookLogPosition, count: Int, limit: Int = 100
 ) async throws -> [WebhookEventRecord] {
     for _ in 0..<600 {
