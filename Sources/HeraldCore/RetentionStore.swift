@@ -1,27 +1,30 @@
 import Foundation
 
-/// How long the delivery log keeps each part (`retention:`); nil keeps it forever.
+/// How long the delivery log and the webhook event log keep each part (`retention:`); nil keeps it forever.
 public struct RetentionPolicy: Sendable, Hashable {
     public var deliveries: TimeInterval?
     public var attempts: TimeInterval?
     public var traces: TimeInterval?
+    public var webhookEvents: TimeInterval?
     /// Rows per transaction: small, so sending never waits long on the writer.
     public var batchSize: Int
 
     public init(
         deliveries: TimeInterval? = nil, attempts: TimeInterval? = nil, traces: TimeInterval? = nil,
-        batchSize: Int = 500
+        webhookEvents: TimeInterval? = nil, batchSize: Int = 500
     ) {
         self.deliveries = deliveries
         self.attempts = attempts
         self.traces = traces
+        self.webhookEvents = webhookEvents
         self.batchSize = batchSize
     }
 
-    public var isEmpty: Bool { deliveries == nil && attempts == nil && traces == nil }
+    public var isEmpty: Bool { deliveries == nil && attempts == nil && traces == nil && webhookEvents == nil }
 }
 
-/// Pruning of the delivery log. A protocol of its own so `Store` stays as it is; both backends conform.
+/// Pruning of the delivery log and the webhook event log. A protocol of its own so `Store` stays as it is;
+/// both backends conform.
 /// Only finished deliveries (sent, delivered, failed, suppressed) are touched; the consent ledger never is.
 public protocol RetentionStore: Sendable {
     /// Deletes up to `limit` attempts made before `cutoff`; returns how many.
@@ -32,4 +35,7 @@ public protocol RetentionStore: Sendable {
     /// lines, once their job's fan-out is over; their counts move to the job's pruned counts, so its progress
     /// still adds up.
     func pruneDeliveries(before cutoff: Date, limit: Int) async throws -> Int
+    /// Deletes up to `limit` webhook events recorded before `cutoff` that every endpoint's cursor has passed
+    /// and no retry row names (a failed or parked event is still wanted); returns how many.
+    func pruneWebhookEvents(before cutoff: Date, limit: Int) async throws -> Int
 }

@@ -52,7 +52,9 @@ enum ConfigSchema {
             "sms": .object(["max_segments": .value]),
         ]),
         "rights": .object(["block_erased_addresses": .value, "address_key_env": .value, "address_key_file": .value]),
-        "retention": .object(["deliveries": .value, "attempts": .value, "traces": .value, "batch_size": .value]),
+        "retention": .object([
+            "deliveries": .value, "attempts": .value, "traces": .value, "webhook_events": .value, "batch_size": .value,
+        ]),
     ])
 
     /// Throws `config_unknown_key` for the first key the schema does not know, with its path and the

@@ -13,6 +13,7 @@ import Yams
 ///   deliveries: 90d
 ///   attempts: 30d
 ///   traces: 30d
+///   webhook_events: 30d               # default 30d when `webhooks:` names an endpoint
 ///   batch_size: 500
 /// ```
 public enum RightsSettings {
@@ -32,10 +33,12 @@ public enum RightsSettings {
         var deliveries: String?
         var attempts: String?
         var traces: String?
+        var webhookEvents: String?
         var batchSize: Int?
 
         enum CodingKeys: String, CodingKey {
             case deliveries, attempts, traces
+            case webhookEvents = "webhook_events"
             case batchSize = "batch_size"
         }
     }
@@ -62,7 +65,7 @@ public enum RightsSettings {
     }
 
     public static func retention(_ loaded: LoadedConfig) throws -> RetentionPolicy {
-        guard let section = try sections(loaded).retention else { return RetentionPolicy() }
+        let section = try sections(loaded).retention ?? RetentionSection()
         func age(_ text: String?, _ field: String) throws -> TimeInterval? {
             guard let text else { return nil }
             guard let duration = PolicyDuration(parsing: text), duration.seconds > 0 else {
@@ -76,7 +79,9 @@ public enum RightsSettings {
         }
         let policy = RetentionPolicy(
             deliveries: try age(section.deliveries, "deliveries"), attempts: try age(section.attempts, "attempts"),
-            traces: try age(section.traces, "traces"), batchSize: batchSize)
+            traces: try age(section.traces, "traces"),
+            webhookEvents: try webhookEventsAge(try age(section.webhookEvents, "webhook_events"), loaded),
+            batchSize: batchSize)
         // Pruning a delivery also forgets its send in the cap counters: keeping deliveries for less than the
         // longest cap window would let a capped contact be messaged again.
         let capLookback = try PolicySettings.rules(loaded).capLookback
@@ -86,6 +91,25 @@ public enum RightsSettings {
                 code: "config_invalid")
         }
         return policy
+    }
+
+    private static let defaultWebhookEventsAge: TimeInterval = 30 * 86_400
+
+    /// With endpoints configured the event log is pruned even when `retention:` does not say so: the outbox
+    /// must not grow without bound. Not shorter than the retry horizon: the store already keeps every event a
+    /// retry names, and this also keeps whole, for a replay by time range, the period an endpoint may still be
+    /// failing in.
+    private static func webhookEventsAge(_ configured: TimeInterval?, _ loaded: LoadedConfig) throws -> TimeInterval? {
+        let endpoints = loaded.config.webhooks ?? []
+        let horizon = endpoints.map(\.retryHorizon).max() ?? 0
+        guard let configured else { return endpoints.isEmpty ? nil : max(defaultWebhookEventsAge, horizon) }
+        guard configured >= horizon else {
+            throw HeraldError.invalid(
+                "retention.webhook_events",
+                "must be at least the longest webhook retry horizon (\(PolicyDuration(seconds: horizon)))",
+                code: "config_invalid")
+        }
+        return configured
     }
 
     private static func sections(_ loaded: LoadedConfig) throws -> Sections {

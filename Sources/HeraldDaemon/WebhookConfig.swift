@@ -40,6 +40,9 @@ public struct WebhookConfig: Sendable, Codable {
         case breakerCooldownSeconds = "breaker_cooldown_seconds"
     }
 
+    /// How long a failed event is retried before it is parked (`retry_horizon_hours`, default 24).
+    public var retryHorizon: TimeInterval { (retryHorizonHours ?? 24) * 3600 }
+
     /// The endpoint with its secret read and every value checked; `config_invalid` names the field.
     public func endpoint(index: Int, environment: [String: String] = ProcessInfo.processInfo.environment) throws
         -> WebhookEndpoint
@@ -76,8 +79,7 @@ public struct WebhookConfig: Sendable, Codable {
         guard (1...1000).contains(batch) else {
             throw HeraldError(code: "config_invalid", message: "batch must be 1…1000", field: field + ".batch")
         }
-        let horizon = (retryHorizonHours ?? 24) * 3600
-        guard horizon > 0, (timeoutSeconds ?? 10) > 0 else {
+        guard retryHorizon > 0, (timeoutSeconds ?? 10) > 0 else {
             throw HeraldError(
                 code: "config_invalid", message: "timeout and retry horizon must be positive", field: field)
         }
@@ -85,8 +87,8 @@ public struct WebhookConfig: Sendable, Codable {
             id: id, url: url, signer: try StandardWebhookSigner(secret: secret, field: field + ".secret"), events: types,
             purposes: filter?.purpose.map(Set.init), channels: filter?.channel.map { Set($0.map(\.rawValue)) },
             callbackOnly: filter?.callbackOnly ?? false, batch: batch, timeout: timeoutSeconds ?? 10,
-            retryHorizon: horizon, backoffInitial: backoffInitialSeconds ?? 5, backoffMax: backoffMaxSeconds ?? 3600,
-            breakerCooldown: breakerCooldownSeconds ?? 30)
+            retryHorizon: retryHorizon, backoffInitial: backoffInitialSeconds ?? 5,
+            backoffMax: backoffMaxSeconds ?? 3600, breakerCooldown: breakerCooldownSeconds ?? 30)
     }
 }
 

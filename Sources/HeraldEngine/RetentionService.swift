@@ -3,8 +3,8 @@ import HeraldCore
 import Logging
 import ServiceLifecycle
 
-/// Prunes the delivery log past `retention:` in small batches, with a pause between them so the writer
-/// stays free for sending. Runs a pass at start and then every `interval`.
+/// Prunes the delivery log and the webhook event log past `retention:` in small batches, with a pause between
+/// them so the writer stays free for sending. Runs a pass at start and then every `interval`.
 public struct RetentionService: Service {
     let store: any RetentionStore
     let policy: RetentionPolicy
@@ -31,10 +31,11 @@ public struct RetentionService: Service {
                 let pruned = try await prune(pause: pause)
                 if pruned.total > 0 {
                     logger.info(
-                        "retention pruned the delivery log",
+                        "retention pruned old rows",
                         metadata: [
                             "retention.deliveries": "\(pruned.deliveries)", "retention.attempts": "\(pruned.attempts)",
                             "retention.traces": "\(pruned.traces)",
+                            "retention.webhook_events": "\(pruned.webhookEvents)",
                         ])
                 }
             } catch {
@@ -49,7 +50,8 @@ public struct RetentionService: Service {
         public var deliveries = 0
         public var attempts = 0
         public var traces = 0
-        public var total: Int { deliveries + attempts + traces }
+        public var webhookEvents = 0
+        public var total: Int { deliveries + attempts + traces + webhookEvents }
     }
 
     /// One pass: every kind, batch after batch until nothing is left past its cutoff (cutoffs fixed at the
@@ -65,6 +67,11 @@ public struct RetentionService: Service {
         }
         if let age = policy.traces {
             pruned.traces = try await drain(pause) { try await store.pruneTraces(before: start - age, limit: $0) }
+        }
+        if let age = policy.webhookEvents {
+            pruned.webhookEvents = try await drain(pause) {
+                try await store.pruneWebhookEvents(before: start - age, limit: $0)
+            }
         }
         return pruned
     }

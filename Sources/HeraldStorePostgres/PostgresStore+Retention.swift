@@ -53,4 +53,20 @@ extension PostgresStore: RetentionStore {
             return ids.count
         }
     }
+
+    /// An event is passed once its log position `(xid, id)` is at or before every cursor (the order readers
+    /// use). Several nodes may prune at once: each skips the rows another is deleting.
+    public func pruneWebhookEvents(before cutoff: Date, limit: Int) async throws -> Int {
+        let before = cutoff.ms
+        return try await rows(
+            """
+            DELETE FROM webhook_events WHERE id IN (
+                SELECT e.id FROM webhook_events e WHERE e.at < \(before)
+                AND NOT EXISTS (SELECT 1 FROM webhook_cursors c WHERE (c.xid, c.event_id) < (e.xid, e.id))
+                AND NOT EXISTS (SELECT 1 FROM webhook_retries r WHERE r.event_id = e.id)
+                ORDER BY e.at LIMIT \(limit) FOR UPDATE SKIP LOCKED)
+            RETURNING id
+            """
+        ).count
+    }
 }

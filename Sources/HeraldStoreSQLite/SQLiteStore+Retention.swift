@@ -52,6 +52,32 @@ extension SQLiteStore: RetentionStore {
             return selected
         }
     }
+
+    /// The newest event stays: without AUTOINCREMENT SQLite would give its id to the next event, and a cursor
+    /// already at that id would never read it.
+    public func pruneWebhookEvents(before cutoff: Date, limit: Int) async throws -> Int {
+        try await pool.write { db in
+            guard let newest = try Int64.fetchOne(db, sql: "SELECT max(id) FROM webhook_events") else { return 0 }
+            let passed = try Int64.fetchOne(db, sql: "SELECT min(event_id) FROM webhook_cursors") ?? newest
+            var last = min(newest - 1, passed)
+            // Events are logged in the order they happen and `at` has no index: stopping at the first recent
+            // one keeps a pass from reading the whole retained log.
+            if let recent = try Int64.fetchOne(
+                db, sql: "SELECT id FROM webhook_events WHERE id <= ? AND at >= ? ORDER BY id LIMIT 1",
+                arguments: [last, cutoff.ms])
+            {
+                last = recent - 1
+            }
+            try db.execute(
+                sql: """
+                    DELETE FROM webhook_events WHERE id IN (
+                        SELECT id FROM webhook_events WHERE id <= ? AND at < ?
+                        AND id NOT IN (SELECT event_id FROM webhook_retries) ORDER BY id LIMIT ?)
+                    """,
+                arguments: [last, cutoff.ms, limit])
+            return db.changesCount
+        }
+    }
 }
 
 extension SQLiteStore {

@@ -22,7 +22,10 @@ struct RightsConfigTests {
 
     @Test("a bad age or batch size stops the start with config_invalid")
     func badRetention() throws {
-        for yaml in ["retention: {deliveries: soon}", "retention: {traces: 0d}", "retention: {batch_size: 0}"] {
+        for yaml in [
+            "retention: {deliveries: soon}", "retention: {traces: 0d}", "retention: {webhook_events: 0d}",
+            "retention: {batch_size: 0}",
+        ] {
             #expect(throws: HeraldError.self) { try RightsSettings.retention(try load(yaml)) }
         }
         #expect(throws: HeraldError.self) { try load("retention: {delivery: 90d}") }
@@ -31,6 +34,22 @@ struct RightsConfigTests {
         let capped = "policy: {caps: [{purpose: marketing, channel: \"*\", max: 1, per: 7d}]}\nretention: {deliveries: 3d}"
         #expect(throws: HeraldError.self) { try RightsSettings.retention(try load(capped)) }
         #expect(try RightsSettings.retention(try load("policy: {caps: []}\nretention: {deliveries: 12h}")).deliveries == 43_200)
+    }
+
+    @Test("with a webhook endpoint the event log is kept 30 days unless set; never less than the retry horizon")
+    func webhookEventRetention() throws {
+        let crm = "webhooks: [{id: crm, url: \"https://crm.example.com/h\", secret_env: S"
+        func kept(_ yaml: String) throws -> TimeInterval? { try RightsSettings.retention(try load(yaml)).webhookEvents }
+        #expect(try kept(crm + "}]") == 30 * 86_400)
+        #expect(try kept(crm + "}]\nretention: {webhook_events: 2d}") == 172_800)
+        // A horizon longer than 30 days raises the default instead of refusing a config that never set it.
+        #expect(try kept(crm + ", retry_horizon_hours: 1000}]") == 3_600_000)
+        // Shorter than the longest horizon (the default 24 h, or a configured one): refused.
+        #expect(throws: HeraldError.self) { try kept(crm + "}]\nretention: {webhook_events: 12h}") }
+        #expect(throws: HeraldError.self) { try kept(crm + ", retry_horizon_hours: 72}]\nretention: {webhook_events: 2d}") }
+        // No endpoint: kept forever unless set, and no horizon to respect.
+        #expect(try kept("retention: {deliveries: 90d}") == nil)
+        #expect(try kept("retention: {webhook_events: 12h}") == 43_200)
     }
 
     @Test("erased addresses are blocked only when asked, under the configured key")

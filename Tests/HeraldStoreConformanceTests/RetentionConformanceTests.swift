@@ -74,4 +74,49 @@ struct RetentionConformanceTests {
             #expect(try await allDeliveries(store, jobId: waiting.id).allSatisfy { !$0.trace.isEmpty })
         }
     }
+
+    /// Five events a day apart (the last one recent). `crm` has read them all and parked the third; `slow` has
+    /// read the first three.
+    @Test(arguments: TestBackends.all)
+    func oldWebhookEventsGoOnceEveryEndpointIsDoneWithThem(backend: TestBackend) async throws {
+        try await withStore(backend) { store, _ in
+            let outbox = try #require(store as? any WebhookOutboxStore)
+            try await outbox.installWebhookEvents([.consentChanged], endpoints: ["crm", "slow"])
+            let start = try #require(
+                try await outbox.leaseWebhookEndpoint("crm", owner: "n1", now: t0, leaseUntil: Self.now))
+            _ = try #require(try await outbox.leaseWebhookEndpoint("slow", owner: "n1", now: t0, leaseUntil: Self.now))
+            for time in [1, 2, 3, 4].map({ at($0 * Self.day) }) + [Self.now - 3_600] {
+                _ = try await store.appendConsent(
+                    ConsentInput(contactId: "r0", channel: "email", status: .granted, source: "api", occurredAt: time),
+                    at: time)
+            }
+            let events = try await visible(outbox, after: start, count: 5)
+            let ids = events.map(\.id)
+            try #require(ids.count == 5)
+            let parked = WebhookRetry(
+                eventId: ids[2], status: .parked, attempts: 9, firstFailedAt: at(3 * Self.day),
+                nextAt: at(4 * Self.day), lastError: "HTTP 503")
+            #expect(
+                try await outbox.advanceWebhookCursor(
+                    "crm", owner: "n1", to: events[4].position, failed: [parked], error: "HTTP 503", at: Self.now))
+            #expect(
+                try await outbox.advanceWebhookCursor(
+                    "slow", owner: "n1", to: events[2].position, failed: [], error: nil, at: Self.now))
+            let policy = RetentionPolicy(webhookEvents: 7 * Self.day, batchSize: 1)
+            #expect(try await service(store, policy).prune().webhookEvents == 2)
+            #expect(try await outbox.webhookEvents(ids: ids).map(\.id) == Array(ids[2...]))
+            // Once `slow` has read the fourth it goes too; the parked and the recent one stay.
+            #expect(
+                try await outbox.advanceWebhookCursor(
+                    "slow", owner: "n1", to: events[4].position, failed: [], error: nil, at: Self.now))
+            #expect(try await service(store, policy).prune().webhookEvents == 1)
+            #expect(try await outbox.webhookEvents(ids: ids).map(\.id) == [ids[2], ids[4]])
+            // Everything old: SQLite still keeps the newest event, whose id it would otherwise reuse.
+            let pruning = try #require(store as? any RetentionStore)
+            let pruned = try await pruning.pruneWebhookEvents(before: at(365 * Self.day), limit: 10)
+            let newestKept = backend.name == "sqlite"
+            #expect(pruned == (newestKept ? 0 : 1))
+            #expect(try await outbox.webhookEvents(ids: ids).map(\.id) == (newestKept ? [ids[2], ids[4]] : [ids[2]]))
+        }
+    }
 }
