@@ -56,7 +56,7 @@ extension SQLiteStore: RetentionStore {
     /// The newest event stays: without AUTOINCREMENT SQLite would give its id to the next event, and a cursor
     /// already at that id would never read it.
     public func pruneWebhookEvents(before cutoff: Date, limit: Int) async throws -> Int {
-        try await pool.write { db in
+        try await write { db in
             guard let newest = try Int64.fetchOne(db, sql: "SELECT max(id) FROM webhook_events") else { return 0 }
             let passed = try Int64.fetchOne(db, sql: "SELECT min(event_id) FROM webhook_cursors") ?? newest
             var last = min(newest - 1, passed)
