@@ -35,7 +35,7 @@ enum WebhookBench {
                 note: "\(off.sent) sent: fan-out + dispatch to the log driver; runs \(spread(offs))"),
             Row(scenario: "campaign, events recorded, not sent (\(backend))", metric: "deliveries/s", median: recording.rate,
                 unit: "/s",
-                note: String(format: "%.0f%% of off: the triggers' cost alone; runs ", recording.rate / off.rate * 100)
+                note: String(format: "%.0f%% of off: recording's cost alone; runs ", recording.rate / off.rate * 100)
                     + spread(recordings)),
             Row(scenario: "campaign, webhooks on (\(backend))", metric: "deliveries/s", median: on.rate, unit: "/s",
                 note: String(

@@ -49,7 +49,8 @@ public struct DispatchService: Service {
             for _ in 0..<loops {
                 group.addTask { await self.loop(minPriority: 0) }
             }
-            group.addTask { await self.loop(minPriority: settings.expressPriority) }
+            // High task priority too: on a busy machine its steps run before the campaign's queued tasks.
+            group.addTask(priority: .high) { await self.loop(minPriority: settings.expressPriority) }
         }
     }
 
