@@ -191,8 +191,12 @@ struct Sender: Sendable {
             ])
     }
 
+    /// The RFC 8058 `List-Unsubscribe` link of a marketing email. Other channels carry no such header (a
+    /// link in their text is `{{unsubscribe_url}}`, rendered with the content), and signing one per message
+    /// cost a campaign 7% of its CPU.
     func unsubscribeURL(for claimed: ClaimedDelivery) -> String? {
-        guard claimed.job.purpose == .marketing, !settings.unsubscribeSecret.isEmpty else { return nil }
+        guard claimed.job.purpose == .marketing, claimed.channel == .email, !settings.unsubscribeSecret.isEmpty
+        else { return nil }
         let token = UnsubscribeToken(contactId: claimed.contact.id, channel: claimed.channel.rawValue, topic: claimed.job.topic ?? "*")
         return "\(settings.publicBaseURL)/u/\(token.signed(secret: settings.unsubscribeSecret))"
     }

@@ -12,7 +12,7 @@ extension SQLiteStore {
             let due = try Self.dueRows(db, now: request.now, limit: request.limit, minPriority: request.minPriority)
             guard !due.isEmpty else { return ClaimDecisions() }
             // Read before the facts, in the same transaction: every event up to it is in the facts.
-            let watermark = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM consent_events") ?? 0
+            let watermark = try Int64.fetchOne(cached: db, sql: "SELECT COALESCE(MAX(id), 0) FROM consent_events") ?? 0
             let contacts = try Self.fetchContacts(db, ids: Array(Set(due.map(\.contactId))))
             let contactById = Dictionary(contacts.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             let facts = try Self.loadFacts(
@@ -89,12 +89,12 @@ extension SQLiteStore {
             SELECT id, job_id, contact_id, channel, attempt_count FROM deliveries
             WHERE state = 'sending' AND lease_until < ?1 AND priority >= ?3
             """
-        let found = try Row.fetchAll(db, sql: sql + " LIMIT ?2", arguments: [now.ms, limit, minPriority])
-        let jobIds = Array(Set(found.map { $0["job_id"] as Int64 }))
+        let found = try Row.fetchAll(cached: db, sql: sql + " LIMIT ?2", arguments: [now.ms, limit, minPriority])
+        let jobIds = InList(Set(found.map { $0["job_id"] as Int64 }))
         var jobs: [Int64: (spec: String, cancelled: Bool)] = [:]
         for row in try Row.fetchAll(
-            db, sql: "SELECT id, spec, status FROM jobs WHERE id IN (\(placeholders(jobIds.count)))",
-            arguments: StatementArguments(jobIds))
+            cached: db, sql: "SELECT id, spec, status FROM jobs WHERE id IN (\(jobIds.sql))",
+            arguments: jobIds.statementArguments)
         {
             jobs[row["id"]] = (row["spec"], (row["status"] as String) == JobStatus.cancelled.rawValue)
         }

@@ -39,7 +39,7 @@ extension SQLiteStore {
     public func contactsPage(after afterId: String?, limit: Int) async throws -> [Contact] {
         let bodies = try await pool.read { db in
             try String.fetchAll(
-                db, sql: "SELECT body FROM contacts WHERE id > ? ORDER BY id LIMIT ?", arguments: [afterId ?? "", limit])
+                cached: db, sql: "SELECT body FROM contacts WHERE id > ? ORDER BY id LIMIT ?", arguments: [afterId ?? "", limit])
         }
         return try bodies.map(Self.decodeContact)
     }
@@ -48,9 +48,10 @@ extension SQLiteStore {
         var result: [Contact] = []
         result.reserveCapacity(ids.count)
         for chunk in ids.chunked(900) {
+            let list = InList(chunk)
+            // Padding repeats an id, but IN matches each row once.
             let bodies = try String.fetchAll(
-                db, sql: "SELECT body FROM contacts WHERE id IN (\(placeholders(chunk.count)))",
-                arguments: StatementArguments(chunk))
+                cached: db, sql: "SELECT body FROM contacts WHERE id IN (\(list.sql))", arguments: list.statementArguments)
             for body in bodies { result.append(try decodeContact(body)) }
         }
         return result

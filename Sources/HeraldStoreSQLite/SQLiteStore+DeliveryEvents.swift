@@ -22,7 +22,7 @@ enum SQLiteDeliveryEvents {
     /// SQLite one writer.
     static func recordingSuppressedInserts(_ db: Database, _ insertRows: () throws -> Void) throws {
         guard try isRecording(db) else { return try insertRows() }
-        let before = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM deliveries") ?? 0
+        let before = try Int64.fetchOne(cached: db, sql: "SELECT COALESCE(MAX(id), 0) FROM deliveries") ?? 0
         try insertRows()
         try db.cachedStatement(
             sql: insert

@@ -7,7 +7,7 @@ extension SQLiteStore {
         try await write { db in
             guard
                 let row = try Row.fetchOne(
-                    db,
+                    cached: db,
                     sql: """
                         SELECT * FROM jobs WHERE status IN ('accepted', 'fanning_out')
                         AND (fanout_lease_until IS NULL OR fanout_lease_until < ? OR fanout_owner = ?)
@@ -30,7 +30,7 @@ extension SQLiteStore {
         let now = batch.at.ms
         return try await write { db in
             let owned = try Bool.fetchOne(
-                db, sql: "SELECT status = 'fanning_out' AND fanout_owner = ? FROM jobs WHERE id = ?",
+                cached: db, sql: "SELECT status = 'fanning_out' AND fanout_owner = ? FROM jobs WHERE id = ?",
                 arguments: [batch.owner, batch.jobId])
             guard owned == true else { return false }
             try Self.insertDeliveries(db, batch.deliveries, at: now)
@@ -103,19 +103,20 @@ extension SQLiteStore {
         for contact in contacts { facts[contact.id] = ContactPolicyFacts() }
         let ids = contacts.map(\.id)
         for chunk in ids.chunked(900) {
-            let args = StatementArguments(chunk)
+            let list = InList(chunk)
+            let args = list.statementArguments
             for row in try Row.fetchAll(
-                db, sql: "SELECT * FROM consent_events WHERE contact_id IN (\(placeholders(chunk.count))) ORDER BY id",
+                cached: db, sql: "SELECT * FROM consent_events WHERE contact_id IN (\(list.sql)) ORDER BY id",
                 arguments: args)
             {
                 let event = try consentEvent(from: row, withEvidence: false)
                 facts[event.contactId]?.consents.append(event)
             }
             for row in try Row.fetchAll(
-                db,
+                cached: db,
                 sql: """
                     SELECT contact_id, delivery_id, channel, purpose, topic, at FROM send_log
-                    WHERE contact_id IN (\(placeholders(chunk.count))) AND at > ?
+                    WHERE contact_id IN (\(list.sql)) AND at > ?
                     """,
                 arguments: args + [since.ms])
             {
@@ -132,18 +133,20 @@ extension SQLiteStore {
             contacts.flatMap { contact in ChannelKind.allCases.flatMap { contact.addresses(on: $0) }.map { ($0, contact.id) } },
             uniquingKeysWith: { first, _ in first })
         for chunk in addresses.chunked(900) {
+            let list = InList(chunk)
             for address in try String.fetchAll(
-                db, sql: "SELECT address FROM suppressions WHERE address IN (\(placeholders(chunk.count)))",
-                arguments: StatementArguments(chunk))
+                cached: db, sql: "SELECT address FROM suppressions WHERE address IN (\(list.sql))",
+                arguments: list.statementArguments)
             {
                 if let owner = ownerOf[address] { facts[owner]?.suppressedAddresses.insert(address) }
             }
         }
         let byDigest = erased.digests(of: ownerOf.keys)
         for chunk in Array(byDigest.keys).chunked(900) {
+            let list = InList(chunk)
             for digest in try String.fetchAll(
-                db, sql: "SELECT digest FROM erased_addresses WHERE digest IN (\(placeholders(chunk.count)))",
-                arguments: StatementArguments(chunk))
+                cached: db, sql: "SELECT digest FROM erased_addresses WHERE digest IN (\(list.sql))",
+                arguments: list.statementArguments)
             {
                 if let address = byDigest[digest], let owner = ownerOf[address] {
                     facts[owner]?.erasedAddresses.insert(address)

@@ -44,7 +44,7 @@ extension SQLiteStore {
     private static func createJob(_ db: Database, _ intake: JobIntake, erased: ErasedAddressFilter) throws -> JobCreation {
         let spec = intake.spec
         if let row = try Row.fetchOne(
-            db, sql: "SELECT * FROM jobs WHERE idempotency_key = ?", arguments: [spec.idempotencyKey])
+            cached: db, sql: "SELECT * FROM jobs WHERE idempotency_key = ?", arguments: [spec.idempotencyKey])
         {
             let existing = try job(from: row)
             return existing.bodyHash == intake.bodyHash ? .existing(existing) : .conflict(existingID: existing.id)

@@ -12,10 +12,11 @@ extension SQLiteStore {
         guard !deliveryIds.isEmpty, try db.triggerExists("webhook_job_active") else { return }
         var jobIds = Set<Int64>()
         for chunk in deliveryIds.chunked(900) {
+            let list = InList(chunk)
             jobIds.formUnion(
                 try Int64.fetchAll(
-                    db, sql: "SELECT DISTINCT job_id FROM deliveries WHERE id IN (\(placeholders(chunk.count)))",
-                    arguments: StatementArguments(chunk)))
+                    cached: db, sql: "SELECT DISTINCT job_id FROM deliveries WHERE id IN (\(list.sql))",
+                    arguments: list.statementArguments))
         }
         let check = try db.cachedStatement(
             sql: """
