@@ -9,6 +9,14 @@ public final class JobSpecCache: Sendable {
 
     public init(limit: Int = 1024) { self.limit = limit }
 
+    /// A job just created on this node: its first claim need not decode what intake already had.
+    public func remember(_ spec: JobSpec, jobId: Int64) {
+        specs.withLock { cache in
+            if cache.count >= limit { cache.removeAll(keepingCapacity: true) }
+            cache[jobId] = spec
+        }
+    }
+
     public func spec(jobId: Int64, json: String) throws -> JobSpec {
         if let spec = specs.withLock({ $0[jobId] }) { return spec }
         let spec = try HeraldJSON.decoder().decode(JobSpec.self, from: Data(json.utf8))

@@ -5,10 +5,12 @@ import HeraldCore
 extension SQLiteStore {
     public func createJob(_ spec: JobSpec, bodyHash: String, at: Date, inline: InlineFanout?) async throws -> JobCreation {
         let json = String(decoding: try HeraldJSON.encoder().encode(spec), as: UTF8.self)
-        return try await jobIntake.submit(
+        let creation = try await jobIntake.submit(
             JobIntake(
                 spec: spec, json: json, bodyHash: bodyHash, at: at, inline: inline,
                 audience: inline?.audience(of: spec)))
+        if case .created(let job) = creation { specCache.remember(spec, jobId: job.id) }
+        return creation
     }
 
     public func job(id: Int64) async throws -> Job? {
