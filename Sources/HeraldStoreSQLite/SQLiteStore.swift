@@ -25,8 +25,9 @@ public final class SQLiteStore: Store {
             // (macOS) do not, so it is set explicitly.
             try db.execute(sql: "PRAGMA secure_delete = ON")
             // The writer walks the queue's indexes on every claim and outcome: with SQLite's 2 MB default its
-            // pages came back through pread() (6% of a campaign's CPU). Readers keep the default.
-            if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -16384") }
+            // pages came back through pread() (6% of a campaign's CPU). 8 MB holds the hot ones and keeps peak RSS
+            // under 150 MB (16 MB measured 155 MiB once). Readers keep the default.
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -8192") }
         }
         config.busyMode = .timeout(10)
         // SQLite gives the WAL and SHM files the database file's mode, so a 0600 database keeps all three private.
