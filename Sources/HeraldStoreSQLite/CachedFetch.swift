@@ -30,20 +30,33 @@ extension DatabaseValueConvertible {
     }
 }
 
-/// The `?` list and arguments of an `IN (…)` clause, its length rounded up to a power of two by repeating the
-/// last value, so that a query over 1 to 900 ids has ten shapes the statement cache keeps, not 900.
+/// The `?` list and arguments of an `IN (…)` clause. A short list (a one-contact job's) is padded to a power
+/// of two by repeating its last value, so its query has seven shapes the statement cache keeps; a long one
+/// (a claim's 500 contacts) is compiled for the call: that cost is spread over its rows, and cached
+/// statements with hundreds of parameters held megabytes on every connection.
 struct InList {
+    static let cachedUpTo = 64
     let sql: String
     let arguments: [any DatabaseValueConvertible]
+    var isCached: Bool { arguments.count <= Self.cachedUpTo }
 
     init<Value: DatabaseValueConvertible>(_ values: some Collection<Value>) {
         var padded: [any DatabaseValueConvertible] = Array(values)
-        var size = 1
-        while size < padded.count { size *= 2 }
-        if let last = padded.last { padded += Array(repeating: last, count: size - padded.count) }
+        if padded.count <= Self.cachedUpTo, let last = padded.last {
+            var size = 1
+            while size < padded.count { size *= 2 }
+            padded += Array(repeating: last, count: size - padded.count)
+        }
         sql = placeholders(padded.count)
         arguments = padded
     }
 
     var statementArguments: StatementArguments { StatementArguments(arguments.map { $0.databaseValue }) }
+}
+
+extension Database {
+    /// The statement for a query over `list`: from the cache for a short list, compiled once for a long one.
+    func statement(sql: String, for list: InList) throws -> Statement {
+        list.isCached ? try cachedStatement(sql: sql) : try makeStatement(sql: sql)
+    }
 }

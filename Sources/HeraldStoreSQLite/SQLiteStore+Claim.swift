@@ -92,9 +92,8 @@ extension SQLiteStore {
         let found = try Row.fetchAll(cached: db, sql: sql + " LIMIT ?2", arguments: [now.ms, limit, minPriority])
         let jobIds = InList(Set(found.map { $0["job_id"] as Int64 }))
         var jobs: [Int64: (spec: String, cancelled: Bool)] = [:]
-        for row in try Row.fetchAll(
-            cached: db, sql: "SELECT id, spec, status FROM jobs WHERE id IN (\(jobIds.sql))",
-            arguments: jobIds.statementArguments)
+        let specs = try db.statement(sql: "SELECT id, spec, status FROM jobs WHERE id IN (\(jobIds.sql))", for: jobIds)
+        for row in try Row.fetchAll(specs, arguments: jobIds.statementArguments)
         {
             jobs[row["id"]] = (row["spec"], (row["status"] as String) == JobStatus.cancelled.rawValue)
         }

@@ -50,8 +50,8 @@ extension SQLiteStore {
         for chunk in ids.chunked(900) {
             let list = InList(chunk)
             // Padding repeats an id, but IN matches each row once.
-            let bodies = try String.fetchAll(
-                cached: db, sql: "SELECT body FROM contacts WHERE id IN (\(list.sql))", arguments: list.statementArguments)
+            let statement = try db.statement(sql: "SELECT body FROM contacts WHERE id IN (\(list.sql))", for: list)
+            let bodies = try String.fetchAll(statement, arguments: list.statementArguments)
             for body in bodies { result.append(try decodeContact(body)) }
         }
         return result

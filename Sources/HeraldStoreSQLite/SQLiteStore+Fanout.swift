@@ -105,21 +105,19 @@ extension SQLiteStore {
         for chunk in ids.chunked(900) {
             let list = InList(chunk)
             let args = list.statementArguments
-            for row in try Row.fetchAll(
-                cached: db, sql: "SELECT * FROM consent_events WHERE contact_id IN (\(list.sql)) ORDER BY id",
-                arguments: args)
+            let consents = try db.statement(
+                sql: "SELECT * FROM consent_events WHERE contact_id IN (\(list.sql)) ORDER BY id", for: list)
+            for row in try Row.fetchAll(consents, arguments: args)
             {
                 let event = try consentEvent(from: row, withEvidence: false)
                 facts[event.contactId]?.consents.append(event)
             }
-            for row in try Row.fetchAll(
-                cached: db,
+            let sends = try db.statement(
                 sql: """
                     SELECT contact_id, delivery_id, channel, purpose, topic, at FROM send_log
                     WHERE contact_id IN (\(list.sql)) AND at > ?
-                    """,
-                arguments: args + [since.ms])
-            {
+                    """, for: list)
+            for row in try Row.fetchAll(sends, arguments: args + [since.ms]) {
                 guard !excluding.contains(row["delivery_id"]), let channel = ChannelKind(rawValue: row["channel"]),
                     let purpose = Purpose(rawValue: row["purpose"])
                 else { continue }
@@ -134,9 +132,9 @@ extension SQLiteStore {
             uniquingKeysWith: { first, _ in first })
         for chunk in addresses.chunked(900) {
             let list = InList(chunk)
-            for address in try String.fetchAll(
-                cached: db, sql: "SELECT address FROM suppressions WHERE address IN (\(list.sql))",
-                arguments: list.statementArguments)
+            let suppressed = try db.statement(
+                sql: "SELECT address FROM suppressions WHERE address IN (\(list.sql))", for: list)
+            for address in try String.fetchAll(suppressed, arguments: list.statementArguments)
             {
                 if let owner = ownerOf[address] { facts[owner]?.suppressedAddresses.insert(address) }
             }
@@ -144,9 +142,9 @@ extension SQLiteStore {
         let byDigest = erased.digests(of: ownerOf.keys)
         for chunk in Array(byDigest.keys).chunked(900) {
             let list = InList(chunk)
-            for digest in try String.fetchAll(
-                cached: db, sql: "SELECT digest FROM erased_addresses WHERE digest IN (\(list.sql))",
-                arguments: list.statementArguments)
+            let erasedDigests = try db.statement(
+                sql: "SELECT digest FROM erased_addresses WHERE digest IN (\(list.sql))", for: list)
+            for digest in try String.fetchAll(erasedDigests, arguments: list.statementArguments)
             {
                 if let address = byDigest[digest], let owner = ownerOf[address] {
                     facts[owner]?.erasedAddresses.insert(address)

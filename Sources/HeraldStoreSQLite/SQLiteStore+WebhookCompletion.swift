@@ -15,7 +15,7 @@ extension SQLiteStore {
             let list = InList(chunk)
             jobIds.formUnion(
                 try Int64.fetchAll(
-                    cached: db, sql: "SELECT DISTINCT job_id FROM deliveries WHERE id IN (\(list.sql))",
+                    db.statement(sql: "SELECT DISTINCT job_id FROM deliveries WHERE id IN (\(list.sql))", for: list),
                     arguments: list.statementArguments))
         }
         let check = try db.cachedStatement(
