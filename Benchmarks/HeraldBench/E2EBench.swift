@@ -96,10 +96,12 @@ enum E2EBench {
             try await phases.otpUnderCampaign(contacts: settings.campaign, otps: min(100, settings.oneContact))
         }
         let firstCampaign = rows.first { $0.scenario == "campaign: POST → last message at the provider" }?.median
+        let firstCampaignCPU = rows.first { $0.scenario == E2EPhases.campaignCPU }?.median
         if settings.tailClients > 0 {
             rows += await E2EPhases.guarded("campaign with live-tail clients") {
                 try await phases.campaignWithLiveTail(
-                    contacts: settings.campaign, clients: settings.tailClients, baseline: firstCampaign)
+                    contacts: settings.campaign, clients: settings.tailClients, baseline: firstCampaign,
+                    baselineCPU: firstCampaignCPU)
             }
         }
         rows += phases.footprint()

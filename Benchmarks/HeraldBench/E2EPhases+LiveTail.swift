@@ -8,7 +8,7 @@ import Synchronization
 extension E2EPhases {
     /// The campaign again with `clients` live-tail subscribers on `/v1/deliveries/stream`: half read every
     /// event, half never read a byte (a stalled dashboard). Issue 14: they may cost the engine ≤ 5%.
-    func campaignWithLiveTail(contacts: Int, clients: Int, baseline: Double?) async throws -> [Row] {
+    func campaignWithLiveTail(contacts: Int, clients: Int, baseline: Double?, baselineCPU: Double?) async throws -> [Row] {
         let tail = HTTPClient.forChannelInstance(connections: clients)
         let url = "\(herald.baseURL)/v1/deliveries/stream"
         let key = herald.key
@@ -28,15 +28,22 @@ extension E2EPhases {
             }
         }
         try? await Task.sleep(for: .seconds(1))
+        let cpuBefore = herald.cpuSeconds()
         let (run, _, _) = try await sendCampaign(tag: "e2ec3", contacts: contacts) {}
+        let cpuPerThousand = (herald.cpuSeconds() - cpuBefore) * 1000 / Double(contacts) * 1000
         for subscriber in subscribers { subscriber.cancel() }
         try? await tail.shutdown()
         let versus = baseline.map { String(format: "%.0f%% of the first campaign's rate (target ≥ 95%%)", run.rate / $0 * 100) } ?? ""
         let missing = run.complete ? "" : "; only \(run.tally.count) of \(contacts) reached the sink within the limit"
+        let cpuVersus = baselineCPU.map { String(format: "%+.0f%% against the first campaign's", (cpuPerThousand / $0 - 1) * 100) } ?? ""
         return [
             Row(scenario: "campaign with \(clients) live-tail clients: POST → last message", metric: "msgs/s", median: run.rate,
                 unit: "/s",
                 note: "\(versus); \(clients / 2) reading (\(read.value / 1_048_576) MiB read), \(clients - clients / 2) never reading\(missing)"),
+            Row(scenario: "campaign with \(clients) live-tail clients: herald CPU per 1,000 messages", metric: "ms",
+                median: cpuPerThousand, unit: "ms",
+                note: "\(cpuVersus): what the subscribers cost the daemon itself; the readers run in this benchmark, on the same cores",
+                format: "%.0f"),
         ]
     }
 }

@@ -2,7 +2,9 @@ import Foundation
 
 /// Intake checks for jobs (HTTP and CLI). A job that passes can be fanned out and rendered without surprises.
 public enum JobValidation {
-    public static func validate(_ spec: JobSpec, smsMaxSegments: Int) throws(HeraldError) {
+    /// Returns the job's compiled content (validating it compiles it).
+    @discardableResult
+    public static func validate(_ spec: JobSpec, smsMaxSegments: Int) throws(HeraldError) -> CompiledContent {
         guard !spec.idempotencyKey.isEmpty, spec.idempotencyKey.count <= 200 else {
             throw .invalid("idempotency_key", "must be 1–200 characters")
         }
@@ -28,7 +30,7 @@ public enum JobValidation {
         for kind in spec.channels where !spec.content.has(kind) {
             throw .invalid("content.\(kind.rawValue)", "is required because channels lists \(kind.rawValue)", code: "missing_field")
         }
-        try ContentValidation.validate(spec.content, smsMaxSegments: smsMaxSegments)
+        let compiled = try ContentValidation.validate(spec.content, smsMaxSegments: smsMaxSegments)
         if let localTime = spec.localTime, !isWallClockTime(localTime) {
             throw .invalid("local_time", "must be HH:MM in 24-hour form")
         }
@@ -38,6 +40,7 @@ public enum JobValidation {
         if let priority = spec.priority, !(0...10).contains(priority) {
             throw .invalid("priority", "must be 0–10")
         }
+        return compiled
     }
 
     public static func isWallClockTime(_ text: String) -> Bool {

@@ -108,7 +108,11 @@ public struct FanoutBatch: Sendable {
 
 extension Store {
     public func createJob(_ spec: JobSpec, bodyHash: String, at: Date) async throws -> JobCreation {
-        try await createJob(spec, bodyHash: bodyHash, at: at, inline: nil)
+        try await createJob(spec, json: nil, bodyHash: bodyHash, at: at, inline: nil)
+    }
+
+    public func createJob(_ spec: JobSpec, bodyHash: String, at: Date, inline: InlineFanout?) async throws -> JobCreation {
+        try await createJob(spec, json: nil, bodyHash: bodyHash, at: at, inline: inline)
     }
 }
 
@@ -175,7 +179,9 @@ public protocol Store: Sendable {
     // MARK: Jobs
     /// Stores the job. With `inline` and a `contact_ids` audience no larger than its limit, the job is also
     /// fanned out in the same transaction (status `active`): small jobs never wait in the fan-out queue.
-    func createJob(_ spec: JobSpec, bodyHash: String, at: Date, inline: InlineFanout?) async throws -> JobCreation
+    /// `json` is the spec's canonical encoding when the caller has it (`CanonicalJobSpec`); nil encodes it.
+    func createJob(_ spec: JobSpec, json: String?, bodyHash: String, at: Date, inline: InlineFanout?) async throws
+        -> JobCreation
     func job(id: Int64) async throws -> Job?
     func progress(jobId: Int64) async throws -> JobProgress
     /// Marks the job cancelled and suppresses (reason `cancelled`) what is not yet sending.

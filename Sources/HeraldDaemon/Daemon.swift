@@ -60,6 +60,8 @@ public struct Daemon {
         deps.ops = ops.httpDependencies
         deps.inlineFanout = FanoutPlanner(policy: policy).inline(maxAudience: settings.inlineFanoutMax)
         deps.dispatchSignal = dispatchSignal
+        let contents = ContentCache()
+        deps.contents = contents
         deps.publicBaseURL = loaded.publicURL
         deps.topics = topics
         deps.preferenceKeys = preferenceKeys
@@ -76,7 +78,7 @@ public struct Daemon {
             logger: logger)
         let dispatch = DispatchService(
             store: store, policy: policy, router: router, settings: settings, signal: dispatchSignal, logger: logger,
-            observability: ops.observability)
+            observability: ops.observability, contents: contents)
         let fanout = FanoutService(
             store: store, policy: policy, settings: settings, signal: fanoutSignal, dispatchSignal: dispatchSignal,
             logger: logger, observability: ops.observability)

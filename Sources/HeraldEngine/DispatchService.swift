@@ -17,13 +17,13 @@ public struct DispatchService: Service {
     let now: @Sendable () -> Date
     let logger: Logger
     let observability: EngineObservability
-    private let contents = ContentCache()
+    private let contents: ContentCache
 
     public init(
         store: any Store, policy: any DeliveryPolicy, router: ChannelRouter, settings: EngineSettings,
         signal: WorkSignal, loops: Int = 2, now: @escaping @Sendable () -> Date = Date.init,
         jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, logger: Logger,
-        observability: EngineObservability = EngineObservability()
+        observability: EngineObservability = EngineObservability(), contents: ContentCache = ContentCache()
     ) {
         self.store = store
         self.policy = policy
@@ -34,6 +34,7 @@ public struct DispatchService: Service {
         self.now = now
         self.logger = logger
         self.observability = observability
+        self.contents = contents
     }
 
     /// `loops` loops take due work of any priority; one more, the express lane, takes only work of at least
@@ -122,20 +123,5 @@ public struct DispatchService: Service {
                     actor: "herald", occurredAt: now()),
                 at: now())
         }
-    }
-}
-
-/// Compiled templates per job: parsing once per job, not once per message.
-final class ContentCache: Sendable {
-    private let cache = Mutex<[Int64: CompiledContent]>([:])
-
-    func content(for delivery: ClaimedDelivery) throws -> CompiledContent {
-        if let cached = cache.withLock({ $0[delivery.jobId] }) { return cached }
-        let compiled = try CompiledContent(delivery.job.content)
-        cache.withLock { cache in
-            if cache.count > 256 { cache.removeAll(keepingCapacity: true) }
-            cache[delivery.jobId] = compiled
-        }
-        return compiled
     }
 }

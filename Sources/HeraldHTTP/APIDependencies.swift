@@ -29,6 +29,8 @@ public struct APIDependencies: Sendable {
     public var inlineFanout: InlineFanout?
     /// Woken when intake wrote deliveries itself, so they are claimed at once.
     public var dispatchSignal: WorkSignal?
+    /// The dispatcher's compiled templates: a new job's, compiled to validate it, go straight in.
+    public var contents: ContentCache?
     /// `rights:` settings for `DELETE /v1/contacts/{id}`.
     public var erasure = ErasureSettings()
     /// Checks ledger checkpoints (`/v1/audit/verify`) and is listed with them; nil: no checkpoints signed.

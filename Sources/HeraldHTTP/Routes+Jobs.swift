@@ -9,13 +9,16 @@ extension HeraldAPI {
             try context.require(.enqueue)
             var spec = try await request.decodeJSON(JobSpec.self, context: context)
             try await TemplateResolution.resolve(&spec, in: deps.templates)
-            try JobValidation.validate(spec, smsMaxSegments: deps.smsMaxSegments)
+            let compiled = try JobValidation.validate(spec, smsMaxSegments: deps.smsMaxSegments)
             try deps.topics.validateJobTopic(spec.topic)
             try WebhookAPI.checkCallback(spec, against: deps.webhooks)
             // The job is committed before the 202 goes out: an accepted job survives a crash.
-            let hash = try spec.canonicalHash()
-            switch try await deps.store.createJob(spec, bodyHash: hash, at: deps.now(), inline: deps.inlineFanout) {
+            let canonical = try CanonicalJobSpec(spec)
+            switch try await deps.store.createJob(
+                spec, json: canonical.json, bodyHash: canonical.hash, at: deps.now(), inline: deps.inlineFanout)
+            {
             case .created(let job):
+                deps.contents?.remember(compiled, jobId: job.id)
                 if job.status == .active { deps.dispatchSignal?.notify() } else { deps.fanoutSignal.notify() }
                 return try JSONResponse.make(JobAccepted(id: job.id, status: job.status), status: .accepted)
             case .existing(let job):

@@ -4,8 +4,10 @@ import PostgresNIO
 
 extension PostgresStore {
     /// Idempotent across nodes: the unique key decides which insert wins; the loser reads the winner's job.
-    public func createJob(_ spec: JobSpec, bodyHash: String, at: Date, inline: InlineFanout?) async throws -> JobCreation {
-        let json = String(decoding: try HeraldJSON.encoder().encode(spec), as: UTF8.self)
+    public func createJob(_ spec: JobSpec, json: String?, bodyHash: String, at: Date, inline: InlineFanout?) async throws
+        -> JobCreation
+    {
+        let json = try json ?? CanonicalJobSpec(spec).json
         let key = spec.idempotencyKey
         let lane = Int64(spec.lane.rawValue)
         let priority = Int64(spec.effectivePriority)

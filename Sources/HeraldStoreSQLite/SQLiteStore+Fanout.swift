@@ -27,13 +27,15 @@ extension SQLiteStore {
     }
 
     public func writeFanoutBatch(_ batch: FanoutBatch) async throws -> Bool {
-        let now = batch.at.ms
+        // Traces encoded and values bound before the transaction: the writer is held only to write, so an
+        // OTP waiting for its turn waits less.
+        let rows = DeliveryRows(batch.deliveries, at: batch.at.ms)
         return try await write { db in
             let owned = try Bool.fetchOne(
                 cached: db, sql: "SELECT status = 'fanning_out' AND fanout_owner = ? FROM jobs WHERE id = ?",
                 arguments: [batch.owner, batch.jobId])
             guard owned == true else { return false }
-            try Self.insertDeliveries(db, batch.deliveries, at: now)
+            try Self.insertDeliveries(db, rows)
             try db.run(
                 sql: """
                     UPDATE jobs SET fanout_cursor = ?, audience_count = audience_count + ?, fanout_lease_until = ?,
@@ -54,24 +56,14 @@ extension SQLiteStore {
     /// New delivery rows in multi-row statements (the per-statement cost is paid once per run of rows); a row
     /// that already exists (same job, contact, channel) is left as it is.
     static func insertDeliveries(_ db: Database, _ deliveries: [NewDelivery], at now: Int64) throws {
-        try SQLiteDeliveryEvents.recordingSuppressedInserts(db) {
-            try insertRows(db, deliveries, at: now)
-        }
+        try insertDeliveries(db, DeliveryRows(deliveries, at: now))
     }
 
-    private static func insertRows(_ db: Database, _ deliveries: [NewDelivery], at now: Int64) throws {
-        try db.runBatched(deliveries, columns: 11) { values in
-            """
-            INSERT OR IGNORE INTO deliveries
-            (job_id, contact_id, channel, lane, priority, state, reason, not_before, trace, created_at, updated_at)
-            VALUES \(values)
-            """
-        } bind: { delivery, arguments in
-            arguments += [
-                delivery.jobId, delivery.contactId, delivery.channel.rawValue, delivery.lane.rawValue, delivery.priority,
-                delivery.state.rawValue, delivery.reason?.rawValue, delivery.notBefore.ms,
-                TraceStep.encode(delivery.trace), now, now,
-            ]
+    static func insertDeliveries(_ db: Database, _ rows: DeliveryRows) throws {
+        try SQLiteDeliveryEvents.recordingSuppressedInserts(db) {
+            for run in rows.runs {
+                try db.cachedStatement(sql: DeliveryRows.insert(rows: run.count)).execute(arguments: run.arguments)
+            }
         }
     }
 

@@ -43,8 +43,10 @@ final class InterceptingStore: Store {
     func contactsPage(after afterId: String?, limit: Int) async throws -> [Contact] {
         try await base.contactsPage(after: afterId, limit: limit)
     }
-    func createJob(_ spec: JobSpec, bodyHash: String, at: Date, inline: InlineFanout?) async throws -> JobCreation {
-        try await base.createJob(spec, bodyHash: bodyHash, at: at, inline: inline)
+    func createJob(_ spec: JobSpec, json: String?, bodyHash: String, at: Date, inline: InlineFanout?) async throws
+        -> JobCreation
+    {
+        try await base.createJob(spec, json: json, bodyHash: bodyHash, at: at, inline: inline)
     }
     func job(id: Int64) async throws -> Job? { try await base.job(id: id) }
     func progress(jobId: Int64) async throws -> JobProgress { try await base.progress(jobId: jobId) }
