@@ -91,4 +91,7 @@ public protocol WebhookOutboxStore: Sendable {
     /// Queues these events for the endpoint again now (a parked or already delivered event alike).
     func replayWebhookEvents(_ endpoint: String, eventIds: [Int64], at: Date) async throws -> Int
     func webhookProgress(_ endpoint: String) async throws -> WebhookEndpointProgress
+    /// Deletes an endpoint's cursor and retry rows (`herald webhooks forget`): an endpoint taken out of the
+    /// configuration otherwise holds back pruning of the log behind its cursor. False when it had neither.
+    func forgetWebhookEndpoint(_ endpoint: String) async throws -> Bool
 }

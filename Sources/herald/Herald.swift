@@ -9,7 +9,7 @@ struct Herald: AsyncParsableCommand {
         abstract: "A multichannel messaging gateway that is strict about consent.",
         subcommands: [
             Serve.self, Migrate.self, Keys.self, Contacts.self, Templates.self, Enqueue.self, Audit.self, Channels.self,
-            Deliveries.self, Suppressions.self, Consents.self,
+            Deliveries.self, Suppressions.self, Consents.self, Webhooks.self,
         ])
 }
 

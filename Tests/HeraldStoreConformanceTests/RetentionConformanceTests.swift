@@ -119,4 +119,40 @@ struct RetentionConformanceTests {
             #expect(try await outbox.webhookEvents(ids: ids).map(\.id) == (newestKept ? [ids[2], ids[4]] : [ids[2]]))
         }
     }
+
+    /// An endpoint taken out of the configuration holds back pruning until `herald webhooks forget` deletes
+    /// its cursor and retries.
+    @Test(arguments: TestBackends.all)
+    func aForgottenEndpointNoLongerHoldsBackPruning(backend: TestBackend) async throws {
+        try await withStore(backend) { store, _ in
+            let outbox = try #require(store as? any WebhookOutboxStore)
+            try await outbox.installWebhookEvents([.consentChanged], endpoints: ["crm", "gone"])
+            let start = try #require(
+                try await outbox.leaseWebhookEndpoint("crm", owner: "n1", now: t0, leaseUntil: Self.now))
+            _ = try #require(try await outbox.leaseWebhookEndpoint("gone", owner: "n1", now: t0, leaseUntil: Self.now))
+            for time in [1, 2, 3].map({ at($0 * Self.day) }) {
+                _ = try await store.appendConsent(
+                    ConsentInput(contactId: "r0", channel: "email", status: .granted, source: "api", occurredAt: time),
+                    at: time)
+            }
+            let events = try await visible(outbox, after: start, count: 3)
+            try #require(events.count == 3)
+            let failed = WebhookRetry(
+                eventId: events[0].id, status: .failed, attempts: 1, firstFailedAt: at(Self.day),
+                nextAt: at(2 * Self.day), lastError: "HTTP 500")
+            #expect(
+                try await outbox.advanceWebhookCursor(
+                    "crm", owner: "n1", to: events[2].position, failed: [], error: nil, at: Self.now))
+            #expect(
+                try await outbox.advanceWebhookCursor(
+                    "gone", owner: "n1", to: events[0].position, failed: [failed], error: "HTTP 500", at: Self.now))
+            let policy = RetentionPolicy(webhookEvents: 7 * Self.day, batchSize: 100)
+            #expect(try await service(store, policy).prune().webhookEvents == 0)
+            #expect(try await outbox.forgetWebhookEndpoint("gone"))
+            #expect(try await outbox.forgetWebhookEndpoint("gone") == false)
+            #expect(try await outbox.webhookRetries("gone", status: .failed, afterEventId: 0, limit: 10).isEmpty)
+            // SQLite keeps the newest event, whose id it would otherwise give to the next one.
+            #expect(try await service(store, policy).prune().webhookEvents == (backend.name == "sqlite" ? 2 : 3))
+        }
+    }
 }
