@@ -20,10 +20,7 @@ public final class JobSpecCache: Sendable {
     public func spec(jobId: Int64, json: String) throws -> JobSpec {
         if let spec = specs.withLock({ $0[jobId] }) { return spec }
         let spec = try HeraldJSON.decoder().decode(JobSpec.self, from: Data(json.utf8))
-        specs.withLock { cache in
-            if cache.count >= limit { cache.removeAll(keepingCapacity: true) }
-            cache[jobId] = spec
-        }
+        remember(spec, jobId: jobId)
         return spec
     }
 }

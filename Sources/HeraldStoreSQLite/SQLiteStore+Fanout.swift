@@ -29,7 +29,7 @@ extension SQLiteStore {
     public func writeFanoutBatch(_ batch: FanoutBatch) async throws -> Bool {
         // Traces encoded and values bound before the transaction: the writer is held only to write, so an
         // OTP waiting for its turn waits less.
-        let rows = DeliveryRows(batch.deliveries, at: batch.at.ms)
+        let rows = DeliveryRows.bind(batch.deliveries, at: batch.at.ms)
         return try await write { db in
             let owned = try Bool.fetchOne(
                 cached: db, sql: "SELECT status = 'fanning_out' AND fanout_owner = ? FROM jobs WHERE id = ?",
@@ -56,14 +56,12 @@ extension SQLiteStore {
     /// New delivery rows in multi-row statements (the per-statement cost is paid once per run of rows); a row
     /// that already exists (same job, contact, channel) is left as it is.
     static func insertDeliveries(_ db: Database, _ deliveries: [NewDelivery], at now: Int64) throws {
-        try insertDeliveries(db, DeliveryRows(deliveries, at: now))
+        try insertDeliveries(db, DeliveryRows.bind(deliveries, at: now))
     }
 
-    static func insertDeliveries(_ db: Database, _ rows: DeliveryRows) throws {
+    static func insertDeliveries(_ db: Database, _ rows: BoundRuns) throws {
         try SQLiteDeliveryEvents.recordingSuppressedInserts(db) {
-            for run in rows.runs {
-                try db.cachedStatement(sql: DeliveryRows.insert(rows: run.count)).execute(arguments: run.arguments)
-            }
+            try rows.execute(db, sql: DeliveryRows.insert)
         }
     }
 
