@@ -100,10 +100,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // zlib, for the live tail's gzip: each published batch is deflated once for every client.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "HeraldHTTP",
             dependencies: [
-                "HeraldCore", "HeraldEngine", "HeraldPolicy",
+                "HeraldCore", "HeraldEngine", "HeraldPolicy", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -197,7 +199,8 @@ let package = Package(
         ),
         // The real `herald` binary as separate processes: kill -9, SIGTERM, restart.
         .testTarget(
-            name: "HeraldDaemonTests", dependencies: ["herald"], exclude: ["Support/browser"], swiftSettings: swiftSettings),
+            name: "HeraldDaemonTests", dependencies: ["herald"], exclude: ["Support/browser", "Support/gzip_tail.py"],
+            swiftSettings: swiftSettings),
         // Through the HTTP API into the engine and back, on a real SQLite file.
         .testTarget(
             name: "HeraldEndToEndTests",

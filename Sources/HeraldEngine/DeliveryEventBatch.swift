@@ -5,18 +5,23 @@ import Synchronization
 /// all of them (`encoded`).
 public final class DeliveryEventBatch: Sendable {
     public let events: [DeliveryEvent]
-    private let encoding = Mutex<(any Sendable)?>(nil)
+    /// Each encoding computed so far, by its type (the stream keeps plain and compressed forms).
+    private let encodings = Mutex<[ObjectIdentifier: any Sendable]>([:])
 
     init(_ events: [DeliveryEvent]) {
         self.events = events
     }
 
-    /// The batch encoded by `encode`, computed by the first caller and kept for the others.
+    /// The batch encoded by `encode`, computed once: the subscribers wake together after a publish, and the
+    /// first one encodes while the others wait for its result instead of each encoding it again.
     public func encoded<Encoded: Sendable>(_ encode: ([DeliveryEvent]) throws -> Encoded) rethrows -> Encoded {
-        if let kept = encoding.withLock({ $0 }) as? Encoded { return kept }
-        let made = try encode(events)
-        encoding.withLock { $0 = made }
-        return made
+        try encodings.withLock { encodings in
+            let key = ObjectIdentifier(Encoded.self)
+            if let kept = encodings[key], let kept = kept as? Encoded { return kept }
+            let made = try encode(events)
+            encodings[key] = made
+            return made
+        }
     }
 }
 

@@ -8,7 +8,8 @@ import ServiceLifecycle
 extension HeraldAPI {
     /// `GET /v1/deliveries/stream`: Server-Sent Events of delivery state changes, with the filters of
     /// `GET /v1/deliveries` (job_id, contact_id, channel, status). A subscriber that falls behind gets
-    /// a `dropped` event saying how many it missed; the engine never waits for it.
+    /// a `dropped` event saying how many it missed; the engine never waits for it. A client that accepts
+    /// gzip gets the stream compressed (`LiveTailEncoding`).
     func addStreamRoutes(to router: Router<HeraldRequestContext>) {
         let frames = SSEFrameCache()
         router.get("/v1/deliveries/stream") { request, context in
@@ -21,9 +22,14 @@ extension HeraldAPI {
                 jobId: query.jobId, contactId: query.contactId, channel: query.channel, state: query.state)
             let subscription = events.subscribe(filter)
             let heartbeat = deps.ops.streamHeartbeat
+            let plan = LiveTailEncoding(frames: frames, acceptEncoding: request.headers[.acceptEncoding])
+            var headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"]
+            headers[.vary] = "Accept-Encoding"
+            if let coding = plan.contentEncoding { headers[.contentEncoding] = coding }
             let body = ResponseBody { writer in
+                var encoding = plan
                 defer { subscription.cancel() }
-                try await writer.write(ByteBuffer(string: ": herald live tail\nretry: 2000\n\n"))
+                try await writer.write(try encoding.encode(": herald live tail\nretry: 2000\n\n"))
                 try await withGracefulShutdownHandler {
                     try await withThrowingTaskGroup(of: Void.self) { group in
                         group.addTask {
@@ -34,19 +40,17 @@ extension HeraldAPI {
                         }
                         // Whatever piled up since the last write goes out in one write.
                         while let pieces = await subscription.nextPieces() {
-                            try await writer.write(try frames.frames(for: pieces))
+                            try await writer.write(try encoding.encode(pieces))
                         }
                         group.cancelAll()
                     }
                 } onGracefulShutdown: {
                     subscription.cancel()
                 }
+                if let end = encoding.end() { try await writer.write(end) }
                 try await writer.finish(nil)
             }
-            return Response(
-                status: .ok,
-                headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"],
-                body: body)
+            return Response(status: .ok, headers: headers, body: body)
         }
     }
 }
@@ -56,8 +60,7 @@ public enum SSEFrame {
     public static func encode(_ item: DeliveryStreamItem) throws -> String {
         switch item {
         case .event(let event):
-            let json = String(decoding: try HeraldJSON.encoder().encode(event), as: UTF8.self)
-            return "id: \(event.seq)\nevent: delivery\ndata: \(json)\n\n"
+            return "id: \(event.seq)\nevent: delivery\ndata: \(event.json)\n\n"
         case .dropped(let count):
             return ": dropped \(count) events: this client fell behind\nevent: dropped\ndata: {\"dropped\":\(count)}\n\n"
         case .heartbeat:

@@ -5,9 +5,11 @@ import Synchronization
 /// Encoded live-tail frames, shared by every subscriber: a published batch is encoded once into one buffer
 /// that every client without a filter writes as is (NIO buffers are shared, not copied); a single event a
 /// filtered client matched is kept in a ring indexed by sequence number, so it too is encoded once however
-/// many clients stream it (an older event that fell out is simply encoded again).
+/// many clients stream it (an older event that fell out is simply encoded again). For gzip clients a batch
+/// is also compressed once, into a piece every client's stream can carry (`DeflatedPiece`).
 final class SSEFrameCache: Sendable {
     private let slots: Mutex<[(seq: UInt64, frame: String)?]>
+    private let deflater = Mutex(Deflater())
 
     init(capacity: Int = 8192) {
         slots = Mutex(Array(repeating: nil, count: max(capacity, 1)))
@@ -30,6 +32,25 @@ final class SSEFrameCache: Sendable {
         }
         return buffer
     }
+
+    /// A batch compressed once for every gzip client.
+    func deflated(_ batch: DeliveryEventBatch) throws -> DeflatedPiece {
+        let plain = try encoded(batch)
+        return try batch.encoded { _ in try deflated(plain) }
+    }
+
+    /// Bytes compressed for one client alone (filtered events, drop counts, heartbeats).
+    func deflated(_ plain: ByteBuffer) throws -> DeflatedPiece {
+        guard let piece = deflate(plain) else { throw CompressionFailed() }
+        return piece
+    }
+
+    private func deflate(_ plain: ByteBuffer) -> DeflatedPiece? {
+        deflater.withLock { $0.piece(of: plain) }
+    }
+
+    /// zlib could not be set up (out of memory): the client's stream ends and it reconnects.
+    struct CompressionFailed: Error {}
 
     private func encoded(_ batch: DeliveryEventBatch) throws -> ByteBuffer {
         try batch.encoded { events in
