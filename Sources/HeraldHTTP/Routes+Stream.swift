@@ -38,9 +38,12 @@ extension HeraldAPI {
                                 subscription.heartbeat()
                             }
                         }
-                        // Whatever piled up since the last write goes out in one write.
+                        // Whatever piled up since the last write goes out in one write. The pause after each
+                        // lets a busy stream gather many published batches (often a handful of events each)
+                        // into one write and one wake-up instead of one per batch.
                         while let pieces = await subscription.nextPieces() {
                             try await writer.write(try encoding.encode(pieces))
+                            try await Task.sleep(for: .milliseconds(25))
                         }
                         group.cancelAll()
                     }
