@@ -50,14 +50,11 @@ final class E2EHerald {
     }
 
     /// CPU seconds the daemon has used so far (user + system, from /proc/PID/stat).
-    func cpuSeconds() -> Double {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let end = stat.lastIndex(of: ")")
-        else { return 0 }
-        // After "pid (comm)": field 3 is the state; utime and stime are fields 14 and 15.
-        let fields = stat[stat.index(after: end)...].split(separator: " ")
-        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
-        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    func cpuSeconds() -> Double { ProcessCPU.seconds(of: pid) }
+
+    /// Herald's CPU in milliseconds per 1,000 messages since `before` (a `cpuSeconds()` reading).
+    func cpuPerThousand(since before: Double, messages: Int) -> Double {
+        (cpuSeconds() - before) * 1_000_000 / Double(max(messages, 1))
     }
 
     /// Peak resident set size of the daemon so far (VmHWM), in MiB.

@@ -42,7 +42,7 @@ extension E2EPhases {
         try? await Task.sleep(for: .seconds(1))
         let cpuBefore = herald.cpuSeconds()
         let (run, _, _) = try await sendCampaign(tag: "e2ec3", contacts: contacts) {}
-        let cpuPerThousand = (herald.cpuSeconds() - cpuBefore) * 1000 / Double(contacts) * 1000
+        let cpuPerThousand = herald.cpuPerThousand(since: cpuBefore, messages: contacts)
         for subscriber in subscribers { subscriber.cancel() }
         try? await tail.shutdown()
         let versus = baseline.map { String(format: "%.0f%% of the first campaign's rate (target ≥ 95%%)", run.rate / $0 * 100) } ?? ""

@@ -138,7 +138,7 @@ final class HTTP1Connection: ChannelInboundHandler, NIOScheduledCallbackHandler 
             // The server closed a reused connection before answering: the request never reached it. A
             // reset counts too: a request written just after the server's close meets an RST, not a FIN
             // (if the server did read it, the provider sees the idempotency key twice).
-            let closedUnderIt = failure == nil || failure?.kind == .connectionClosed
+            let closedUnderIt = failure == nil || failure?.kind == .connectionReset
             if closedUnderIt, served > 0, !response.started, !current.replayed {
                 current.replayed = true
                 replay = current

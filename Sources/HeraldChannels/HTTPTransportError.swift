@@ -13,6 +13,8 @@ struct HTTPTransportError: Error, Equatable, CustomStringConvertible {
         case couldNotResolveHost
         case couldNotConnect
         case connectionClosed
+        /// The provider reset the connection (or it was gone when written to).
+        case connectionReset
         case tlsFailure
         case tooManyRedirects
         /// A redirect to something other than http(s), or a URL that is not absolute http(s).
@@ -35,6 +37,7 @@ struct HTTPTransportError: Error, Equatable, CustomStringConvertible {
         case .couldNotResolveHost: "could not resolve host"
         case .couldNotConnect: "could not connect"
         case .connectionClosed: "connection closed"
+        case .connectionReset: "connection reset"
         case .tlsFailure: "TLS failure"
         case .tooManyRedirects: "too many redirects"
         case .unsupportedURL: "unsupported URL"
@@ -51,6 +54,8 @@ extension HTTPTransportError {
         switch error {
         case is NIOSSLError, is BoringSSLError: self.init(kind: .tlsFailure)
         case is HTTPParserError: self.init(kind: .invalidResponse)
+        case let error as IOError where error.errnoCode == ECONNRESET || error.errnoCode == EPIPE:
+            self.init(kind: .connectionReset)
         default: self.init(kind: .connectionClosed)
         }
     }

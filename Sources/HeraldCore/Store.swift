@@ -11,6 +11,8 @@ public struct ClaimRequest: Sendable {
     /// Only rows of at least this priority: the express lane claims transactional work without ever
     /// taking a campaign batch.
     public var minPriority: Int
+    /// The express lane's claims (those with a priority floor) are urgent: they write ahead of the rest.
+    public var isUrgent: Bool { minPriority > 0 }
 
     public init(
         owner: String, now: Date, limit: Int, leaseUntil: Date, policy: any DeliveryPolicy, minPriority: Int = 0
@@ -108,11 +110,11 @@ public struct FanoutBatch: Sendable {
 
 extension Store {
     public func createJob(_ spec: JobSpec, bodyHash: String, at: Date) async throws -> JobCreation {
-        try await createJob(spec, json: nil, bodyHash: bodyHash, at: at, inline: nil)
+        try await createJob(spec, json: try CanonicalJobSpec(spec).json, bodyHash: bodyHash, at: at, inline: nil)
     }
 
     public func createJob(_ spec: JobSpec, bodyHash: String, at: Date, inline: InlineFanout?) async throws -> JobCreation {
-        try await createJob(spec, json: nil, bodyHash: bodyHash, at: at, inline: inline)
+        try await createJob(spec, json: try CanonicalJobSpec(spec).json, bodyHash: bodyHash, at: at, inline: inline)
     }
 }
 
@@ -121,15 +123,18 @@ public struct InlineFanout: Sendable {
     /// Largest `contact_ids` audience fanned out at intake; larger ones go through the fan-out queue.
     public var maxAudience: Int
     public var capLookback: TimeInterval
+    /// Jobs of at least this priority (`engine.express_priority`) are urgent: their intake writes first.
+    public var expressPriority: Int
     /// Rows for the contacts found (with their policy facts) and for the ids the store does not know.
     public var plan: @Sendable (_ job: Job, _ contacts: [Contact], _ unknownIds: [String], _ facts: [String: ContactPolicyFacts]) -> [NewDelivery]
 
     public init(
-        maxAudience: Int, capLookback: TimeInterval,
+        maxAudience: Int, capLookback: TimeInterval, expressPriority: Int,
         plan: @escaping @Sendable (Job, [Contact], [String], [String: ContactPolicyFacts]) -> [NewDelivery]
     ) {
         self.maxAudience = maxAudience
         self.capLookback = capLookback
+        self.expressPriority = expressPriority
         self.plan = plan
     }
 
@@ -179,8 +184,8 @@ public protocol Store: Sendable {
     // MARK: Jobs
     /// Stores the job. With `inline` and a `contact_ids` audience no larger than its limit, the job is also
     /// fanned out in the same transaction (status `active`): small jobs never wait in the fan-out queue.
-    /// `json` is the spec's canonical encoding when the caller has it (`CanonicalJobSpec`); nil encodes it.
-    func createJob(_ spec: JobSpec, json: String?, bodyHash: String, at: Date, inline: InlineFanout?) async throws
+    /// `json` is the spec's canonical encoding (`CanonicalJobSpec`), which intake already made for the hash.
+    func createJob(_ spec: JobSpec, json: String, bodyHash: String, at: Date, inline: InlineFanout?) async throws
         -> JobCreation
     func job(id: Int64) async throws -> Job?
     func progress(jobId: Int64) async throws -> JobProgress

@@ -20,12 +20,19 @@ public struct TemplateLinks: Sendable, Hashable {
         preferencesLink: String? = nil
     ) -> TemplateLinks? {
         guard !secret.isEmpty else { return nil }
-        func link(_ channel: String, _ topic: String) -> String {
-            let token = UnsubscribeToken(contactId: contactId, channel: channel, topic: topic)
-            return "\(baseURL)/u/\(token.signed(secret: secret))"
+        func link(_ channel: String, _ topic: String?) -> String {
+            unsubscribeLink(baseURL: baseURL, secret: secret, contactId: contactId, channel: channel, topic: topic)
         }
         return TemplateLinks(
-            unsubscribeURL: link(channel.rawValue, topic ?? "*"), preferencesURL: preferencesLink ?? link("*", "*"))
+            unsubscribeURL: link(channel.rawValue, topic), preferencesURL: preferencesLink ?? link("*", "*"))
+    }
+
+    /// The one-click page `/u/{token}` for `channel` (a kind or `*`) and `topic` (nil: all marketing).
+    public static func unsubscribeLink(
+        baseURL: String, secret: [UInt8], contactId: String, channel: String, topic: String?
+    ) -> String {
+        let token = UnsubscribeToken(contactId: contactId, channel: channel, topic: topic ?? "*")
+        return "\(baseURL)/u/\(token.signed(secret: secret))"
     }
 
     /// Whether any part of `content`, in any variant, mentions one of the links.

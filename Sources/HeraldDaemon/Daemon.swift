@@ -1,6 +1,5 @@
 import Foundation
 import HeraldCore
-import HeraldStoreSQLite
 import HeraldEngine
 import HeraldHTTP
 import HeraldPolicy
@@ -37,7 +36,6 @@ public struct Daemon {
         var settings = (loaded.config.engine ?? EngineConfig())
             .settings(publicBaseURL: loaded.publicURL, unsubscribeSecret: secret)
         settings.workerId = try nodeId()
-        (store as? SQLiteStore)?.writeUrgently(fromPriority: settings.expressPriority)
         let topics = try PreferenceSettings.topics(loaded)
         let preferenceKeys = try PreferenceSettings.keys(loaded)
         settings.preferenceKeys = preferenceKeys
@@ -58,7 +56,8 @@ public struct Daemon {
             unsubscribeSecret: secret, inbound: inbound,
             readiness: ChannelReadiness.adding(router, to: StoreReadiness.check(store)), metrics: { ops.renderMetrics() })
         deps.ops = ops.httpDependencies
-        deps.inlineFanout = FanoutPlanner(policy: policy).inline(maxAudience: settings.inlineFanoutMax)
+        deps.inlineFanout = FanoutPlanner(policy: policy).inline(
+            maxAudience: settings.inlineFanoutMax, expressPriority: settings.expressPriority)
         deps.dispatchSignal = dispatchSignal
         let contents = ContentCache()
         deps.contents = contents

@@ -5,8 +5,14 @@ extension DeliveryEvent {
     /// fields left out), without Foundation's encoder: with live-tail clients connected every event is
     /// encoded, and the encoder was a sixth of the daemon's CPU during a campaign.
     public var json: String {
-        var out = "{\"at\":\""
-        out.reserveCapacity(192)
+        var out = ""
+        appendJSON(to: &out)
+        return out
+    }
+
+    /// `json` appended to `out`, for a caller building a larger text (a Server-Sent Events frame).
+    public func appendJSON(to out: inout String) {
+        out.append("{\"at\":\"")
         out.append(FastJSON.timestamp(at))
         out.append("\"")
         if let attempt {
@@ -46,6 +52,5 @@ extension DeliveryEvent {
         out.append(",\"state\":\"")
         out.append(state.rawValue)
         out.append("\"}")
-        return out
     }
 }

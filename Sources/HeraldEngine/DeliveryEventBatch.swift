@@ -17,6 +17,7 @@ public final class DeliveryEventBatch: Sendable {
     public func encoded<Encoded: Sendable>(_ encode: ([DeliveryEvent]) throws -> Encoded) rethrows -> Encoded {
         try encodings.withLock { encodings in
             let key = ObjectIdentifier(Encoded.self)
+            // In two steps: a missing entry cast to an optional `Encoded` would succeed, as nil.
             if let kept = encodings[key], let kept = kept as? Encoded { return kept }
             let made = try encode(events)
             encodings[key] = made

@@ -37,8 +37,9 @@ public struct FanoutPlanner: Sendable {
 
     /// Intake's fan-out of small jobs: the same planning, run inside the store's job transaction at the
     /// job's creation time.
-    public func inline(maxAudience: Int) -> InlineFanout {
-        InlineFanout(maxAudience: maxAudience, capLookback: policy.capLookback) { job, contacts, unknown, facts in
+    public func inline(maxAudience: Int, expressPriority: Int) -> InlineFanout {
+        InlineFanout(maxAudience: maxAudience, capLookback: policy.capLookback, expressPriority: expressPriority) {
+            job, contacts, unknown, facts in
             plan(job: job, contacts: contacts, unknownIds: unknown, facts: facts, now: job.createdAt)
         }
     }

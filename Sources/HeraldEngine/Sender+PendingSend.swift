@@ -14,14 +14,17 @@ extension Sender {
         var attempts: [Attempt] = []
         var last: SendResult?
 
-        init(index: Int, claimed: ClaimedDelivery, rendered: RenderedContent, router: ChannelRouter, sender: Sender) {
+        init(
+            index: Int, claimed: ClaimedDelivery, rendered: RenderedContent, unsubscribeURL: String?, router: ChannelRouter,
+            sender: Sender
+        ) {
             let addresses = claimed.contact.addresses(on: claimed.channel)
             self.index = index
             self.claimed = claimed
             self.message = OutboundMessage(
                 deliveryId: claimed.deliveryId, jobId: claimed.jobId, contactId: claimed.contact.id,
                 channel: claimed.channel, purpose: claimed.job.purpose, topic: claimed.job.topic,
-                addresses: addresses, content: rendered, unsubscribeURL: sender.unsubscribeURL(for: claimed),
+                addresses: addresses, content: rendered, unsubscribeURL: unsubscribeURL,
                 idempotencyKey: "herald-\(claimed.deliveryId)-\(claimed.attempt)", attempt: claimed.attempt,
                 urgent: claimed.job.effectivePriority >= sender.settings.expressPriority)
             self.segments = if case .sms(let text) = rendered { SMSLength(measuring: text).segments } else { nil }

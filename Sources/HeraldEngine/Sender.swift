@@ -20,14 +20,18 @@ struct Sender: Sendable {
         var outcomes = [DeliveryOutcome?](repeating: nil, count: batch.count)
         for (index, (claimed, content)) in batch.enumerated() {
             // Called only for content that mentions {{unsubscribe_url}} or {{preferences_url}}.
+            var links: TemplateLinks?
             let rendered = content.render(claimed.channel, for: claimed.contact) {
-                settings.templateLinks(for: claimed, now: now())
+                links = settings.templateLinks(for: claimed, now: now())
+                return links
             }
             guard let rendered else {
                 outcomes[index] = outcome(claimed, attempts: [], next: .failed, trace: "the job has no content for this channel")
                 continue
             }
-            let pending = PendingSend(index: index, claimed: claimed, rendered: rendered, router: router, sender: self)
+            let pending = PendingSend(
+                index: index, claimed: claimed, rendered: rendered, unsubscribeURL: unsubscribeURL(for: claimed, signed: links),
+                router: router, sender: self)
             // Intake checks what it can know; a placeholder can still render long. Refused here, not sent.
             if let segments = pending.segments, let limit = settings.smsMaxSegments, segments > limit {
                 var result = outcome(
@@ -193,11 +197,14 @@ struct Sender: Sendable {
 
     /// The RFC 8058 `List-Unsubscribe` link of a marketing email. Other channels carry no such header (a
     /// link in their text is `{{unsubscribe_url}}`, rendered with the content), and signing one per message
-    /// cost a campaign 7% of its CPU.
-    func unsubscribeURL(for claimed: ClaimedDelivery) -> String? {
+    /// cost a campaign 7% of its CPU. `signed`: the links the template already signed, whose unsubscribe link
+    /// is this one.
+    func unsubscribeURL(for claimed: ClaimedDelivery, signed: TemplateLinks?) -> String? {
         guard claimed.job.purpose == .marketing, claimed.channel == .email, !settings.unsubscribeSecret.isEmpty
         else { return nil }
-        let token = UnsubscribeToken(contactId: claimed.contact.id, channel: claimed.channel.rawValue, topic: claimed.job.topic ?? "*")
-        return "\(settings.publicBaseURL)/u/\(token.signed(secret: settings.unsubscribeSecret))"
+        return signed?.unsubscribeURL
+            ?? TemplateLinks.unsubscribeLink(
+                baseURL: settings.publicBaseURL, secret: settings.unsubscribeSecret, contactId: claimed.contact.id,
+                channel: claimed.channel.rawValue, topic: claimed.job.topic)
     }
 }

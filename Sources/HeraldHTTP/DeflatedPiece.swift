@@ -17,6 +17,8 @@ final class Deflater {
     /// At a fixed address: zlib's state points back at its stream and refuses a stream that moved.
     private let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
     private let ready: Bool
+    /// Where deflate writes, reused from piece to piece.
+    private var scratch: [UInt8] = []
 
     /// Level 1: the live tail's JSON is repetitive enough that faster matching loses little.
     init(level: Int32 = 1) {
@@ -36,21 +38,23 @@ final class Deflater {
         guard ready, length > 0, deflateReset(stream) == Z_OK else { return nil }
         // A sync flush adds an empty stored block (5 bytes) to deflate's own bound; 64 more for headroom.
         let capacity = Int(deflateBound(stream, UInt(length))) + 64
-        var output = ByteBuffer()
+        if scratch.count < capacity { scratch = [UInt8](repeating: 0, count: capacity) }
         var complete = false
+        var written = 0
         let crc = input.withUnsafeReadableBytes { source -> UInt32 in
             let bytes = source.bindMemory(to: Bytef.self)
-            output.writeWithUnsafeMutableBytes(minimumWritableBytes: capacity) { target -> Int in
+            scratch.withUnsafeMutableBufferPointer { target in
                 stream.pointee.next_in = UnsafeMutablePointer(mutating: bytes.baseAddress)
                 stream.pointee.avail_in = uInt(length)
-                stream.pointee.next_out = target.bindMemory(to: Bytef.self).baseAddress
+                stream.pointee.next_out = target.baseAddress
                 stream.pointee.avail_out = uInt(target.count)
                 complete = deflate(stream, Z_SYNC_FLUSH) == Z_OK && stream.pointee.avail_in == 0 && stream.pointee.avail_out > 0
-                return target.count - Int(stream.pointee.avail_out)
+                written = target.count - Int(stream.pointee.avail_out)
             }
             return UInt32(truncatingIfNeeded: crc32(0, bytes.baseAddress, uInt(length)))
         }
         guard complete else { return nil }
-        return DeflatedPiece(bytes: output, crc: crc, length: length)
+        // Copied out at its size: a batch's piece lives as long as a subscriber holds the batch.
+        return DeflatedPiece(bytes: ByteBuffer(bytes: scratch[..<written]), crc: crc, length: length)
     }
 }

@@ -25,7 +25,7 @@ struct LiveTailEncoding {
 
     /// Whatever piled up since the last write, as one buffer.
     mutating func encode(_ pieces: [DeliveryStreamPiece]) throws -> ByteBuffer {
-        guard gzip != nil else { return try frames.frames(for: pieces) }
+        guard gzip != nil else { return frames.frames(for: pieces) }
         var buffer = ByteBuffer()
         var ownItems: [DeliveryStreamPiece] = []
         for piece in pieces {
@@ -42,7 +42,7 @@ struct LiveTailEncoding {
 
     private mutating func flush(_ items: inout [DeliveryStreamPiece], into buffer: inout ByteBuffer) throws {
         guard !items.isEmpty else { return }
-        gzip!.append(try frames.deflated(try frames.frames(for: items)), to: &buffer)
+        gzip!.append(try frames.deflated(frames.frames(for: items)), to: &buffer)
         items.removeAll(keepingCapacity: true)
     }
 

@@ -60,10 +60,14 @@ extension HeraldAPI {
 
 /// Server-Sent Events framing of live-tail items.
 public enum SSEFrame {
-    public static func encode(_ item: DeliveryStreamItem) throws -> String {
+    public static func encode(_ item: DeliveryStreamItem) -> String {
         switch item {
         case .event(let event):
-            return "id: \(event.seq)\nevent: delivery\ndata: \(event.json)\n\n"
+            var frame = "id: \(event.seq)\nevent: delivery\ndata: "
+            frame.reserveCapacity(224)
+            event.appendJSON(to: &frame)
+            frame.append("\n\n")
+            return frame
         case .dropped(let count):
             return ": dropped \(count) events: this client fell behind\nevent: dropped\ndata: {\"dropped\":\(count)}\n\n"
         case .heartbeat:

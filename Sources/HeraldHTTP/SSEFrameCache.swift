@@ -16,18 +16,18 @@ final class SSEFrameCache: Sendable {
     }
 
     /// The pieces as one buffer; a lone shared batch is its shared buffer, with no copy.
-    func frames(for pieces: [DeliveryStreamPiece]) throws -> ByteBuffer {
-        if pieces.count == 1, case .batch(let batch) = pieces[0] { return try encoded(batch) }
+    func frames(for pieces: [DeliveryStreamPiece]) -> ByteBuffer {
+        if pieces.count == 1, case .batch(let batch) = pieces[0] { return encoded(batch) }
         var buffer = ByteBuffer()
         for piece in pieces {
             switch piece {
             case .batch(let batch):
-                var shared = try encoded(batch)
+                var shared = encoded(batch)
                 buffer.writeBuffer(&shared)
             case .item(.event(let event)):
-                buffer.writeString(try frame(for: event))
+                buffer.writeString(frame(for: event))
             case .item(let item):
-                buffer.writeString(try SSEFrame.encode(item))
+                buffer.writeString(SSEFrame.encode(item))
             }
         }
         return buffer
@@ -35,7 +35,7 @@ final class SSEFrameCache: Sendable {
 
     /// A batch compressed once for every gzip client.
     func deflated(_ batch: DeliveryEventBatch) throws -> DeflatedPiece {
-        let plain = try encoded(batch)
+        let plain = encoded(batch)
         return try batch.encoded { _ in try deflated(plain) }
     }
 
@@ -52,21 +52,21 @@ final class SSEFrameCache: Sendable {
     /// zlib could not be set up (out of memory): the client's stream ends and it reconnects.
     struct CompressionFailed: Error {}
 
-    private func encoded(_ batch: DeliveryEventBatch) throws -> ByteBuffer {
-        try batch.encoded { events in
+    private func encoded(_ batch: DeliveryEventBatch) -> ByteBuffer {
+        batch.encoded { events in
             var buffer = ByteBuffer()
-            for event in events { buffer.writeString(try SSEFrame.encode(.event(event))) }
+            for event in events { buffer.writeString(SSEFrame.encode(.event(event))) }
             return buffer
         }
     }
 
-    private func frame(for event: DeliveryEvent) throws -> String {
+    private func frame(for event: DeliveryEvent) -> String {
         let cached = slots.withLock { slots -> String? in
             let slot = slots[Int(event.seq % UInt64(slots.count))]
             return slot?.seq == event.seq ? slot?.frame : nil
         }
         if let cached { return cached }
-        let frame = try SSEFrame.encode(.event(event))
+        let frame = SSEFrame.encode(.event(event))
         slots.withLock { $0[Int(event.seq % UInt64($0.count))] = (event.seq, frame) }
         return frame
     }

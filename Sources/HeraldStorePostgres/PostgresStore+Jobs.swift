@@ -4,16 +4,15 @@ import PostgresNIO
 
 extension PostgresStore {
     /// Idempotent across nodes: the unique key decides which insert wins; the loser reads the winner's job.
-    public func createJob(_ spec: JobSpec, json: String?, bodyHash: String, at: Date, inline: InlineFanout?) async throws
+    public func createJob(_ spec: JobSpec, json: String, bodyHash: String, at: Date, inline: InlineFanout?) async throws
         -> JobCreation
     {
-        let json = try json ?? CanonicalJobSpec(spec).json
         let key = spec.idempotencyKey
         let lane = Int64(spec.lane.rawValue)
         let priority = Int64(spec.effectivePriority)
         let created = at.ms
         let audience = inline?.audience(of: spec)
-        return try await transaction { connection in
+        let creation: JobCreation = try await transaction { connection in
             let inserted = try await connection.rows(
                 """
                 INSERT INTO jobs (idempotency_key, body_hash, spec, status, lane, priority, created_at)
@@ -37,6 +36,9 @@ extension PostgresStore {
             let existing = try Self.job(from: row)
             return existing.bodyHash == bodyHash ? .existing(existing) : .conflict(existingID: existing.id)
         }
+        // This node's first claim of the job need not decode what intake already had.
+        if case .created(let job) = creation { specCache.remember(spec, jobId: job.id) }
+        return creation
     }
 
     /// The whole audience in the job's own transaction: rows written, cursor at the end, job `active`.

@@ -1,35 +1,9 @@
 import GRDB
 
-/// Hot-path reads through the connection's statement cache. Compiling a statement costs more than running
-/// it here: GRDB's authorizer hears every column the statement reads (11% of intake's CPU before).
-extension Row {
-    static func fetchAll(cached db: Database, sql: String, arguments: StatementArguments = StatementArguments())
-        throws -> [Row]
-    {
-        try fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
-    }
-
-    static func fetchOne(cached db: Database, sql: String, arguments: StatementArguments = StatementArguments())
-        throws -> Row?
-    {
-        try fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
-    }
-}
-
-extension DatabaseValueConvertible {
-    static func fetchAll(cached db: Database, sql: String, arguments: StatementArguments = StatementArguments())
-        throws -> [Self]
-    {
-        try fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
-    }
-
-    static func fetchOne(cached db: Database, sql: String, arguments: StatementArguments = StatementArguments())
-        throws -> Self?
-    {
-        try fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
-    }
-}
-
+/// Hot paths read through the connection's statement cache (`db.cachedStatement(sql:)`): compiling a
+/// statement costs more than running it here, since GRDB's authorizer hears every column it reads (11% of
+/// intake's CPU before).
+///
 /// The `?` list and arguments of an `IN (…)` clause. A short list (a one-contact job's) is padded to a power
 /// of two by repeating its last value, so its query has seven shapes the statement cache keeps; a long one
 /// (a claim's 500 contacts) is compiled for the call: that cost is spread over its rows, and cached

@@ -1,18 +1,16 @@
 import Foundation
 import GRDB
 import HeraldCore
-import Synchronization
 
 extension SQLiteStore {
     /// One write transaction: pick due rows, load what the policy needs, decide (`ClaimDecider`), apply.
     /// SQLite has a single writer, so cap counters cannot race with another claim.
     public func claimDue(_ request: ClaimRequest) async throws -> ClaimDecisions {
-        // The express loop's claims (only rows of at least the urgent priority) write ahead of the rest.
-        try await write(urgent: request.minPriority >= turns.urgentPriority.load(ordering: .relaxed)) { db in
+        try await write(urgent: request.isUrgent) { db in
             let due = try Self.dueRows(db, now: request.now, limit: request.limit, minPriority: request.minPriority)
             guard !due.isEmpty else { return ClaimDecisions() }
             // Read before the facts, in the same transaction: every event up to it is in the facts.
-            let watermark = try Int64.fetchOne(cached: db, sql: "SELECT COALESCE(MAX(id), 0) FROM consent_events") ?? 0
+            let watermark = try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) FROM consent_events")) ?? 0
             let contacts = try Self.fetchContacts(db, ids: Array(Set(due.map(\.contactId))))
             let contactById = Dictionary(contacts.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             let facts = try Self.loadFacts(
@@ -89,7 +87,7 @@ extension SQLiteStore {
             SELECT id, job_id, contact_id, channel, attempt_count FROM deliveries
             WHERE state = 'sending' AND lease_until < ?1 AND priority >= ?3
             """
-        let found = try Row.fetchAll(cached: db, sql: sql + " LIMIT ?2", arguments: [now.ms, limit, minPriority])
+        let found = try Row.fetchAll(db.cachedStatement(sql: sql + " LIMIT ?2"), arguments: [now.ms, limit, minPriority])
         let jobIds = InList(Set(found.map { $0["job_id"] as Int64 }))
         var jobs: [Int64: (spec: String, cancelled: Bool)] = [:]
         let specs = try db.statement(sql: "SELECT id, spec, status FROM jobs WHERE id IN (\(jobIds.sql))", for: jobIds)

@@ -12,7 +12,7 @@ extension SQLiteStore {
 
     /// Appends one event at the chain's head inside the caller's write transaction.
     static func appendConsent(_ input: ConsentInput, evidence: String?, at: Date, _ db: Database) throws -> ConsentEvent {
-        let head = try Row.fetchOne(cached: db, sql: "SELECT id, hash FROM consent_events ORDER BY id DESC LIMIT 1")
+        let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, hash FROM consent_events ORDER BY id DESC LIMIT 1"))
         let nextId = (head?["id"] as Int64? ?? 0) + 1
         let event = ConsentEvent(id: nextId, input: input, recordedAt: at, prevHash: head?["hash"] ?? ConsentChain.genesis)
         try db.execute(

@@ -39,7 +39,8 @@ extension SQLiteStore {
     public func contactsPage(after afterId: String?, limit: Int) async throws -> [Contact] {
         let bodies = try await pool.read { db in
             try String.fetchAll(
-                cached: db, sql: "SELECT body FROM contacts WHERE id > ? ORDER BY id LIMIT ?", arguments: [afterId ?? "", limit])
+                db.cachedStatement(sql: "SELECT body FROM contacts WHERE id > ? ORDER BY id LIMIT ?"),
+                arguments: [afterId ?? "", limit])
         }
         return try bodies.map(Self.decodeContact)
     }

@@ -22,12 +22,12 @@ enum SQLiteDeliveryEvents {
     /// SQLite one writer.
     static func recordingSuppressedInserts(_ db: Database, _ insertRows: () throws -> Void) throws {
         guard try isRecording(db) else { return try insertRows() }
-        let before = try Int64.fetchOne(cached: db, sql: "SELECT COALESCE(MAX(id), 0) FROM deliveries") ?? 0
+        let before = try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) FROM deliveries")) ?? 0
         try insertRows()
-        try db.cachedStatement(
+        try db.run(
             sql: insert
-                + " WHERE id > ? AND state = 'suppressed' AND EXISTS (SELECT 1 FROM webhook_delivery_states WHERE state = 'suppressed')"
-        ).execute(arguments: [before])
+                + " WHERE id > ? AND state = 'suppressed' AND EXISTS (SELECT 1 FROM webhook_delivery_states WHERE state = 'suppressed')",
+            arguments: [before])
     }
 
     /// The states whose changes are recorded, replacing the previous subscription.

@@ -7,12 +7,12 @@ extension SQLiteStore {
         try await write { db in
             guard
                 let row = try Row.fetchOne(
-                    cached: db,
-                    sql: """
-                        SELECT * FROM jobs WHERE status IN ('accepted', 'fanning_out')
-                        AND (fanout_lease_until IS NULL OR fanout_lease_until < ? OR fanout_owner = ?)
-                        ORDER BY priority DESC, fanout_turn, id LIMIT 1
-                        """,
+                    db.cachedStatement(
+                        sql: """
+                            SELECT * FROM jobs WHERE status IN ('accepted', 'fanning_out')
+                            AND (fanout_lease_until IS NULL OR fanout_lease_until < ? OR fanout_owner = ?)
+                            ORDER BY priority DESC, fanout_turn, id LIMIT 1
+                            """),
                     arguments: [now.ms, owner])
             else { return nil }
             var job = try Self.job(from: row)
@@ -32,7 +32,7 @@ extension SQLiteStore {
         let rows = DeliveryRows.bind(batch.deliveries, at: batch.at.ms)
         return try await write { db in
             let owned = try Bool.fetchOne(
-                cached: db, sql: "SELECT status = 'fanning_out' AND fanout_owner = ? FROM jobs WHERE id = ?",
+                db.cachedStatement(sql: "SELECT status = 'fanning_out' AND fanout_owner = ? FROM jobs WHERE id = ?"),
                 arguments: [batch.owner, batch.jobId])
             guard owned == true else { return false }
             try Self.insertDeliveries(db, rows)

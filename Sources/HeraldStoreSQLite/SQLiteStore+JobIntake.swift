@@ -21,8 +21,9 @@ extension SQLiteStore {
         pool: DatabasePool, turns: SQLiteWriteTurns, erased: ErasedAddressFilter
     ) -> GroupCommit<JobIntake, JobCreation> {
         GroupCommit(maxGroup: 128) { intakes in
-            let threshold = turns.urgentPriority.load(ordering: .relaxed)
-            let urgent = intakes.contains { $0.spec.effectivePriority >= threshold && $0.inline != nil }
+            let urgent = intakes.contains { intake in
+                intake.inline.map { intake.spec.effectivePriority >= $0.expressPriority } ?? false
+            }
             return try await turns.run(urgent: urgent) {
                 try await pool.write { db in
                     intakes.map { intake in
@@ -44,7 +45,7 @@ extension SQLiteStore {
     private static func createJob(_ db: Database, _ intake: JobIntake, erased: ErasedAddressFilter) throws -> JobCreation {
         let spec = intake.spec
         if let row = try Row.fetchOne(
-            cached: db, sql: "SELECT * FROM jobs WHERE idempotency_key = ?", arguments: [spec.idempotencyKey])
+            db.cachedStatement(sql: "SELECT * FROM jobs WHERE idempotency_key = ?"), arguments: [spec.idempotencyKey])
         {
             let existing = try job(from: row)
             return existing.bodyHash == intake.bodyHash ? .existing(existing) : .conflict(existingID: existing.id)

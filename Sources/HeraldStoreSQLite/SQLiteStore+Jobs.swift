@@ -3,10 +3,9 @@ import GRDB
 import HeraldCore
 
 extension SQLiteStore {
-    public func createJob(_ spec: JobSpec, json: String?, bodyHash: String, at: Date, inline: InlineFanout?) async throws
+    public func createJob(_ spec: JobSpec, json: String, bodyHash: String, at: Date, inline: InlineFanout?) async throws
         -> JobCreation
     {
-        let json = try json ?? CanonicalJobSpec(spec).json
         let creation = try await jobIntake.submit(
             JobIntake(
                 spec: spec, json: json, bodyHash: bodyHash, at: at, inline: inline,

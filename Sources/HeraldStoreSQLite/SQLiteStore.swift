@@ -39,12 +39,6 @@ public final class SQLiteStore: Store {
         jobIntake = Self.makeJobIntake(pool: pool, turns: turns, erased: erasedAddresses)
     }
 
-    /// Jobs of at least `priority`, and the claims for them, write ahead of the rest (the daemon passes
-    /// `engine.express_priority`; 5 until then).
-    public func writeUrgently(fromPriority priority: Int) {
-        turns.urgentPriority.store(priority, ordering: .relaxed)
-    }
-
     /// Every write goes through here: one transaction, in its turn (`SQLiteWriteTurns`).
     func write<T: Sendable>(urgent: Bool = false, _ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await turns.run(urgent: urgent) { try await pool.write(updates) }

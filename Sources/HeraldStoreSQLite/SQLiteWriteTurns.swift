@@ -12,8 +12,6 @@ final class SQLiteWriteTurns: Sendable {
     }
 
     private let state = Mutex(State())
-    /// Jobs of at least this priority (inline fan-out) and claims of only such rows are urgent.
-    let urgentPriority = Atomic<Int>(5)
 
     /// Writes waiting for their turn.
     var waiting: Int { state.withLock { $0.urgent.count + $0.other.count } }

@@ -43,7 +43,7 @@ final class InterceptingStore: Store {
     func contactsPage(after afterId: String?, limit: Int) async throws -> [Contact] {
         try await base.contactsPage(after: afterId, limit: limit)
     }
-    func createJob(_ spec: JobSpec, json: String?, bodyHash: String, at: Date, inline: InlineFanout?) async throws
+    func createJob(_ spec: JobSpec, json: String, bodyHash: String, at: Date, inline: InlineFanout?) async throws
         -> JobCreation
     {
         try await base.createJob(spec, json: json, bodyHash: bodyHash, at: at, inline: inline)

@@ -92,7 +92,7 @@ struct PriorityAndOptOutTests {
             // After the campaign's first batch, an OTP arrives through intake's inline fan-out.
             guard !urgentPosted.withLock({ $0 }) else { return }
             urgentPosted.withLock { $0 = true }
-            let inline = FanoutPlanner(policy: harness.policy).inline(maxAudience: 100)
+            let inline = FanoutPlanner(policy: harness.policy).inline(maxAudience: 100, expressPriority: 5)
             let otp = makeJob("otp", ids: ["otp-user"], purpose: .transactional)
             _ = try await base.createJob(otp, bodyHash: "otp", at: harness.clock.now, inline: inline)
             dispatchSignal.notify()

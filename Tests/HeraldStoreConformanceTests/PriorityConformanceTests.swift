@@ -59,7 +59,7 @@ struct PriorityConformanceTests {
     func aSmallJobIsFannedOutInItsOwnTransaction(backend: TestBackend) async throws {
         try await withStore(backend) { store, _ in
             try await store.upsertContacts([contact("a", email: "a@x.io"), contact("b", email: "b@x.io")], at: t0)
-            let inline = InlineFanout(maxAudience: 2, capLookback: 86_400) { job, contacts, unknown, facts in
+            let inline = InlineFanout(maxAudience: 2, capLookback: 86_400, expressPriority: 5) { job, contacts, unknown, facts in
                 #expect(Set(facts.keys) == Set(contacts.map(\.id)))
                 return (contacts.map(\.id) + unknown).map { id in
                     NewDelivery(

@@ -32,6 +32,26 @@ struct RetentionConformanceTests {
             }, at: time)
     }
 
+    /// `endpoints` subscribed to consent changes and leased from the start, then one consent event at each of
+    /// `times`: the events as the endpoints will read them.
+    private func consentEvents(
+        _ store: any Store, _ outbox: any WebhookOutboxStore, endpoints: [String], at times: [Date]
+    ) async throws -> [WebhookEventRecord] {
+        try await outbox.installWebhookEvents([.consentChanged], endpoints: endpoints)
+        var start: WebhookLogPosition?
+        for endpoint in endpoints {
+            let position = try #require(
+                try await outbox.leaseWebhookEndpoint(endpoint, owner: "n1", now: t0, leaseUntil: Self.now))
+            start = start ?? position
+        }
+        for time in times {
+            _ = try await store.appendConsent(
+                ConsentInput(contactId: "r0", channel: "email", status: .granted, source: "api", occurredAt: time),
+                at: time)
+        }
+        return try await visible(outbox, after: try #require(start), count: times.count)
+    }
+
     private func service(_ store: any Store, _ policy: RetentionPolicy) throws -> RetentionService {
         RetentionService(
             store: try #require(store as? any RetentionStore), policy: policy, logger: Logger(label: "test.retention"),
@@ -81,16 +101,8 @@ struct RetentionConformanceTests {
     func oldWebhookEventsGoOnceEveryEndpointIsDoneWithThem(backend: TestBackend) async throws {
         try await withStore(backend) { store, _ in
             let outbox = try #require(store as? any WebhookOutboxStore)
-            try await outbox.installWebhookEvents([.consentChanged], endpoints: ["crm", "slow"])
-            let start = try #require(
-                try await outbox.leaseWebhookEndpoint("crm", owner: "n1", now: t0, leaseUntil: Self.now))
-            _ = try #require(try await outbox.leaseWebhookEndpoint("slow", owner: "n1", now: t0, leaseUntil: Self.now))
-            for time in [1, 2, 3, 4].map({ at($0 * Self.day) }) + [Self.now - 3_600] {
-                _ = try await store.appendConsent(
-                    ConsentInput(contactId: "r0", channel: "email", status: .granted, source: "api", occurredAt: time),
-                    at: time)
-            }
-            let events = try await visible(outbox, after: start, count: 5)
+            let events = try await consentEvents(
+                store, outbox, endpoints: ["crm", "slow"], at: [1, 2, 3, 4].map({ at($0 * Self.day) }) + [Self.now - 3_600])
             let ids = events.map(\.id)
             try #require(ids.count == 5)
             let parked = WebhookRetry(
@@ -126,16 +138,8 @@ struct RetentionConformanceTests {
     func aForgottenEndpointNoLongerHoldsBackPruning(backend: TestBackend) async throws {
         try await withStore(backend) { store, _ in
             let outbox = try #require(store as? any WebhookOutboxStore)
-            try await outbox.installWebhookEvents([.consentChanged], endpoints: ["crm", "gone"])
-            let start = try #require(
-                try await outbox.leaseWebhookEndpoint("crm", owner: "n1", now: t0, leaseUntil: Self.now))
-            _ = try #require(try await outbox.leaseWebhookEndpoint("gone", owner: "n1", now: t0, leaseUntil: Self.now))
-            for time in [1, 2, 3].map({ at($0 * Self.day) }) {
-                _ = try await store.appendConsent(
-                    ConsentInput(contactId: "r0", channel: "email", status: .granted, source: "api", occurredAt: time),
-                    at: time)
-            }
-            let events = try await visible(outbox, after: start, count: 3)
+            let events = try await consentEvents(
+                store, outbox, endpoints: ["crm", "gone"], at: [1, 2, 3].map({ at($0 * Self.day) }))
             try #require(events.count == 3)
             let failed = WebhookRetry(
                 eventId: events[0].id, status: .failed, attempts: 1, firstFailedAt: at(Self.day),
