@@ -40,6 +40,22 @@ import Testing
         #expect(server.connections == 3)
     }
 
+    @Test("a request a provider resets on a kept-alive connection, unanswered, goes again on a new one")
+    func resetRequestOnReusedConnectionIsReplayed() async throws {
+        // As above, but the second request meets a reset (ECONNRESET), not an orderly close.
+        let server = try RawHTTPServer(resets: true) { _, request in
+            request == 0 ? (RawHTTPServer.ok(#"{"ok":true,"result":{"message_id":7}}"#), false) : ([], true)
+        }
+        defer { server.stop() }
+        let driver = try driver(port: server.port)
+        var outcomes: [AttemptOutcome] = []
+        for index in 0..<3 { outcomes.append(await driver.send(message(index)).outcome) }
+        await driver.shutdown()
+        #expect(outcomes == [.sent, .sent, .sent])
+        #expect(server.requests == 5)
+        #expect(server.connections == 3)
+    }
+
     @Test("a provider that silently closes each connection after one answer still gets every message, once each")
     func silentCloseAfterEachAnswer() async throws {
         let server = try RawHTTPServer { _, _ in

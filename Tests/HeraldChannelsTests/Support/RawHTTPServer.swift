@@ -13,6 +13,8 @@ final class RawHTTPServer: @unchecked Sendable {
     typealias Script = @Sendable (_ connection: Int, _ request: Int) -> (reply: [UInt8], close: Bool)
 
     let port: Int
+    /// Closes with a reset (RST) instead of a FIN, as a crashed or overloaded server does.
+    private let resets: Bool
     private let listener: Int32
     private let lock = NSLock()
     private var connectionCount = 0
@@ -24,7 +26,8 @@ final class RawHTTPServer: @unchecked Sendable {
     /// Connections the client closed (the server read end-of-file) rather than the script.
     var closedByClient: Int { lock.withLock { closedByClientCount } }
 
-    init(script: @escaping Script) throws {
+    init(resets: Bool = false, script: @escaping Script) throws {
+        self.resets = resets
         let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -55,7 +58,13 @@ final class RawHTTPServer: @unchecked Sendable {
     }
 
     private func answer(_ client: Int32, number: Int, script: @escaping Script) {
-        defer { close(client) }
+        defer {
+            if resets {
+                var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+                setsockopt(client, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+            }
+            close(client)
+        }
         var buffer = [UInt8](repeating: 0, count: 65_536)
         var served = 0
         while true {
