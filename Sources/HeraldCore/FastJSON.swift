@@ -7,30 +7,50 @@ public enum FastJSON {
 
     /// Appends `text` as a JSON string literal. Most strings need no escaping and are copied whole.
     public static func appendString(_ text: String, to out: inout String) {
-        out.append("\"")
-        let needsEscape = { (byte: UInt8) in byte < 0x20 || byte == 0x22 || byte == 0x5C }
-        // Native strings scan their bytes in place; the index-by-index walk is several times slower.
         if text.utf8.withContiguousStorageIfAvailable({ $0.contains(where: needsEscape) })
             ?? text.utf8.contains(where: needsEscape)
         {
             var bytes: [UInt8] = []
             bytes.reserveCapacity(text.utf8.count + 8)
-            for byte in text.utf8 {
-                switch byte {
-                case 0x22: bytes += [0x5C, 0x22]
-                case 0x5C: bytes += [0x5C, 0x5C]
-                case 0x0A: bytes += [0x5C, UInt8(ascii: "n")]
-                case 0x0D: bytes += [0x5C, UInt8(ascii: "r")]
-                case 0x09: bytes += [0x5C, UInt8(ascii: "t")]
-                case ..<0x20: bytes += Array(String(format: "\\u%04x", byte).utf8)
-                default: bytes.append(byte)
-                }
-            }
+            appendString(text, to: &bytes)
             out.append(String(decoding: bytes, as: UTF8.self))
         } else {
+            out.append("\"")
             out.append(text)
+            out.append("\"")
         }
-        out.append("\"")
+    }
+
+    /// The same literal as bytes: traces and log lines are built as bytes, since appending to a `String`
+    /// piece by piece cost more than the JSON itself.
+    public static func appendString(_ text: String, to out: inout [UInt8]) {
+        out.append(0x22)
+        // Native strings scan their bytes in place; the index-by-index walk is several times slower.
+        if text.utf8.withContiguousStorageIfAvailable({ appendEscaped($0, to: &out) }) == nil {
+            appendEscaped(Array(text.utf8), to: &out)
+        }
+        out.append(0x22)
+    }
+
+    private static func needsEscape(_ byte: UInt8) -> Bool { byte < 0x20 || byte == 0x22 || byte == 0x5C }
+
+    private static func appendEscaped<Bytes: Collection<UInt8>>(_ bytes: Bytes, to out: inout [UInt8]) {
+        guard bytes.contains(where: needsEscape) else {
+            out.append(contentsOf: bytes)
+            return
+        }
+        let hex = Array("0123456789abcdef".utf8)
+        for byte in bytes {
+            switch byte {
+            case 0x22: out += [0x5C, 0x22]
+            case 0x5C: out += [0x5C, 0x5C]
+            case 0x0A: out += [0x5C, UInt8(ascii: "n")]
+            case 0x0D: out += [0x5C, UInt8(ascii: "r")]
+            case 0x09: out += [0x5C, UInt8(ascii: "t")]
+            case ..<0x20: out += [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            default: out.append(byte)
+            }
+        }
     }
 
     public static func append(_ value: JSONValue, to out: inout String) {
@@ -62,6 +82,14 @@ public enum FastJSON {
 
     /// RFC 3339 UTC with milliseconds, e.g. `2026-11-23T12:27:49.336Z`, without a formatter.
     public static func timestamp(_ date: Date) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        appendTimestamp(date, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The same timestamp, appended as bytes (no quotes).
+    public static func appendTimestamp(_ date: Date, to out: inout [UInt8]) {
         let ms = date.millisecondsSince1970
         var days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
         let msOfDay = ms - days * 86_400_000
@@ -75,43 +103,68 @@ public enum FastJSON {
         let day = dayOfYear - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ n: Int64, _ width: Int) -> String {
-            let s = String(n)
-            return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+        appendPadded(year, width: 4, to: &out)
+        out.append(UInt8(ascii: "-"))
+        appendPadded(month, width: 2, to: &out)
+        out.append(UInt8(ascii: "-"))
+        appendPadded(day, width: 2, to: &out)
+        out.append(UInt8(ascii: "T"))
+        appendPadded(msOfDay / 3_600_000, width: 2, to: &out)
+        out.append(UInt8(ascii: ":"))
+        appendPadded(msOfDay / 60_000 % 60, width: 2, to: &out)
+        out.append(UInt8(ascii: ":"))
+        appendPadded(msOfDay / 1000 % 60, width: 2, to: &out)
+        out.append(UInt8(ascii: "."))
+        appendPadded(msOfDay % 1000, width: 3, to: &out)
+        out.append(UInt8(ascii: "Z"))
+    }
+
+    /// `n` in decimal, zero-padded to at least `width` digits (a negative year keeps its sign first).
+    public static func appendPadded(_ n: Int64, width: Int, to out: inout [UInt8]) {
+        if n < 0 { out.append(UInt8(ascii: "-")) }
+        let magnitude = n.magnitude
+        var divisor: UInt64 = 1
+        var digits = 1
+        while divisor <= magnitude / 10 {
+            divisor *= 10
+            digits += 1
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(msOfDay / 3_600_000, 2)):"
-            + "\(pad(msOfDay / 60_000 % 60, 2)):\(pad(msOfDay / 1000 % 60, 2)).\(pad(msOfDay % 1000, 3))Z"
+        for _ in digits..<max(digits, width - (n < 0 ? 1 : 0)) { out.append(UInt8(ascii: "0")) }
+        while divisor > 0 {
+            out.append(UInt8(ascii: "0") + UInt8(magnitude / divisor % 10))
+            divisor /= 10
+        }
     }
 }
 
 extension TraceStep {
     /// A trace as stored: a JSON array the Codable `TraceStep` reads back.
     public static func encode(_ steps: [TraceStep]) -> String {
-        var out = "["
-        out.reserveCapacity(steps.count * 96)
+        var out: [UInt8] = []
+        out.reserveCapacity(steps.count * 128)
+        out.append(UInt8(ascii: "["))
         for (i, step) in steps.enumerated() {
-            if i > 0 { out.append(",") }
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "{"))
             if let at = step.at {
-                out.append("{\"at\":\"")
-                out.append(FastJSON.timestamp(at))
-                out.append("\",")
-            } else {
-                out.append("{")
+                out += #""at":""#.utf8
+                FastJSON.appendTimestamp(at, to: &out)
+                out += #"","#.utf8
             }
             if let id = step.consentEventId {
-                out.append("\"consent_event_id\":")
-                out.append(String(id))
-                out.append(",")
+                out += #""consent_event_id":"#.utf8
+                FastJSON.appendPadded(id, width: 1, to: &out)
+                out.append(UInt8(ascii: ","))
             }
-            out.append("\"detail\":")
+            out += #""detail":"#.utf8
             FastJSON.appendString(step.detail, to: &out)
-            out.append(",\"outcome\":")
+            out += #","outcome":"#.utf8
             FastJSON.appendString(step.outcome, to: &out)
-            out.append(",\"rule\":")
+            out += #","rule":"#.utf8
             FastJSON.appendString(step.rule, to: &out)
-            out.append("}")
+            out.append(UInt8(ascii: "}"))
         }
-        out.append("]")
-        return out
+        out.append(UInt8(ascii: "]"))
+        return String(decoding: out, as: UTF8.self)
     }
 }

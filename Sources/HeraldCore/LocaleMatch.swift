@@ -16,16 +16,17 @@ public struct LocaleMatch: Sendable, Hashable {
 
     /// `variants` maps normalized tags (see `normalize`) to the keys as written.
     public static func pick(_ contactLocale: String?, among variants: [String: String]) -> LocaleMatch {
-        guard let contactLocale, !normalize(contactLocale).isEmpty else {
+        guard let contactLocale, !contactLocale.unicodeScalars.allSatisfy(CharacterSet.whitespaces.contains) else {
             return LocaleMatch(variant: nil, reason: "the contact has no locale; default content")
+        }
+        // Most content has no variants: nothing to normalize, and this runs for every message sent.
+        if variants.isEmpty {
+            return LocaleMatch(variant: nil, reason: "the content has no locale variants; default content")
         }
         for candidate in fallbackChain(contactLocale) {
             if let key = variants[candidate] {
                 return LocaleMatch(variant: key, reason: "contact locale \(contactLocale) matched variant \(key)")
             }
-        }
-        if variants.isEmpty {
-            return LocaleMatch(variant: nil, reason: "the content has no locale variants; default content")
         }
         return LocaleMatch(variant: nil, reason: "no variant for contact locale \(contactLocale); default content")
     }

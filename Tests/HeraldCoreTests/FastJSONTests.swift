@@ -38,6 +38,24 @@ import Testing
         #expect(TraceStep.encode([]) == "[]")
     }
 
+    /// Consent digests hash this text: control characters must stay `\u00XX` in lower-case hex, and the
+    /// byte and `String` writers must agree.
+    @Test func stringsEscapeTheSameAsBytesAndAsText() {
+        let texts = ["plain", "", "q\"b\\s", "\u{0}\u{1}\u{1f}\n\r\t", "فارسی 😀 \u{7f}"]
+        for text in texts {
+            var string = ""
+            FastJSON.appendString(text, to: &string)
+            var bytes: [UInt8] = []
+            FastJSON.appendString(text, to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == string)
+            let decoded = try? JSONSerialization.jsonObject(with: Data("[\(string)]".utf8)) as? [String]
+            #expect(decoded == [text])
+        }
+        var escaped = ""
+        FastJSON.appendString("a\u{1}\u{1f}", to: &escaped)
+        #expect(escaped == #""a\u0001\u001f""#)
+    }
+
     @Test func timestampsMatchTheFormatter() {
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<2000 {
