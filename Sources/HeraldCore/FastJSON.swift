@@ -136,35 +136,3 @@ public enum FastJSON {
         }
     }
 }
-
-extension TraceStep {
-    /// A trace as stored: a JSON array the Codable `TraceStep` reads back.
-    public static func encode(_ steps: [TraceStep]) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(steps.count * 128)
-        out.append(UInt8(ascii: "["))
-        for (i, step) in steps.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(UInt8(ascii: "{"))
-            if let at = step.at {
-                out += #""at":""#.utf8
-                FastJSON.appendTimestamp(at, to: &out)
-                out += #"","#.utf8
-            }
-            if let id = step.consentEventId {
-                out += #""consent_event_id":"#.utf8
-                FastJSON.appendPadded(id, width: 1, to: &out)
-                out.append(UInt8(ascii: ","))
-            }
-            out += #""detail":"#.utf8
-            FastJSON.appendString(step.detail, to: &out)
-            out += #","outcome":"#.utf8
-            FastJSON.appendString(step.outcome, to: &out)
-            out += #","rule":"#.utf8
-            FastJSON.appendString(step.rule, to: &out)
-            out.append(UInt8(ascii: "}"))
-        }
-        out.append(UInt8(ascii: "]"))
-        return String(decoding: out, as: UTF8.self)
-    }
-}

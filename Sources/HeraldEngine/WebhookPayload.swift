@@ -72,7 +72,7 @@ public struct WebhookEventData: Codable, Sendable, Hashable {
 
     /// The first step that suppressed, else the last step of the stored trace.
     static func decidingRule(_ trace: String) -> String? {
-        guard let steps = try? HeraldJSON.decoder().decode([TraceStep].self, from: Data(trace.utf8)) else { return nil }
+        guard let steps = try? TraceStep.decodeStored(trace) else { return nil }
         return (steps.first { $0.outcome == "suppress" } ?? steps.last)?.rule
     }
 }

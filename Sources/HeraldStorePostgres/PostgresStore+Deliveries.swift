@@ -38,10 +38,9 @@ extension PostgresStore {
 
     static func delivery(from row: PostgresRow) throws -> Delivery {
         let columns = row.makeRandomAccess()
-        let decoder = HeraldJSON.decoder()
-        var trace = try decoder.decode([TraceStep].self, from: Data(try columns.get("trace", as: String.self).utf8))
+        var trace = try TraceStep.decodeStored(try columns.get("trace", as: String.self))
         if let sendTrace = try columns.get("send_trace", as: String?.self) {
-            trace += try decoder.decode([TraceStep].self, from: Data(sendTrace.utf8))
+            trace += try TraceStep.decodeStored(sendTrace)
         }
         let notBefore: Int64? = try columns.get("not_before")
         return Delivery(

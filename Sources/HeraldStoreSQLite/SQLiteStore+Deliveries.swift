@@ -43,10 +43,9 @@ extension SQLiteStore {
     }
 
     static func delivery(from row: Row) throws -> Delivery {
-        let decoder = HeraldJSON.decoder()
-        var trace = try decoder.decode([TraceStep].self, from: Data((row["trace"] as String).utf8))
+        var trace = try TraceStep.decodeStored(row["trace"])
         if let sendTrace: String = row["send_trace"] {
-            trace += try decoder.decode([TraceStep].self, from: Data(sendTrace.utf8))
+            trace += try TraceStep.decodeStored(sendTrace)
         }
         let notBefore: Int64? = row["not_before"]
         return Delivery(

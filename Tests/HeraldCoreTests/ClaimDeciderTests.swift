@@ -33,7 +33,7 @@ import Testing
         let send = try #require(decisions.sends.first)
         #expect(send.delivery.deliveryId == 1 && send.delivery.attempt == 3 && send.delivery.contact == alice)
         #expect(send.reservation == SendRecord(channel: .sms, purpose: .marketing, topic: "loyalty", at: now))
-        #expect(send.trace.contains("\"rule\":\"default\""))
+        #expect(try TraceStep.decodeStored(send.trace).map(\.rule) == ["default"])
         #expect(decisions.deferrals.isEmpty && decisions.suppressions.isEmpty)
         #expect(decisions.claimed.map(\.deliveryId) == [1])
         // A send no cap rule counts reserves nothing.

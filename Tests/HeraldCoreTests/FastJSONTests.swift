@@ -27,15 +27,35 @@ import Testing
         #expect(Contact(storedJSON: codable) == contact)
     }
 
-    @Test func tracesEncodeToWhatCodableReads() throws {
+    @Test func storedTracesReadBackWhole() throws {
         let steps = [
-            TraceStep(rule: "stage", outcome: "send", detail: "at \"noon\"\nلغو", at: Date(timeIntervalSince1970: 1_795_435_200.5)),
-            TraceStep(rule: "consent", outcome: "pass", detail: "record #7", consentEventId: 7),
+            TraceStep(rule: "stage", outcome: "send", detail: "re-checked right before sending", at: Date(milliseconds: 1_795_435_200_500)),
+            TraceStep(rule: "opt_out", outcome: "pass", detail: "at \"noon\"\nلغو \u{1}", consentEventId: 7),
+            TraceStep(rule: "consent", outcome: "pass", detail: "record #7", consentEventId: 9, at: Date(milliseconds: -5)),
             TraceStep(rule: "x", outcome: "y", detail: ""),
         ]
-        let decoded = try HeraldJSON.decoder().decode([TraceStep].self, from: Data(TraceStep.encode(steps).utf8))
-        #expect(decoded == steps)
+        let stored = TraceStep.encode(steps)
+        #expect(try TraceStep.decodeStored(stored) == steps)
+        // Fixed wording is stored as its number, not its text.
+        #expect(!stored.contains("re-checked"))
+        #expect(stored.hasPrefix(#"[["stage","send",1,1795435200500],"#))
         #expect(TraceStep.encode([]) == "[]")
+        #expect(try TraceStep.decodeStored("[]") == [])
+        for phrase in TracePhrases.all {
+            let step = TraceStep(rule: "r", outcome: "o", detail: phrase)
+            #expect(try TraceStep.decodeStored(TraceStep.encode([step])) == [step])
+        }
+    }
+
+    /// Rows written before the positional form keep their keyed objects and read as before.
+    @Test func tracesStoredAsKeyedObjectsStillRead() throws {
+        let old = #"[{"at":"2026-11-23T12:27:49.336Z","consent_event_id":4,"detail":"kept","outcome":"pass","rule":"consent"}]"#
+        let read = try #require(try TraceStep.decodeStored(old).first)
+        #expect(read.rule == "consent" && read.outcome == "pass" && read.detail == "kept" && read.consentEventId == 4)
+        #expect(read.at?.millisecondsSince1970 == 1_795_436_869_336)
+        for broken in ["", "{}", "[1]", #"[["r"]]"#, #"[["r","o",999999]]"#, #"[["r","o",-1]]"#] {
+            #expect(throws: (any Error).self) { try TraceStep.decodeStored(broken) }
+        }
     }
 
     /// Consent digests hash this text: control characters must stay `\u00XX` in lower-case hex, and the
