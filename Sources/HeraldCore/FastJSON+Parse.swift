@@ -94,6 +94,7 @@ extension FastJSON {
 
         /// Up to 15 significant digits a Double always holds exactly; longer literals go through `Decimal`.
         mutating func exactNumber() throws(ParseError) -> JSONValue {
+            if let integer = smallInteger() { return .number(Double(integer)) }
             let start = index
             let double = try number()
             let literal = UnsafeBufferPointer(rebasing: bytes[start..<index])
@@ -101,6 +102,33 @@ extension FastJSON {
                 let decimal = Decimal(string: String(decoding: literal, as: UTF8.self))
             else { return .number(double) }
             return JSONValue.exactNumber(decimal, double)
+        }
+
+        /// An integer literal of up to 15 digits (ids, counts, days), read without going through text. Anything
+        /// else (fractions, exponents, longer or malformed literals) leaves `index` alone and returns nil.
+        mutating func smallInteger() -> Int64? {
+            var cursor = index
+            let negative = cursor < bytes.count && bytes[cursor] == UInt8(ascii: "-")
+            if negative { cursor += 1 }
+            let digitsStart = cursor
+            var value: Int64 = 0
+            while cursor < bytes.count, cursor - digitsStart < 16, bytes[cursor] &- UInt8(ascii: "0") < 10 {
+                value = value * 10 + Int64(bytes[cursor] &- UInt8(ascii: "0"))
+                cursor += 1
+            }
+            let digits = cursor - digitsStart
+            // JSON allows no leading zero ("007"), and a fraction or exponent needs the general path.
+            guard digits > 0, digits <= 15, !(digits > 1 && bytes[digitsStart] == UInt8(ascii: "0")) else { return nil }
+            if cursor < bytes.count {
+                switch bytes[cursor] {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"),
+                    UInt8(ascii: "+"), UInt8(ascii: "-"):
+                    return nil
+                default: break
+                }
+            }
+            index = cursor
+            return negative ? -value : value
         }
 
         mutating func number() throws(ParseError) -> Double {

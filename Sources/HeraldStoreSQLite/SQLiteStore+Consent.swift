@@ -75,9 +75,8 @@ extension SQLiteStore {
         }
     }
 
-    /// `withEvidence: false` leaves the evidence unread: the policy never looks at it.
-    static func consentEvent(from row: Row, withEvidence: Bool = true) throws -> ConsentEvent {
-        let evidence: String? = withEvidence ? row["evidence"] : nil
+    static func consentEvent(from row: Row) throws -> ConsentEvent {
+        let evidence: String? = row["evidence"]
         return ConsentEvent(
             id: row["id"],
             input: ConsentInput(
@@ -86,7 +85,24 @@ extension SQLiteStore {
                 evidence: try evidence.map { text throws in try FastJSON.parse(text) },
                 actor: row["actor"], occurredAt: Date(milliseconds: row["occurred_at"])),
             recordedAt: Date(milliseconds: row["recorded_at"]), prevHash: row["prev_hash"], storedHash: row["hash"],
-            seal: withEvidence ? seal(from: row) : nil)
+            seal: seal(from: row))
+    }
+
+    /// What the policy reads of a ledger event, in `policyConsentEvent(from:)`'s order: no evidence and no seal.
+    /// A claim reads one event per contact it decides for; `SELECT *` copied every column of each and looked
+    /// every column up by name.
+    static let policyConsentColumns =
+        "id, contact_id, channel, topic, status, source, actor, occurred_at, recorded_at, prev_hash, hash"
+
+    /// A ledger event as the policy sees it, read with `policyConsentColumns` by position.
+    static func policyConsentEvent(from row: Row) -> ConsentEvent {
+        ConsentEvent(
+            id: row[0],
+            input: ConsentInput(
+                contactId: row[1], channel: row[2], topic: row[3],
+                status: ConsentStatus(rawValue: row[4]) ?? .revoked, source: row[5], evidence: nil, actor: row[6],
+                occurredAt: Date(milliseconds: row[7])),
+            recordedAt: Date(milliseconds: row[8]), prevHash: row[9], storedHash: row[10])
     }
 
     private static func seal(from row: Row) -> ConsentSeal? {

@@ -96,10 +96,11 @@ extension SQLiteStore {
             let list = InList(chunk)
             let args = list.statementArguments
             let consents = try db.statement(
-                sql: "SELECT * FROM consent_events WHERE contact_id IN (\(list.sql)) ORDER BY id", for: list)
-            for row in try Row.fetchAll(consents, arguments: args)
-            {
-                let event = try consentEvent(from: row, withEvidence: false)
+                sql: "SELECT \(policyConsentColumns) FROM consent_events WHERE contact_id IN (\(list.sql)) ORDER BY id",
+                for: list)
+            let rows = try Row.fetchCursor(consents, arguments: args)
+            while let row = try rows.next() {
+                let event = policyConsentEvent(from: row)
                 facts[event.contactId]?.consents.append(event)
             }
             let sends = try db.statement(
@@ -107,13 +108,13 @@ extension SQLiteStore {
                     SELECT contact_id, delivery_id, channel, purpose, topic, at FROM send_log
                     WHERE contact_id IN (\(list.sql)) AND at > ?
                     """, for: list)
-            for row in try Row.fetchAll(sends, arguments: args + [since.ms]) {
-                guard !excluding.contains(row["delivery_id"]), let channel = ChannelKind(rawValue: row["channel"]),
-                    let purpose = Purpose(rawValue: row["purpose"])
+            let sent = try Row.fetchCursor(sends, arguments: args + [since.ms])
+            while let row = try sent.next() {
+                guard !excluding.contains(row[1]), let channel = ChannelKind(rawValue: row[2]),
+                    let purpose = Purpose(rawValue: row[3])
                 else { continue }
-                let record = SendRecord(
-                    channel: channel, purpose: purpose, topic: row["topic"], at: Date(milliseconds: row["at"]))
-                facts[row["contact_id"] as String]?.recentSends.append(record)
+                let record = SendRecord(channel: channel, purpose: purpose, topic: row[4], at: Date(milliseconds: row[5]))
+                facts[row[0] as String]?.recentSends.append(record)
             }
         }
         let addresses = contacts.flatMap { contact in ChannelKind.allCases.flatMap { contact.addresses(on: $0) } }

@@ -89,6 +89,22 @@ import Testing
         #expect(FastJSON.timestamp(Date(milliseconds: 951_782_400_000)) == "2000-02-29T00:00:00.000Z")
     }
 
+    /// Short integers take a fast path; every number must still read as Foundation reads it.
+    @Test func numbersReadAsFoundationReadsThem() throws {
+        let literals = ["0", "-0", "7", "-15", "123456789012345", "-999999999999999", "1234567890123456", "1.5", "1e3", "-7e-2", "2E+2", "10.0"]
+        for literal in literals {
+            let expected = try #require(try JSONSerialization.jsonObject(with: Data("[\(literal)]".utf8)) as? [NSNumber]).first
+            guard case .array(let items) = try FastJSON.parse("[\(literal)]"), let item = items.first else {
+                Issue.record("\(literal) did not parse")
+                continue
+            }
+            #expect(item.doubleValue == expected?.doubleValue, "\(literal)")
+        }
+        for broken in ["-", "[-]", "[1-]", "[12a]"] {
+            #expect(throws: (any Error).self) { try FastJSON.parse(broken) }
+        }
+    }
+
     @Test func malformedTextIsAnErrorNotACrash() {
         for text in ["", "{", "[1,", "{\"a\" 1}", "\"unterminated", "tru", "{\"a\":1}x", "[1 2]", "\"\\u12\""] {
             #expect(throws: (any Error).self) { try FastJSON.parse(text) }

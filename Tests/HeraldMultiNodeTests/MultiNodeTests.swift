@@ -9,8 +9,9 @@ import Testing
 struct MultiNodeTests {
     static let contactCount = 20_000
     static let claimBatch = 200
-    /// DispatchService runs two claim loops per node, so a node can hold two batches at once.
-    static let claimLoops = 2
+    /// DispatchService runs two claim loops per node plus the express loop, which also claims this test's
+    /// transactional job (priority 5 = `express_priority`): a node can hold three batches at once.
+    static let claimLoops = 3
     static let killAfterSends = 1000
 
     static let engine = """
