@@ -20,24 +20,56 @@ public struct EngineMetrics: Sendable {
         self.factory = factory
     }
 
-    /// One delivery state change; `instance` is "none" before any instance handled it.
-    func delivery(channel: ChannelKind, instance: String?, state: DeliveryState, reason: SuppressionReason?) {
-        Counter(
-            label: Self.deliveries,
-            dimensions: [
-                ("channel", channel.rawValue), ("instance", instance ?? "none"), ("state", state.rawValue),
-                ("reason", reason?.rawValue ?? "none"),
-            ], factory: factory
-        ).increment()
+    /// Delivery state changes of one batch. Counted per label set first: making a `Counter` goes through the
+    /// factory's registry (label hashing and a lock), which per message was 2% of a campaign's CPU.
+    func deliveries(_ changes: some Sequence<DeliveryEvent>) {
+        var counts: [DeliveryLabels: Int] = [:]
+        for change in changes {
+            counts[
+                DeliveryLabels(channel: change.channel, instance: change.instance, state: change.state, reason: change.reason),
+                default: 0] += 1
+        }
+        for (labels, count) in counts {
+            Counter(
+                label: Self.deliveries,
+                dimensions: [
+                    ("channel", labels.channel.rawValue), ("instance", labels.instance ?? "none"),
+                    ("state", labels.state.rawValue), ("reason", labels.reason?.rawValue ?? "none"),
+                ], factory: factory
+            ).increment(by: count)
+        }
     }
 
-    func attempt(_ attempt: Attempt) {
-        Counter(
-            label: Self.attempts, dimensions: [("instance", attempt.instance), ("outcome", attempt.outcome.rawValue)],
-            factory: factory
-        ).increment()
-        CoreMetrics.Timer(label: Self.providerLatency, dimensions: [("instance", attempt.instance)], factory: factory)
-            .recordMilliseconds(attempt.latencyMs)
+    /// Provider attempts of one batch: counted per (instance, outcome); each latency is recorded.
+    func attempts(_ attempts: some Sequence<Attempt>) {
+        var counts: [AttemptLabels: Int] = [:]
+        var latencies: [String: [Int]] = [:]
+        for attempt in attempts {
+            counts[AttemptLabels(instance: attempt.instance, outcome: attempt.outcome), default: 0] += 1
+            latencies[attempt.instance, default: []].append(attempt.latencyMs)
+        }
+        for (labels, count) in counts {
+            Counter(
+                label: Self.attempts, dimensions: [("instance", labels.instance), ("outcome", labels.outcome.rawValue)],
+                factory: factory
+            ).increment(by: count)
+        }
+        for (instance, values) in latencies {
+            let timer = CoreMetrics.Timer(label: Self.providerLatency, dimensions: [("instance", instance)], factory: factory)
+            for milliseconds in values { timer.recordMilliseconds(milliseconds) }
+        }
+    }
+
+    private struct DeliveryLabels: Hashable {
+        var channel: ChannelKind
+        var instance: String?
+        var state: DeliveryState
+        var reason: SuppressionReason?
+    }
+
+    private struct AttemptLabels: Hashable {
+        var instance: String
+        var outcome: AttemptOutcome
     }
 
     func fanoutWritten(channel: ChannelKind, count: Int) {

@@ -16,15 +16,14 @@ public struct EngineObservability: Sendable {
     /// Rows fan-out wrote (or fallbacks queued).
     func planned(_ rows: [NewDelivery], fromFanout: Bool, at: Date, logger: Logger) {
         guard !rows.isEmpty else { return }
-        var written: [ChannelKind: Int] = [:]
-        for row in rows {
-            metrics.delivery(channel: row.channel, instance: nil, state: row.state, reason: row.reason)
-            written[row.channel, default: 0] += 1
-        }
+        let events = rows.map { DeliveryEvent.planned($0, at: at) }
+        metrics.deliveries(events)
         if fromFanout {
+            var written: [ChannelKind: Int] = [:]
+            for row in rows { written[row.channel, default: 0] += 1 }
             for (channel, count) in written { metrics.fanoutWritten(channel: channel, count: count) }
         }
-        publish(rows.map { DeliveryEvent.planned($0, at: at) }, logger: logger)
+        publish(events, logger: logger)
     }
 
     /// Leased for sending, or deferred / suppressed by the policy at send time (quiet hours, caps, an opt-out
@@ -37,9 +36,7 @@ public struct EngineObservability: Sendable {
         for suppression in decisions.suppressions {
             events.append(DeliveryEvent.decided(suppression.row, state: .suppressed, reason: suppression.reason, at: at))
         }
-        for event in events where event.state != .sending {
-            metrics.delivery(channel: event.channel, instance: nil, state: event.state, reason: event.reason)
-        }
+        metrics.deliveries(events.lazy.filter { $0.state != .sending })
         publish(events, logger: logger)
     }
 
@@ -48,12 +45,11 @@ public struct EngineObservability: Sendable {
         var events: [DeliveryEvent] = []
         events.reserveCapacity(outcomes.count)
         for outcome in outcomes {
-            for attempt in outcome.attempts { metrics.attempt(attempt) }
             guard let delivery = byId[outcome.deliveryId] else { continue }
-            let event = DeliveryEvent.outcome(outcome, of: delivery, at: at)
-            metrics.delivery(channel: event.channel, instance: event.instance, state: event.state, reason: event.reason)
-            events.append(event)
+            events.append(DeliveryEvent.outcome(outcome, of: delivery, at: at))
         }
+        metrics.attempts(outcomes.lazy.flatMap(\.attempts))
+        metrics.deliveries(events)
         publish(events, logger: logger)
         planned(outcomes.compactMap(\.fallback), fromFanout: false, at: at, logger: logger)
     }
