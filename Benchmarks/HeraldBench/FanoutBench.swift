@@ -51,13 +51,18 @@ enum FanoutBench {
 
         let driver = try LogDriver(id: "log-sms", kind: .sms, path: directory.appendingPathComponent("outbox.ndjson").path)
         let router = ChannelRouter([.init(instance: InstanceGuard(driver: driver, ratePerSecond: nil, concurrency: 1024))])
+        // The clock stops when the last outcome is committed: the engine publishes each recorded batch, and one
+        // subscriber for `sent` counts them (polling the store cost the engine a reader core).
+        let events = DeliveryEvents()
+        let sentEvents = events.subscribe(DeliveryEventFilter(state: .sent))
         let dispatch = DispatchService(
             store: store, policy: policy, router: router, settings: settings, signal: WorkSignal(),
-            logger: Logger(label: "bench"))
+            logger: Logger(label: "bench"), observability: EngineObservability(events: events))
         // As the daemon runs it: `DispatchService.run()`, its two loops and the express loop, until nothing is
         // pending. HERALD_BENCH_DISPATCH=once: one claim → send → record round after another instead.
         let sequential = ProcessInfo.processInfo.environment["HERALD_BENCH_DISPATCH"] == "once"
         var sent = 0
+        var running: Task<Void, any Error>?
         let dispatchSeconds = try await Measure.seconds {
             if sequential {
                 while true {
@@ -67,12 +72,21 @@ enum FanoutBench {
                 }
                 return
             }
-            let running = Task { try await dispatch.run() }
-            while try await store.progress(jobId: job.id).pending > 0 { try await Task.sleep(for: .milliseconds(200)) }
-            running.cancel()
-            _ = try? await running.value
-            sent = try await store.progress(jobId: job.id).byState[DeliveryState.sent.rawValue] ?? 0
+            running = Task { try await dispatch.run() }
+            while sent < written, let batch = await sentEvents.nextBatch() {
+                for item in batch {
+                    switch item {
+                    case .event: sent += 1
+                    case .dropped(let count): sent += count
+                    case .heartbeat: break
+                    }
+                }
+            }
         }
+        running?.cancel()
+        _ = try? await running?.value
+        sentEvents.cancel()
+        if !sequential { sent = try await store.progress(jobId: job.id).byState[DeliveryState.sent.rawValue] ?? 0 }
         try await store.close()
         let fanoutRate = Double(written) / fanoutSeconds
         let engineRate = Double(sent) / dispatchSeconds

@@ -72,13 +72,13 @@ public final class LogDriver: ChannelDriver {
             member("title", title)
         }
         out += #"},"delivery_id":"#.utf8
-        FastJSON.appendPadded(message.deliveryId, width: 1, to: &out)
+        FastJSON.appendInteger(message.deliveryId, to: &out)
         out += #","idempotency_key":"#.utf8
         FastJSON.appendString(message.idempotencyKey, to: &out)
         out += #","instance":"#.utf8
         FastJSON.appendString(instance, to: &out)
         out += #","job_id":"#.utf8
-        FastJSON.appendPadded(message.jobId, width: 1, to: &out)
+        FastJSON.appendInteger(message.jobId, to: &out)
         out += #","to":["#.utf8
         for (index, address) in message.addresses.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }

@@ -41,7 +41,7 @@ enum CompiledJSONBody: Sendable {
             let bound = template.binding(options: options, secrets: secrets)
             guard case .some(.some(let text)) = bound.constant else { return .template(bound) }
             var bytes: [UInt8] = []
-            Self.appendString(text, to: &bytes)
+            FastJSON.appendString(text, to: &bytes)
             return .encoded(bytes)
         case .array(let items):
             let bound = items.map { $0.binding(options: options, secrets: secrets) }.filter { !$0.neverRenders }
@@ -84,7 +84,7 @@ enum CompiledJSONBody: Sendable {
         switch self {
         case .template(let template):
             guard let text = template.render(values) else { return false }
-            Self.appendString(text, to: &out)
+            FastJSON.appendString(text, to: &out)
         case .encoded(let bytes): out.append(contentsOf: bytes)
         case .array(let items):
             out.append(UInt8(ascii: "["))
@@ -100,23 +100,6 @@ enum CompiledJSONBody: Sendable {
         return true
     }
 
-    /// `text` as a JSON string literal, byte for byte what `FastJSON.appendString` writes: most texts
-    /// need no escaping and are copied whole; the rest go through FastJSON itself.
-    static func appendString(_ text: String, to out: inout [UInt8]) {
-        let needsEscape = { (byte: UInt8) in byte < 0x20 || byte == 0x22 || byte == 0x5C }
-        if text.utf8.withContiguousStorageIfAvailable({ $0.contains(where: needsEscape) })
-            ?? text.utf8.contains(where: needsEscape)
-        {
-            var escaped = ""
-            FastJSON.appendString(text, to: &escaped)
-            out.append(contentsOf: escaped.utf8)
-        } else {
-            out.append(UInt8(ascii: "\""))
-            out.append(contentsOf: text.utf8)
-            out.append(UInt8(ascii: "\""))
-        }
-    }
-
     /// Writes this member (or item, without a key) after a separator if one is due; a template lacking a
     /// value writes nothing. Renders before writing the key, so nothing is undone.
     private func writeMember(key: [UInt8]?, _ values: TemplateValues, to out: inout [UInt8], separator: inout Bool) {
@@ -128,6 +111,6 @@ enum CompiledJSONBody: Sendable {
         if separator { out.append(UInt8(ascii: ",")) }
         separator = true
         if let key { out.append(contentsOf: key) }
-        if let text { Self.appendString(text, to: &out) } else { _ = write(values, to: &out) }
+        if let text { FastJSON.appendString(text, to: &out) } else { _ = write(values, to: &out) }
     }
 }

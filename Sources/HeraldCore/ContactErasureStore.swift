@@ -50,8 +50,7 @@ extension Contact {
 
 extension ContactErasure {
     /// What an erased delivery's decision trace becomes (stored JSON): the rules' details named addresses.
-    public static let scrubbedTrace: String = {
-        let step = TraceStep(rule: "erasure", outcome: "erased", detail: "the contact's personal data was erased")
-        return (try? HeraldJSON.encoder().encode([step])).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
-    }()
+    public static let scrubbedTrace = TraceStep.encode([
+        TraceStep(rule: "erasure", outcome: "erased", detail: "the contact's personal data was erased")
+    ])
 }

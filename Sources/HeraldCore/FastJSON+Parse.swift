@@ -118,7 +118,10 @@ extension FastJSON {
             }
             let digits = cursor - digitsStart
             // JSON allows no leading zero ("007"), and a fraction or exponent needs the general path.
-            guard digits > 0, digits <= 15, !(digits > 1 && bytes[digitsStart] == UInt8(ascii: "0")) else { return nil }
+            // -0 keeps its sign through the general path.
+            guard digits > 0, digits <= 15, !(digits > 1 && bytes[digitsStart] == UInt8(ascii: "0")),
+                !(negative && value == 0)
+            else { return nil }
             if cursor < bytes.count {
                 switch bytes[cursor] {
                 case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"),

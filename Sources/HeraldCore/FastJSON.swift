@@ -119,9 +119,10 @@ public enum FastJSON {
         out.append(UInt8(ascii: "Z"))
     }
 
-    /// `n` in decimal, zero-padded to at least `width` digits (a negative year keeps its sign first).
+    /// `n` in decimal, zero-filled on the left to `width` characters. The sign counts as a character and comes
+    /// after the zeros (year -1 is `00-1`): consent digests hash these timestamps, and that is how they were
+    /// always written.
     public static func appendPadded(_ n: Int64, width: Int, to out: inout [UInt8]) {
-        if n < 0 { out.append(UInt8(ascii: "-")) }
         let magnitude = n.magnitude
         var divisor: UInt64 = 1
         var digits = 1
@@ -129,10 +130,17 @@ public enum FastJSON {
             divisor *= 10
             digits += 1
         }
-        for _ in digits..<max(digits, width - (n < 0 ? 1 : 0)) { out.append(UInt8(ascii: "0")) }
+        let characters = digits + (n < 0 ? 1 : 0)
+        for _ in characters..<max(characters, width) { out.append(UInt8(ascii: "0")) }
+        if n < 0 { out.append(UInt8(ascii: "-")) }
         while divisor > 0 {
             out.append(UInt8(ascii: "0") + UInt8(magnitude / divisor % 10))
             divisor /= 10
         }
+    }
+
+    /// `n` in decimal, as `String(n)` writes it.
+    public static func appendInteger(_ n: Int64, to out: inout [UInt8]) {
+        appendPadded(n, width: 1, to: &out)
     }
 }

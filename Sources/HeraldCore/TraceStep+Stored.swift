@@ -6,7 +6,7 @@ import Foundation
 ///
 /// Every claimed delivery stores its trace and writes its row again at the outcome, so these bytes are
 /// written twice per message: as keyed objects with RFC 3339 times a sent SMS's trace took ~615 bytes, in
-/// this form ~210. Traces stored before (objects with named keys) read as they always did.
+/// this form ~210. `decodeStored` reads the keyed form too.
 extension TraceStep {
     public static func encode(_ steps: [TraceStep]) -> String {
         var out: [UInt8] = []
@@ -20,21 +20,21 @@ extension TraceStep {
             FastJSON.appendString(step.outcome, to: &out)
             out.append(UInt8(ascii: ","))
             if let code = TracePhrases.codes[step.detail] {
-                FastJSON.appendPadded(Int64(code), width: 1, to: &out)
+                FastJSON.appendInteger(Int64(code), to: &out)
             } else {
                 FastJSON.appendString(step.detail, to: &out)
             }
             if step.at != nil || step.consentEventId != nil {
                 out.append(UInt8(ascii: ","))
                 if let at = step.at {
-                    FastJSON.appendPadded(at.millisecondsSince1970, width: 1, to: &out)
+                    FastJSON.appendInteger(at.millisecondsSince1970, to: &out)
                 } else {
                     out += "null".utf8
                 }
             }
             if let id = step.consentEventId {
                 out.append(UInt8(ascii: ","))
-                FastJSON.appendPadded(id, width: 1, to: &out)
+                FastJSON.appendInteger(id, to: &out)
             }
             out.append(UInt8(ascii: "]"))
         }
@@ -42,32 +42,52 @@ extension TraceStep {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Reads a stored trace in either form. Throws on text that is neither.
+    /// Reads a stored trace in either form: positional steps, or the keyed objects rows written before this
+    /// form still hold. Throws `trace_unreadable` on anything else.
     public static func decodeStored(_ text: String) throws -> [TraceStep] {
-        guard case .array(let items) = try FastJSON.parse(text) else { throw StoredTraceError() }
+        guard case .array(let items) = try FastJSON.parse(text) else { throw unreadable }
         if case .object = items.first {
             return try HeraldJSON.decoder().decode([TraceStep].self, from: Data(text.utf8))
         }
         return try items.map { item in
-            guard case .array(let fields) = item, fields.count >= 3, case .string(let rule) = fields[0],
+            guard case .array(let fields) = item, (3...5).contains(fields.count), case .string(let rule) = fields[0],
                 case .string(let outcome) = fields[1]
-            else { throw StoredTraceError() }
+            else { throw unreadable }
             let detail: String
             switch fields[2] {
             case .string(let text): detail = text
-            case .number(let code) where code >= 0 && Int(exactly: code).map({ $0 < TracePhrases.all.count }) == true:
+            default:
+                guard let code = integer(fields[2]), code >= 0, code < TracePhrases.all.count else { throw unreadable }
                 detail = TracePhrases.all[Int(code)]
-            default: throw StoredTraceError()
             }
             var step = TraceStep(rule: rule, outcome: outcome, detail: detail)
-            if fields.count > 3, case .number(let ms) = fields[3] { step.at = Date(milliseconds: Int64(ms)) }
-            if fields.count > 4, case .number(let id) = fields[4] { step.consentEventId = Int64(id) }
+            if fields.count > 3, fields[3] != .null {
+                guard let ms = integer(fields[3]) else { throw unreadable }
+                step.at = Date(milliseconds: ms)
+            }
+            if fields.count > 4 {
+                guard let id = integer(fields[4]) else { throw unreadable }
+                step.consentEventId = id
+            }
             return step
         }
     }
-}
 
-struct StoredTraceError: Error {}
+    /// A whole number that fits an Int64 exactly, however the parser held it.
+    private static func integer(_ value: JSONValue) -> Int64? {
+        switch value {
+        case .number(let number): Int64(exactly: number)
+        case .decimal(let decimal):
+            // Ids past 2^53 arrive as Decimal; the round trip says whether it was a whole Int64.
+            { whole in Decimal(whole) == decimal ? whole : nil }(NSDecimalNumber(decimal: decimal).int64Value)
+        default: nil
+        }
+    }
+
+    private static var unreadable: HeraldError {
+        HeraldError(code: "trace_unreadable", message: "a stored decision trace could not be read", statusCode: 500)
+    }
+}
 
 /// Wording that traces use word for word, stored as its position here. Append only: stored traces name a
 /// phrase by its number, so an entry is never moved, changed or removed.
@@ -92,6 +112,8 @@ public enum TracePhrases {
         "no channel instance available",
         "the contact's personal data was erased",
         "earliest allowed send time is at or after expires_at",
+        "the contact has no locale; default content",
+        "the content has no locale variants; default content",
     ]
 
     static let codes: [String: Int] = Dictionary(

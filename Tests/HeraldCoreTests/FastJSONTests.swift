@@ -53,27 +53,87 @@ import Testing
         let read = try #require(try TraceStep.decodeStored(old).first)
         #expect(read.rule == "consent" && read.outcome == "pass" && read.detail == "kept" && read.consentEventId == 4)
         #expect(read.at?.millisecondsSince1970 == 1_795_436_869_336)
-        for broken in ["", "{}", "[1]", #"[["r"]]"#, #"[["r","o",999999]]"#, #"[["r","o",-1]]"#] {
+        let sparse = try TraceStep.decodeStored(#"[["r","o","d",null,9007199254740993]]"#)
+        #expect(sparse == [TraceStep(rule: "r", outcome: "o", detail: "d", consentEventId: 9_007_199_254_740_993)])
+        let broken = [
+            "", "{}", "[1]", #"[["r"]]"#, #"[["r","o",999999]]"#, #"[["r","o",-1]]"#, #"[["r","o",1.5]]"#,
+            #"[["r","o","d","noon"]]"#, #"[["r","o","d",1e999]]"#, #"[["r","o","d",null,"7"]]"#, #"[["r","o","d",1,2,3]]"#,
+        ]
+        for broken in broken {
             #expect(throws: (any Error).self) { try TraceStep.decodeStored(broken) }
         }
     }
 
-    /// Consent digests hash this text: control characters must stay `\u00XX` in lower-case hex, and the
-    /// byte and `String` writers must agree.
-    @Test func stringsEscapeTheSameAsBytesAndAsText() {
-        let texts = ["plain", "", "q\"b\\s", "\u{0}\u{1}\u{1f}\n\r\t", "فارسی 😀 \u{7f}"]
+    /// Consent digests hash this text, so the byte writers must write what the String-based writers of
+    /// before did, for every byte and every year. `Reference` keeps those writers.
+    @Test func stringsAndTimestampsAreWrittenAsBefore() {
+        var texts = (0..<0x80).map { String(UnicodeScalar(UInt8($0))) }
+        texts += ["plain", "", "q\"b\\s", "a\u{0}b\u{1f}c\n", "فارسی 😀 \u{7f}", "Привет \t\r"]
         for text in texts {
             var string = ""
             FastJSON.appendString(text, to: &string)
             var bytes: [UInt8] = []
             FastJSON.appendString(text, to: &bytes)
-            #expect(String(decoding: bytes, as: UTF8.self) == string)
-            let decoded = try? JSONSerialization.jsonObject(with: Data("[\(string)]".utf8)) as? [String]
-            #expect(decoded == [text])
+            #expect(string == Reference.string(text), "\(Array(text.utf8))")
+            #expect(String(decoding: bytes, as: UTF8.self) == Reference.string(text))
         }
-        var escaped = ""
-        FastJSON.appendString("a\u{1}\u{1f}", to: &escaped)
-        #expect(escaped == #""a\u0001\u001f""#)
+        let years: [Int64] = [-2000, -1, 0, 1, 999, 1969, 2026, 9999, 10000, 12345]
+        for year in years {
+            // Proleptic Gregorian 1 January of `year`, 12:34:56.789 UTC.
+            let days = Reference.daysFromCivil(year: year, month: 1, day: 1)
+            let date = Date(milliseconds: days * 86_400_000 + 45_296_789)
+            #expect(FastJSON.timestamp(date) == Reference.timestamp(date), "\(year)")
+        }
+    }
+
+    /// The writers as they were before they wrote bytes.
+    enum Reference {
+        static func string(_ text: String) -> String {
+            var bytes: [UInt8] = []
+            for byte in text.utf8 {
+                switch byte {
+                case 0x22: bytes += [0x5C, 0x22]
+                case 0x5C: bytes += [0x5C, 0x5C]
+                case 0x0A: bytes += [0x5C, UInt8(ascii: "n")]
+                case 0x0D: bytes += [0x5C, UInt8(ascii: "r")]
+                case 0x09: bytes += [0x5C, UInt8(ascii: "t")]
+                case ..<0x20: bytes += Array(String(format: "\\u%04x", byte).utf8)
+                default: bytes.append(byte)
+                }
+            }
+            return "\"" + String(decoding: bytes, as: UTF8.self) + "\""
+        }
+
+        static func timestamp(_ date: Date) -> String {
+            let ms = date.millisecondsSince1970
+            var days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
+            let msOfDay = ms - days * 86_400_000
+            days += 719_468
+            let era = (days >= 0 ? days : days - 146_096) / 146_097
+            let dayOfEra = days - era * 146_097
+            let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+            let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+            let mp = (5 * dayOfYear + 2) / 153
+            let day = dayOfYear - (153 * mp + 2) / 5 + 1
+            let month = mp < 10 ? mp + 3 : mp - 9
+            let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+            func pad(_ n: Int64, _ width: Int) -> String {
+                let s = String(n)
+                return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+            }
+            return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(msOfDay / 3_600_000, 2)):"
+                + "\(pad(msOfDay / 60_000 % 60, 2)):\(pad(msOfDay / 1000 % 60, 2)).\(pad(msOfDay % 1000, 3))Z"
+        }
+
+        /// Howard Hinnant's days_from_civil: days since 1970-01-01.
+        static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
+            let y = month <= 2 ? year - 1 : year
+            let era = (y >= 0 ? y : y - 399) / 400
+            let yearOfEra = y - era * 400
+            let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+            let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+            return era * 146_097 + dayOfEra - 719_468
+        }
     }
 
     @Test func timestampsMatchTheFormatter() {

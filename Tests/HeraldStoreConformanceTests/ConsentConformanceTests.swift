@@ -23,6 +23,26 @@ struct ConsentConformanceTests {
         }
     }
 
+    /// The policy reads ledger events through a narrower query than the audit's; every field it keeps must
+    /// be the one the ledger holds (distinct values, so two swapped columns cannot pass).
+    @Test(arguments: TestBackends.all)
+    func policyFactsCarryTheLedgersFieldsExceptEvidence(backend: TestBackend) async throws {
+        try await withStore(backend) { store, _ in
+            _ = try await appendSample(store, count: 1)
+            let input = ConsentInput(
+                contactId: "u9", channel: "sms", topic: "news", status: .revoked, source: "form",
+                evidence: ["ip": "203.0.113.9"], actor: "agent-7", occurredAt: at(-30))
+            let appended = try await store.appendConsent(input, at: at(5))
+            let read = try #require(try await store.policyFacts(for: [contact("u9")], since: t0)["u9"]?.consents.first)
+            #expect(read.id == appended.id && read.contactId == "u9")
+            #expect(read.channel == "sms" && read.topic == "news" && read.source == "form" && read.actor == "agent-7")
+            #expect(read.status == .revoked)
+            #expect(read.occurredAt == appended.occurredAt && read.recordedAt == appended.recordedAt)
+            #expect(read.prevHash == appended.prevHash && read.hash == appended.hash && read.hash != read.prevHash)
+            #expect(read.evidence == nil)
+        }
+    }
+
     @Test(arguments: TestBackends.all)
     func editingARowBreaksTheChainAtThatEvent(backend: TestBackend) async throws {
         let fixture = try await backend.makeFixture()
