@@ -25,14 +25,25 @@ public final class LogDriver: ChannelDriver {
     }
 
     public func send(_ message: OutboundMessage) async -> SendResult {
-        let line = Self.line(message, instance: id, at: Date())
+        await send(batch: [message], concurrency: 1)[0]
+    }
+
+    /// A whole batch is one append: a task and a `write` per message cost more than writing the lines.
+    public func send(batch: [OutboundMessage], concurrency: Int) async -> [SendResult] {
+        let at = Date()
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(batch.count * 256)
+        for message in batch { Self.appendLine(message, instance: id, at: at, to: &bytes) }
         do {
-            try handle.withLock { try $0.write(contentsOf: line) }
-            return .sent(id: "log-\(message.deliveryId)")
+            try handle.withLock { try $0.write(contentsOf: bytes) }
+            return batch.map { .sent(id: "log-\($0.deliveryId)") }
         } catch {
-            return SendResult(outcome: .retry, error: "log file not writable")
+            return batch.map { _ in SendResult(outcome: .retry, error: "log file not writable") }
         }
     }
+
+    /// Nothing is in flight to cap: the dispatcher may hand over whole batches.
+    public var capsOwnConcurrency: Bool { true }
 
     public func check() async -> ChannelCheck {
         let writable = FileManager.default.isWritableFile(atPath: path)
@@ -43,7 +54,11 @@ public final class LogDriver: ChannelDriver {
     /// order, as `FastJSON` writes an object; built as bytes because this runs for every message.
     static func line(_ message: OutboundMessage, instance: String, at: Date) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(256)
+        appendLine(message, instance: instance, at: at, to: &out)
+        return out
+    }
+
+    static func appendLine(_ message: OutboundMessage, instance: String, at: Date, to out: inout [UInt8]) {
         out += #"{"at":""#.utf8
         FastJSON.appendTimestamp(at, to: &out)
         out += #"","channel":"#.utf8
@@ -90,6 +105,5 @@ public final class LogDriver: ChannelDriver {
             FastJSON.appendString(url, to: &out)
         }
         out += "}\n".utf8
-        return out
     }
 }

@@ -30,6 +30,29 @@ import Testing
         }
     }
 
+    /// A batch is written as one append: one line per message, in order, each answered `sent`.
+    @Test func aBatchWritesOneLinePerMessageInOrder() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("log-batch-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("outbox.ndjson").path
+        let driver = try LogDriver(id: "log-1", kind: .sms, path: path)
+        let batch = (1...250).map { id in
+            OutboundMessage(
+                deliveryId: Int64(id), jobId: 7, contactId: "c\(id)", channel: .sms, purpose: .transactional, topic: nil,
+                addresses: ["+1555010\(id)"], content: .sms(text: "code \(id)"), unsubscribeURL: nil,
+                idempotencyKey: "herald-\(id)-1", attempt: 1)
+        }
+        let results = await driver.send(batch: batch, concurrency: 1)
+        #expect(results.map(\.outcome) == Array(repeating: .sent, count: 250))
+        #expect(results.map(\.providerMessageId) == batch.map { "log-\($0.deliveryId)" })
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 250)
+        let ids = try lines.map { line in
+            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])["delivery_id"] as? Int
+        }
+        #expect(ids == Array(1...250))
+    }
+
     static func generic(_ message: OutboundMessage, instance: String, at: Date) -> String {
         var content: [String: JSONValue] = [:]
         switch message.content {
