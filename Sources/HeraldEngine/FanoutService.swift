@@ -31,20 +31,35 @@ public struct FanoutService: Service {
     }
 
     /// Round robin by priority: each pass takes the highest-priority job whose last batch is oldest and
-    /// writes one batch of it, so no job waits for another job's whole audience.
+    /// writes one batch of it, so no job waits for another job's whole audience. While a batch is written, the
+    /// job's next batch is read and planned (`FanoutLookahead`), so the writer and the readers work at once.
     public func run() async throws {
+        var lookahead = FanoutLookahead()
+        defer { lookahead.dropAll() }
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do {
                 let current = now()
                 if let job = try await store.claimFanout(
                     owner: settings.workerId, now: current, leaseUntil: current.addingTimeInterval(settings.fanoutLease))
                 {
-                    _ = try await fanOutBatch(job, after: job.fanoutCursor)
+                    let prepared: PreparedFanoutBatch
+                    if let ready = await lookahead.take(job.id, after: job.fanoutCursor, now: current) {
+                        prepared = ready
+                    } else {
+                        prepared = try await prepare(job, after: job.fanoutCursor)
+                    }
+                    if !prepared.batch.finished {
+                        let cursor = prepared.batch.cursor
+                        lookahead.start(job.id, after: cursor, at: current) { try await prepare(job, after: cursor) }
+                    }
+                    if try await !write(job, prepared) { lookahead.drop(job.id) }
                     continue
                 }
             } catch {
                 logger.error("fan-out failed; will retry", metadata: ["error": "\(error)"])
             }
+            // Nothing read ahead outlives a pause: the audience may change meanwhile.
+            lookahead.dropAll()
             await withGracefulShutdownHandler {
                 await signal.wait(timeout: settings.idlePoll * 4)
             } onGracefulShutdown: {
@@ -53,40 +68,48 @@ public struct FanoutService: Service {
         }
     }
 
-    /// Fans out one leased job until its audience is exhausted, the job is cancelled, or shutdown begins.
+    /// Fans out one leased job until its audience is exhausted, the job is cancelled, or shutdown begins;
+    /// each batch is read and planned while the one before it is written.
     public func fanOut(_ job: Job) async throws {
-        var cursor = job.fanoutCursor
+        var next = try await prepare(job, after: job.fanoutCursor)
         while !Task.isShuttingDownGracefully {
-            guard let page = try await fanOutBatch(job, after: cursor), !page.finished else { return }
-            cursor = page.cursor
+            let current = next
+            let following = current.batch.finished ? nil : Task { try await prepare(job, after: current.batch.cursor) }
+            defer { following?.cancel() }
+            guard try await write(job, current), let following else { return }
+            next = try await following.value
         }
     }
 
-    /// Writes the batch after `cursor`; returns the page written, or nil when the job was cancelled or its
-    /// lease was lost.
-    func fanOutBatch(_ job: Job, after cursor: String?) async throws -> AudiencePage? {
+    /// Reads the page of the audience after `cursor`, its contacts' policy facts, and plans the rows.
+    func prepare(_ job: Job, after cursor: String?) async throws -> PreparedFanoutBatch {
         let segment = try job.spec.audience.segment.map { source throws(HeraldError) in
             try SegmentExpression(parsing: source)
         }
-        var logger = logger
-        logger[metadataKey: "job.id"] = "\(job.id)"
         let page = try await AudiencePage.next(
             job.spec, after: cursor, segment: segment, store: store, limit: settings.fanoutBatchSize)
         let current = now()
         let facts = try await store.policyFacts(
             for: page.contacts, since: current.addingTimeInterval(-planner.policy.capLookback))
         let rows = planner.plan(job: job, contacts: page.contacts, unknownIds: page.unknownIds, facts: facts, now: current)
-        let batch = FanoutBatch(
-            jobId: job.id, owner: settings.workerId, deliveries: rows, cursor: page.cursor,
-            audienceAdded: page.contacts.count + page.unknownIds.count, finished: page.finished,
-            leaseUntil: current.addingTimeInterval(settings.fanoutLease), at: current)
-        guard try await store.writeFanoutBatch(batch) else {
+        return PreparedFanoutBatch(
+            batch: FanoutBatch(
+                jobId: job.id, owner: settings.workerId, deliveries: rows, cursor: page.cursor,
+                audienceAdded: page.contacts.count + page.unknownIds.count, finished: page.finished,
+                leaseUntil: current.addingTimeInterval(settings.fanoutLease), at: current))
+    }
+
+    /// Writes a prepared batch; false when the job was cancelled or its lease was lost.
+    func write(_ job: Job, _ prepared: PreparedFanoutBatch) async throws -> Bool {
+        var logger = logger
+        logger[metadataKey: "job.id"] = "\(job.id)"
+        guard try await store.writeFanoutBatch(prepared.batch) else {
             logger.info("fan-out stopped: job cancelled or lease lost")
-            return nil
+            return false
         }
-        observability.planned(rows, fromFanout: true, at: current, logger: logger)
+        observability.planned(prepared.batch.deliveries, fromFanout: true, at: prepared.batch.at, logger: logger)
         dispatchSignal.notify()
-        if page.finished { logger.debug("fan-out finished") }
-        return page
+        if prepared.batch.finished { logger.debug("fan-out finished") }
+        return true
     }
 }
