@@ -29,16 +29,29 @@ public final class LogDriver: ChannelDriver {
     }
 
     /// A whole batch is one append: a task and a `write` per message cost more than writing the lines.
+    /// A failed append is cut back to where it started, so a retry never follows a torn line.
     public func send(batch: [OutboundMessage], concurrency: Int) async -> [SendResult] {
+        let started = ContinuousClock.now
         let at = Date()
         var bytes: [UInt8] = []
         bytes.reserveCapacity(batch.count * 256)
         for message in batch { Self.appendLine(message, instance: id, at: at, to: &bytes) }
-        do {
-            try handle.withLock { try $0.write(contentsOf: bytes) }
-            return batch.map { .sent(id: "log-\($0.deliveryId)") }
-        } catch {
-            return batch.map { _ in SendResult(outcome: .retry, error: "log file not writable") }
+        let written: Bool = handle.withLock { file in
+            guard let start = try? file.offset() else { return false }
+            do {
+                try file.write(contentsOf: bytes)
+                return true
+            } catch {
+                try? file.truncate(atOffset: start)
+                return false
+            }
+        }
+        let latency = ContinuousClock.now - started
+        return batch.map { message in
+            var result = written
+                ? SendResult.sent(id: "log-\(message.deliveryId)") : SendResult(outcome: .retry, error: "log file not writable")
+            result.latency = latency
+            return result
         }
     }
 

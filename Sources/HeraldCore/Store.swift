@@ -92,12 +92,16 @@ public struct FanoutBatch: Sendable {
     public var finished: Bool
     public var leaseUntil: Date
     public var at: Date
+    /// The contacts the batch was planned from. A contact among them that is gone when the batch is written
+    /// (erased meanwhile) gets no row: the write checks, since fan-out reads a batch ahead of writing it.
+    public var readContactIds: [String]
 
     public init(
         jobId: Int64, owner: String, deliveries: [NewDelivery], cursor: String?, audienceAdded: Int, finished: Bool,
-        leaseUntil: Date, at: Date
+        leaseUntil: Date, at: Date, readContactIds: [String] = []
     ) {
         self.at = at
+        self.readContactIds = readContactIds
         self.jobId = jobId
         self.owner = owner
         self.deliveries = deliveries

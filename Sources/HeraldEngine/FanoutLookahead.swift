@@ -1,48 +1,54 @@
 import Foundation
 import HeraldCore
 
-/// A fan-out batch read and planned, not yet written.
+/// A fan-out batch read and planned, not yet written. `after` is the cursor it was read from.
 struct PreparedFanoutBatch: Sendable {
+    var after: String?
     var batch: FanoutBatch
 }
 
 /// The next batch of the jobs fan-out is working through, read and planned while the current batch is
 /// written. A batch is used only by the job it was read for, only if the job's cursor is still where it
-/// started, and only while it is fresh (its plan is a provisional decision made at the time it was read);
-/// otherwise it is dropped and read again.
+/// started, and only while its plan is fresh (a provisional decision made when it was read); otherwise it
+/// is dropped and read again. While `capacity` jobs have a batch waiting, no more are started: in a round
+/// robin over more jobs, evicting one would drop exactly the batch whose turn comes next.
 struct FanoutLookahead {
-    /// How old a prepared batch may be when it is used.
+    /// How old a prepared batch's plan may be when it is used.
     static let freshFor: TimeInterval = 1
-    /// Jobs with a batch read ahead at once: round robin over more jobs drops the oldest.
-    static let jobs = 4
+    static let capacity = 4
 
-    private var ahead: [Int64: (after: String?, at: Date, task: Task<PreparedFanoutBatch, any Error>)] = [:]
+    private var ahead: [Int64: (after: String?, task: Task<PreparedFanoutBatch, any Error>)] = [:]
 
     mutating func start(
-        _ jobId: Int64, after cursor: String?, at: Date,
-        _ prepare: @escaping @Sendable () async throws -> PreparedFanoutBatch
-    ) {
-        drop(jobId)
-        if ahead.count >= Self.jobs, let oldest = ahead.min(by: { $0.value.at < $1.value.at })?.key { drop(oldest) }
-        ahead[jobId] = (cursor, at, Task { try await prepare() })
+        _ jobId: Int64, after cursor: String?, _ prepare: @escaping @Sendable () async throws -> PreparedFanoutBatch
+    ) async {
+        await drop(jobId)
+        guard ahead.count < Self.capacity else { return }
+        ahead[jobId] = (cursor, Task { try await prepare() })
     }
 
-    /// The batch read ahead for this job at this cursor, if it is there, fresh and was read without error.
-    mutating func take(_ jobId: Int64, after cursor: String?, now: Date) async -> PreparedFanoutBatch? {
+    /// The batch read ahead for this job at this cursor, if it is there, read without error and still fresh.
+    mutating func take(_ jobId: Int64, after cursor: String?, now: @Sendable () -> Date) async -> PreparedFanoutBatch? {
         guard let entry = ahead.removeValue(forKey: jobId) else { return nil }
-        guard entry.after == cursor, now.timeIntervalSince(entry.at) <= Self.freshFor else {
+        guard entry.after == cursor else {
             entry.task.cancel()
+            _ = try? await entry.task.value
             return nil
         }
-        return try? await entry.task.value
+        guard let prepared = try? await entry.task.value, now().timeIntervalSince(prepared.batch.at) <= Self.freshFor
+        else { return nil }
+        return prepared
     }
 
-    mutating func drop(_ jobId: Int64) {
-        ahead.removeValue(forKey: jobId)?.task.cancel()
+    /// Cancels a job's batch and waits for its reads to stop.
+    mutating func drop(_ jobId: Int64) async {
+        guard let entry = ahead.removeValue(forKey: jobId) else { return }
+        entry.task.cancel()
+        _ = try? await entry.task.value
     }
 
-    mutating func dropAll() {
-        for entry in ahead.values { entry.task.cancel() }
-        ahead.removeAll()
+    /// Cancels every batch and waits for their reads to stop, so none outlives the service.
+    mutating func dropAll() async {
+        for jobId in Array(ahead.keys) { await drop(jobId) }
     }
 }

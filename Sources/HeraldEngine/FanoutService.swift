@@ -35,7 +35,6 @@ public struct FanoutService: Service {
     /// job's next batch is read and planned (`FanoutLookahead`), so the writer and the readers work at once.
     public func run() async throws {
         var lookahead = FanoutLookahead()
-        defer { lookahead.dropAll() }
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do {
                 let current = now()
@@ -43,29 +42,31 @@ public struct FanoutService: Service {
                     owner: settings.workerId, now: current, leaseUntil: current.addingTimeInterval(settings.fanoutLease))
                 {
                     let prepared: PreparedFanoutBatch
-                    if let ready = await lookahead.take(job.id, after: job.fanoutCursor, now: current) {
+                    if let ready = await lookahead.take(job.id, after: job.fanoutCursor, now: now) {
                         prepared = ready
                     } else {
                         prepared = try await prepare(job, after: job.fanoutCursor)
                     }
                     if !prepared.batch.finished {
                         let cursor = prepared.batch.cursor
-                        lookahead.start(job.id, after: cursor, at: current) { try await prepare(job, after: cursor) }
+                        await lookahead.start(job.id, after: cursor) { try await prepare(job, after: cursor) }
                     }
-                    if try await !write(job, prepared) { lookahead.drop(job.id) }
+                    let written = try await write(job, prepared)
+                    if !written { await lookahead.drop(job.id) }
                     continue
                 }
             } catch {
                 logger.error("fan-out failed; will retry", metadata: ["error": "\(error)"])
             }
             // Nothing read ahead outlives a pause: the audience may change meanwhile.
-            lookahead.dropAll()
+            await lookahead.dropAll()
             await withGracefulShutdownHandler {
                 await signal.wait(timeout: settings.idlePoll * 4)
             } onGracefulShutdown: {
                 signal.notify()
             }
         }
+        await lookahead.dropAll()
     }
 
     /// Fans out one leased job until its audience is exhausted, the job is cancelled, or shutdown begins;
@@ -74,10 +75,10 @@ public struct FanoutService: Service {
         var next = try await prepare(job, after: job.fanoutCursor)
         while !Task.isShuttingDownGracefully {
             let current = next
-            let following = current.batch.finished ? nil : Task { try await prepare(job, after: current.batch.cursor) }
-            defer { following?.cancel() }
-            guard try await write(job, current), let following else { return }
-            next = try await following.value
+            async let following: PreparedFanoutBatch? =
+                current.batch.finished ? nil : prepare(job, after: current.batch.cursor)
+            guard try await write(job, current), let prepared = try await following else { return }
+            next = prepared
         }
     }
 
@@ -93,23 +94,29 @@ public struct FanoutService: Service {
             for: page.contacts, since: current.addingTimeInterval(-planner.policy.capLookback))
         let rows = planner.plan(job: job, contacts: page.contacts, unknownIds: page.unknownIds, facts: facts, now: current)
         return PreparedFanoutBatch(
+            after: cursor,
             batch: FanoutBatch(
                 jobId: job.id, owner: settings.workerId, deliveries: rows, cursor: page.cursor,
                 audienceAdded: page.contacts.count + page.unknownIds.count, finished: page.finished,
-                leaseUntil: current.addingTimeInterval(settings.fanoutLease), at: current))
+                leaseUntil: current.addingTimeInterval(settings.fanoutLease), at: current,
+                readContactIds: page.contacts.map(\.id)))
     }
 
-    /// Writes a prepared batch; false when the job was cancelled or its lease was lost.
+    /// Writes a prepared batch; false when the job was cancelled or its lease was lost. Rows and events are
+    /// stamped, and the lease renewed, as of the write, not of the read.
     func write(_ job: Job, _ prepared: PreparedFanoutBatch) async throws -> Bool {
         var logger = logger
         logger[metadataKey: "job.id"] = "\(job.id)"
-        guard try await store.writeFanoutBatch(prepared.batch) else {
+        var batch = prepared.batch
+        batch.at = now()
+        batch.leaseUntil = batch.at.addingTimeInterval(settings.fanoutLease)
+        guard try await store.writeFanoutBatch(batch) else {
             logger.info("fan-out stopped: job cancelled or lease lost")
             return false
         }
-        observability.planned(prepared.batch.deliveries, fromFanout: true, at: prepared.batch.at, logger: logger)
+        observability.planned(batch.deliveries, fromFanout: true, at: batch.at, logger: logger)
         dispatchSignal.notify()
-        if prepared.batch.finished { logger.debug("fan-out finished") }
+        if batch.finished { logger.debug("fan-out finished") }
         return true
     }
 }

@@ -40,7 +40,17 @@ extension PostgresStore {
                 FOR UPDATE
                 """, logger: self.logger)
             guard !owned.isEmpty else { return false }
-            try await Self.insertDeliveries(connection, batch.deliveries, at: now, logger: self.logger)
+            // A contact erased after the batch was read gets no row.
+            var gone = Set(batch.readContactIds)
+            if !gone.isEmpty {
+                let ids = batch.readContactIds
+                for row in try await connection.rows("SELECT id FROM contacts WHERE id = ANY(\(ids))", logger: self.logger) {
+                    gone.remove(try row.decode(String.self))
+                }
+            }
+            try await Self.insertDeliveries(
+                connection, gone.isEmpty ? batch.deliveries : batch.deliveries.filter { !gone.contains($0.contactId) },
+                at: now, logger: self.logger)
             let status = batch.finished ? JobStatus.active.rawValue : JobStatus.fanningOut.rawValue
             let added = Int64(batch.audienceAdded)
             let until = batch.leaseUntil.ms

@@ -35,7 +35,12 @@ extension SQLiteStore {
                 db.cachedStatement(sql: "SELECT status = 'fanning_out' AND fanout_owner = ? FROM jobs WHERE id = ?"),
                 arguments: [batch.owner, batch.jobId])
             guard owned == true else { return false }
-            try Self.insertDeliveries(db, rows)
+            let gone = try Self.goneContacts(db, of: batch.readContactIds)
+            if gone.isEmpty {
+                try Self.insertDeliveries(db, rows)
+            } else {
+                try Self.insertDeliveries(db, batch.deliveries.filter { !gone.contains($0.contactId) }, at: batch.at.ms)
+            }
             try db.run(
                 sql: """
                     UPDATE jobs SET fanout_cursor = ?, audience_count = audience_count + ?, fanout_lease_until = ?,
@@ -51,6 +56,17 @@ extension SQLiteStore {
                 ])
             return true
         }
+    }
+
+    /// Which of `ids` no longer have a contact row (erased after the batch was read).
+    static func goneContacts(_ db: Database, of ids: [String]) throws -> Set<String> {
+        var gone = Set(ids)
+        for chunk in ids.chunked(900) {
+            let list = InList(chunk)
+            let statement = try db.statement(sql: "SELECT id FROM contacts WHERE id IN (\(list.sql))", for: list)
+            for id in try String.fetchAll(statement, arguments: list.statementArguments) { gone.remove(id) }
+        }
+        return gone
     }
 
     /// New delivery rows in multi-row statements (the per-statement cost is paid once per run of rows); a row

@@ -45,6 +45,9 @@ import Testing
         let results = await driver.send(batch: batch, concurrency: 1)
         #expect(results.map(\.outcome) == Array(repeating: .sent, count: 250))
         #expect(results.map(\.providerMessageId) == batch.map { "log-\($0.deliveryId)" })
+        // The append is timed: attempts and the provider-latency histogram get a real figure.
+        #expect(results.allSatisfy { $0.latency != nil })
+        #expect(driver.capsOwnConcurrency)
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 250)
         let ids = try lines.map { line in

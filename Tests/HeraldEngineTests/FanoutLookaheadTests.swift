@@ -1,47 +1,62 @@
 import Foundation
 import HeraldCore
+import Synchronization
 import Testing
 
 @testable import HeraldEngine
 
-/// A batch read ahead is used only by its job, at the cursor it was read from, while fresh.
+/// A batch read ahead is used only by its job, at the cursor it was read from, while its plan is fresh.
 @Suite struct FanoutLookaheadTests {
-    let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+    static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
 
-    func prepared(_ jobId: Int64, cursor: String) -> PreparedFanoutBatch {
+    static func prepared(_ jobId: Int64, after: String?, cursor: String, at: Date = t0) -> PreparedFanoutBatch {
         PreparedFanoutBatch(
+            after: after,
             batch: FanoutBatch(
                 jobId: jobId, owner: "n", deliveries: [], cursor: cursor, audienceAdded: 0, finished: false,
-                leaseUntil: t0, at: t0))
+                leaseUntil: at, at: at))
     }
+
+    static let clock: @Sendable () -> Date = { t0 }
 
     @Test func aBatchIsTakenOnlyAtItsCursorAndOnlyOnce() async {
         var lookahead = FanoutLookahead()
-        lookahead.start(1, after: "c100", at: t0) { prepared(1, cursor: "c200") }
-        #expect(await lookahead.take(1, after: "c150", now: t0) == nil)
+        await lookahead.start(1, after: "c100") { Self.prepared(1, after: "c100", cursor: "c200") }
+        #expect(await lookahead.take(1, after: "c150", now: Self.clock) == nil)
         // The mismatch dropped it: the right cursor now finds nothing either.
-        #expect(await lookahead.take(1, after: "c100", now: t0) == nil)
-        lookahead.start(1, after: "c100", at: t0) { prepared(1, cursor: "c200") }
-        #expect(await lookahead.take(2, after: "c100", now: t0) == nil)
-        #expect(await lookahead.take(1, after: "c100", now: t0)?.batch.cursor == "c200")
-        #expect(await lookahead.take(1, after: "c100", now: t0) == nil)
+        #expect(await lookahead.take(1, after: "c100", now: Self.clock) == nil)
+        await lookahead.start(1, after: "c100") { Self.prepared(1, after: "c100", cursor: "c200") }
+        #expect(await lookahead.take(2, after: "c100", now: Self.clock) == nil)
+        #expect(await lookahead.take(1, after: "c100", now: Self.clock)?.batch.cursor == "c200")
+        #expect(await lookahead.take(1, after: "c100", now: Self.clock) == nil)
     }
 
-    @Test func aStaleOrFailedBatchIsReadAgain() async {
+    @Test func aStaleOrFailedBatchIsNotUsed() async {
         var lookahead = FanoutLookahead()
-        lookahead.start(1, after: nil, at: t0) { prepared(1, cursor: "c1") }
-        #expect(await lookahead.take(1, after: nil, now: t0.addingTimeInterval(FanoutLookahead.freshFor + 0.5)) == nil)
-        lookahead.start(1, after: nil, at: t0) { throw HeraldError(code: "x", message: "read failed") }
-        #expect(await lookahead.take(1, after: nil, now: t0) == nil)
+        let late: @Sendable () -> Date = { Self.t0.addingTimeInterval(FanoutLookahead.freshFor + 0.5) }
+        await lookahead.start(1, after: nil) { Self.prepared(1, after: nil, cursor: "c1") }
+        #expect(await lookahead.take(1, after: nil, now: late) == nil)
+        await lookahead.start(1, after: nil) { throw HeraldError(code: "x", message: "read failed") }
+        #expect(await lookahead.take(1, after: nil, now: Self.clock) == nil)
+        // Fresh and read without error: used.
+        await lookahead.start(1, after: nil) { Self.prepared(1, after: nil, cursor: "c1") }
+        #expect(await lookahead.take(1, after: nil, now: Self.clock)?.batch.cursor == "c1")
     }
 
-    @Test func roundRobinOverManyJobsDropsTheOldest() async {
+    /// In a round robin over more jobs than it holds, evicting would drop the batch whose turn is next: the
+    /// jobs already waiting keep theirs and no more are started.
+    @Test func aFullLookaheadStartsNoMore() async {
         var lookahead = FanoutLookahead()
-        for job in 1...Int64(FanoutLookahead.jobs + 1) {
-            lookahead.start(job, after: nil, at: t0.addingTimeInterval(Double(job) / 100)) { prepared(job, cursor: "x") }
+        let reads = Mutex(0)
+        for job in 1...Int64(FanoutLookahead.capacity + 1) {
+            await lookahead.start(job, after: nil) {
+                reads.withLock { $0 += 1 }
+                return Self.prepared(job, after: nil, cursor: "x")
+            }
         }
-        #expect(await lookahead.take(1, after: nil, now: t0) == nil)
-        #expect(await lookahead.take(Int64(FanoutLookahead.jobs + 1), after: nil, now: t0) != nil)
-        lookahead.dropAll()
+        #expect(await lookahead.take(1, after: nil, now: Self.clock) != nil)
+        #expect(await lookahead.take(Int64(FanoutLookahead.capacity + 1), after: nil, now: Self.clock) == nil)
+        await lookahead.dropAll()
+        #expect(reads.withLock { $0 } <= FanoutLookahead.capacity)
     }
 }

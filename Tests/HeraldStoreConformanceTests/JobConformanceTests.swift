@@ -121,6 +121,22 @@ struct JobConformanceTests {
         }
     }
 
+    /// Fan-out reads a batch ahead of writing it: a contact read then and gone (erased) by the write gets no
+    /// row; contacts still there, and ids the batch already knew to be unknown, keep theirs.
+    @Test(arguments: TestBackends.all)
+    func aContactGoneBeforeTheBatchIsWrittenGetsNoRow(backend: TestBackend) async throws {
+        try await withStore(backend) { store, _ in
+            try await store.upsertContacts([contact("a", email: "a@x.io")], at: t0)
+            let job = try created(try await store.createJob(spec("j", ids: ["a", "b", "ghost"]), bodyHash: "h", at: t0))
+            _ = try #require(try await store.claimFanout(owner: "w1", now: t0, leaseUntil: at(60)))
+            let batch = FanoutBatch(
+                jobId: job.id, owner: "w1", deliveries: [row(job, "a"), row(job, "b"), row(job, "ghost")], cursor: "3",
+                audienceAdded: 3, finished: true, leaseUntil: at(60), at: at(1), readContactIds: ["a", "b"])
+            #expect(try await store.writeFanoutBatch(batch))
+            #expect(try await allDeliveries(store, jobId: job.id).map(\.contactId).sorted() == ["a", "ghost"])
+        }
+    }
+
     private func row(_ job: Job, _ contactId: String) -> NewDelivery {
         NewDelivery(
             job: job.spec, jobId: job.id, contactId: contactId, channel: .email, state: .queued, reason: nil,
