@@ -137,3 +137,10 @@ extension Date {
 
     public init(milliseconds: Int64) { self.init(timeIntervalSince1970: Double(milliseconds) / 1000) }
 }
+
+extension ConsentEvent {
+    /// The ledger columns the policy reads, in the order both stores decode them by position: no evidence
+    /// and no seal. A claim reads one event per contact it decides for.
+    public static let policyColumns =
+        "id, contact_id, channel, topic, status, source, actor, occurred_at, recorded_at, prev_hash, hash"
+}

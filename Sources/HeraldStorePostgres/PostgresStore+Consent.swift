@@ -69,10 +69,9 @@ extension PostgresStore {
         ).map { try Self.consentEvent(from: $0) }
     }
 
-    /// `withEvidence: false` leaves the evidence unread: the policy never looks at it.
-    static func consentEvent(from row: PostgresRow, withEvidence: Bool = true) throws -> ConsentEvent {
+    static func consentEvent(from row: PostgresRow) throws -> ConsentEvent {
         let columns = row.makeRandomAccess()
-        let evidence: String? = withEvidence ? try columns.get("evidence") : nil
+        let evidence: String? = try columns.get("evidence")
         return ConsentEvent(
             id: try columns.get("id"),
             input: ConsentInput(
@@ -82,7 +81,19 @@ extension PostgresStore {
                 evidence: try evidence.map { try HeraldJSON.decoder().decode(JSONValue.self, from: Data($0.utf8)) },
                 actor: try columns.get("actor"), occurredAt: Date(milliseconds: try columns.get("occurred_at"))),
             recordedAt: Date(milliseconds: try columns.get("recorded_at")), prevHash: try columns.get("prev_hash"),
-            storedHash: try columns.get("hash"), seal: withEvidence ? try seal(from: columns) : nil)
+            storedHash: try columns.get("hash"), seal: try seal(from: columns))
+    }
+
+    /// A ledger event as the policy sees it, decoded by position from `ConsentEvent.policyColumns`.
+    static func policyConsentEvent(from row: PostgresRow) throws -> ConsentEvent {
+        let (id, contactId, channel, topic, status, source, actor, occurredAt, recordedAt, prevHash, hash) =
+            try row.decode((Int64, String, String, String, String, String, String?, Int64, Int64, String, String).self)
+        return ConsentEvent(
+            id: id,
+            input: ConsentInput(
+                contactId: contactId, channel: channel, topic: topic, status: ConsentStatus(rawValue: status) ?? .revoked,
+                source: source, evidence: nil, actor: actor, occurredAt: Date(milliseconds: occurredAt)),
+            recordedAt: Date(milliseconds: recordedAt), prevHash: prevHash, storedHash: hash)
     }
 
     private static func seal(from columns: PostgresRandomAccessRow) throws -> ConsentSeal? {

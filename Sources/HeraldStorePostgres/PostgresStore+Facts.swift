@@ -22,9 +22,12 @@ extension PostgresStore {
         for contact in contacts { facts[contact.id] = ContactPolicyFacts() }
         let ids = contacts.map(\.id)
         for row in try await connection.rows(
-            "SELECT * FROM consent_events WHERE contact_id = ANY(\(ids)::text[]) ORDER BY id", logger: logger)
+            """
+            SELECT \(unescaped: ConsentEvent.policyColumns)
+            FROM consent_events WHERE contact_id = ANY(\(ids)::text[]) ORDER BY id
+            """, logger: logger)
         {
-            let event = try consentEvent(from: row, withEvidence: false)
+            let event = try policyConsentEvent(from: row)
             facts[event.contactId]?.consents.append(event)
         }
         let sinceMs = since.ms

@@ -88,13 +88,7 @@ extension SQLiteStore {
             seal: seal(from: row))
     }
 
-    /// What the policy reads of a ledger event, in `policyConsentEvent(from:)`'s order: no evidence and no seal.
-    /// A claim reads one event per contact it decides for; `SELECT *` copied every column of each and looked
-    /// every column up by name.
-    static let policyConsentColumns =
-        "id, contact_id, channel, topic, status, source, actor, occurred_at, recorded_at, prev_hash, hash"
-
-    /// A ledger event as the policy sees it, read with `policyConsentColumns` by position.
+    /// A ledger event as the policy sees it, read with `ConsentEvent.policyColumns` by position.
     static func policyConsentEvent(from row: Row) -> ConsentEvent {
         ConsentEvent(
             id: row[0],

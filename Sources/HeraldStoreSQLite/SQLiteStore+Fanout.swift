@@ -112,7 +112,7 @@ extension SQLiteStore {
             let list = InList(chunk)
             let args = list.statementArguments
             let consents = try db.statement(
-                sql: "SELECT \(policyConsentColumns) FROM consent_events WHERE contact_id IN (\(list.sql)) ORDER BY id",
+                sql: "SELECT \(ConsentEvent.policyColumns) FROM consent_events WHERE contact_id IN (\(list.sql)) ORDER BY id",
                 for: list)
             let rows = try Row.fetchCursor(consents, arguments: args)
             while let row = try rows.next() {
