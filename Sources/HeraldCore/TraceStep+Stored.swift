@@ -73,14 +73,17 @@ extension TraceStep {
         }
     }
 
-    /// A whole number that fits an Int64 exactly, however the parser held it.
+    /// A whole number that fits an Int64 exactly, however the parser held it (ids past 2^53 arrive as
+    /// Decimal; the round trip says whether it was a whole Int64).
     private static func integer(_ value: JSONValue) -> Int64? {
         switch value {
-        case .number(let number): Int64(exactly: number)
+        case .number(let number):
+            return Int64(exactly: number)
         case .decimal(let decimal):
-            // Ids past 2^53 arrive as Decimal; the round trip says whether it was a whole Int64.
-            { whole in Decimal(whole) == decimal ? whole : nil }(NSDecimalNumber(decimal: decimal).int64Value)
-        default: nil
+            let whole = NSDecimalNumber(decimal: decimal).int64Value
+            return Decimal(whole) == decimal ? whole : nil
+        default:
+            return nil
         }
     }
 

@@ -1,14 +1,8 @@
 import Foundation
 import HeraldCore
 
-/// A fan-out batch read and planned, not yet written. `after` is the cursor it was read from.
-struct PreparedFanoutBatch: Sendable {
-    var after: String?
-    var batch: FanoutBatch
-}
-
-/// The next batch of the jobs fan-out is working through, read and planned while the current batch is
-/// written. A batch is used only by the job it was read for, only if the job's cursor is still where it
+/// The next batch (read and planned, not yet written) of the jobs fan-out is working through, prepared while
+/// the current batch is written. A batch is used only by the job it was read for, only if the job's cursor is still where it
 /// started, and only while its plan is fresh (a provisional decision made when it was read); otherwise it
 /// is dropped and read again. While `capacity` jobs have a batch waiting, no more are started: in a round
 /// robin over more jobs, evicting one would drop exactly the batch whose turn comes next.
@@ -17,10 +11,10 @@ struct FanoutLookahead {
     static let freshFor: TimeInterval = 1
     static let capacity = 4
 
-    private var ahead: [Int64: (after: String?, task: Task<PreparedFanoutBatch, any Error>)] = [:]
+    private var ahead: [Int64: (after: String?, task: Task<FanoutBatch, any Error>)] = [:]
 
     mutating func start(
-        _ jobId: Int64, after cursor: String?, _ prepare: @escaping @Sendable () async throws -> PreparedFanoutBatch
+        _ jobId: Int64, after cursor: String?, _ prepare: @escaping @Sendable () async throws -> FanoutBatch
     ) async {
         await drop(jobId)
         guard ahead.count < Self.capacity else { return }
@@ -28,14 +22,14 @@ struct FanoutLookahead {
     }
 
     /// The batch read ahead for this job at this cursor, if it is there, read without error and still fresh.
-    mutating func take(_ jobId: Int64, after cursor: String?, now: @Sendable () -> Date) async -> PreparedFanoutBatch? {
+    mutating func take(_ jobId: Int64, after cursor: String?, now: @Sendable () -> Date) async -> FanoutBatch? {
         guard let entry = ahead.removeValue(forKey: jobId) else { return nil }
         guard entry.after == cursor else {
             entry.task.cancel()
             _ = try? await entry.task.value
             return nil
         }
-        guard let prepared = try? await entry.task.value, now().timeIntervalSince(prepared.batch.at) <= Self.freshFor
+        guard let prepared = try? await entry.task.value, now().timeIntervalSince(prepared.at) <= Self.freshFor
         else { return nil }
         return prepared
     }

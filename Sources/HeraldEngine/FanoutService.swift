@@ -41,14 +41,14 @@ public struct FanoutService: Service {
                 if let job = try await store.claimFanout(
                     owner: settings.workerId, now: current, leaseUntil: current.addingTimeInterval(settings.fanoutLease))
                 {
-                    let prepared: PreparedFanoutBatch
+                    let prepared: FanoutBatch
                     if let ready = await lookahead.take(job.id, after: job.fanoutCursor, now: now) {
                         prepared = ready
                     } else {
                         prepared = try await prepare(job, after: job.fanoutCursor)
                     }
-                    if !prepared.batch.finished {
-                        let cursor = prepared.batch.cursor
+                    if !prepared.finished {
+                        let cursor = prepared.cursor
                         await lookahead.start(job.id, after: cursor) { try await prepare(job, after: cursor) }
                     }
                     let written = try await write(job, prepared)
@@ -75,15 +75,15 @@ public struct FanoutService: Service {
         var next = try await prepare(job, after: job.fanoutCursor)
         while !Task.isShuttingDownGracefully {
             let current = next
-            async let following: PreparedFanoutBatch? =
-                current.batch.finished ? nil : prepare(job, after: current.batch.cursor)
+            async let following: FanoutBatch? =
+                current.finished ? nil : prepare(job, after: current.cursor)
             guard try await write(job, current), let prepared = try await following else { return }
             next = prepared
         }
     }
 
     /// Reads the page of the audience after `cursor`, its contacts' policy facts, and plans the rows.
-    func prepare(_ job: Job, after cursor: String?) async throws -> PreparedFanoutBatch {
+    func prepare(_ job: Job, after cursor: String?) async throws -> FanoutBatch {
         let segment = try job.spec.audience.segment.map { source throws(HeraldError) in
             try SegmentExpression(parsing: source)
         }
@@ -93,21 +93,19 @@ public struct FanoutService: Service {
         let facts = try await store.policyFacts(
             for: page.contacts, since: current.addingTimeInterval(-planner.policy.capLookback))
         let rows = planner.plan(job: job, contacts: page.contacts, unknownIds: page.unknownIds, facts: facts, now: current)
-        return PreparedFanoutBatch(
-            after: cursor,
-            batch: FanoutBatch(
-                jobId: job.id, owner: settings.workerId, deliveries: rows, cursor: page.cursor,
-                audienceAdded: page.contacts.count + page.unknownIds.count, finished: page.finished,
-                leaseUntil: current.addingTimeInterval(settings.fanoutLease), at: current,
-                readContactIds: page.contacts.map(\.id)))
+        return FanoutBatch(
+            jobId: job.id, owner: settings.workerId, deliveries: rows, cursor: page.cursor,
+            audienceAdded: page.contacts.count + page.unknownIds.count, finished: page.finished,
+            leaseUntil: current.addingTimeInterval(settings.fanoutLease), at: current,
+            readContactIds: page.contacts.map(\.id))
     }
 
     /// Writes a prepared batch; false when the job was cancelled or its lease was lost. Rows and events are
     /// stamped, and the lease renewed, as of the write, not of the read.
-    func write(_ job: Job, _ prepared: PreparedFanoutBatch) async throws -> Bool {
+    func write(_ job: Job, _ prepared: FanoutBatch) async throws -> Bool {
         var logger = logger
         logger[metadataKey: "job.id"] = "\(job.id)"
-        var batch = prepared.batch
+        var batch = prepared
         batch.at = now()
         batch.leaseUntil = batch.at.addingTimeInterval(settings.fanoutLease)
         guard try await store.writeFanoutBatch(batch) else {

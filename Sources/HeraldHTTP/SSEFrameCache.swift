@@ -41,12 +41,8 @@ final class SSEFrameCache: Sendable {
 
     /// Bytes compressed for one client alone (filtered events, drop counts, heartbeats).
     func deflated(_ plain: ByteBuffer) throws -> DeflatedPiece {
-        guard let piece = deflate(plain) else { throw CompressionFailed() }
+        guard let piece = deflater.withLock({ $0.piece(of: plain) }) else { throw CompressionFailed() }
         return piece
-    }
-
-    private func deflate(_ plain: ByteBuffer) -> DeflatedPiece? {
-        deflater.withLock { $0.piece(of: plain) }
     }
 
     /// zlib could not be set up (out of memory): the client's stream ends and it reconnects.

@@ -9,38 +9,36 @@ import Testing
 @Suite struct FanoutLookaheadTests {
     static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
 
-    static func prepared(_ jobId: Int64, after: String?, cursor: String, at: Date = t0) -> PreparedFanoutBatch {
-        PreparedFanoutBatch(
-            after: after,
-            batch: FanoutBatch(
-                jobId: jobId, owner: "n", deliveries: [], cursor: cursor, audienceAdded: 0, finished: false,
-                leaseUntil: at, at: at))
+    static func prepared(_ jobId: Int64, cursor: String, at: Date = t0) -> FanoutBatch {
+        FanoutBatch(
+            jobId: jobId, owner: "n", deliveries: [], cursor: cursor, audienceAdded: 0, finished: false, leaseUntil: at,
+            at: at)
     }
 
     static let clock: @Sendable () -> Date = { t0 }
 
     @Test func aBatchIsTakenOnlyAtItsCursorAndOnlyOnce() async {
         var lookahead = FanoutLookahead()
-        await lookahead.start(1, after: "c100") { Self.prepared(1, after: "c100", cursor: "c200") }
+        await lookahead.start(1, after: "c100") { Self.prepared(1, cursor: "c200") }
         #expect(await lookahead.take(1, after: "c150", now: Self.clock) == nil)
         // The mismatch dropped it: the right cursor now finds nothing either.
         #expect(await lookahead.take(1, after: "c100", now: Self.clock) == nil)
-        await lookahead.start(1, after: "c100") { Self.prepared(1, after: "c100", cursor: "c200") }
+        await lookahead.start(1, after: "c100") { Self.prepared(1, cursor: "c200") }
         #expect(await lookahead.take(2, after: "c100", now: Self.clock) == nil)
-        #expect(await lookahead.take(1, after: "c100", now: Self.clock)?.batch.cursor == "c200")
+        #expect(await lookahead.take(1, after: "c100", now: Self.clock)?.cursor == "c200")
         #expect(await lookahead.take(1, after: "c100", now: Self.clock) == nil)
     }
 
     @Test func aStaleOrFailedBatchIsNotUsed() async {
         var lookahead = FanoutLookahead()
         let late: @Sendable () -> Date = { Self.t0.addingTimeInterval(FanoutLookahead.freshFor + 0.5) }
-        await lookahead.start(1, after: nil) { Self.prepared(1, after: nil, cursor: "c1") }
+        await lookahead.start(1, after: nil) { Self.prepared(1, cursor: "c1") }
         #expect(await lookahead.take(1, after: nil, now: late) == nil)
         await lookahead.start(1, after: nil) { throw HeraldError(code: "x", message: "read failed") }
         #expect(await lookahead.take(1, after: nil, now: Self.clock) == nil)
         // Fresh and read without error: used.
-        await lookahead.start(1, after: nil) { Self.prepared(1, after: nil, cursor: "c1") }
-        #expect(await lookahead.take(1, after: nil, now: Self.clock)?.batch.cursor == "c1")
+        await lookahead.start(1, after: nil) { Self.prepared(1, cursor: "c1") }
+        #expect(await lookahead.take(1, after: nil, now: Self.clock)?.cursor == "c1")
     }
 
     /// In a round robin over more jobs than it holds, evicting would drop the batch whose turn is next: the
@@ -51,7 +49,7 @@ import Testing
         for job in 1...Int64(FanoutLookahead.capacity + 1) {
             await lookahead.start(job, after: nil) {
                 reads.withLock { $0 += 1 }
-                return Self.prepared(job, after: nil, cursor: "x")
+                return Self.prepared(job, cursor: "x")
             }
         }
         #expect(await lookahead.take(1, after: nil, now: Self.clock) != nil)
