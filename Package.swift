@@ -51,7 +51,10 @@ let package = Package(
         .target(name: "HeraldPolicy", dependencies: ["HeraldCore"], swiftSettings: swiftSettings),
         .target(
             name: "HeraldStoreSQLite",
-            dependencies: ["HeraldCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "HeraldCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The shared engine for many nodes: same semantics as SQLite, claims with FOR UPDATE SKIP LOCKED.

@@ -26,6 +26,10 @@ struct InList {
     }
 
     var statementArguments: StatementArguments { StatementArguments(arguments.map { $0.databaseValue }) }
+
+    func bind(to values: inout DirectBinding) {
+        for argument in arguments { values.add(argument.databaseValue) }
+    }
 }
 
 extension Database {

@@ -27,38 +27,17 @@ enum RowRuns {
     }
 }
 
-/// Rows bound for multi-row statements, one set of arguments per run. Built inside a transaction by
-/// `runBatched`, or before one where binding is work the single writer need not wait for (`DeliveryRows`).
-struct BoundRuns: Sendable {
-    let columns: Int
-    let runs: [(count: Int, arguments: StatementArguments)]
-
-    init<Element>(_ rows: [Element], columns: Int, bind: (Element, inout [(any DatabaseValueConvertible)?]) -> Void) {
-        self.columns = columns
-        runs = RowRuns.ranges(rows.count).map { range in
-            var arguments: [(any DatabaseValueConvertible)?] = []
-            arguments.reserveCapacity(range.count * columns)
-            for index in range { bind(rows[index], &arguments) }
-            return (range.count, StatementArguments(arguments))
-        }
-    }
-
-    /// Runs `sql(values)` once per run, where `values` is the run's `(?,…),(?,…)` list.
-    func execute(_ db: Database, sql: (String) -> String) throws {
-        for run in runs {
-            try db.cachedStatement(sql: sql(RowRuns.values(rows: run.count, columns: columns)))
-                .execute(arguments: run.arguments)
-        }
-    }
-}
-
 extension Database {
     /// Runs `sql(values)` once per run of `rows`, where `values` is the run's `(?,…),(?,…)` list and each row
-    /// binds `columns` values with `bind`.
+    /// binds `columns` values with `bind`, straight into SQLite (`DirectBinding`).
     func runBatched<Element>(
-        _ rows: [Element], columns: Int, sql: (String) -> String,
-        bind: (Element, inout [(any DatabaseValueConvertible)?]) -> Void
+        _ rows: [Element], columns: Int, sql: (String) -> String, bind: (Element, inout DirectBinding) -> Void
     ) throws {
-        try BoundRuns(rows, columns: columns, bind: bind).execute(self, sql: sql)
+        for range in RowRuns.ranges(rows.count) {
+            try cachedStatement(sql: sql(RowRuns.values(rows: range.count, columns: columns))).executeDirect(self) {
+                values in
+                for index in range { bind(rows[index], &values) }
+            }
+        }
     }
 }

@@ -35,25 +35,34 @@ extension SQLiteStore {
                 UPDATE deliveries SET state = 'sending', lease_owner = ?, lease_until = ?,
                 attempt_count = attempt_count + 1, send_trace = ?, updated_at = ? WHERE id = ?
                 """)
+        let leaseUntil = request.leaseUntil.ms
         for send in decisions.sends {
-            try lease.execute(arguments: [request.owner, request.leaseUntil.ms, send.trace, now, send.delivery.deliveryId])
+            try lease.executeDirect(db) { row in
+                row.add(request.owner)
+                row.add(leaseUntil)
+                row.add(send.trace)
+                row.add(now)
+                row.add(send.delivery.deliveryId)
+            }
         }
         // A re-claimed or retried delivery replaces its old reservation; a first attempt never had one
         // (reservations are only written here, with the attempt count raised in the same transaction).
         let reclaimed = decisions.sends.filter { $0.delivery.attempt > 1 }.map(\.delivery.deliveryId)
         try db.runBatched(reclaimed, columns: 1) { "DELETE FROM send_log WHERE delivery_id IN (VALUES \($0))" } bind: {
-            id, arguments in arguments.append(id)
+            id, values in values.add(id)
         }
         // The reservation counts against caps from now on, for this batch and every other claimer.
         let reserved = decisions.sends.compactMap { send in send.reservation.map { (send.delivery, $0) } }
         try db.runBatched(reserved, columns: 6) { values in
             "INSERT INTO send_log (contact_id, delivery_id, channel, purpose, topic, at) VALUES \(values)"
-        } bind: { row, arguments in
+        } bind: { row, values in
             let (delivery, reservation) = row
-            arguments += [
-                delivery.contact.id, delivery.deliveryId, reservation.channel.rawValue, reservation.purpose.rawValue,
-                reservation.topic, reservation.at.ms,
-            ]
+            values.add(delivery.contact.id)
+            values.add(delivery.deliveryId)
+            values.add(reservation.channel.rawValue)
+            values.add(reservation.purpose.rawValue)
+            values.add(reservation.topic)
+            values.add(reservation.at.ms)
         }
         for deferral in decisions.deferrals {
             try db.run(
@@ -87,23 +96,29 @@ extension SQLiteStore {
             SELECT id, job_id, contact_id, channel, attempt_count FROM deliveries
             WHERE state = 'sending' AND lease_until < ?1 AND priority >= ?3
             """
-        let found = try Row.fetchAll(db.cachedStatement(sql: sql + " LIMIT ?2"), arguments: [now.ms, limit, minPriority])
-        let jobIds = InList(Set(found.map { $0["job_id"] as Int64 }))
-        var jobs: [Int64: (spec: String, cancelled: Bool)] = [:]
-        let specs = try db.statement(sql: "SELECT id, spec, status FROM jobs WHERE id IN (\(jobIds.sql))", for: jobIds)
-        for row in try Row.fetchAll(specs, arguments: jobIds.statementArguments)
-        {
-            jobs[row["id"]] = (row["spec"], (row["status"] as String) == JobStatus.cancelled.rawValue)
+        var found: [(id: Int64, jobId: Int64, contactId: String, channel: String, attemptCount: Int)] = []
+        found.reserveCapacity(limit)
+        try db.cachedStatement(sql: sql + " LIMIT ?2").forEachDirect(db) { values in
+            values.add(now.ms)
+            values.add(limit)
+            values.add(minPriority)
+        } _: { row in
+            found.append((row.int64(0), row.int64(1), row.string(2), row.string(3), row.int(4)))
         }
+        let jobIds = InList(Set(found.map(\.jobId)))
+        var jobs: [Int64: (spec: String, cancelled: Bool)] = [:]
+        try db.statement(sql: "SELECT id, spec, status FROM jobs WHERE id IN (\(jobIds.sql))", for: jobIds)
+            .forEachDirect(db, bind: { jobIds.bind(to: &$0) }) { row in
+                jobs[row.int64(0)] = (row.string(1), row.string(2) == JobStatus.cancelled.rawValue)
+            }
         var rows: [DueDelivery] = []
         rows.reserveCapacity(found.count)
         for row in found {
-            let jobId: Int64 = row["job_id"]
-            guard let channel = ChannelKind(rawValue: row["channel"]), let job = jobs[jobId] else { continue }
+            guard let channel = ChannelKind(rawValue: row.channel), let job = jobs[row.jobId] else { continue }
             rows.append(
                 DueDelivery(
-                    id: row["id"], jobId: jobId, contactId: row["contact_id"], channel: channel,
-                    attemptCount: row["attempt_count"], specJSON: job.spec, jobCancelled: job.cancelled))
+                    id: row.id, jobId: row.jobId, contactId: row.contactId, channel: channel,
+                    attemptCount: row.attemptCount, specJSON: job.spec, jobCancelled: job.cancelled))
         }
         return rows
     }

@@ -15,9 +15,8 @@ extension SQLiteStore {
         let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, hash FROM consent_events ORDER BY id DESC LIMIT 1"))
         let nextId = (head?["id"] as Int64? ?? 0) + 1
         let event = ConsentEvent(id: nextId, input: input, recordedAt: at, prevHash: head?["hash"] ?? ConsentChain.genesis)
-        try db.execute(
-            sql: "INSERT INTO consent_events \(consentColumns) VALUES (\(placeholders(16)))",
-            arguments: StatementArguments(consentValues(event, evidence: evidence)))
+        try db.cachedStatement(sql: "INSERT INTO consent_events \(consentColumns) VALUES (\(placeholders(16)))")
+            .executeDirect(db) { values in bindConsent(event, evidence: evidence, to: &values) }
         return event
     }
 
@@ -27,12 +26,23 @@ extension SQLiteStore {
         """
 
     /// The 16 values of `consentColumns`, in order.
-    static func consentValues(_ event: ConsentEvent, evidence: String?) -> [(any DatabaseValueConvertible)?] {
-        [
-            event.id, event.contactId, event.channel, event.topic, event.status.rawValue, event.source, evidence,
-            event.actor, event.occurredAt.ms, event.recordedAt.ms, event.prevHash, event.hash,
-            event.seal?.version ?? 1, event.seal?.salt, event.seal?.subjectDigest, event.seal?.evidenceDigest,
-        ]
+    static func bindConsent(_ event: ConsentEvent, evidence: String?, to values: inout DirectBinding) {
+        values.add(event.id)
+        values.add(event.contactId)
+        values.add(event.channel)
+        values.add(event.topic)
+        values.add(event.status.rawValue)
+        values.add(event.source)
+        values.add(evidence)
+        values.add(event.actor)
+        values.add(event.occurredAt.ms)
+        values.add(event.recordedAt.ms)
+        values.add(event.prevHash)
+        values.add(event.hash)
+        values.add(event.seal?.version ?? 1)
+        values.add(event.seal?.salt)
+        values.add(event.seal?.subjectDigest)
+        values.add(event.seal?.evidenceDigest)
     }
 
     public func consentEvents(contactId: String) async throws -> [ConsentEvent] {
@@ -89,14 +99,14 @@ extension SQLiteStore {
     }
 
     /// A ledger event as the policy sees it, read with `ConsentEvent.policyColumns` by position.
-    static func policyConsentEvent(from row: Row) -> ConsentEvent {
+    static func policyConsentEvent(from row: DirectColumns) -> ConsentEvent {
         ConsentEvent(
-            id: row[0],
+            id: row.int64(0),
             input: ConsentInput(
-                contactId: row[1], channel: row[2], topic: row[3],
-                status: ConsentStatus(rawValue: row[4]) ?? .revoked, source: row[5], evidence: nil, actor: row[6],
-                occurredAt: Date(milliseconds: row[7])),
-            recordedAt: Date(milliseconds: row[8]), prevHash: row[9], storedHash: row[10])
+                contactId: row.string(1), channel: row.string(2), topic: row.string(3),
+                status: ConsentStatus(rawValue: row.string(4)) ?? .revoked, source: row.string(5), evidence: nil,
+                actor: row.optionalString(6), occurredAt: Date(milliseconds: row.int64(7))),
+            recordedAt: Date(milliseconds: row.int64(8)), prevHash: row.string(9), storedHash: row.string(10))
     }
 
     private static func seal(from row: Row) -> ConsentSeal? {

@@ -21,8 +21,8 @@ extension SQLiteStore: ConsentImportStore {
                 let end = min(start + step, events.count)
                 try db.runBatched(Array(start..<end), columns: 16) { values in
                     "INSERT INTO consent_events \(Self.consentColumns) VALUES \(values)"
-                } bind: { index, arguments in
-                    arguments += Self.consentValues(events[index], evidence: evidence[index])
+                } bind: { index, values in
+                    Self.bindConsent(events[index], evidence: evidence[index], to: &values)
                 }
                 progress?(end)
             }

@@ -51,9 +51,8 @@ extension SQLiteStore {
         for chunk in ids.chunked(900) {
             let list = InList(chunk)
             // Padding repeats an id, but IN matches each row once.
-            let statement = try db.statement(sql: "SELECT body FROM contacts WHERE id IN (\(list.sql))", for: list)
-            let bodies = try String.fetchAll(statement, arguments: list.statementArguments)
-            for body in bodies { result.append(try decodeContact(body)) }
+            try db.statement(sql: "SELECT body FROM contacts WHERE id IN (\(list.sql))", for: list)
+                .forEachDirect(db, bind: { list.bind(to: &$0) }) { row in result.append(try decodeContact(row.string(0))) }
         }
         return result
     }

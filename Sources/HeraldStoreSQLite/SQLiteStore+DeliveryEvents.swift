@@ -14,7 +14,7 @@ enum SQLiteDeliveryEvents {
         guard !ids.isEmpty, try isRecording(db) else { return }
         try db.runBatched(ids, columns: 1) { values in
             insert + " WHERE id IN (VALUES \(values)) AND state IN (SELECT state FROM webhook_delivery_states) ORDER BY id"
-        } bind: { id, arguments in arguments.append(id) }
+        } bind: { id, values in values.add(id) }
     }
 
     /// Runs `insertRows`, then records `delivery.suppressed` for the rows it inserted already suppressed

@@ -29,7 +29,7 @@ extension SQLiteStore {
     public func writeFanoutBatch(_ batch: FanoutBatch) async throws -> Bool {
         // Traces encoded and values bound before the transaction: the writer is held only to write, so an
         // OTP waiting for its turn waits less.
-        let rows = DeliveryRows.bind(batch.deliveries, at: batch.at.ms)
+        let rows = DeliveryRows(batch.deliveries, at: batch.at.ms)
         return try await write { db in
             let owned = try Bool.fetchOne(
                 db.cachedStatement(sql: "SELECT status = 'fanning_out' AND fanout_owner = ? FROM jobs WHERE id = ?"),
@@ -72,13 +72,11 @@ extension SQLiteStore {
     /// New delivery rows in multi-row statements (the per-statement cost is paid once per run of rows); a row
     /// that already exists (same job, contact, channel) is left as it is.
     static func insertDeliveries(_ db: Database, _ deliveries: [NewDelivery], at now: Int64) throws {
-        try insertDeliveries(db, DeliveryRows.bind(deliveries, at: now))
+        try insertDeliveries(db, DeliveryRows(deliveries, at: now))
     }
 
-    static func insertDeliveries(_ db: Database, _ rows: BoundRuns) throws {
-        try SQLiteDeliveryEvents.recordingSuppressedInserts(db) {
-            try rows.execute(db, sql: DeliveryRows.insert)
-        }
+    static func insertDeliveries(_ db: Database, _ rows: DeliveryRows) throws {
+        try SQLiteDeliveryEvents.recordingSuppressedInserts(db) { try rows.insert(db) }
     }
 
     public func releaseLeases(owner: String, at: Date) async throws {
@@ -110,27 +108,25 @@ extension SQLiteStore {
         let ids = contacts.map(\.id)
         for chunk in ids.chunked(900) {
             let list = InList(chunk)
-            let args = list.statementArguments
-            let consents = try db.statement(
+            try db.statement(
                 sql: "SELECT \(ConsentEvent.policyColumns) FROM consent_events WHERE contact_id IN (\(list.sql)) ORDER BY id",
-                for: list)
-            let rows = try Row.fetchCursor(consents, arguments: args)
-            while let row = try rows.next() {
+                for: list
+            ).forEachDirect(db, bind: { list.bind(to: &$0) }) { row in
                 let event = policyConsentEvent(from: row)
                 facts[event.contactId]?.consents.append(event)
             }
-            let sends = try db.statement(
+            try db.statement(
                 sql: """
                     SELECT contact_id, delivery_id, channel, purpose, topic, at FROM send_log
                     WHERE contact_id IN (\(list.sql)) AND at > ?
-                    """, for: list)
-            let sent = try Row.fetchCursor(sends, arguments: args + [since.ms])
-            while let row = try sent.next() {
-                guard !excluding.contains(row[1]), let channel = ChannelKind(rawValue: row[2]),
-                    let purpose = Purpose(rawValue: row[3])
-                else { continue }
-                let record = SendRecord(channel: channel, purpose: purpose, topic: row[4], at: Date(milliseconds: row[5]))
-                facts[row[0] as String]?.recentSends.append(record)
+                    """, for: list
+            ).forEachDirect(db, bind: { list.bind(to: &$0); $0.add(since.ms) }) { row in
+                guard !excluding.contains(row.int64(1)), let channel = ChannelKind(rawValue: row.string(2)),
+                    let purpose = Purpose(rawValue: row.string(3))
+                else { return }
+                let record = SendRecord(
+                    channel: channel, purpose: purpose, topic: row.optionalString(4), at: Date(milliseconds: row.int64(5)))
+                facts[row.string(0)]?.recentSends.append(record)
             }
         }
         let addresses = contacts.flatMap { contact in ChannelKind.allCases.flatMap { contact.addresses(on: $0) } }
@@ -139,24 +135,21 @@ extension SQLiteStore {
             uniquingKeysWith: { first, _ in first })
         for chunk in addresses.chunked(900) {
             let list = InList(chunk)
-            let suppressed = try db.statement(
-                sql: "SELECT address FROM suppressions WHERE address IN (\(list.sql))", for: list)
-            for address in try String.fetchAll(suppressed, arguments: list.statementArguments)
-            {
-                if let owner = ownerOf[address] { facts[owner]?.suppressedAddresses.insert(address) }
-            }
+            try db.statement(sql: "SELECT address FROM suppressions WHERE address IN (\(list.sql))", for: list)
+                .forEachDirect(db, bind: { list.bind(to: &$0) }) { row in
+                    let address = row.string(0)
+                    if let owner = ownerOf[address] { facts[owner]?.suppressedAddresses.insert(address) }
+                }
         }
         let byDigest = erased.digests(of: ownerOf.keys)
         for chunk in Array(byDigest.keys).chunked(900) {
             let list = InList(chunk)
-            let erasedDigests = try db.statement(
-                sql: "SELECT digest FROM erased_addresses WHERE digest IN (\(list.sql))", for: list)
-            for digest in try String.fetchAll(erasedDigests, arguments: list.statementArguments)
-            {
-                if let address = byDigest[digest], let owner = ownerOf[address] {
-                    facts[owner]?.erasedAddresses.insert(address)
+            try db.statement(sql: "SELECT digest FROM erased_addresses WHERE digest IN (\(list.sql))", for: list)
+                .forEachDirect(db, bind: { list.bind(to: &$0) }) { row in
+                    if let address = byDigest[row.string(0)], let owner = ownerOf[address] {
+                        facts[owner]?.erasedAddresses.insert(address)
+                    }
                 }
-            }
         }
         return facts
     }

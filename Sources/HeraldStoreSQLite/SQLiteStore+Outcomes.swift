@@ -17,12 +17,16 @@ extension SQLiteStore {
                 INSERT INTO attempts (delivery_id, number, at, latency_ms, instance, outcome, provider_message_id, error)
                 VALUES \(values)
                 """
-            } bind: { row, arguments in
+            } bind: { row, values in
                 let (deliveryId, attempt) = row
-                arguments += [
-                    deliveryId, attempt.number, attempt.at.ms, attempt.latencyMs, attempt.instance,
-                    attempt.outcome.rawValue, attempt.providerMessageId, attempt.error,
-                ]
+                values.add(deliveryId)
+                values.add(attempt.number)
+                values.add(attempt.at.ms)
+                values.add(attempt.latencyMs)
+                values.add(attempt.instance)
+                values.add(attempt.outcome.rawValue)
+                values.add(attempt.providerMessageId)
+                values.add(attempt.error)
             }
             let changed = try Self.applyStateChanges(db, changes, at: at)
             try SQLiteDeliveryEvents.record(db, ids: changed)
@@ -81,11 +85,20 @@ extension SQLiteStore {
         var released: [Int64] = []
         var changed: [Int64] = []
         changed.reserveCapacity(changes.count)
+        let now = at.ms
         for change in changes {
-            try update.execute(arguments: [
-                change.state.rawValue, change.reason?.rawValue, change.notBefore?.ms, change.instance,
-                change.providerMessageId, change.smsSegments, change.trace, at.ms, change.deliveryId, change.owner,
-            ])
+            try update.executeDirect(db) { row in
+                row.add(change.state.rawValue)
+                row.add(change.reason?.rawValue)
+                row.add(change.notBefore?.ms)
+                row.add(change.instance)
+                row.add(change.providerMessageId)
+                row.add(change.smsSegments)
+                row.add(change.trace)
+                row.add(now)
+                row.add(change.deliveryId)
+                row.add(change.owner)
+            }
             // Nothing reached the contact: the cap reservation is released. Only for rows this worker still
             // held, so a stale answer never releases the reservation of the worker that re-claimed it.
             guard db.changesCount > 0 else { continue }
@@ -93,7 +106,7 @@ extension SQLiteStore {
             if change.state != .sent { released.append(change.deliveryId) }
         }
         try db.runBatched(released, columns: 1) { "DELETE FROM send_log WHERE delivery_id IN (VALUES \($0))" } bind: {
-            id, arguments in arguments.append(id)
+            id, values in values.add(id)
         }
         return changed
     }
