@@ -31,23 +31,49 @@ extension Contact {
         return out
     }
 
-    /// Reads the stored form back; nil when the text is not a contact.
+    /// Reads the stored form back; nil when the text is not a contact. Fan-out reads every contact of a segment
+    /// through here, so the top level is read member by member instead of through a dictionary.
     public init?(storedJSON text: String) {
-        guard case .object(let o)? = try? FastJSON.parse(text), case .string(let id)? = o["id"] else { return nil }
+        guard let members = try? FastJSON.parseMembers(text) else { return nil }
+        var id: String?
+        var timezone: String?
+        var locale: String?
+        var attributes: [String: JSONValue] = [:]
+        var email: String?
+        var phone: String?
         var tokens: [PushToken] = []
-        if case .array(let items)? = o["push_tokens"] {
-            for case .object(let t) in items {
-                if case .string(let p)? = t["platform"], let platform = PushToken.Platform(rawValue: p),
-                    case .string(let token)? = t["token"]
-                {
-                    tokens.append(PushToken(platform: platform, token: token))
-                }
+        var telegramChatId: String?
+        var whatsapp: String?
+        for (key, value) in members {
+            switch key {
+            case "id": id = value.stringValue
+            case "timezone": timezone = value.stringValue
+            case "locale": locale = value.stringValue
+            case "attributes": attributes = value.objectValue ?? [:]
+            case "email": email = value.stringValue
+            case "phone": phone = value.stringValue
+            case "push_tokens": tokens = Self.pushTokens(value)
+            case "telegram_chat_id": telegramChatId = value.stringValue
+            case "whatsapp": whatsapp = value.stringValue
+            default: continue
             }
         }
+        guard let id else { return nil }
         self.init(
-            id: id, timezone: o["timezone"]?.stringValue, locale: o["locale"]?.stringValue,
-            attributes: o["attributes"]?.objectValue ?? [:], email: o["email"]?.stringValue,
-            phone: o["phone"]?.stringValue, pushTokens: tokens, telegramChatId: o["telegram_chat_id"]?.stringValue,
-            whatsapp: o["whatsapp"]?.stringValue)
+            id: id, timezone: timezone, locale: locale, attributes: attributes, email: email, phone: phone,
+            pushTokens: tokens, telegramChatId: telegramChatId, whatsapp: whatsapp)
+    }
+
+    private static func pushTokens(_ value: JSONValue) -> [PushToken] {
+        guard case .array(let items) = value else { return [] }
+        var tokens: [PushToken] = []
+        for case .object(let t) in items {
+            if case .string(let p)? = t["platform"], let platform = PushToken.Platform(rawValue: p),
+                case .string(let token)? = t["token"]
+            {
+                tokens.append(PushToken(platform: platform, token: token))
+            }
+        }
+        return tokens
     }
 }

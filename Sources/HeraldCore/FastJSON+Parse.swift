@@ -17,6 +17,25 @@ extension FastJSON {
         }
     }
 
+    /// The members of one JSON object, in order, without building a dictionary of them: for a reader that maps a
+    /// known shape onto its own fields and looks each key up once (a stored contact, read for every contact of
+    /// a fan-out). A repeated key appears each time; a reader that keeps the last one matches `parse`.
+    public static func parseMembers(_ text: String) throws -> [(key: String, value: JSONValue)] {
+        var text = text
+        return try text.withUTF8 { bytes in
+            var parser = Parser(bytes: bytes)
+            parser.skipSpace()
+            guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "{") else {
+                throw ParseError(offset: parser.index)
+            }
+            var members: [(key: String, value: JSONValue)] = []
+            try parser.forEachMember { members.append(($0, $1)) }
+            parser.skipSpace()
+            guard parser.index == bytes.count else { throw ParseError(offset: parser.index) }
+            return members
+        }
+    }
+
     struct Parser {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
@@ -51,12 +70,18 @@ extension FastJSON {
         }
 
         mutating func object() throws(ParseError) -> JSONValue {
-            index += 1
             var members: [String: JSONValue] = [:]
+            try forEachMember { members[$0] = $1 }
+            return .object(members)
+        }
+
+        /// Reads the object at `index` (its `{` included), handing each member over in order.
+        mutating func forEachMember(_ body: (String, JSONValue) -> Void) throws(ParseError) {
+            index += 1
             skipSpace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
                 index += 1
-                return .object(members)
+                return
             }
             while true {
                 skipSpace()
@@ -65,11 +90,11 @@ extension FastJSON {
                 skipSpace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw ParseError(offset: index) }
                 index += 1
-                members[key] = try value()
+                body(key, try value())
                 skipSpace()
                 guard index < bytes.count else { throw ParseError(offset: index) }
                 if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+                if bytes[index] == UInt8(ascii: "}") { index += 1; return }
                 throw ParseError(offset: index)
             }
         }

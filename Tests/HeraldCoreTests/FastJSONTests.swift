@@ -171,4 +171,17 @@ import Testing
         }
         #expect(Contact(storedJSON: "{\"no_id\":1}") == nil)
     }
+
+    @Test("a contact read member by member keeps the last of a repeated key, as parse does, and needs an object")
+    func contactMembers() throws {
+        let text = #"{"id":"a","phone":"+15550000001","id":"b","attributes":{"x":1},"attributes":{"y":2}}"#
+        let contact = try #require(Contact(storedJSON: text))
+        #expect(contact.id == "b")
+        #expect(contact.attributes == ["y": .number(2)])
+        #expect(try FastJSON.parseMembers(text).map(\.key) == ["id", "phone", "id", "attributes", "attributes"])
+        #expect(Contact(storedJSON: #"{"id":7}"#) == nil)
+        for text in ["[1]", "\"id\"", "{\"id\":\"a\"} {}", ""] {
+            #expect(throws: (any Error).self) { try FastJSON.parseMembers(text) }
+        }
+    }
 }
