@@ -53,7 +53,7 @@ let package = Package(
             name: "HeraldStoreSQLite",
             dependencies: [
                 "HeraldCore", .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"), "CSQLiteConfig",
             ],
             swiftSettings: swiftSettings
         ),
@@ -105,6 +105,7 @@ let package = Package(
         ),
         // zlib, for the live tail's gzip: each published batch is deflated once for every client.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSQLiteConfig", providers: [.apt(["libsqlite3-dev"])]),
         .target(
             name: "HeraldHTTP",
             dependencies: [
