@@ -10,12 +10,15 @@ public struct HeraldRequestContext: RequestContext {
     public var keyHashPrefix: String?
     /// The peer's IP address, for consent evidence (the proxy's, behind one).
     public let remoteAddress: String?
+    /// The connection, for a route that tunes its socket (the live tail's send buffer).
+    let channel: any Channel
     /// The key presented is known but past its expiry: refused with `key_expired`, not `unauthenticated`.
     public var keyExpired = false
 
     public init(source: Source) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress?.ipAddress
+        channel = source.channel
     }
 
     /// Request bodies beyond this are refused with 413 before they are read whole.

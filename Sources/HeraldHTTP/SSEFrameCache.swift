@@ -8,7 +8,7 @@ import Synchronization
 /// many clients stream it (an older event that fell out is simply encoded again). For gzip clients a batch
 /// is also compressed once, into a piece every client's stream can carry (`DeflatedPiece`).
 final class SSEFrameCache: Sendable {
-    private let slots: Mutex<[(seq: UInt64, frame: String)?]>
+    private let slots: Mutex<[(seq: UInt64, frame: [UInt8])?]>
     private let deflater = Mutex(Deflater())
 
     init(capacity: Int = 8192) {
@@ -25,9 +25,11 @@ final class SSEFrameCache: Sendable {
                 var shared = encoded(batch)
                 buffer.writeBuffer(&shared)
             case .item(.event(let event)):
-                buffer.writeString(frame(for: event))
+                buffer.writeBytes(frame(for: event))
             case .item(let item):
-                buffer.writeString(SSEFrame.encode(item))
+                var frame: [UInt8] = []
+                SSEFrame.append(item, to: &frame)
+                buffer.writeBytes(frame)
             }
         }
         return buffer
@@ -50,19 +52,21 @@ final class SSEFrameCache: Sendable {
 
     private func encoded(_ batch: DeliveryEventBatch) -> ByteBuffer {
         batch.encoded { events in
-            var buffer = ByteBuffer()
-            for event in events { buffer.writeString(SSEFrame.encode(.event(event))) }
-            return buffer
+            var frames: [UInt8] = []
+            frames.reserveCapacity(events.count * 256)
+            for event in events { SSEFrame.append(.event(event), to: &frames) }
+            return ByteBuffer(bytes: frames)
         }
     }
 
-    private func frame(for event: DeliveryEvent) -> String {
-        let cached = slots.withLock { slots -> String? in
+    private func frame(for event: DeliveryEvent) -> [UInt8] {
+        let cached = slots.withLock { slots -> [UInt8]? in
             let slot = slots[Int(event.seq % UInt64(slots.count))]
             return slot?.seq == event.seq ? slot?.frame : nil
         }
         if let cached { return cached }
-        let frame = SSEFrame.encode(.event(event))
+        var frame: [UInt8] = []
+        SSEFrame.append(.event(event), to: &frame)
         slots.withLock { $0[Int(event.seq % UInt64($0.count))] = (event.seq, frame) }
         return frame
     }
