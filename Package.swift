@@ -140,7 +140,7 @@ let package = Package(
         .executableTarget(
             name: "herald",
             dependencies: [
-                "HeraldDaemon", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "HeraldDaemon", "HeraldStoreSQLite", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings

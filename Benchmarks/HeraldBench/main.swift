@@ -1,7 +1,10 @@
 import Foundation
+import HeraldStoreSQLite
 
 // herald-bench [policy|fanout|consents|postgres|cluster|drivers|codec|e2e|webhooks|all] — prints a Markdown table for BENCHMARKS.md.
 // `all` leaves out `drivers` and `e2e`: they need nginx, wrk, Postfix's tools and Kannel (scripts/bench-setup.sh).
+// Before anything opens SQLite, as the daemon's main does.
+SQLiteProcessSettings.apply()
 let arguments = Array(CommandLine.arguments.dropFirst())
 let which = arguments.first ?? "all"
 // `herald-bench node PHASE STORAGE OUTBOX`: a child of `cluster`, not run by hand.

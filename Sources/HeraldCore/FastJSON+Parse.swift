@@ -20,7 +20,7 @@ extension FastJSON {
     /// The members of one JSON object, in order, without building a dictionary of them: for a reader that maps a
     /// known shape onto its own fields and looks each key up once (a stored contact, read for every contact of
     /// a fan-out). A repeated key appears each time; a reader that keeps the last one matches `parse`.
-    public static func parseMembers(_ text: String) throws -> [(key: String, value: JSONValue)] {
+    static func parseMembers(_ text: String) throws -> [(key: String, value: JSONValue)] {
         var text = text
         return try text.withUTF8 { bytes in
             var parser = Parser(bytes: bytes)

@@ -10,25 +10,48 @@ import GRDB
 /// statements with hundreds of parameters held megabytes on every connection.
 struct InList {
     static let cachedUpTo = 64
-    let sql: String
-    let arguments: [any DatabaseValueConvertible]
-    var isCached: Bool { arguments.count <= Self.cachedUpTo }
+    /// Ids are text (contacts, addresses, digests) or integers (deliveries, jobs), bound without boxing.
+    private enum Values {
+        case texts([String])
+        case integers([Int64])
+    }
 
-    init<Value: DatabaseValueConvertible>(_ values: some Collection<Value>) {
-        var padded: [any DatabaseValueConvertible] = Array(values)
-        if padded.count <= Self.cachedUpTo, let last = padded.last {
+    let sql: String
+    private let values: Values
+    var isCached: Bool {
+        switch values {
+        case .texts(let texts): texts.count <= Self.cachedUpTo
+        case .integers(let integers): integers.count <= Self.cachedUpTo
+        }
+    }
+
+    init(_ texts: some Collection<String>) {
+        let padded = Self.padded(texts)
+        sql = placeholders(padded.count)
+        values = .texts(padded)
+    }
+
+    init(_ integers: some Collection<Int64>) {
+        let padded = Self.padded(integers)
+        sql = placeholders(padded.count)
+        values = .integers(padded)
+    }
+
+    func bind(to binding: inout DirectBinding) {
+        switch values {
+        case .texts(let texts): for text in texts { binding.add(text) }
+        case .integers(let integers): for integer in integers { binding.add(integer) }
+        }
+    }
+
+    private static func padded<Value>(_ values: some Collection<Value>) -> [Value] {
+        var padded = Array(values)
+        if padded.count <= cachedUpTo, let last = padded.last {
             var size = 1
             while size < padded.count { size *= 2 }
             padded += Array(repeating: last, count: size - padded.count)
         }
-        sql = placeholders(padded.count)
-        arguments = padded
-    }
-
-    var statementArguments: StatementArguments { StatementArguments(arguments.map { $0.databaseValue }) }
-
-    func bind(to values: inout DirectBinding) {
-        for argument in arguments { values.add(argument.databaseValue) }
+        return padded
     }
 }
 

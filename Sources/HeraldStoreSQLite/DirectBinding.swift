@@ -1,14 +1,19 @@
-import Foundation
 import GRDB
 import GRDBSQLite
 
 /// One execution's values, bound straight through SQLite's C API in parameter order. GRDB's
 /// `StatementArguments` box every value in an existential and convert it again to bind it: in a profile of
 /// the engine that was about a third of the single writer's time outside SQLite itself, and binding directly
-/// measured +8–13% engine → log (BENCHMARKS.md, session 11).
+/// measured +8–13% engine → log.
+///
+/// What GRDB's own `execute` does around a statement and this does not: notify transaction observers (Herald
+/// registers none), check after a failure whether SQLite rolled the transaction back by itself (every caller
+/// lets the error end its transaction), and turn an interrupted statement into `CancellationError` (here it
+/// stays a `DatabaseError`).
 struct DirectBinding {
     private let statement: SQLiteStatement
-    private var index: CInt = 0
+    /// How many values were bound.
+    private(set) var index: CInt = 0
     /// The first bind that failed (SQLITE_RANGE, SQLITE_TOOBIG, SQLITE_NOMEM); later binds are skipped.
     private(set) var failure: CInt = SQLITE_OK
 
@@ -40,22 +45,6 @@ struct DirectBinding {
                 // An empty buffer may have no address, and a null pointer would bind NULL instead of ''.
                 guard let base = text.baseAddress else { return sqlite3_bind_text(statement, index, "", 0, sqliteTransient) }
                 return sqlite3_bind_text(statement, index, base, CInt(text.count), sqliteTransient)
-            }
-        }
-    }
-
-    mutating func add(_ value: DatabaseValue) {
-        switch value.storage {
-        case .null: addNull()
-        case .int64(let number): add(number)
-        case .double(let number): bind { sqlite3_bind_double($0, $1, number) }
-        case .string(let text): add(text)
-        case .blob(let data):
-            bind { statement, index in
-                data.withUnsafeBytes { bytes in
-                    guard let base = bytes.baseAddress else { return sqlite3_bind_zeroblob(statement, index, 0) }
-                    return sqlite3_bind_blob(statement, index, base, CInt(bytes.count), sqliteTransient)
-                }
             }
         }
     }
@@ -98,13 +87,14 @@ struct DirectColumns {
 
 extension Statement {
     /// Binds every parameter with `bind` and runs the statement to completion (rows it returns are skipped, as
-    /// GRDB's `execute` skips them); the statement is left reset with no values bound, so the cached statement
-    /// is ready for its next row, or for GRDB. Throws SQLite's error as GRDB's `DatabaseError`.
+    /// GRDB's `execute` skips them); the statement is left reset with no values bound, ready for its next row
+    /// or for GRDB's `execute(arguments:)`. Throws SQLite's error as GRDB's `DatabaseError`.
     func executeDirect(_ db: Database, bind: (inout DirectBinding) -> Void) throws {
         try forEachDirect(db, bind: bind) { _ in }
     }
 
     /// Binds with `bind`, then hands each result row to `body`; leaves the statement reset with no values bound.
+    /// Binding fewer or more values than the statement has parameters is an error, as in GRDB.
     func forEachDirect(
         _ db: Database, bind: (inout DirectBinding) -> Void = { _ in }, _ body: (DirectColumns) throws -> Void
     ) throws {
@@ -116,6 +106,11 @@ extension Statement {
         }
         guard binding.failure == SQLITE_OK else {
             throw DatabaseError(resultCode: ResultCode(rawValue: binding.failure), sql: sql)
+        }
+        guard binding.index == sqlite3_bind_parameter_count(sqliteStatement) else {
+            throw DatabaseError(
+                resultCode: .SQLITE_MISUSE,
+                message: "\(binding.index) values for \(sqlite3_bind_parameter_count(sqliteStatement)) parameters", sql: sql)
         }
         let columns = DirectColumns(statement: sqliteStatement)
         while true {

@@ -4,7 +4,7 @@ import GRDB
 /// Runs have power-of-two sizes (at most `maxRowsPerStatement`), so a handful of cached statements serve
 /// every batch size and the connection's statement cache stays small.
 enum RowRuns {
-    /// SQLite's default limit is 32766 bound parameters; 256 rows of up to 10 columns stay well below it.
+    /// SQLite's default limit is 32766 bound parameters; 256 rows of up to 16 columns stay well below it.
     static let maxRowsPerStatement = 256
 
     /// Consecutive ranges covering `0..<count`, each of a power-of-two length.

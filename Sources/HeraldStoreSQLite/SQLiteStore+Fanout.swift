@@ -27,8 +27,8 @@ extension SQLiteStore {
     }
 
     public func writeFanoutBatch(_ batch: FanoutBatch) async throws -> Bool {
-        // Traces encoded and values bound before the transaction: the writer is held only to write, so an
-        // OTP waiting for its turn waits less.
+        // Traces encoded before the transaction: the writer is held only to write, so an OTP waiting for its
+        // turn waits less.
         let rows = DeliveryRows(batch.deliveries, at: batch.at.ms)
         return try await write { db in
             let owned = try Bool.fetchOne(
@@ -63,8 +63,8 @@ extension SQLiteStore {
         var gone = Set(ids)
         for chunk in ids.chunked(900) {
             let list = InList(chunk)
-            let statement = try db.statement(sql: "SELECT id FROM contacts WHERE id IN (\(list.sql))", for: list)
-            for id in try String.fetchAll(statement, arguments: list.statementArguments) { gone.remove(id) }
+            try db.statement(sql: "SELECT id FROM contacts WHERE id IN (\(list.sql))", for: list)
+                .forEachDirect(db, bind: { list.bind(to: &$0) }) { row in gone.remove(row.string(0)) }
         }
         return gone
     }

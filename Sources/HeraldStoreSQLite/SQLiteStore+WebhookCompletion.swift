@@ -13,10 +13,8 @@ extension SQLiteStore {
         var jobIds = Set<Int64>()
         for chunk in deliveryIds.chunked(900) {
             let list = InList(chunk)
-            jobIds.formUnion(
-                try Int64.fetchAll(
-                    db.statement(sql: "SELECT DISTINCT job_id FROM deliveries WHERE id IN (\(list.sql))", for: list),
-                    arguments: list.statementArguments))
+            try db.statement(sql: "SELECT DISTINCT job_id FROM deliveries WHERE id IN (\(list.sql))", for: list)
+                .forEachDirect(db, bind: { list.bind(to: &$0) }) { row in jobIds.insert(row.int64(0)) }
         }
         let check = try db.cachedStatement(
             sql: """

@@ -1,4 +1,3 @@
-import CSQLiteConfig
 import Foundation
 import GRDB
 import HeraldCore
@@ -14,13 +13,7 @@ public final class SQLiteStore: Store {
     public let erasedAddresses = ErasedAddressFilter()
     let turns = SQLiteWriteTurns()
 
-    /// SQLite's process-wide settings (`herald_sqlite_configure`), applied before the first connection opens.
-    /// Where something opened SQLite earlier in the process they are refused and its defaults stay, which only
-    /// costs speed.
-    private static let configured = herald_sqlite_configure() == 0
-
     public init(path: String) throws {
-        _ = Self.configured
         var config = Configuration()
         config.prepareDatabase { db in
             // WAL + NORMAL: a committed transaction survives a crash of the process (kill -9);

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HeraldDaemon
+import HeraldStoreSQLite
 
 @main
 struct Herald: AsyncParsableCommand {
@@ -11,6 +12,22 @@ struct Herald: AsyncParsableCommand {
             Serve.self, Migrate.self, Keys.self, Contacts.self, Templates.self, Enqueue.self, Audit.self, Channels.self,
             Deliveries.self, Suppressions.self, Consents.self, Webhooks.self,
         ])
+
+    /// ArgumentParser's entry point, after SQLite's process-wide settings: they must come before any thread
+    /// opens a database.
+    static func main() async {
+        SQLiteProcessSettings.apply()
+        do {
+            var command = try parseAsRoot()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 /// `--config FILE`, shared by every subcommand; without it the embedded default in ./herald-data/ is used.

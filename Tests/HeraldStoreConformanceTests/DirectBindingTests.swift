@@ -34,7 +34,7 @@ import Testing
                 values.add(2)
                 values.add(Int64.min)
                 values.add(String?.none)
-                values.add("x".databaseValue)
+                values.add("x")
             }
         }
         try queue.read { db in
@@ -58,7 +58,7 @@ import Testing
         }
     }
 
-    @Test("a constraint violation throws SQLite's error, and the cached statement works for the next row")
+    @Test("a constraint violation or a wrong number of values throws, and the cached statement works for the next row")
     func failureLeavesStatementUsable() throws {
         let (queue, folder) = try database()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -83,11 +83,19 @@ import Testing
                 }
             }
             #expect(tooMany?.resultCode == .SQLITE_RANGE)
+            // One value short would leave the last parameter NULL: refused, as GRDB refuses it.
+            let tooFew = #expect(throws: DatabaseError.self) {
+                try insert.executeDirect(db) { values in values.add(5) }
+            }
+            #expect(tooFew?.resultCode == .SQLITE_MISUSE)
             try insert.executeDirect(db) { values in
                 values.add(4)
                 values.add("four")
             }
-            #expect(try Int64.fetchAll(db, sql: "SELECT id FROM t ORDER BY id") == [1, 4])
+            // GRDB runs the same cached statement afterwards with its own arguments.
+            try insert.execute(arguments: [6, "six"])
+            #expect(try Int64.fetchAll(db, sql: "SELECT id FROM t ORDER BY id") == [1, 4, 6])
+            #expect(try String.fetchAll(db, sql: "SELECT note FROM t ORDER BY id") == ["same", "four", "six"])
         }
     }
 }
