@@ -21,8 +21,10 @@ extension HeraldAPI {
             let filter = DeliveryEventFilter(
                 jobId: query.jobId, contactId: query.contactId, channel: query.channel, state: query.state)
             // A fixed send buffer instead of the kernel's growing one (up to 4 MB): a client that stops reading
-            // costs the daemon 512 KB of copies into its socket, not megabytes, before its writes wait and its
-            // events count as dropped. 512 KB still carries a campaign's gzip stream over a 100 ms round trip.
+            // costs the daemon a few hundred KB of copies into its socket, not megabytes, before its writes wait
+            // and its events count as dropped. Linux doubles the 256 KB asked for, up to net.core.wmem_max
+            // (about 416 KB on a stock kernel); that still carries a campaign's gzip stream, about 1 MB/s, over
+            // a 100 ms round trip.
             _ = try? await context.channel.setOption(.socketOption(.so_sndbuf), value: 256 * 1024).get()
             let subscription = events.subscribe(filter)
             let heartbeat = deps.ops.streamHeartbeat

@@ -66,6 +66,7 @@ final class SSEFrameCache: Sendable {
         }
         if let cached { return cached }
         var frame: [UInt8] = []
+        frame.reserveCapacity(256)
         SSEFrame.append(.event(event), to: &frame)
         slots.withLock { $0[Int(event.seq % UInt64($0.count))] = (event.seq, frame) }
         return frame

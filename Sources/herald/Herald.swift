@@ -17,16 +17,7 @@ struct Herald: AsyncParsableCommand {
     /// opens a database.
     static func main() async {
         SQLiteProcessSettings.apply()
-        do {
-            var command = try parseAsRoot()
-            if var asynchronous = command as? any AsyncParsableCommand {
-                try await asynchronous.run()
-            } else {
-                try command.run()
-            }
-        } catch {
-            exit(withError: error)
-        }
+        await main(nil)
     }
 }
 
