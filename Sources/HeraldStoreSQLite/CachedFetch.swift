@@ -17,24 +17,23 @@ struct InList {
     }
 
     let sql: String
+    let isCached: Bool
     private let values: Values
-    var isCached: Bool {
-        switch values {
-        case .texts(let texts): texts.count <= Self.cachedUpTo
-        case .integers(let integers): integers.count <= Self.cachedUpTo
-        }
-    }
 
     init(_ texts: some Collection<String>) {
         let padded = Self.padded(texts)
-        sql = placeholders(padded.count)
-        values = .texts(padded)
+        self.init(count: padded.count, values: .texts(padded))
     }
 
     init(_ integers: some Collection<Int64>) {
         let padded = Self.padded(integers)
-        sql = placeholders(padded.count)
-        values = .integers(padded)
+        self.init(count: padded.count, values: .integers(padded))
+    }
+
+    private init(count: Int, values: Values) {
+        sql = placeholders(count)
+        isCached = count <= Self.cachedUpTo
+        self.values = values
     }
 
     func bind(to binding: inout DirectBinding) {

@@ -8,8 +8,17 @@ struct DeliveryRows: Sendable {
     private let now: Int64
 
     init(_ deliveries: [NewDelivery], at now: Int64) {
-        rows = deliveries.map { ($0, TraceStep.encode($0.trace)) }
+        self.init(rows: deliveries.map { ($0, TraceStep.encode($0.trace)) }, now: now)
+    }
+
+    private init(rows: [(delivery: NewDelivery, trace: String)], now: Int64) {
+        self.rows = rows
         self.now = now
+    }
+
+    /// The rows but those for `contacts`, their traces as encoded.
+    func excluding(contacts: Set<String>) -> DeliveryRows {
+        DeliveryRows(rows: rows.filter { !contacts.contains($0.delivery.contactId) }, now: now)
     }
 
     /// A row that already exists (same job, contact, channel) is left as it is.

@@ -36,11 +36,7 @@ extension SQLiteStore {
                 arguments: [batch.owner, batch.jobId])
             guard owned == true else { return false }
             let gone = try Self.goneContacts(db, of: batch.readContactIds)
-            if gone.isEmpty {
-                try Self.insertDeliveries(db, rows)
-            } else {
-                try Self.insertDeliveries(db, batch.deliveries.filter { !gone.contains($0.contactId) }, at: batch.at.ms)
-            }
+            try Self.insertDeliveries(db, gone.isEmpty ? rows : rows.excluding(contacts: gone))
             try db.run(
                 sql: """
                     UPDATE jobs SET fanout_cursor = ?, audience_count = audience_count + ?, fanout_lease_until = ?,
