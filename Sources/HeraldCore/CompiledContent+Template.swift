@@ -18,11 +18,23 @@ struct ContentTemplate: Sendable {
 
     init(_ source: String, field: String, escaping: Escaping) throws(HeraldError) {
         self.source = source
+        if !Self.hasTag(source) {
+            template = Self.unused
+            helpers = []
+        } else {
+            let parsed = try Self.parse(source, field: field, escaping: escaping)
+            template = parsed.template
+            helpers = parsed.helpers
+        }
+    }
+
+    private static func parse(_ source: String, field: String, escaping: Escaping) throws(HeraldError)
+        -> (template: MustacheTemplate, helpers: [TemplateHelper])
+    {
         let rewritten = try TemplateHelper.rewrite(source, field: field)
-        helpers = rewritten?.helpers ?? []
-        let prefix = escaping == .none ? Self.plainTextPrefix : ""
+        let prefix = escaping == .none ? plainTextPrefix : ""
         do {
-            template = try MustacheTemplate(string: prefix + (rewritten?.source ?? source))
+            return (try MustacheTemplate(string: prefix + (rewritten?.source ?? source)), rewritten?.helpers ?? [])
         } catch let error as MustacheTemplate.ParserError {
             let line = error.context.lineNumber
             let column = line == 1 ? max(error.context.columnNumber - prefix.count, 1) : error.context.columnNumber
@@ -34,11 +46,31 @@ struct ContentTemplate: Sendable {
         }
     }
 
+    /// Text without a tag (no `{{`) renders as written: most one-contact messages (a code already in the
+    /// text) then parse nothing and build no contact context.
+    /// Computed, not stored: with a stored flag beside these fields the debug build (Swift 6.3) crashed
+    /// destroying a `CompiledContent` in its initializer.
+    var isLiteral: Bool { helpers.isEmpty && !Self.hasTag(source) }
+
+    /// What a literal holds in place of a template.
+    private static let unused = try! MustacheTemplate(string: "")
+
     func render(_ context: [String: Any], _ environment: HelperEnvironment) -> String {
+        if isLiteral { return source }
         guard !helpers.isEmpty else { return template.render(context) }
         var context = context
         for helper in helpers { context[helper.key] = helper.value(in: context, environment) }
         return template.render(context)
+    }
+
+    /// Every Mustache tag, whatever its delimiters become, starts out as `{{`.
+    static func hasTag(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "{"), previous == byte { return true }
+            previous = byte
+        }
+        return false
     }
 
     /// `Contact.templateContext` as the plain dictionaries, arrays and scalars Mustache walks.

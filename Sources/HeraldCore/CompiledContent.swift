@@ -73,7 +73,8 @@ public struct CompiledContent: Sendable {
         _ kind: ChannelKind, for contact: Contact, links: () -> TemplateLinks? = { nil }
     ) -> RenderedContent? {
         guard let templates = templates(kind, locale: contact.locale) else { return nil }
-        return templates.render(context(for: contact, links: links), environment(contact, templates.match))
+        let context = templates.isLiteral ? [:] : context(for: contact, links: links)
+        return templates.render(context, environment(contact, templates.match))
     }
 
     /// The contact's template context, plus the links when a template of this content asks for them.
@@ -123,6 +124,15 @@ enum ChannelTemplates {
     var match: LocaleMatch {
         switch self {
         case .email(_, let match), .sms(_, let match), .push(_, let match), .messenger(_, let match): match
+        }
+    }
+
+    /// No template here has a tag: nothing to look up in the contact's context.
+    var isLiteral: Bool {
+        switch self {
+        case .email(let email, _): email.subject.isLiteral && email.text.isLiteral && email.html?.isLiteral != false
+        case .sms(let text, _), .messenger(let text, _): text.isLiteral
+        case .push(let push, _): push.title.isLiteral && push.body.isLiteral && push.data.allSatisfy(\.value.isLiteral)
         }
     }
 

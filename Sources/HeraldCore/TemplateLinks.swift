@@ -52,6 +52,6 @@ public struct TemplateLinks: Sendable, Hashable {
         if let messenger = content.messenger {
             sources += [messenger.text] + (messenger.locales?.values.map(\.text) ?? [])
         }
-        return sources.contains { $0.contains(unsubscribeKey) || $0.contains(preferencesKey) }
+        return sources.contains { ContentTemplate.hasTag($0) && ($0.contains(unsubscribeKey) || $0.contains(preferencesKey)) }
     }
 }

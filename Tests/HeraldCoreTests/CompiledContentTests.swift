@@ -90,3 +90,28 @@ import Testing
         }
     }
 }
+
+@Suite struct LiteralContentTests {
+    let contact = Contact(id: "u-1", locale: "ru", attributes: ["name": "Ольга"])
+
+    /// Text without `{{` skips Mustache; it must render exactly as Mustache would have.
+    @Test(arguments: [
+        "", "code 4071", "Ваш код: 4071", "کد شما ۱۲۳۴ است", "a { b } c {x} }} { z", "\n  first line\n", "<b>&\"'</b>",
+    ])
+    func literalTextRendersAsMustacheWould(_ text: String) throws {
+        let literal = try CompiledContent(Content(email: .init(subject: text, text: text, html: text), sms: .init(text: text)))
+        let tagged = try CompiledContent(
+            Content(
+                email: .init(subject: text + "{{!}}", text: text + "{{!}}", html: text + "{{!}}"), sms: .init(text: text + "{{!}}")))
+        #expect(literal.render(.sms, for: contact) == tagged.render(.sms, for: contact))
+        #expect(literal.render(.email, for: contact) == tagged.render(.email, for: contact))
+    }
+
+    @Test func oneTagAnywhereMakesItATemplate() throws {
+        let compiled = try CompiledContent(Content(sms: .init(text: "Здравствуйте, {{attributes.name}}")))
+        guard case .sms(let text) = compiled.render(.sms, for: contact) else { Issue.record("no sms"); return }
+        #expect(text == "Здравствуйте, Ольга")
+        #expect(ContentTemplate.hasTag("a {{b"))
+        #expect(!ContentTemplate.hasTag("a { {b"))
+    }
+}
