@@ -163,7 +163,11 @@ let package = Package(
 
         // Test doubles shared by several test targets (e.g. `ScriptedPolicy`).
         .target(name: "HeraldTestSupport", dependencies: ["HeraldCore"], path: "Tests/HeraldTestSupport", swiftSettings: swiftSettings),
-        .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore", "HeraldTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HeraldCoreTests",
+            dependencies: ["HeraldCore", "HeraldTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "HeraldPolicyTests",
             dependencies: ["HeraldPolicy", .product(name: "PropertyBased", package: "swift-property-based")],

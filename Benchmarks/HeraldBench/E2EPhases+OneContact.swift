@@ -16,6 +16,7 @@ extension E2EPhases {
             return await Self.postJob(client, base: base, key: key, body: body) != nil
         }
         var tallies = [SinkTally(tag: "e2e1x")]
+        let cpuBefore = herald.cpuSeconds()
         let start = Self.now()
         let intake = await E2EClient.drive(count: count, concurrency: Self.concurrency) { index in
             let body = Self.oneContactJob(key: "e2e-one-\(index)", contact: Self.oneContactId(index), text: "code e2e1x\(index)")
@@ -23,6 +24,7 @@ extension E2EPhases {
         }
         let limit = 60 + count / 100
         let all = await follow(&tallies, limit: .seconds(limit)) { $0[0].count >= count }
+        let cpuPerThousand = herald.cpuPerThousand(since: cpuBefore, messages: count)
         let tally = tallies[0]
         let rate = tally.count > 0 ? Double(tally.count) / (tally.last - start) : 0
         let p50 = E2EClient.quantile(intake.latencies, 0.5)
@@ -39,6 +41,8 @@ extension E2EPhases {
                     note: "p50 \(Self.milliseconds(p50)); target p99 ≤ 20 ms", format: "%.1f"),
                 Row(scenario: "one-contact jobs: POST → provider", metric: "msgs/s", median: rate, unit: "/s",
                     note: "\(shape); first POST → last request in nginx's log, \(String(format: "%.1f", tally.last - start)) s\(missing)"),
+                Row(scenario: "one-contact jobs: herald CPU per 1,000 jobs", metric: "ms", median: cpuPerThousand, unit: "ms",
+                    note: "herald's own CPU (user + system), intake to provider; steadier than the rate on a shared machine"),
             ], rate
         )
     }

@@ -21,7 +21,7 @@ public struct CanonicalJobSpec: Sendable {
     public let hash: String
 
     public init(_ spec: JobSpec) throws {
-        let bytes = try HeraldJSON.encoder().encode(spec)
+        let bytes = CanonicalJobSpecWriter(spec).bytes
         json = String(decoding: bytes, as: UTF8.self)
         hash = Hashing.sha256Hex(bytes)
     }

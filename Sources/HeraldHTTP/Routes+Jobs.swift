@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import HeraldCore
 import HeraldEngine
 
@@ -20,9 +21,9 @@ extension HeraldAPI {
             case .created(let job):
                 deps.contents?.remember(compiled, jobId: job.id)
                 if job.status == .active { deps.dispatchSignal?.notify() } else { deps.fanoutSignal.notify() }
-                return try JSONResponse.make(JobAccepted(id: job.id, status: job.status), status: .accepted)
+                return JobAccepted(id: job.id, status: job.status).response(.accepted)
             case .existing(let job):
-                return try JSONResponse.make(JobAccepted(id: job.id, status: job.status), status: .ok)
+                return JobAccepted(id: job.id, status: job.status).response(.ok)
             case .conflict(let existingID):
                 throw HeraldError(
                     code: "idempotency_conflict",
@@ -73,9 +74,24 @@ extension HeraldAPI {
     }
 }
 
-struct JobAccepted: Encodable {
+struct JobAccepted {
     var id: Int64
     var status: JobStatus
+
+    /// Written as bytes, as the encoder would write it (`{"id":…,"status":"…"}`): every job gets one, and
+    /// `JSONEncoder` was 2% of the daemon's CPU under one-contact jobs.
+    func response(_ code: HTTPResponse.Status) -> Response {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(48)
+        bytes += #"{"id":"#.utf8
+        FastJSON.appendInteger(id, to: &bytes)
+        bytes += #","status":""#.utf8
+        bytes += status.rawValue.utf8
+        bytes += #""}"#.utf8
+        return Response(
+            status: code, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
 }
 
 struct JobView: Encodable {

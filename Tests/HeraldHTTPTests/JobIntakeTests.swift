@@ -10,9 +10,11 @@ struct JobIntakeTests {
         try await HeraldHarness.run { app in
             let response = try await app.send(.post, "/v1/jobs", as: .enqueue, body: jobJSON())
             #expect(response.status == .accepted)
+            #expect(response.headers[.contentType] == "application/json; charset=utf-8")
             let json = try response.json()
             #expect(json["id"] as? Int != nil)
             #expect(json["status"] as? String == "accepted")
+            #expect(json.count == 2)
         }
     }
 
