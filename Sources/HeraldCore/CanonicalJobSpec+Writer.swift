@@ -118,15 +118,7 @@ struct CanonicalJobSpecWriter {
             key("html")
             string(html)
         }
-        if let locales = email.locales {
-            key("locales")
-            open()
-            for tag in Self.sortedKeys(locales) {
-                key(tag)
-                self.email(locales[tag]!)
-            }
-            close()
-        }
+        members("locales", email.locales) { $0.email($1) }
         key("subject")
         string(email.subject)
         key("text")
@@ -136,15 +128,7 @@ struct CanonicalJobSpecWriter {
 
     private mutating func messenger(_ messenger: Content.Messenger) {
         open()
-        if let locales = messenger.locales {
-            key("locales")
-            open()
-            for tag in Self.sortedKeys(locales) {
-                key(tag)
-                self.messenger(locales[tag]!)
-            }
-            close()
-        }
+        members("locales", messenger.locales) { $0.messenger($1) }
         key("text")
         string(messenger.text)
         close()
@@ -154,24 +138,8 @@ struct CanonicalJobSpecWriter {
         open()
         key("body")
         string(push.body)
-        if let data = push.data {
-            key("data")
-            open()
-            for name in Self.sortedKeys(data) {
-                key(name)
-                string(data[name]!)
-            }
-            close()
-        }
-        if let locales = push.locales {
-            key("locales")
-            open()
-            for tag in Self.sortedKeys(locales) {
-                key(tag)
-                self.push(locales[tag]!)
-            }
-            close()
-        }
+        members("data", push.data) { $0.string($1) }
+        members("locales", push.locales) { $0.push($1) }
         key("title")
         string(push.title)
         close()
@@ -179,15 +147,7 @@ struct CanonicalJobSpecWriter {
 
     private mutating func sms(_ sms: Content.SMS) {
         open()
-        if let locales = sms.locales {
-            key("locales")
-            open()
-            for tag in Self.sortedKeys(locales) {
-                key(tag)
-                self.sms(locales[tag]!)
-            }
-            close()
-        }
+        members("locales", sms.locales) { $0.sms($1) }
         key("text")
         string(sms.text)
         close()
@@ -212,10 +172,17 @@ struct CanonicalJobSpecWriter {
         bytes.append(UInt8(ascii: "}"))
     }
 
-    /// The encoder orders dictionary keys by their UTF-8 bytes, not by `String`'s comparison (which
-    /// normalizes: a decomposed "é" sorts before "f" in bytes, after it as a `String`).
-    private static func sortedKeys<Value>(_ values: [String: Value]) -> [String] {
-        values.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    /// A dictionary member, when there is one. The encoder orders dictionary keys by their UTF-8 bytes, not by
+    /// `String`'s comparison (which normalizes: a decomposed "é" sorts before "f" in bytes, after it as a `String`).
+    private mutating func members<Value>(_ name: String, _ values: [String: Value]?, _ write: (inout Self, Value) -> Void) {
+        guard let values else { return }
+        key(name)
+        open()
+        for member in values.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+            key(member.key)
+            write(&self, member.value)
+        }
+        close()
     }
 
     private mutating func string(_ text: String) {
