@@ -8,7 +8,7 @@ extension HeraldAPI {
     func addJobRoutes(to router: Router<HeraldRequestContext>) {
         router.post("/v1/jobs") { request, context in
             try context.require(.enqueue)
-            var spec = try await request.decodeJSON(JobSpec.self, context: context)
+            var spec = try await request.decodeJSON(JobSpec.self, context: context, plain: JobSpec.init(plainJSON:))
             try await TemplateResolution.resolve(&spec, in: deps.templates)
             let compiled = try JobValidation.validate(spec, smsMaxSegments: deps.smsMaxSegments)
             try deps.topics.validateJobTopic(spec.topic)
