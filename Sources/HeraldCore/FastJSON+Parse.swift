@@ -5,6 +5,10 @@ extension FastJSON {
         public var offset: Int
     }
 
+    /// Objects and arrays nest at most this deep, as in Foundation's decoder: the readers recurse per level, and
+    /// a body of many thousands of levels would otherwise overflow a thread's stack.
+    static let maxDepth = 512
+
     /// Parses JSON text into a `JSONValue` in one pass over its UTF-8 bytes.
     public static func parse(_ text: String) throws -> JSONValue {
         var text = text
@@ -39,6 +43,8 @@ extension FastJSON {
     struct Parser {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
+        /// Objects and arrays open around `index`.
+        var depth = 0
 
         init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -62,6 +68,12 @@ extension FastJSON {
             }
         }
 
+        /// One level deeper, or an error past `maxDepth`.
+        mutating func enter() throws(ParseError) {
+            guard depth < FastJSON.maxDepth else { throw ParseError(offset: index) }
+            depth += 1
+        }
+
         mutating func literal(_ word: StaticString) throws(ParseError) {
             let count = word.utf8CodeUnitCount
             guard index + count <= bytes.count else { throw ParseError(offset: index) }
@@ -77,6 +89,8 @@ extension FastJSON {
 
         /// Reads the object at `index` (its `{` included), handing each member over in order.
         mutating func forEachMember(_ body: (String, JSONValue) -> Void) throws(ParseError) {
+            try enter()
+            defer { depth -= 1 }
             index += 1
             skipSpace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
@@ -100,6 +114,8 @@ extension FastJSON {
         }
 
         mutating func array() throws(ParseError) -> JSONValue {
+            try enter()
+            defer { depth -= 1 }
             index += 1
             var items: [JSONValue] = []
             skipSpace()

@@ -45,6 +45,8 @@ public enum JSONIntake {
         }
 
         mutating func object() throws {
+            try parser.enter()
+            defer { parser.depth -= 1 }
             parser.index += 1
             var keys = Set<String>()
             let outer = path
@@ -70,6 +72,8 @@ public enum JSONIntake {
         }
 
         mutating func array() throws {
+            try parser.enter()
+            defer { parser.depth -= 1 }
             parser.index += 1
             let outer = path
             defer { path = outer }

@@ -24,11 +24,12 @@ enum PlainJSON {
     struct NotPlain: Error {}
 
     /// Valid UTF-8, no byte below 0x20 (not even between tokens), escapes only `\" \\ \/ \b \f \n \r \t`,
-    /// numbers only as JSON integers, and nothing else outside strings but structure and literal words: what the
-    /// lenient `FastJSON.Parser` then reads exactly as the decoder would.
+    /// numbers only as JSON integers, at most 16 levels, and nothing else outside strings but structure and
+    /// literal words: what the lenient `FastJSON.Parser` then reads exactly as the decoder would.
     static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard String(validating: bytes, as: UTF8.self) != nil else { return false }
         var inString = false
+        var depth = 0
         var index = 0
         while index < bytes.count {
             let byte = bytes[index]
@@ -47,6 +48,14 @@ enum PlainJSON {
             case UInt8(ascii: "\""):
                 inString = true
                 index += 1
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                // A job is six levels deep; anything much deeper is the decoder's to refuse.
+                depth += 1
+                guard depth <= 16 else { return false }
+                index += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+                index += 1
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                 guard let end = integerEnd(bytes, from: index) else { return false }
                 index = end
@@ -60,7 +69,7 @@ enum PlainJSON {
     }
 
     private static let plainEscapes = Array(#""\/bfnrt"#.utf8)
-    private static let plainStructure = Array("{}[]:, truefalsn".utf8)
+    private static let plainStructure = Array(":, truefalsn".utf8)
 
     /// Where a JSON integer starting at `start` ends (`-?(0|[1-9][0-9]*)`, followed by no digit, `.`, `e` or `E`).
     private static func integerEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {

@@ -21,6 +21,10 @@ import Testing
             let plain = JobSpec(plainJSON: Data(json.utf8))
             #expect(plain != nil)
             #expect(plain == decoded(json))
+            // `String` equality ignores normalization; the stored bytes must not.
+            if let plain, let decoded = decoded(json) {
+                #expect(try Array(CanonicalJobSpec(plain).json.utf8) == Array(CanonicalJobSpec(decoded).json.utf8))
+            }
         }
     }
 
@@ -60,6 +64,24 @@ import Testing
     ])
     func leavesEverythingElseToTheDecoder(_ json: String) {
         #expect(JobSpec(plainJSON: Data(json.utf8)) == nil)
+    }
+
+    @Test func leavesDeepNestingToTheDecoder() {
+        var variant = #"{"text":"z"}"#
+        for _ in 0..<8 { variant = #"{"text":"z","locales":{"fa":"# + variant + "}}" }
+        let json = "{" + Self.base + #","content":{"sms":"# + variant + "}}"
+        #expect(JobSpec(plainJSON: Data(json.utf8)) == nil)
+    }
+
+    /// Past the decoder's 512 levels the readers stop instead of recursing on: many thousands of levels would
+    /// overflow a thread's stack.
+    @Test func readersStopAtTheDecodersDepth() throws {
+        let deep = String(repeating: #"{"a":"#, count: 100_000) + "1" + String(repeating: "}", count: 100_000)
+        #expect(throws: FastJSON.ParseError.self) { try FastJSON.parse(deep) }
+        try JSONIntake.check(Data(deep.utf8))  // malformed for it: left to the decoder, which refuses it
+        #expect(throws: (any Error).self) { try HeraldJSON.decoder().decode(JobSpec.self, from: Data(deep.utf8)) }
+        let allowed = String(repeating: "[", count: 512) + String(repeating: "]", count: 512)
+        #expect(throws: Never.self) { try FastJSON.parse(allowed) }
     }
 
     @Test func leavesInvalidUTF8ToTheDecoder() {

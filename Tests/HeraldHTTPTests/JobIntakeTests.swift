@@ -18,6 +18,18 @@ struct JobIntakeTests {
         }
     }
 
+    @Test("a body nested 100,000 levels deep is 400 invalid_json, and the daemon keeps serving")
+    func deepNesting() async throws {
+        try await HeraldHarness.run { app in
+            let deep = String(repeating: #"{"a":"#, count: 100_000) + "1" + String(repeating: "}", count: 100_000)
+            let response = try await app.send(.post, "/v1/jobs", as: .enqueue, body: deep)
+            #expect(response.status == .badRequest)
+            #expect(try response.error().code == "invalid_json")
+            let next = try await app.send(.post, "/v1/jobs", as: .enqueue, body: jobJSON())
+            #expect(next.status == .accepted)
+        }
+    }
+
     @Test(
         "a wrong JSON type is 400 invalid_type naming the snake_case field",
         arguments: [
