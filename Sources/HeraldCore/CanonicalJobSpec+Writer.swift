@@ -18,76 +18,34 @@ struct CanonicalJobSpecWriter {
         if let callback = spec.callback {
             key("callback")
             open()
-            key("webhook")
-            string(callback.webhook)
+            member("webhook", callback.webhook)
             close()
         }
-        key("channels")
-        bytes.append(UInt8(ascii: "["))
-        for (index, channel) in spec.channels.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            string(channel.rawValue)
-        }
-        bytes.append(UInt8(ascii: "]"))
+        member("channels", spec.channels.map(\.rawValue))
         key("content")
         content(spec.content)
-        if let expiresAt = spec.expiresAt {
-            key("expires_at")
-            string(Timestamp.format(expiresAt))
-        }
-        key("idempotency_key")
-        string(spec.idempotencyKey)
-        if let localTime = spec.localTime {
-            key("local_time")
-            string(localTime)
-        }
-        if let priority = spec.priority {
-            key("priority")
-            FastJSON.appendInteger(Int64(priority), to: &bytes)
-        }
-        key("purpose")
-        string(spec.purpose.rawValue)
-        if let sendAt = spec.sendAt {
-            key("send_at")
-            string(Timestamp.format(sendAt))
-        }
-        if let strategy = spec.strategy {
-            key("strategy")
-            string(strategy.rawValue)
-        }
+        member("expires_at", spec.expiresAt.map(Timestamp.format))
+        member("idempotency_key", spec.idempotencyKey)
+        member("local_time", spec.localTime)
+        member("priority", spec.priority)
+        member("purpose", spec.purpose.rawValue)
+        member("send_at", spec.sendAt.map(Timestamp.format))
+        member("strategy", spec.strategy?.rawValue)
         if let template = spec.template {
             key("template")
             open()
-            key("id")
-            string(template.id)
-            if let version = template.version {
-                key("version")
-                FastJSON.appendInteger(Int64(version), to: &bytes)
-            }
+            member("id", template.id)
+            member("version", template.version)
             close()
         }
-        if let topic = spec.topic {
-            key("topic")
-            string(topic)
-        }
+        member("topic", spec.topic)
         close()
     }
 
     private mutating func audience(_ audience: Audience) {
         open()
-        if let ids = audience.contactIds {
-            key("contact_ids")
-            bytes.append(UInt8(ascii: "["))
-            for (index, id) in ids.enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                string(id)
-            }
-            bytes.append(UInt8(ascii: "]"))
-        }
-        if let segment = audience.segment {
-            key("segment")
-            string(segment)
-        }
+        member("contact_ids", audience.contactIds)
+        member("segment", audience.segment)
         close()
     }
 
@@ -114,42 +72,33 @@ struct CanonicalJobSpecWriter {
 
     private mutating func email(_ email: Content.Email) {
         open()
-        if let html = email.html {
-            key("html")
-            string(html)
-        }
+        member("html", email.html)
         members("locales", email.locales) { $0.email($1) }
-        key("subject")
-        string(email.subject)
-        key("text")
-        string(email.text)
+        member("subject", email.subject)
+        member("text", email.text)
         close()
     }
 
     private mutating func messenger(_ messenger: Content.Messenger) {
         open()
         members("locales", messenger.locales) { $0.messenger($1) }
-        key("text")
-        string(messenger.text)
+        member("text", messenger.text)
         close()
     }
 
     private mutating func push(_ push: Content.Push) {
         open()
-        key("body")
-        string(push.body)
+        member("body", push.body)
         members("data", push.data) { $0.string($1) }
         members("locales", push.locales) { $0.push($1) }
-        key("title")
-        string(push.title)
+        member("title", push.title)
         close()
     }
 
     private mutating func sms(_ sms: Content.SMS) {
         open()
         members("locales", sms.locales) { $0.sms($1) }
-        key("text")
-        string(sms.text)
+        member("text", sms.text)
         close()
     }
 
@@ -170,6 +119,30 @@ struct CanonicalJobSpecWriter {
     private mutating func close() {
         hasMembers.removeLast()
         bytes.append(UInt8(ascii: "}"))
+    }
+
+    /// A member, when there is one (the encoder leaves nil out).
+    private mutating func member(_ name: String, _ text: String?) {
+        guard let text else { return }
+        key(name)
+        string(text)
+    }
+
+    private mutating func member(_ name: String, _ number: Int?) {
+        guard let number else { return }
+        key(name)
+        FastJSON.appendInteger(Int64(number), to: &bytes)
+    }
+
+    private mutating func member(_ name: String, _ texts: [String]?) {
+        guard let texts else { return }
+        key(name)
+        bytes.append(UInt8(ascii: "["))
+        for (index, text) in texts.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            string(text)
+        }
+        bytes.append(UInt8(ascii: "]"))
     }
 
     /// A dictionary member, when there is one. The encoder orders dictionary keys by their UTF-8 bytes, not by

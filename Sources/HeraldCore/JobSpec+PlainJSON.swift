@@ -157,7 +157,7 @@ enum PlainJSON {
     // MARK: - Values
 
     private static func object(_ value: JSONValue?, keys: Set<String>) throws -> [String: JSONValue] {
-        guard case .object(let members) = value, members.keys.allSatisfy(keys.contains) else { throw NotPlain() }
+        guard let members = value?.objectValue, members.keys.allSatisfy(keys.contains) else { throw NotPlain() }
         return members
     }
 
@@ -168,7 +168,7 @@ enum PlainJSON {
     }
 
     private static func string(_ value: JSONValue?) throws -> String {
-        guard case .string(let text) = value else { throw NotPlain() }
+        guard let text = value?.stringValue else { throw NotPlain() }
         return text
     }
 
@@ -195,7 +195,7 @@ enum PlainJSON {
     }
 
     private static func map<T>(_ value: JSONValue, _ read: (JSONValue) throws -> T) throws -> [String: T] {
-        guard case .object(let members) = value else { throw NotPlain() }
+        guard let members = value.objectValue else { throw NotPlain() }
         return try members.mapValues(read)
     }
 }

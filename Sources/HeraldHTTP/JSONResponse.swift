@@ -6,10 +6,14 @@ import NIOCore
 
 enum JSONResponse {
     static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        let data = try HeraldJSON.encoder().encode(value)
-        return Response(
+        make(json: try HeraldJSON.encoder().encode(value), status: status)
+    }
+
+    /// JSON already written, e.g. by a hot route that writes its own bytes.
+    static func make(json bytes: some Sequence<UInt8>, status: HTTPResponse.Status) -> Response {
+        Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }
 

@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import NIOCore
 import HeraldCore
 import HeraldEngine
 
@@ -88,9 +87,7 @@ struct JobAccepted {
         bytes += #","status":""#.utf8
         bytes += status.rawValue.utf8
         bytes += #""}"#.utf8
-        return Response(
-            status: code, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        return JSONResponse.make(json: bytes, status: code)
     }
 }
 
