@@ -4,12 +4,12 @@ import GRDB
 /// statement costs more than running it here, since GRDB's authorizer hears every column it reads (11% of
 /// intake's CPU before).
 ///
-/// The `?` list and arguments of an `IN (…)` clause. A short list (a one-contact job's) is padded to a power
-/// of two by repeating its last value, so its query has seven shapes the statement cache keeps; a long one
-/// (a claim's 500 contacts) is compiled for the call: that cost is spread over its rows, and cached
-/// statements with hundreds of parameters held megabytes on every connection.
+/// The `?` list and arguments of an `IN (…)` clause, at most `maxCount` values: callers split longer lists
+/// with `chunked(InList.maxCount)`. Every list is padded to a power of two by repeating its last value, so each
+/// query has nine shapes, all kept by the statement cache. Compiling a claim's and a fan-out batch's lists of
+/// 900 values per call took 8% of fan-out's CPU; far longer cached lists would hold megabytes per connection.
 struct InList {
-    static let cachedUpTo = 64
+    static let maxCount = 256
     /// Ids are text (contacts, addresses, digests) or integers (deliveries, jobs), bound without boxing.
     private enum Values {
         case texts([String])
@@ -17,7 +17,6 @@ struct InList {
     }
 
     let sql: String
-    let isCached: Bool
     private let values: Values
 
     init(_ texts: some Collection<String>) {
@@ -31,8 +30,8 @@ struct InList {
     }
 
     private init(count: Int, values: Values) {
+        precondition(count <= Self.maxCount, "split IN lists with chunked(InList.maxCount)")
         sql = placeholders(count)
-        isCached = count <= Self.cachedUpTo
         self.values = values
     }
 
@@ -45,18 +44,11 @@ struct InList {
 
     private static func padded<Value>(_ values: some Collection<Value>) -> [Value] {
         var padded = Array(values)
-        if padded.count <= cachedUpTo, let last = padded.last {
+        if let last = padded.last {
             var size = 1
             while size < padded.count { size *= 2 }
             padded += Array(repeating: last, count: size - padded.count)
         }
         return padded
-    }
-}
-
-extension Database {
-    /// The statement for a query over `list`: from the cache for a short list, compiled once for a long one.
-    func statement(sql: String, for list: InList) throws -> Statement {
-        list.isCached ? try cachedStatement(sql: sql) : try makeStatement(sql: sql)
     }
 }

@@ -105,12 +105,14 @@ extension SQLiteStore {
         } _: { row in
             found.append((row.int64(0), row.int64(1), row.string(2), row.string(3), row.int(4)))
         }
-        let jobIds = InList(Set(found.map(\.jobId)))
         var jobs: [Int64: (spec: String, cancelled: Bool)] = [:]
-        try db.statement(sql: "SELECT id, spec, status FROM jobs WHERE id IN (\(jobIds.sql))", for: jobIds)
-            .forEachDirect(db, bind: { jobIds.bind(to: &$0) }) { row in
-                jobs[row.int64(0)] = (row.string(1), row.string(2) == JobStatus.cancelled.rawValue)
-            }
+        for chunk in Array(Set(found.map(\.jobId))).chunked(InList.maxCount) {
+            let jobIds = InList(chunk)
+            try db.cachedStatement(sql: "SELECT id, spec, status FROM jobs WHERE id IN (\(jobIds.sql))")
+                .forEachDirect(db, bind: { jobIds.bind(to: &$0) }) { row in
+                    jobs[row.int64(0)] = (row.string(1), row.string(2) == JobStatus.cancelled.rawValue)
+                }
+        }
         var rows: [DueDelivery] = []
         rows.reserveCapacity(found.count)
         for row in found {

@@ -48,10 +48,10 @@ extension SQLiteStore {
     static func fetchContacts(_ db: Database, ids: [String]) throws -> [Contact] {
         var result: [Contact] = []
         result.reserveCapacity(ids.count)
-        for chunk in ids.chunked(900) {
+        for chunk in ids.chunked(InList.maxCount) {
             let list = InList(chunk)
             // Padding repeats an id, but IN matches each row once.
-            try db.statement(sql: "SELECT body FROM contacts WHERE id IN (\(list.sql))", for: list)
+            try db.cachedStatement(sql: "SELECT body FROM contacts WHERE id IN (\(list.sql))")
                 .forEachDirect(db, bind: { list.bind(to: &$0) }) { row in result.append(try decodeContact(row.string(0))) }
         }
         return result

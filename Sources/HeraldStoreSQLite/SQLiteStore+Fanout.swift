@@ -57,9 +57,9 @@ extension SQLiteStore {
     /// Which of `ids` no longer have a contact row (erased after the batch was read).
     static func goneContacts(_ db: Database, of ids: [String]) throws -> Set<String> {
         var gone = Set(ids)
-        for chunk in ids.chunked(900) {
+        for chunk in ids.chunked(InList.maxCount) {
             let list = InList(chunk)
-            try db.statement(sql: "SELECT id FROM contacts WHERE id IN (\(list.sql))", for: list)
+            try db.cachedStatement(sql: "SELECT id FROM contacts WHERE id IN (\(list.sql))")
                 .forEachDirect(db, bind: { list.bind(to: &$0) }) { row in gone.remove(row.string(0)) }
         }
         return gone
@@ -102,20 +102,19 @@ extension SQLiteStore {
         facts.reserveCapacity(contacts.count)
         for contact in contacts { facts[contact.id] = ContactPolicyFacts() }
         let ids = contacts.map(\.id)
-        for chunk in ids.chunked(900) {
+        for chunk in ids.chunked(InList.maxCount) {
             let list = InList(chunk)
-            try db.statement(
-                sql: "SELECT \(ConsentEvent.policyColumns) FROM consent_events WHERE contact_id IN (\(list.sql)) ORDER BY id",
-                for: list
+            try db.cachedStatement(
+                sql: "SELECT \(ConsentEvent.policyColumns) FROM consent_events WHERE contact_id IN (\(list.sql)) ORDER BY id"
             ).forEachDirect(db, bind: { list.bind(to: &$0) }) { row in
                 let event = policyConsentEvent(from: row)
                 facts[event.contactId]?.consents.append(event)
             }
-            try db.statement(
+            try db.cachedStatement(
                 sql: """
                     SELECT contact_id, delivery_id, channel, purpose, topic, at FROM send_log
                     WHERE contact_id IN (\(list.sql)) AND at > ?
-                    """, for: list
+                    """
             ).forEachDirect(db, bind: { list.bind(to: &$0); $0.add(since.ms) }) { row in
                 guard !excluding.contains(row.int64(1)), let channel = ChannelKind(rawValue: row.string(2)),
                     let purpose = Purpose(rawValue: row.string(3))
@@ -129,18 +128,18 @@ extension SQLiteStore {
         let ownerOf = Dictionary(
             contacts.flatMap { contact in ChannelKind.allCases.flatMap { contact.addresses(on: $0) }.map { ($0, contact.id) } },
             uniquingKeysWith: { first, _ in first })
-        for chunk in addresses.chunked(900) {
+        for chunk in addresses.chunked(InList.maxCount) {
             let list = InList(chunk)
-            try db.statement(sql: "SELECT address FROM suppressions WHERE address IN (\(list.sql))", for: list)
+            try db.cachedStatement(sql: "SELECT address FROM suppressions WHERE address IN (\(list.sql))")
                 .forEachDirect(db, bind: { list.bind(to: &$0) }) { row in
                     let address = row.string(0)
                     if let owner = ownerOf[address] { facts[owner]?.suppressedAddresses.insert(address) }
                 }
         }
         let byDigest = erased.digests(of: ownerOf.keys)
-        for chunk in Array(byDigest.keys).chunked(900) {
+        for chunk in Array(byDigest.keys).chunked(InList.maxCount) {
             let list = InList(chunk)
-            try db.statement(sql: "SELECT digest FROM erased_addresses WHERE digest IN (\(list.sql))", for: list)
+            try db.cachedStatement(sql: "SELECT digest FROM erased_addresses WHERE digest IN (\(list.sql))")
                 .forEachDirect(db, bind: { list.bind(to: &$0) }) { row in
                     if let address = byDigest[row.string(0)], let owner = ownerOf[address] {
                         facts[owner]?.erasedAddresses.insert(address)

@@ -11,9 +11,9 @@ extension SQLiteStore {
     static func recordCompletedJobs(_ db: Database, deliveryIds: [Int64], at: Date) throws {
         guard !deliveryIds.isEmpty, try db.triggerExists("webhook_job_active") else { return }
         var jobIds = Set<Int64>()
-        for chunk in deliveryIds.chunked(900) {
+        for chunk in deliveryIds.chunked(InList.maxCount) {
             let list = InList(chunk)
-            try db.statement(sql: "SELECT DISTINCT job_id FROM deliveries WHERE id IN (\(list.sql))", for: list)
+            try db.cachedStatement(sql: "SELECT DISTINCT job_id FROM deliveries WHERE id IN (\(list.sql))")
                 .forEachDirect(db, bind: { list.bind(to: &$0) }) { row in jobIds.insert(row.int64(0)) }
         }
         let check = try db.cachedStatement(

@@ -34,6 +34,27 @@ struct FanoutDispatchTests {
         try await sqlite.close()
     }
 
+    /// A long page is read and planned in two halves at once: each contact must still be decided on its own
+    /// facts, whichever half and whichever page it falls in.
+    @Test func everyContactOfAPageReadInHalvesIsDecidedOnItsOwnFacts() async throws {
+        let email = ScriptedDriver(id: "mail", kind: .email)
+        let harness = try EngineHarness(drivers: [email], fanoutBatchSize: 1000)
+        let store = try await harness.openStore()
+        let ids = (0..<1_300).map { String(format: "c%04d", $0) }
+        try await store.upsertContacts(ids.map { person($0, email: "\($0)@x.io") }, at: harness.clock.now)
+        // In the first half, the second half and the second page of 1,000.
+        let bounced = Set(ids.indices.filter { $0 % 113 == 60 }.map { ids[$0] })
+        _ = try await #require(store as? any SuppressionStore).addSuppressions(
+            bounced.map { SuppressionEntry(address: "\($0)@x.io", reason: "bounce") }, actor: "test", at: harness.clock.now)
+
+        let job = try await harness.submit(makeJob("halves", segment: "attributes.n >= 0", purpose: .marketing), to: store)
+        let rows = try await deliveries(store, jobId: job.id)
+        #expect(rows.count == 1_300)
+        #expect(Set(rows.filter { $0.reason == .invalidAddress }.map(\.contactId)) == bounced)
+        #expect(rows.filter { $0.state == .queued }.count == 1_300 - bounced.count)
+        try await store.close()
+    }
+
     @Test func cancelAfterTheFirstBatchStopsFanoutAndSuppressesWhatWasQueued() async throws {
         let email = ScriptedDriver(id: "mail", kind: .email)
         let harness = try EngineHarness(drivers: [email], fanoutBatchSize: 100)

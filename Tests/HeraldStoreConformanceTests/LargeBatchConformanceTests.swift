@@ -55,4 +55,47 @@ struct LargeBatchConformanceTests {
             #expect(reserved == Set(leased.filter { Int($0.dropFirst())! % 2 == 1 }))
         }
     }
+
+    /// A claim's jobs and a batch's contacts are read in `IN` lists of a bounded size: each row must still meet
+    /// its own job's spec, and each contact its own facts, wherever the lists are cut.
+    @Test(arguments: TestBackends.all)
+    func aClaimOverMoreJobsThanOneListHoldsGivesEachRowItsOwnJob(backend: TestBackend) async throws {
+        try await withStore(backend) { store, _ in
+            let ids = (0..<300).map { String(format: "c%03d", $0) }
+            try await store.upsertContacts(ids.map { contact($0, email: "\($0)@x.io") }, at: t0)
+            for id in ids { _ = try await seedJob(store, spec("job-\(id)", ids: [id], text: "for \(id)")) }
+            let claimed = try await claim(store, limit: 1000)
+            #expect(claimed.count == 300)
+            for delivery in claimed {
+                #expect(delivery.job.idempotencyKey == "job-\(delivery.contact.id)")
+                #expect(delivery.job.content.email?.text == "for \(delivery.contact.id)")
+            }
+        }
+    }
+
+    @Test(arguments: TestBackends.all)
+    func factsForMoreContactsThanOneListHoldsStayWithTheirContact(backend: TestBackend) async throws {
+        try await withStore(backend) { store, _ in
+            let contacts = (0..<700).map { contact(String(format: "c%03d", $0), email: String(format: "c%03d@x.io", $0)) }
+            try await store.upsertContacts(contacts, at: t0)
+            let revoked = Set(contacts.indices.filter { $0 % 97 == 5 }.map { contacts[$0].id })
+            for id in revoked.sorted() {
+                _ = try await store.appendConsent(
+                    ConsentInput(
+                        contactId: id, channel: "*", topic: "*", status: .revoked, source: "api", evidence: nil,
+                        actor: "test", occurredAt: t0), at: t0)
+            }
+            let suppressed = contacts.indices.filter { $0 % 131 == 7 }.map { contacts[$0].email! }
+            _ = try await #require(store as? any SuppressionStore).addSuppressions(
+                suppressed.map { SuppressionEntry(address: $0, reason: "bounce") }, actor: "test", at: t0)
+
+            let facts = try await store.policyFacts(for: contacts, since: at(-60))
+            #expect(facts.count == 700)
+            #expect(Set(facts.filter { !$0.value.consents.isEmpty }.map(\.key)) == revoked)
+            for id in revoked { #expect(facts[id]?.consents.map(\.contactId) == [id]) }
+            let withSuppression = facts.filter { !$0.value.suppressedAddresses.isEmpty }
+            #expect(Set(withSuppression.flatMap(\.value.suppressedAddresses)) == Set(suppressed))
+            for (id, fact) in withSuppression { #expect(fact.suppressedAddresses == ["\(id)@x.io"]) }
+        }
+    }
 }
