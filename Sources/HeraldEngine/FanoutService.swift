@@ -14,6 +14,7 @@ public struct FanoutService: Service {
     let now: @Sendable () -> Date
     let logger: Logger
     let observability: EngineObservability
+    private let readAhead = AudienceReadAhead()
 
     public init(
         store: any Store, policy: any DeliveryPolicy, settings: EngineSettings, signal: WorkSignal,
@@ -52,7 +53,10 @@ public struct FanoutService: Service {
                         await lookahead.start(job.id, after: cursor) { try await prepare(job, after: cursor) }
                     }
                     let written = try await write(job, prepared)
-                    if !written { await lookahead.drop(job.id) }
+                    if !written {
+                        await lookahead.drop(job.id)
+                        await readAhead.drop(job.id)
+                    }
                     continue
                 }
             } catch {
@@ -60,6 +64,7 @@ public struct FanoutService: Service {
             }
             // Nothing read ahead outlives a pause: the audience may change meanwhile.
             await lookahead.dropAll()
+            await readAhead.dropAll()
             await withGracefulShutdownHandler {
                 await signal.wait(timeout: settings.idlePoll * 4)
             } onGracefulShutdown: {
@@ -67,19 +72,26 @@ public struct FanoutService: Service {
             }
         }
         await lookahead.dropAll()
+        await readAhead.dropAll()
     }
 
     /// Fans out one leased job until its audience is exhausted, the job is cancelled, or shutdown begins;
     /// each batch is read and planned while the one before it is written.
     public func fanOut(_ job: Job) async throws {
-        var next = try await prepare(job, after: job.fanoutCursor)
-        while !Task.isShuttingDownGracefully {
-            let current = next
-            async let following: FanoutBatch? =
-                current.finished ? nil : prepare(job, after: current.cursor)
-            guard try await write(job, current), let prepared = try await following else { return }
-            next = prepared
+        do {
+            var next = try await prepare(job, after: job.fanoutCursor)
+            while !Task.isShuttingDownGracefully {
+                let current = next
+                async let following: FanoutBatch? =
+                    current.finished ? nil : prepare(job, after: current.cursor)
+                guard try await write(job, current), let prepared = try await following else { break }
+                next = prepared
+            }
+        } catch {
+            await readAhead.drop(job.id)
+            throw error
         }
+        await readAhead.drop(job.id)
     }
 
     /// Reads the page of the audience after `cursor`, its contacts' policy facts, and plans the rows.
@@ -87,8 +99,10 @@ public struct FanoutService: Service {
         let segment = try job.spec.audience.segment.map { source throws(HeraldError) in
             try SegmentExpression(parsing: source)
         }
-        let page = try await AudiencePage.next(
-            job.spec, after: cursor, segment: segment, store: store, limit: settings.fanoutBatchSize)
+        let page = try await readAhead.next(job.id, after: cursor, now: now) { [store, settings] after in
+            try await AudiencePage.next(
+                job.spec, after: after, segment: segment, store: store, limit: settings.fanoutBatchSize)
+        }
         let current = now()
         let rows = try await plan(job, page, now: current)
         return FanoutBatch(

@@ -1,0 +1,70 @@
+import Foundation
+import HeraldCore
+import Synchronization
+
+/// The page of a job's audience after the one just read, read while that one is planned: with each page read
+/// at the start of its batch's preparation, reading was the slowest stage of fan-out. A page is used only by
+/// its job, at the cursor it was read after, and only within `FanoutLookahead.freshFor` of its read; at most
+/// `FanoutLookahead.capacity` jobs have one, so a round robin over many campaigns holds a few pages, not one
+/// per campaign.
+final class AudienceReadAhead: Sendable {
+    private struct Entry {
+        let after: String?
+        let task: Task<(page: AudiencePage, at: Date), any Error>
+    }
+
+    private let entries = Mutex<[Int64: Entry]>([:])
+
+    /// The page after `cursor`: the one read ahead when it fits, else read now. Before returning a page that
+    /// is not the last, starts reading the next one.
+    func next(
+        _ jobId: Int64, after cursor: String?, now: @escaping @Sendable () -> Date,
+        read: @escaping @Sendable (String?) async throws -> AudiencePage
+    ) async throws -> AudiencePage {
+        let page: AudiencePage
+        if let ready = await take(jobId, after: cursor, now: now) { page = ready } else { page = try await read(cursor) }
+        if !page.finished {
+            let after = page.cursor
+            entries.withLock { entries in
+                guard entries.count < FanoutLookahead.capacity else { return }
+                let task = Task {
+                    let at = now()
+                    return (page: try await read(after), at: at)
+                }
+                entries[jobId] = Entry(after: after, task: task)
+            }
+        }
+        return page
+    }
+
+    private func take(_ jobId: Int64, after cursor: String?, now: @Sendable () -> Date) async -> AudiencePage? {
+        guard let entry = entries.withLock({ $0.removeValue(forKey: jobId) }) else { return nil }
+        guard entry.after == cursor else {
+            entry.task.cancel()
+            _ = try? await entry.task.value
+            return nil
+        }
+        guard let read = try? await entry.task.value, now().timeIntervalSince(read.at) <= FanoutLookahead.freshFor
+        else { return nil }
+        return read.page
+    }
+
+    /// Cancels a job's page and waits for its read to stop.
+    func drop(_ jobId: Int64) async {
+        guard let entry = entries.withLock({ $0.removeValue(forKey: jobId) }) else { return }
+        entry.task.cancel()
+        _ = try? await entry.task.value
+    }
+
+    /// Cancels every page and waits for their reads to stop, so none outlives the service.
+    func dropAll() async {
+        let all = entries.withLock { entries in
+            defer { entries.removeAll() }
+            return Array(entries.values)
+        }
+        for entry in all {
+            entry.task.cancel()
+            _ = try? await entry.task.value
+        }
+    }
+}
