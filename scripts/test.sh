@@ -18,6 +18,12 @@ swift build --build-tests
 # and Foundation's Process.run() on Linux over-reads a full /proc/self/fd listing and crashes the test
 # process (swift-corelibs-foundation PR #5472, not yet in Swift 6.3.1): two of four runs here. With 16 the
 # peak is ~160 descriptors and the suite takes as long.
-swift test --skip-build --experimental-maximum-parallelization-width 16
+# Fixtures make their folders (databases, outboxes, keys) under TMPDIR: one folder for this run, removed at the
+# end, so repeated runs do not fill /tmp.
+# Open to traverse: the PostgreSQL outage test's own server runs as user postgres inside it.
+test_tmp="$(mktemp -d /tmp/herald-test-XXXXXX)"
+chmod 755 "$test_tmp"
+trap 'rm -rf "$test_tmp"' EXIT
+TMPDIR="$test_tmp" swift test --skip-build --experimental-maximum-parallelization-width 16
 # The API contract against the binary just built: schemathesis over every operation (scripts/fuzz-api.sh).
 bash scripts/fuzz-api.sh
