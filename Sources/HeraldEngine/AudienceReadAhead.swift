@@ -8,12 +8,12 @@ import Synchronization
 /// `FanoutLookahead.capacity` jobs have one, so a round robin over many campaigns holds a few pages, not one
 /// per campaign.
 final class AudienceReadAhead: Sendable {
-    private struct Entry {
-        let after: String?
-        let task: Task<(page: AudiencePage, at: Date), any Error>
+    private struct ReadPage: Sendable {
+        let page: AudiencePage
+        let at: Date
     }
 
-    private let entries = Mutex<[Int64: Entry]>([:])
+    private let entries = Mutex<[Int64: ReadAhead<ReadPage>]>([:])
 
     /// The page after `cursor`: the one read ahead when it fits, else read now. Before returning a page that
     /// is not the last, starts reading the next one.
@@ -22,38 +22,29 @@ final class AudienceReadAhead: Sendable {
         read: @escaping @Sendable (String?) async throws -> AudiencePage
     ) async throws -> AudiencePage {
         let page: AudiencePage
-        if let ready = await take(jobId, after: cursor, now: now) { page = ready } else { page = try await read(cursor) }
+        let entry = entries.withLock { $0.removeValue(forKey: jobId) }
+        if let ready = await entry?.value(at: cursor, now: now, readAt: \.at) {
+            page = ready.page
+        } else {
+            page = try await read(cursor)
+        }
         if !page.finished {
             let after = page.cursor
             entries.withLock { entries in
                 guard entries.count < FanoutLookahead.capacity else { return }
                 let task = Task {
                     let at = now()
-                    return (page: try await read(after), at: at)
+                    return ReadPage(page: try await read(after), at: at)
                 }
-                entries[jobId] = Entry(after: after, task: task)
+                entries[jobId] = ReadAhead(after: after, task: task)
             }
         }
         return page
     }
 
-    private func take(_ jobId: Int64, after cursor: String?, now: @Sendable () -> Date) async -> AudiencePage? {
-        guard let entry = entries.withLock({ $0.removeValue(forKey: jobId) }) else { return nil }
-        guard entry.after == cursor else {
-            entry.task.cancel()
-            _ = try? await entry.task.value
-            return nil
-        }
-        guard let read = try? await entry.task.value, now().timeIntervalSince(read.at) <= FanoutLookahead.freshFor
-        else { return nil }
-        return read.page
-    }
-
     /// Cancels a job's page and waits for its read to stop.
     func drop(_ jobId: Int64) async {
-        guard let entry = entries.withLock({ $0.removeValue(forKey: jobId) }) else { return }
-        entry.task.cancel()
-        _ = try? await entry.task.value
+        await entries.withLock { $0.removeValue(forKey: jobId) }?.stop()
     }
 
     /// Cancels every page and waits for their reads to stop, so none outlives the service.
@@ -62,9 +53,6 @@ final class AudienceReadAhead: Sendable {
             defer { entries.removeAll() }
             return Array(entries.values)
         }
-        for entry in all {
-            entry.task.cancel()
-            _ = try? await entry.task.value
-        }
+        for entry in all { await entry.stop() }
     }
 }

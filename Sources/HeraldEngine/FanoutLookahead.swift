@@ -11,34 +11,24 @@ struct FanoutLookahead {
     static let freshFor: TimeInterval = 1
     static let capacity = 4
 
-    private var ahead: [Int64: (after: String?, task: Task<FanoutBatch, any Error>)] = [:]
+    private var ahead: [Int64: ReadAhead<FanoutBatch>] = [:]
 
     mutating func start(
         _ jobId: Int64, after cursor: String?, _ prepare: @escaping @Sendable () async throws -> FanoutBatch
     ) async {
         await drop(jobId)
         guard ahead.count < Self.capacity else { return }
-        ahead[jobId] = (cursor, Task { try await prepare() })
+        ahead[jobId] = ReadAhead(after: cursor, task: Task { try await prepare() })
     }
 
     /// The batch read ahead for this job at this cursor, if it is there, read without error and still fresh.
     mutating func take(_ jobId: Int64, after cursor: String?, now: @Sendable () -> Date) async -> FanoutBatch? {
-        guard let entry = ahead.removeValue(forKey: jobId) else { return nil }
-        guard entry.after == cursor else {
-            entry.task.cancel()
-            _ = try? await entry.task.value
-            return nil
-        }
-        guard let prepared = try? await entry.task.value, now().timeIntervalSince(prepared.at) <= Self.freshFor
-        else { return nil }
-        return prepared
+        await ahead.removeValue(forKey: jobId)?.value(at: cursor, now: now, readAt: \.at)
     }
 
     /// Cancels a job's batch and waits for its reads to stop.
     mutating func drop(_ jobId: Int64) async {
-        guard let entry = ahead.removeValue(forKey: jobId) else { return }
-        entry.task.cancel()
-        _ = try? await entry.task.value
+        await ahead.removeValue(forKey: jobId)?.stop()
     }
 
     /// Cancels every batch and waits for their reads to stop, so none outlives the service.
