@@ -7,6 +7,9 @@ extension JobCache where Value == JobSpec {
     public convenience init() { self.init(limit: 1024) }
 
     public func spec(jobId: Int64, json: String) throws -> JobSpec {
-        try value(jobId: jobId) { try HeraldJSON.decoder().decode(JobSpec.self, from: Data(json.utf8)) }
+        try value(jobId: jobId) {
+            let data = Data(json.utf8)
+            return try JobSpec(plainJSON: data) ?? HeraldJSON.decoder().decode(JobSpec.self, from: data)
+        }
     }
 }

@@ -72,4 +72,13 @@ import Testing
             #expect(decoded.callback == spec.callback)
         }
     }
+
+    /// A claim reads each job's stored spec through the spec cache, which tries the plain reader first.
+    @Test func theSpecCacheReadsAStoredSpecAsTheDecoderDoes() async {
+        await propertyCheck(count: 200, input: Self.spec) { spec in
+            let json = try CanonicalJobSpec(spec).json
+            let decoded = try HeraldJSON.decoder().decode(JobSpec.self, from: Data(json.utf8))
+            #expect(try JobSpecCache().spec(jobId: 1, json: json) == decoded)
+        }
+    }
 }
