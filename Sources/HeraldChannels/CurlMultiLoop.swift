@@ -96,10 +96,12 @@ final class CurlMultiLoop: @unchecked Sendable {
         if !accepted { for job in jobs { complete(job, on: nil, code: CURLE_FAILED_INIT) } }
     }
 
-    /// Every job ends here, whichever way it ends, so `load` counts exactly the jobs not yet completed.
+    /// Every job ends here, whichever way it ends, so `load` counts exactly the jobs not yet completed. The
+    /// count drops before the job's caller resumes: a caller that sends its next message at once must find this
+    /// loop idle and reuse its warm connection, not open another on a second loop (seen under load).
     private func complete(_ job: any CurlJob, on easy: CurlEasy?, code: CURLcode) {
-        job.complete(on: easy, code: code)
         load.subtract(1, ordering: .relaxed)
+        job.complete(on: easy, code: code)
     }
 
     /// Refuses new transfers, lets those in flight finish, then closes every cached connection
