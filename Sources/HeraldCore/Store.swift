@@ -95,13 +95,16 @@ public struct FanoutBatch: Sendable {
     /// The contacts the batch was planned from. A contact among them that is gone when the batch is written
     /// (erased meanwhile) gets no row: the write checks, since fan-out reads a batch ahead of writing it.
     public var readContactIds: [String]
+    /// `Store.contactDeletions()` read before the batch's page: while it has not moved, no contact is gone.
+    public var contactDeletions: Int64?
 
     public init(
         jobId: Int64, owner: String, deliveries: [NewDelivery], cursor: String?, audienceAdded: Int, finished: Bool,
-        leaseUntil: Date, at: Date, readContactIds: [String] = []
+        leaseUntil: Date, at: Date, readContactIds: [String] = [], contactDeletions: Int64? = nil
     ) {
         self.at = at
         self.readContactIds = readContactIds
+        self.contactDeletions = contactDeletions
         self.jobId = jobId
         self.owner = owner
         self.deliveries = deliveries
@@ -202,6 +205,9 @@ public protocol Store: Sendable {
     /// An unfinished job stays leased to `owner` until `leaseUntil`. Returns false when the lease was lost
     /// or the job was cancelled: the caller stops.
     func writeFanoutBatch(_ batch: FanoutBatch) async throws -> Bool
+    /// How many contacts were ever deleted (erased), or nil where the store does not count them. Fan-out reads
+    /// it before each page, and `writeFanoutBatch` looks for contacts gone since the read only when it moved.
+    func contactDeletions() async throws -> Int64?
     /// A restarted node takes its own work back at once instead of waiting out its leases: sending rows and
     /// fan-outs leased to `owner` (by a process of this node that died) become claimable now.
     func releaseLeases(owner: String, at: Date) async throws

@@ -7,10 +7,13 @@ public struct AudiencePage: Sendable {
     public var unknownIds: [String]
     public var cursor: String?
     public var finished: Bool
+    /// `Store.contactDeletions()` as read before the page.
+    public var contactDeletions: Int64?
 
     public static func next(
         _ spec: JobSpec, after cursor: String?, segment: SegmentExpression?, store: any Store, limit: Int
     ) async throws -> AudiencePage {
+        let deletions = try await store.contactDeletions()
         if let ids = spec.audience.contactIds {
             let start = min(Int(cursor ?? "0") ?? 0, ids.count)
             let end = min(start + limit, ids.count)
@@ -19,11 +22,12 @@ public struct AudiencePage: Sendable {
             let known = Set(found.map(\.id))
             return AudiencePage(
                 contacts: found, unknownIds: Array(Set(slice.filter { !known.contains($0) })), cursor: String(end),
-                finished: end >= ids.count)
+                finished: end >= ids.count, contactDeletions: deletions)
         }
         let contacts = try await store.contactsPage(after: cursor, limit: limit)
         let matching = segment.map { expression in contacts.filter(expression.matches) } ?? contacts
         return AudiencePage(
-            contacts: matching, unknownIds: [], cursor: contacts.last?.id ?? cursor, finished: contacts.count < limit)
+            contacts: matching, unknownIds: [], cursor: contacts.last?.id ?? cursor, finished: contacts.count < limit,
+            contactDeletions: deletions)
     }
 }

@@ -109,7 +109,7 @@ public struct FanoutService: Service {
             jobId: job.id, owner: settings.workerId, deliveries: rows, cursor: page.cursor,
             audienceAdded: page.contacts.count + page.unknownIds.count, finished: page.finished,
             leaseUntil: current.addingTimeInterval(settings.fanoutLease), at: current,
-            readContactIds: page.contacts.map(\.id))
+            readContactIds: page.contacts.map(\.id), contactDeletions: page.contactDeletions)
     }
 
     /// A page's policy facts and rows. A long page is read and planned in two halves at once, on two reader

@@ -1,6 +1,21 @@
 import GRDB
 
 extension SQLiteStore {
+    /// A count of deleted contact rows, kept by a trigger so an erasure by another process (`herald contacts
+    /// erase` beside the daemon) counts too: fan-out probes a batch's contacts for erasures only when it moved.
+    static func registerContactDeletionMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("engine_v3_contact_deletions") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE contact_deletions (n INTEGER NOT NULL);
+                    INSERT INTO contact_deletions (n) VALUES (0);
+                    CREATE TRIGGER contact_deletions_count AFTER DELETE ON contacts BEGIN
+                    UPDATE contact_deletions SET n = n + 1;
+                    END;
+                    """)
+        }
+    }
+
     /// Digest-sealed ledger events (see `ConsentSeal`), keyed hashes of erased addresses kept blocked, and the
     /// delivery counts retention pruned, so a job's progress still adds up.
     static func registerErasureMigrations(_ migrator: inout DatabaseMigrator) {

@@ -100,6 +100,7 @@ extension SQLiteStore {
         registerBounceMigrations(&migrator)
         registerErasureMigrations(&migrator)
         SQLiteDeliveryEvents.registerMigration(&migrator)
+        registerContactDeletionMigration(&migrator)
         return migrator
     }
 }

@@ -29,6 +29,7 @@ final class InterceptingStore: Store {
         return written
     }
 
+    func contactDeletions() async throws -> Int64? { try await base.contactDeletions() }
     func migrate() async throws { try await base.migrate() }
     func close() async throws { try await base.close() }
     func insertAPIKey(hash: String, role: Role, label: String?, at: Date) async throws {
