@@ -79,7 +79,7 @@ enum ClusterBench {
                     key: "cluster-\(part)",
                     segment: "attributes.days_inactive >= \(part * 15) and attributes.days_inactive < \((part + 1) * 15)")
                 spec.channels = [.sms]
-                if case .created(let job) = try await store.createJob(spec, bodyHash: try spec.canonicalHash(), at: now) {
+                if case .created(let job) = try await store.createJob(spec, bodyHash: spec.canonicalHash(), at: now) {
                     jobIds.append(job.id)
                 }
             }

@@ -113,7 +113,7 @@ enum WebhookBench {
         let settings = EngineSettings(workerId: "bench", fanoutBatchSize: 2000, claimBatchSize: 1000)
         var spec = Fixtures.job(key: "webhooks", segment: "attributes.days_inactive >= 0")
         spec.channels = [.sms]
-        _ = try await store.createJob(spec, bodyHash: try spec.canonicalHash(), at: now)
+        _ = try await store.createJob(spec, bodyHash: spec.canonicalHash(), at: now)
         let fanout = FanoutService(
             store: store, policy: policy, settings: settings, signal: WorkSignal(), dispatchSignal: WorkSignal(),
             logger: Logger(label: "bench"))

@@ -9,8 +9,8 @@ public enum Hashing {
 
 extension JobSpec {
     /// Same content, whatever the key order or whitespace: the hash of the canonical encoding.
-    public func canonicalHash() throws -> String {
-        try CanonicalJobSpec(self).hash
+    public func canonicalHash() -> String {
+        CanonicalJobSpec(self).hash
     }
 }
 
@@ -20,7 +20,7 @@ public struct CanonicalJobSpec: Sendable {
     public let json: String
     public let hash: String
 
-    public init(_ spec: JobSpec) throws {
+    public init(_ spec: JobSpec) {
         let bytes = CanonicalJobSpecWriter(spec).bytes
         json = String(decoding: bytes, as: UTF8.self)
         hash = Hashing.sha256Hex(bytes)

@@ -117,11 +117,11 @@ public struct FanoutBatch: Sendable {
 
 extension Store {
     public func createJob(_ spec: JobSpec, bodyHash: String, at: Date) async throws -> JobCreation {
-        try await createJob(spec, json: try CanonicalJobSpec(spec).json, bodyHash: bodyHash, at: at, inline: nil)
+        try await createJob(spec, json: CanonicalJobSpec(spec).json, bodyHash: bodyHash, at: at, inline: nil)
     }
 
     public func createJob(_ spec: JobSpec, bodyHash: String, at: Date, inline: InlineFanout?) async throws -> JobCreation {
-        try await createJob(spec, json: try CanonicalJobSpec(spec).json, bodyHash: bodyHash, at: at, inline: inline)
+        try await createJob(spec, json: CanonicalJobSpec(spec).json, bodyHash: bodyHash, at: at, inline: inline)
     }
 }
 

@@ -13,7 +13,7 @@ extension HeraldAPI {
             try deps.topics.validateJobTopic(spec.topic)
             try WebhookAPI.checkCallback(spec, against: deps.webhooks)
             // The job is committed before the 202 goes out: an accepted job survives a crash.
-            let canonical = try CanonicalJobSpec(spec)
+            let canonical = CanonicalJobSpec(spec)
             switch try await deps.store.createJob(
                 spec, json: canonical.json, bodyHash: canonical.hash, at: deps.now(), inline: deps.inlineFanout)
             {

@@ -42,7 +42,7 @@ struct Enqueue: AsyncParsableCommand {
             return
         }
         let id: Int64
-        switch try await store.createJob(spec, bodyHash: try spec.canonicalHash(), at: Date()) {
+        switch try await store.createJob(spec, bodyHash: spec.canonicalHash(), at: Date()) {
         case .created(let job):
             id = job.id
             print("job \(id) accepted")

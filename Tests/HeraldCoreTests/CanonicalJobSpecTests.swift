@@ -54,7 +54,7 @@ import Testing
     @Test func writesWhatTheEncoderWrites() async {
         await propertyCheck(count: 400, input: Self.spec) { spec in
             let encoded = try HeraldJSON.encoder().encode(spec)
-            let canonical = try CanonicalJobSpec(spec)
+            let canonical = CanonicalJobSpec(spec)
             #expect(canonical.json == String(decoding: encoded, as: UTF8.self))
             #expect(canonical.hash == Hashing.sha256Hex(encoded))
         }
@@ -62,7 +62,7 @@ import Testing
 
     @Test func decodesBackToTheSameSpec() async {
         await propertyCheck(count: 200, input: Self.spec) { spec in
-            let json = try CanonicalJobSpec(spec).json
+            let json = CanonicalJobSpec(spec).json
             let decoded = try HeraldJSON.decoder().decode(JobSpec.self, from: Data(json.utf8))
             #expect(decoded.idempotencyKey == spec.idempotencyKey)
             #expect(decoded.content == spec.content)
@@ -76,7 +76,7 @@ import Testing
     /// A claim reads each job's stored spec through the spec cache, which tries the plain reader first.
     @Test func theSpecCacheReadsAStoredSpecAsTheDecoderDoes() async {
         await propertyCheck(count: 200, input: Self.spec) { spec in
-            let json = try CanonicalJobSpec(spec).json
+            let json = CanonicalJobSpec(spec).json
             let decoded = try HeraldJSON.decoder().decode(JobSpec.self, from: Data(json.utf8))
             #expect(try JobSpecCache().spec(jobId: 1, json: json) == decoded)
         }

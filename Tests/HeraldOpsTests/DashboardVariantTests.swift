@@ -22,7 +22,7 @@ struct DashboardVariantTests {
             idempotencyKey: "variants", purpose: .transactional, audience: Audience(contactIds: ["v-fa", "v-ru"]),
             channels: [.email],
             content: Content(email: .init(subject: "Hi", text: "t", locales: ["fa": .init(subject: "سلام", text: "ت")])))
-        _ = try await fixture.store.createJob(spec, bodyHash: try spec.canonicalHash(), at: now)
+        _ = try await fixture.store.createJob(spec, bodyHash: spec.canonicalHash(), at: now)
         try await fixture.runJob()
         let deliveries = try await fixture.store.deliveries(DeliveryQuery(channel: .email))
         let persian = try #require(deliveries.first { $0.contactId == "v-fa" })

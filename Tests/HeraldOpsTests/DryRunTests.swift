@@ -68,7 +68,7 @@ struct DryRunTests {
         #expect(report.sample.first { $0.contactId == "d3" }?.deliveries.first?.reason == .noAddress)
         #expect(report.sample.first { $0.contactId == "d3" }?.deliveries.first?.render == nil)
 
-        let created = try await fixture.store.createJob(spec, bodyHash: try spec.canonicalHash(), at: now)
+        let created = try await fixture.store.createJob(spec, bodyHash: spec.canonicalHash(), at: now)
         guard case .created(let job) = created else { throw HeraldError(code: "test", message: "job not created") }
         try await fixture.runJob()
         let progress = try await fixture.store.progress(jobId: job.id)

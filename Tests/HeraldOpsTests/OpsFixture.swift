@@ -74,7 +74,7 @@ struct OpsFixture {
         let spec = JobSpec(
             idempotencyKey: "otp-batch-1", purpose: .transactional, audience: Audience(contactIds: ["c-1", "c-2", "c-3"]),
             channels: [.email], content: Content(email: .init(subject: "Code", text: Self.body)))
-        guard case .created(let job) = try await store.createJob(spec, bodyHash: try spec.canonicalHash(), at: now) else {
+        guard case .created(let job) = try await store.createJob(spec, bodyHash: spec.canonicalHash(), at: now) else {
             throw HeraldError(code: "test", message: "job not created")
         }
         return job
