@@ -23,7 +23,8 @@ swift build --build-tests
 # Open to traverse: the PostgreSQL outage test's own server runs as user postgres inside it.
 test_tmp="$(mktemp -d /tmp/herald-test-XXXXXX)"
 chmod 755 "$test_tmp"
-trap 'rm -rf "$test_tmp"' EXIT
+# Kept when something failed: its databases and daemon logs are what a failure is read from.
+trap 'status=$?; if [ "$status" = 0 ]; then rm -rf "$test_tmp"; else echo "test: kept $test_tmp" >&2; fi' EXIT
 TMPDIR="$test_tmp" swift test --skip-build --experimental-maximum-parallelization-width 16
 # The API contract against the binary just built: schemathesis over every operation (scripts/fuzz-api.sh).
 bash scripts/fuzz-api.sh

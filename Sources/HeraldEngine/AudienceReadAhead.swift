@@ -4,9 +4,11 @@ import Synchronization
 
 /// The page of a job's audience after the one just read, read while that one is planned: with each page read
 /// at the start of its batch's preparation, reading was the slowest stage of fan-out. A page is used only by
-/// its job, at the cursor it was read after, and only within `FanoutLookahead.freshFor` of its read; at most
-/// `FanoutLookahead.capacity` jobs have one, so a round robin over many campaigns holds a few pages, not one
-/// per campaign.
+/// its job, at the cursor it was read after, and only within `FanoutLookahead.freshFor` of its read (its batch
+/// may then wait as long again in `FanoutLookahead`: a written row's contact data is at most two seconds old,
+/// and contacts erased meanwhile are still left out by the write). At most `FanoutLookahead.capacity` jobs
+/// have one, so a round robin over many campaigns holds a few pages, not one per campaign; a stale one gives
+/// its slot up.
 final class AudienceReadAhead: Sendable {
     private struct ReadPage: Sendable {
         let page: AudiencePage
@@ -30,13 +32,20 @@ final class AudienceReadAhead: Sendable {
         }
         if !page.finished {
             let after = page.cursor
+            let current = now()
             entries.withLock { entries in
+                // A stale read is cancelled and left to end on its own: nothing waits for it.
+                for (staleJob, entry) in entries where entry.isStale(now: current) {
+                    entry.task.cancel()
+                    entries[staleJob] = nil
+                }
                 guard entries.count < FanoutLookahead.capacity else { return }
+                entries[jobId]?.task.cancel()
                 let task = Task {
                     let at = now()
                     return ReadPage(page: try await read(after), at: at)
                 }
-                entries[jobId] = ReadAhead(after: after, task: task)
+                entries[jobId] = ReadAhead(after: after, startedAt: current, task: task)
             }
         }
         return page

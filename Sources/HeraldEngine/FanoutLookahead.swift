@@ -14,11 +14,16 @@ struct FanoutLookahead {
     private var ahead: [Int64: ReadAhead<FanoutBatch>] = [:]
 
     mutating func start(
-        _ jobId: Int64, after cursor: String?, _ prepare: @escaping @Sendable () async throws -> FanoutBatch
+        _ jobId: Int64, after cursor: String?, now: Date,
+        _ prepare: @escaping @Sendable () async throws -> FanoutBatch
     ) async {
         await drop(jobId)
+        for (staleJob, entry) in ahead where entry.isStale(now: now) {
+            ahead[staleJob] = nil
+            await entry.stop()
+        }
         guard ahead.count < Self.capacity else { return }
-        ahead[jobId] = ReadAhead(after: cursor, task: Task { try await prepare() })
+        ahead[jobId] = ReadAhead(after: cursor, startedAt: now, task: Task { try await prepare() })
     }
 
     /// The batch read ahead for this job at this cursor, if it is there, read without error and still fresh.

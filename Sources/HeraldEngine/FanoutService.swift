@@ -50,7 +50,7 @@ public struct FanoutService: Service {
                     }
                     if !prepared.finished {
                         let cursor = prepared.cursor
-                        await lookahead.start(job.id, after: cursor) { try await prepare(job, after: cursor) }
+                        await lookahead.start(job.id, after: cursor, now: now()) { try await prepare(job, after: cursor) }
                     }
                     let written = try await write(job, prepared)
                     if !written {

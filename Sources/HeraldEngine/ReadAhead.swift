@@ -5,7 +5,14 @@ import Foundation
 /// error, and only while fresh: `FanoutLookahead.freshFor` after `readAt`.
 struct ReadAhead<Value: Sendable>: Sendable {
     let after: String?
+    let startedAt: Date
     let task: Task<Value, any Error>
+
+    /// Started longer ago than anything may be used: a job that was cancelled or taken over by another node is
+    /// never prepared again here, and its slot would otherwise be held until the loop next goes idle.
+    func isStale(now: Date) -> Bool {
+        now.timeIntervalSince(startedAt) > FanoutLookahead.freshFor
+    }
 
     func value(at cursor: String?, now: @Sendable () -> Date, readAt: (Value) -> Date) async -> Value? {
         guard after == cursor else {

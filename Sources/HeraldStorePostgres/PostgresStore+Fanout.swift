@@ -29,11 +29,11 @@ extension PostgresStore {
         }
     }
 
-    /// The ownership check locks the job row, so a node whose lease ran out and was taken over cannot write
-    /// a batch after the new owner has started: the rows and the cursor move together or not at all.
     /// Not counted here: every batch's write looks for contacts gone since its read.
     public func contactDeletions() async throws -> Int64? { nil }
 
+    /// The ownership check locks the job row, so a node whose lease ran out and was taken over cannot write
+    /// a batch after the new owner has started: the rows and the cursor move together or not at all.
     public func writeFanoutBatch(_ batch: FanoutBatch) async throws -> Bool {
         let now = batch.at.ms
         return try await transaction { connection in

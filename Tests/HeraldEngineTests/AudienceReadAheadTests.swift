@@ -66,4 +66,21 @@ import Testing
         let aheadReads = audience.reads.withLock { $0 }.filter { $0 == "10" }.count
         #expect(aheadReads == FanoutLookahead.capacity)
     }
+
+    /// A job cancelled or taken over elsewhere is never prepared here again: its page gives its slot up once it
+    /// is stale, so read-ahead keeps working for the jobs still running.
+    @Test func aStalePageGivesItsSlotUp() async throws {
+        let readAhead = AudienceReadAhead()
+        for job in 1...Int64(FanoutLookahead.capacity) {
+            _ = try await readAhead.next(job, after: nil, now: { Self.t0 }, read: Audience().read)
+        }
+        let later = Self.t0.addingTimeInterval(FanoutLookahead.freshFor + 1)
+        let running = Audience()
+        _ = try await readAhead.next(99, after: nil, now: { later }, read: running.read)
+        _ = try await readAhead.next(99, after: "10", now: { later }, read: running.read)
+        await readAhead.dropAll()
+        // "10" was read ahead and used, and "20" read ahead in turn.
+        #expect(running.reads.withLock { $0 } == [nil, "10", "20"])
+    }
 }
+

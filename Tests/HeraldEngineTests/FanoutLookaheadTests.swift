@@ -19,11 +19,11 @@ import Testing
 
     @Test func aBatchIsTakenOnlyAtItsCursorAndOnlyOnce() async {
         var lookahead = FanoutLookahead()
-        await lookahead.start(1, after: "c100") { Self.prepared(1, cursor: "c200") }
+        await lookahead.start(1, after: "c100", now: Self.t0) { Self.prepared(1, cursor: "c200") }
         #expect(await lookahead.take(1, after: "c150", now: Self.clock) == nil)
         // The mismatch dropped it: the right cursor now finds nothing either.
         #expect(await lookahead.take(1, after: "c100", now: Self.clock) == nil)
-        await lookahead.start(1, after: "c100") { Self.prepared(1, cursor: "c200") }
+        await lookahead.start(1, after: "c100", now: Self.t0) { Self.prepared(1, cursor: "c200") }
         #expect(await lookahead.take(2, after: "c100", now: Self.clock) == nil)
         #expect(await lookahead.take(1, after: "c100", now: Self.clock)?.cursor == "c200")
         #expect(await lookahead.take(1, after: "c100", now: Self.clock) == nil)
@@ -32,12 +32,12 @@ import Testing
     @Test func aStaleOrFailedBatchIsNotUsed() async {
         var lookahead = FanoutLookahead()
         let late: @Sendable () -> Date = { Self.t0.addingTimeInterval(FanoutLookahead.freshFor + 0.5) }
-        await lookahead.start(1, after: nil) { Self.prepared(1, cursor: "c1") }
+        await lookahead.start(1, after: nil, now: Self.t0) { Self.prepared(1, cursor: "c1") }
         #expect(await lookahead.take(1, after: nil, now: late) == nil)
-        await lookahead.start(1, after: nil) { throw HeraldError(code: "x", message: "read failed") }
+        await lookahead.start(1, after: nil, now: Self.t0) { throw HeraldError(code: "x", message: "read failed") }
         #expect(await lookahead.take(1, after: nil, now: Self.clock) == nil)
         // Fresh and read without error: used.
-        await lookahead.start(1, after: nil) { Self.prepared(1, cursor: "c1") }
+        await lookahead.start(1, after: nil, now: Self.t0) { Self.prepared(1, cursor: "c1") }
         #expect(await lookahead.take(1, after: nil, now: Self.clock)?.cursor == "c1")
     }
 
@@ -47,7 +47,7 @@ import Testing
         var lookahead = FanoutLookahead()
         let reads = Mutex(0)
         for job in 1...Int64(FanoutLookahead.capacity + 1) {
-            await lookahead.start(job, after: nil) {
+            await lookahead.start(job, after: nil, now: Self.t0) {
                 reads.withLock { $0 += 1 }
                 return Self.prepared(job, cursor: "x")
             }
@@ -57,4 +57,18 @@ import Testing
         await lookahead.dropAll()
         #expect(reads.withLock { $0 } <= FanoutLookahead.capacity)
     }
+
+    /// A job cancelled or taken over by another node is never prepared here again: once its batch is stale it
+    /// gives its slot up, so the jobs still running are read ahead again.
+    @Test func aStaleBatchGivesItsSlotUp() async {
+        var lookahead = FanoutLookahead()
+        for job in 1...Int64(FanoutLookahead.capacity) {
+            await lookahead.start(job, after: nil, now: Self.t0) { Self.prepared(job, cursor: "x") }
+        }
+        let later = Self.t0.addingTimeInterval(FanoutLookahead.freshFor + 1)
+        await lookahead.start(99, after: nil, now: later) { Self.prepared(99, cursor: "y", at: later) }
+        #expect(await lookahead.take(99, after: nil, now: { later })?.cursor == "y")
+        #expect(await lookahead.take(1, after: nil, now: { later }) == nil)
+    }
 }
+
