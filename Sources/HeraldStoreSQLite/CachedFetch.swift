@@ -4,8 +4,8 @@ import GRDB
 /// statement costs more than running it here, since GRDB's authorizer hears every column it reads (11% of
 /// intake's CPU before).
 ///
-/// The `?` list and arguments of an `IN (…)` clause, at most `maxCount` values: callers split longer lists
-/// with `chunked(InList.maxCount)`. Every list is padded to a power of two by repeating its last value, so each
+/// The `?` list and arguments of an `IN (…)` clause, at most `maxCount` values: `chunks(of:)` splits a longer
+/// list, so no caller can make an oversized one. Every list is padded to a power of two by repeating its last value, so each
 /// query has nine shapes, all kept by the statement cache. Compiling a claim's and a fan-out batch's lists of
 /// 900 values per call took 8% of fan-out's CPU; far longer cached lists would hold megabytes per connection.
 struct InList {
@@ -19,18 +19,23 @@ struct InList {
     let sql: String
     private let values: Values
 
-    init(_ texts: some Collection<String>) {
-        let padded = Self.padded(texts)
-        self.init(count: padded.count, values: .texts(padded))
+    /// `texts` as lists of at most `maxCount` values each; none when `texts` is empty.
+    static func chunks(of texts: some Collection<String>) -> [InList] {
+        Array(texts).chunked(maxCount).map { chunk in
+            let padded = padded(chunk)
+            return InList(count: padded.count, values: .texts(padded))
+        }
     }
 
-    init(_ integers: some Collection<Int64>) {
-        let padded = Self.padded(integers)
-        self.init(count: padded.count, values: .integers(padded))
+    /// `integers` as lists of at most `maxCount` values each; none when `integers` is empty.
+    static func chunks(of integers: some Collection<Int64>) -> [InList] {
+        Array(integers).chunked(maxCount).map { chunk in
+            let padded = padded(chunk)
+            return InList(count: padded.count, values: .integers(padded))
+        }
     }
 
     private init(count: Int, values: Values) {
-        precondition(count <= Self.maxCount, "split IN lists with chunked(InList.maxCount)")
         sql = placeholders(count)
         self.values = values
     }

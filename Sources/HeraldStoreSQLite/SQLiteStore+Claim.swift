@@ -106,8 +106,7 @@ extension SQLiteStore {
             found.append((row.int64(0), row.int64(1), row.string(2), row.string(3), row.int(4)))
         }
         var jobs: [Int64: (spec: String, cancelled: Bool)] = [:]
-        for chunk in Array(Set(found.map(\.jobId))).chunked(InList.maxCount) {
-            let jobIds = InList(chunk)
+        for jobIds in InList.chunks(of: Set(found.map(\.jobId))) {
             try db.cachedStatement(sql: "SELECT id, spec, status FROM jobs WHERE id IN (\(jobIds.sql))")
                 .forEachDirect(db, bind: { jobIds.bind(to: &$0) }) { row in
                     jobs[row.int64(0)] = (row.string(1), row.string(2) == JobStatus.cancelled.rawValue)

@@ -48,8 +48,7 @@ extension SQLiteStore {
     static func fetchContacts(_ db: Database, ids: [String]) throws -> [Contact] {
         var result: [Contact] = []
         result.reserveCapacity(ids.count)
-        for chunk in ids.chunked(InList.maxCount) {
-            let list = InList(chunk)
+        for list in InList.chunks(of: ids) {
             // Padding repeats an id, but IN matches each row once.
             try db.cachedStatement(sql: "SELECT body FROM contacts WHERE id IN (\(list.sql))")
                 .forEachDirect(db, bind: { list.bind(to: &$0) }) { row in result.append(try decodeContact(row.string(0))) }

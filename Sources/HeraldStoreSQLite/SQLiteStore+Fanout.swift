@@ -67,8 +67,7 @@ extension SQLiteStore {
     /// Which of `ids` no longer have a contact row (erased after the batch was read).
     static func goneContacts(_ db: Database, of ids: [String]) throws -> Set<String> {
         var gone = Set(ids)
-        for chunk in ids.chunked(InList.maxCount) {
-            let list = InList(chunk)
+        for list in InList.chunks(of: ids) {
             try db.cachedStatement(sql: "SELECT id FROM contacts WHERE id IN (\(list.sql))")
                 .forEachDirect(db, bind: { list.bind(to: &$0) }) { row in gone.remove(row.string(0)) }
         }
@@ -112,8 +111,7 @@ extension SQLiteStore {
         facts.reserveCapacity(contacts.count)
         for contact in contacts { facts[contact.id] = ContactPolicyFacts() }
         let ids = contacts.map(\.id)
-        for chunk in ids.chunked(InList.maxCount) {
-            let list = InList(chunk)
+        for list in InList.chunks(of: ids) {
             try db.cachedStatement(
                 sql: "SELECT \(ConsentEvent.policyColumns) FROM consent_events WHERE contact_id IN (\(list.sql)) ORDER BY id"
             ).forEachDirect(db, bind: { list.bind(to: &$0) }) { row in
@@ -138,8 +136,7 @@ extension SQLiteStore {
         let ownerOf = Dictionary(
             contacts.flatMap { contact in ChannelKind.allCases.flatMap { contact.addresses(on: $0) }.map { ($0, contact.id) } },
             uniquingKeysWith: { first, _ in first })
-        for chunk in addresses.chunked(InList.maxCount) {
-            let list = InList(chunk)
+        for list in InList.chunks(of: addresses) {
             try db.cachedStatement(sql: "SELECT address FROM suppressions WHERE address IN (\(list.sql))")
                 .forEachDirect(db, bind: { list.bind(to: &$0) }) { row in
                     let address = row.string(0)
@@ -147,8 +144,7 @@ extension SQLiteStore {
                 }
         }
         let byDigest = erased.digests(of: ownerOf.keys)
-        for chunk in Array(byDigest.keys).chunked(InList.maxCount) {
-            let list = InList(chunk)
+        for list in InList.chunks(of: byDigest.keys) {
             try db.cachedStatement(sql: "SELECT digest FROM erased_addresses WHERE digest IN (\(list.sql))")
                 .forEachDirect(db, bind: { list.bind(to: &$0) }) { row in
                     if let address = byDigest[row.string(0)], let owner = ownerOf[address] {

@@ -11,8 +11,7 @@ extension SQLiteStore {
     static func recordCompletedJobs(_ db: Database, deliveryIds: [Int64], at: Date) throws {
         guard !deliveryIds.isEmpty, try db.triggerExists("webhook_job_active") else { return }
         var jobIds = Set<Int64>()
-        for chunk in deliveryIds.chunked(InList.maxCount) {
-            let list = InList(chunk)
+        for list in InList.chunks(of: deliveryIds) {
             try db.cachedStatement(sql: "SELECT DISTINCT job_id FROM deliveries WHERE id IN (\(list.sql))")
                 .forEachDirect(db, bind: { list.bind(to: &$0) }) { row in jobIds.insert(row.int64(0)) }
         }
