@@ -59,6 +59,8 @@ public struct Daemon {
         deps.inlineFanout = FanoutPlanner(policy: policy).inline(
             maxAudience: settings.inlineFanoutMax, expressPriority: settings.expressPriority)
         deps.dispatchSignal = dispatchSignal
+        let express = ExpressTraffic(divisor: StoreFactory.writesOneAtATime(store) ? 4 : 1)
+        deps.expressTraffic = express
         let contents = ContentCache()
         deps.contents = contents
         deps.publicBaseURL = loaded.publicURL
@@ -77,10 +79,10 @@ public struct Daemon {
             logger: logger)
         let dispatch = DispatchService(
             store: store, policy: policy, router: router, settings: settings, signal: dispatchSignal, logger: logger,
-            observability: ops.observability, contents: contents)
+            observability: ops.observability, contents: contents, express: express)
         let fanout = FanoutService(
             store: store, policy: policy, settings: settings, signal: fanoutSignal, dispatchSignal: dispatchSignal,
-            logger: logger, observability: ops.observability)
+            logger: logger, observability: ops.observability, express: express)
         var monitor: [ServiceGroupConfiguration.ServiceConfiguration] = ops.monitor.map { [.init(service: $0)] } ?? []
         // Before dispatch in the list, so it stops after dispatch has drained: the last outcomes' events go out.
         if let service = webhooks.service { monitor.append(.init(service: service)) }

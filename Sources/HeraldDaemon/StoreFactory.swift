@@ -33,6 +33,10 @@ public enum StoreFactory {
             code: "config_invalid", message: "storage must be sqlite:PATH or postgres://…", field: "storage")
     }
 
+    /// SQLite writes through one writer, so an OTP's writes wait for a campaign's transaction in progress;
+    /// PostgreSQL's do not (row locks, many connections), and there bulk work keeps its full batches.
+    public static func writesOneAtATime(_ store: any Store) -> Bool { store is SQLiteStore }
+
     private static func migrateWithBackoff(_ store: PostgresStore, wait: Duration, logger: Logger) async throws {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: wait)

@@ -17,13 +17,15 @@ public struct DispatchService: Service {
     let now: @Sendable () -> Date
     let logger: Logger
     let observability: EngineObservability
+    let express: ExpressTraffic
     private let contents: ContentCache
 
     public init(
         store: any Store, policy: any DeliveryPolicy, router: ChannelRouter, settings: EngineSettings,
         signal: WorkSignal, loops: Int = 2, now: @escaping @Sendable () -> Date = Date.init,
         jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, logger: Logger,
-        observability: EngineObservability = EngineObservability(), contents: ContentCache = ContentCache()
+        observability: EngineObservability = EngineObservability(), contents: ContentCache = ContentCache(),
+        express: ExpressTraffic = ExpressTraffic()
     ) {
         self.store = store
         self.policy = policy
@@ -35,6 +37,7 @@ public struct DispatchService: Service {
         self.logger = logger
         self.observability = observability
         self.contents = contents
+        self.express = express
     }
 
     /// `loops` loops take due work of any priority; one more, the express lane, takes only work of at least
@@ -75,13 +78,16 @@ public struct DispatchService: Service {
     @discardableResult
     public func dispatchOnce(minPriority: Int = 0) async throws -> Int {
         let current = now()
+        let isExpress = minPriority > 0
+        let limit = isExpress ? settings.claimBatchSize : express.bulkLimit(settings.claimBatchSize, at: current)
         let decisions = try await store.claimDue(
             ClaimRequest(
-                owner: settings.workerId, now: current, limit: settings.claimBatchSize,
+                owner: settings.workerId, now: current, limit: limit,
                 leaseUntil: current.addingTimeInterval(settings.sendLease), policy: policy, minPriority: minPriority))
         observability.claimed(decisions, at: current, logger: logger)
         let claimed = decisions.claimed
         guard !claimed.isEmpty else { return 0 }
+        if isExpress { express.note(at: current) }
         let outcomes = await send(claimed, gate: RevocationGate(store: store, watermark: decisions.consentWatermark))
         try await store.recordOutcomes(outcomes, at: now())
         observability.recorded(outcomes, claimed: claimed, at: now(), logger: logger)

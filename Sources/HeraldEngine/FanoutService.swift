@@ -14,12 +14,13 @@ public struct FanoutService: Service {
     let now: @Sendable () -> Date
     let logger: Logger
     let observability: EngineObservability
+    let express: ExpressTraffic
     private let readAhead = AudienceReadAhead()
 
     public init(
         store: any Store, policy: any DeliveryPolicy, settings: EngineSettings, signal: WorkSignal,
         dispatchSignal: WorkSignal, now: @escaping @Sendable () -> Date = Date.init, logger: Logger,
-        observability: EngineObservability = EngineObservability()
+        observability: EngineObservability = EngineObservability(), express: ExpressTraffic = ExpressTraffic()
     ) {
         self.store = store
         self.planner = FanoutPlanner(policy: policy)
@@ -29,6 +30,7 @@ public struct FanoutService: Service {
         self.now = now
         self.logger = logger
         self.observability = observability
+        self.express = express
     }
 
     /// Round robin by priority: each pass takes the highest-priority job whose last batch is oldest and
@@ -99,9 +101,10 @@ public struct FanoutService: Service {
         let segment = try job.spec.audience.segment.map { source throws(HeraldError) in
             try SegmentExpression(parsing: source)
         }
-        let page = try await readAhead.next(job.id, after: cursor, now: now) { [store, settings] after in
+        let page = try await readAhead.next(job.id, after: cursor, now: now) { [store, settings, express, now] after in
             try await AudiencePage.next(
-                job.spec, after: after, segment: segment, store: store, limit: settings.fanoutBatchSize)
+                job.spec, after: after, segment: segment, store: store,
+                limit: express.bulkLimit(settings.fanoutBatchSize, at: now()))
         }
         let current = now()
         let rows = try await plan(job, page, now: current)

@@ -29,6 +29,8 @@ public struct APIDependencies: Sendable {
     public var inlineFanout: InlineFanout?
     /// Woken when intake wrote deliveries itself, so they are claimed at once.
     public var dispatchSignal: WorkSignal?
+    /// Told when an express job was accepted, so bulk work takes smaller bites of the writer at once.
+    public var expressTraffic: ExpressTraffic?
     /// The dispatcher's compiled templates: a new job's, compiled to validate it, go straight in.
     public var contents: ContentCache?
     /// `rights:` settings for `DELETE /v1/contacts/{id}`.

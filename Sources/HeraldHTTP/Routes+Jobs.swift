@@ -19,7 +19,15 @@ extension HeraldAPI {
             {
             case .created(let job):
                 deps.contents?.remember(compiled, jobId: job.id)
-                if job.status == .active { deps.dispatchSignal?.notify() } else { deps.fanoutSignal.notify() }
+                if job.status == .active {
+                    // Fanned out at intake: an express job (an OTP) makes bulk work take small bites from now on.
+                    if let inline = deps.inlineFanout, job.spec.effectivePriority >= inline.expressPriority {
+                        deps.expressTraffic?.note(at: deps.now())
+                    }
+                    deps.dispatchSignal?.notify()
+                } else {
+                    deps.fanoutSignal.notify()
+                }
                 return JobAccepted(id: job.id, status: job.status).response(.accepted)
             case .existing(let job):
                 return JobAccepted(id: job.id, status: job.status).response(.ok)

@@ -40,16 +40,16 @@ final class EngineHarness: Sendable {
         return store
     }
 
-    func fanout(_ store: any Store) -> FanoutService {
+    func fanout(_ store: any Store, express: ExpressTraffic = ExpressTraffic()) -> FanoutService {
         FanoutService(
             store: store, policy: policy, settings: settings, signal: WorkSignal(), dispatchSignal: WorkSignal(),
-            now: clock.closure, logger: Logger(label: "test.fanout"))
+            now: clock.closure, logger: Logger(label: "test.fanout"), express: express)
     }
 
-    func dispatch(_ store: any Store) -> DispatchService {
+    func dispatch(_ store: any Store, express: ExpressTraffic = ExpressTraffic()) -> DispatchService {
         DispatchService(
             store: store, policy: policy, router: router, settings: settings, signal: WorkSignal(), now: clock.closure,
-            jitter: { 0 }, logger: Logger(label: "test.dispatch"))
+            jitter: { 0 }, logger: Logger(label: "test.dispatch"), express: express)
     }
 
     /// Creates the job and fans it out completely, as the fan-out loop would.
