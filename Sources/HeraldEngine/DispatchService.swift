@@ -87,7 +87,6 @@ public struct DispatchService: Service {
         observability.claimed(decisions, at: current, logger: logger)
         let claimed = decisions.claimed
         guard !claimed.isEmpty else { return 0 }
-        if isExpress { express.note(at: current) }
         let outcomes = await send(claimed, gate: RevocationGate(store: store, watermark: decisions.consentWatermark))
         try await store.recordOutcomes(outcomes, at: now())
         observability.recorded(outcomes, claimed: claimed, at: now(), logger: logger)

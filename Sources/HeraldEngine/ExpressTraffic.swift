@@ -1,10 +1,11 @@
 import Foundation
 import Synchronization
 
-/// When express work (priority at or above `engine.express_priority`) last came through. An OTP's intake and
-/// its claim each wait for the SQLite write in progress, and a campaign's claims and fan-out batches are the
-/// long ones (10–30 ms each on a busy 2-core machine). While express work flows, bulk work therefore takes
-/// smaller bites: its claims and fan-out batches are a quarter of their configured size.
+/// When an express job (priority at or above `engine.express_priority`, fanned out at intake: an OTP) was last
+/// accepted. An OTP's intake and its claim each wait for the SQLite write in progress, and a campaign's claims
+/// and fan-out batches are the long ones (10–50 ms each on a busy 2-core machine). While OTPs flow, bulk work
+/// therefore takes smaller bites: its claims and fan-out pages are a quarter of their configured size. A
+/// transactional job with a segment audience is bulk work itself and does not count.
 public final class ExpressTraffic: Sendable {
     private let lastSeen = Mutex<Date?>(nil)
     /// How long after the last express job bulk work keeps taking small bites.
@@ -12,7 +13,7 @@ public final class ExpressTraffic: Sendable {
     /// Bulk batch sizes are divided by this while express work flows.
     public let divisor: Int
 
-    public init(window: TimeInterval = 30, divisor: Int = 4) {
+    public init(window: TimeInterval = 10, divisor: Int = 4) {
         self.window = window
         self.divisor = max(divisor, 1)
     }
