@@ -130,7 +130,7 @@ public struct InlineFanout: Sendable {
     /// Largest `contact_ids` audience fanned out at intake; larger ones go through the fan-out queue.
     public var maxAudience: Int
     public var capLookback: TimeInterval
-    /// Jobs of at least this priority (`engine.express_priority`) are urgent: their intake writes first.
+    /// Small jobs of at least this priority (`engine.express_priority`) are urgent: their intake writes first.
     public var expressPriority: Int
     /// Rows for the contacts found (with their policy facts) and for the ids the store does not know.
     public var plan: @Sendable (_ job: Job, _ contacts: [Contact], _ unknownIds: [String], _ facts: [String: ContactPolicyFacts]) -> [NewDelivery]
@@ -143,6 +143,11 @@ public struct InlineFanout: Sendable {
         self.capLookback = capLookback
         self.expressPriority = expressPriority
         self.plan = plan
+    }
+
+    /// An express job fanned out at intake: an OTP, which must not wait behind bulk work.
+    public func isExpress(_ spec: JobSpec) -> Bool {
+        spec.effectivePriority >= expressPriority && audience(of: spec) != nil
     }
 
     /// The ids to fan out inline, in audience order without repeats; nil when the job is not small enough.

@@ -14,20 +14,14 @@ extension HeraldAPI {
             try WebhookAPI.checkCallback(spec, against: deps.webhooks)
             // The job is committed before the 202 goes out: an accepted job survives a crash.
             let canonical = CanonicalJobSpec(spec)
+            // An OTP makes bulk work take small bites from now on, so the writes its intake and claim wait for are short.
+            if let inline = deps.inlineFanout, inline.isExpress(spec) { deps.expressTraffic?.note(at: deps.now()) }
             switch try await deps.store.createJob(
                 spec, json: canonical.json, bodyHash: canonical.hash, at: deps.now(), inline: deps.inlineFanout)
             {
             case .created(let job):
                 deps.contents?.remember(compiled, jobId: job.id)
-                if job.status == .active {
-                    // Fanned out at intake: an express job (an OTP) makes bulk work take small bites from now on.
-                    if let inline = deps.inlineFanout, job.spec.effectivePriority >= inline.expressPriority {
-                        deps.expressTraffic?.note(at: deps.now())
-                    }
-                    deps.dispatchSignal?.notify()
-                } else {
-                    deps.fanoutSignal.notify()
-                }
+                if job.status == .active { deps.dispatchSignal?.notify() } else { deps.fanoutSignal.notify() }
                 return JobAccepted(id: job.id, status: job.status).response(.accepted)
             case .existing(let job):
                 return JobAccepted(id: job.id, status: job.status).response(.ok)

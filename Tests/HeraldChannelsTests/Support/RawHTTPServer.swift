@@ -20,9 +20,12 @@ final class RawHTTPServer: @unchecked Sendable {
     private var connectionCount = 0
     private var requestCount = 0
     private var closedByClientCount = 0
+    private var requestLines: [String] = []
 
     var connections: Int { lock.withLock { connectionCount } }
     var requests: Int { lock.withLock { requestCount } }
+    /// Each request's first line ("POST /path HTTP/1.1"), in the order the server read them.
+    var lines: [String] { lock.withLock { requestLines } }
     /// Connections the client closed (the server read end-of-file) rather than the script.
     var closedByClient: Int { lock.withLock { closedByClientCount } }
 
@@ -69,11 +72,16 @@ final class RawHTTPServer: @unchecked Sendable {
         var served = 0
         while true {
             // Each test request fits one read: a few hundred bytes on loopback.
-            guard read(client, &buffer, buffer.count) > 0 else {
+            let count = read(client, &buffer, buffer.count)
+            guard count > 0 else {
                 lock.withLock { closedByClientCount += 1 }
                 return
             }
-            lock.withLock { requestCount += 1 }
+            let line = String(decoding: buffer[..<count].prefix { $0 != UInt8(ascii: "\r") }, as: UTF8.self)
+            lock.withLock {
+                requestCount += 1
+                requestLines.append(line)
+            }
             let (reply, closing) = script(number, served)
             served += 1
             _ = reply.withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
