@@ -32,10 +32,11 @@ struct ExpressTrafficTests {
         let dispatch = harness.dispatch(store, express: express)
 
         #expect(try await dispatch.dispatchOnce() == 8)
-        try await harness.submit(makeJob("otp", ids: ["c00"]), to: store)
+        // Three contacts: more than a cut claim (8 / 4) would take.
+        try await harness.submit(makeJob("otp", ids: ["c00", "c01", "c02"]), to: store)
         // The OTP's intake noted it (as `POST /v1/jobs` does); its own claim is not cut.
         express.note(at: harness.clock.now)
-        #expect(try await dispatch.dispatchOnce(minPriority: harness.settings.expressPriority) == 1)
+        #expect(try await dispatch.dispatchOnce(minPriority: harness.settings.expressPriority) == 3)
         #expect(try await dispatch.dispatchOnce() == 2)
         #expect(try await dispatch.dispatchOnce() == 2)
         harness.clock.advance(express.window)
