@@ -92,6 +92,13 @@ enum E2EBench {
                 Row(scenario: "one-contact jobs against Kannel", metric: "× Kannel", median: oneContactRate / kannelRate, unit: "×",
                     note: "Herald's POST → provider rate over Kannel's sendsms rate, same driving (target ≥ 3×)", format: "%.2f"))
         }
+        let ceiling = await phases.drivingCeiling(count: settings.oneContact)
+        rows += ceiling.rows
+        if let ceilingRate = ceiling.rate, let kannelRate = kannel.rate {
+            rows.append(
+                Row(scenario: "the driving's own ceiling against Kannel", metric: "× Kannel", median: ceilingRate / kannelRate,
+                    unit: "×", note: "the most any gateway could show against Kannel, driven this way on this machine", format: "%.2f"))
+        }
         // The daemon keeps bulk work in small bites for 10 s after express jobs (the one-contact jobs and the OTPs
         // are express): the two campaigns compared with each other each start after that window.
         try? await Task.sleep(for: expressWindowPause)

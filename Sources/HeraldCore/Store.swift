@@ -11,11 +11,12 @@ public struct ClaimRequest: Sendable {
     /// Only rows of at least this priority: the express lane claims transactional work without ever
     /// taking a campaign batch.
     public var minPriority: Int
-    /// The express lane's claims (those with a priority floor) are urgent: they write ahead of the rest.
-    public var isUrgent: Bool { minPriority > 0 }
+    /// The express lane's claims are urgent: they write ahead of the rest.
+    public var isUrgent: Bool
 
     public init(
-        owner: String, now: Date, limit: Int, leaseUntil: Date, policy: any DeliveryPolicy, minPriority: Int = 0
+        owner: String, now: Date, limit: Int, leaseUntil: Date, policy: any DeliveryPolicy, minPriority: Int = 0,
+        isUrgent: Bool = false
     ) {
         self.owner = owner
         self.now = now
@@ -23,6 +24,7 @@ public struct ClaimRequest: Sendable {
         self.leaseUntil = leaseUntil
         self.policy = policy
         self.minPriority = minPriority
+        self.isUrgent = isUrgent
     }
 }
 
@@ -147,7 +149,12 @@ public struct InlineFanout: Sendable {
 
     /// An express job fanned out at intake: an OTP, which must not wait behind bulk work.
     public func isExpress(_ spec: JobSpec) -> Bool {
-        spec.effectivePriority >= expressPriority && audience(of: spec) != nil
+        isExpress(spec, audience: audience(of: spec))
+    }
+
+    /// The same, for a caller that has already computed `audience(of: spec)`.
+    public func isExpress(_ spec: JobSpec, audience: [String]?) -> Bool {
+        spec.effectivePriority >= expressPriority && audience != nil
     }
 
     /// The ids to fan out inline, in audience order without repeats; nil when the job is not small enough.

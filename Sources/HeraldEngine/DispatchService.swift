@@ -51,17 +51,17 @@ public struct DispatchService: Service {
         }
         await withDiscardingTaskGroup { group in
             for _ in 0..<loops {
-                group.addTask { await self.loop(minPriority: 0) }
+                group.addTask { await self.loop(.general) }
             }
             // High task priority too: on a busy machine its steps run before the campaign's queued tasks.
-            group.addTask(priority: .high) { await self.loop(minPriority: settings.expressPriority) }
+            group.addTask(priority: .high) { await self.loop(.express(floor: settings.expressPriority)) }
         }
     }
 
-    private func loop(minPriority: Int) async {
+    private func loop(_ lane: DispatchLane) async {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do {
-                if try await dispatchOnce(minPriority: minPriority) > 0 { continue }
+                if try await dispatchOnce(lane) > 0 { continue }
             } catch {
                 logger.error("dispatch failed; will retry", metadata: ["error": "\(error)"])
             }
@@ -73,17 +73,24 @@ public struct DispatchService: Service {
         }
     }
 
-    /// One claim → send → record round over due work of at least `minPriority`. Returns how many
-    /// deliveries it claimed for sending.
+    /// One claim → send → record round over the lane's due work. Returns how many deliveries it claimed
+    /// for sending.
     @discardableResult
-    public func dispatchOnce(minPriority: Int = 0) async throws -> Int {
+    public func dispatchOnce(_ lane: DispatchLane = .general) async throws -> Int {
         let current = now()
-        let isExpress = minPriority > 0
-        let limit = isExpress ? settings.claimBatchSize : express.bulkLimit(settings.claimBatchSize, at: current)
-        let decisions = try await store.claimDue(
-            ClaimRequest(
-                owner: settings.workerId, now: current, limit: limit,
-                leaseUntil: current.addingTimeInterval(settings.sendLease), policy: policy, minPriority: minPriority))
+        let request: ClaimRequest
+        switch lane {
+        case .general:
+            request = ClaimRequest(
+                owner: settings.workerId, now: current, limit: express.bulkLimit(settings.claimBatchSize, at: current),
+                leaseUntil: current.addingTimeInterval(settings.sendLease), policy: policy)
+        case .express(let floor):
+            request = ClaimRequest(
+                owner: settings.workerId, now: current, limit: settings.claimBatchSize,
+                leaseUntil: current.addingTimeInterval(settings.sendLease), policy: policy, minPriority: floor,
+                isUrgent: true)
+        }
+        let decisions = try await store.claimDue(request)
         observability.claimed(decisions, at: current, logger: logger)
         let claimed = decisions.claimed
         guard !claimed.isEmpty else { return 0 }

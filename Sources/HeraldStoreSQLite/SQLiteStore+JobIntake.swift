@@ -21,7 +21,7 @@ extension SQLiteStore {
         pool: DatabasePool, turns: SQLiteWriteTurns, erased: ErasedAddressFilter
     ) -> GroupCommit<JobIntake, JobCreation> {
         GroupCommit(maxGroup: 128) { intakes in
-            let urgent = intakes.contains { intake in intake.inline?.isExpress(intake.spec) ?? false }
+            let urgent = intakes.contains { intake in intake.inline?.isExpress(intake.spec, audience: intake.audience) ?? false }
             return try await turns.run(urgent: urgent) {
                 try await pool.write { db in
                     intakes.map { intake in

@@ -23,24 +23,27 @@ struct ExpressTrafficTests {
     }
 
     @Test func campaignClaimsAreSmallerUntilTheWindowAfterAnOTPEnds() async throws {
-        let harness = try EngineHarness(drivers: [ScriptedDriver(id: "mail", kind: .email)], claimBatchSize: 8)
-        let store = try await harness.openStore()
-        let ids = (0..<40).map { String(format: "c%02d", $0) }
-        try await store.upsertContacts(ids.map { person($0, email: "\($0)@x.io") }, at: harness.clock.now)
-        try await harness.submit(makeJob("promo", ids: ids, purpose: .marketing), to: store)
-        let express = ExpressTraffic()
-        let dispatch = harness.dispatch(store, express: express)
+        let (harness, store, express, dispatch) = try await campaignOfForty()
 
         #expect(try await dispatch.dispatchOnce() == 8)
         // Three contacts: more than a cut claim (8 / 4) would take.
         try await harness.submit(makeJob("otp", ids: ["c00", "c01", "c02"]), to: store)
         // The OTP's intake noted it (as `POST /v1/jobs` does); its own claim is not cut.
         express.note(at: harness.clock.now)
-        #expect(try await dispatch.dispatchOnce(minPriority: harness.settings.expressPriority) == 3)
+        #expect(try await dispatch.dispatchOnce(.express(floor: harness.settings.expressPriority)) == 3)
         #expect(try await dispatch.dispatchOnce() == 2)
         #expect(try await dispatch.dispatchOnce() == 2)
         harness.clock.advance(express.window)
         #expect(try await dispatch.dispatchOnce() == 8)
+        try await store.close()
+    }
+
+    /// `engine.express_priority: 0` makes the express lane take every priority; it is still the express lane.
+    @Test func anExpressLaneWithFloorZeroIsNeitherCutNorGeneral() async throws {
+        let (harness, store, express, dispatch) = try await campaignOfForty()
+        express.note(at: harness.clock.now)
+        #expect(try await dispatch.dispatchOnce(.express(floor: 0)) == 8)
+        #expect(try await dispatch.dispatchOnce() == 2)
         try await store.close()
     }
 
@@ -63,5 +66,16 @@ struct ExpressTrafficTests {
         #expect(sizes.withLock { $0 }.filter { $0 > 0 } == Array(repeating: 4, count: 10))
         #expect(try await deliveries(store, jobId: job.id).count == 40)
         try await sqlite.close()
+    }
+
+    /// A marketing job to 40 contacts, fanned out, and a dispatcher claiming 8 at a time.
+    private func campaignOfForty() async throws -> (EngineHarness, any Store, ExpressTraffic, DispatchService) {
+        let harness = try EngineHarness(drivers: [ScriptedDriver(id: "mail", kind: .email)], claimBatchSize: 8)
+        let store = try await harness.openStore()
+        let ids = (0..<40).map { String(format: "c%02d", $0) }
+        try await store.upsertContacts(ids.map { person($0, email: "\($0)@x.io") }, at: harness.clock.now)
+        try await harness.submit(makeJob("promo", ids: ids, purpose: .marketing), to: store)
+        let express = ExpressTraffic()
+        return (harness, store, express, harness.dispatch(store, express: express))
     }
 }

@@ -14,7 +14,7 @@ import Testing
 /// claim: its own claim then waits for a short transaction, not a campaign's full batch.
 @Suite("Intake: an express job tells bulk work to take small bites")
 struct ExpressIntakeTests {
-    @Test func anOTPMarksExpressTrafficAndACampaignDoesNot() async throws {
+    @Test func anOTPMarksExpressTrafficAndCampaignsAndSegmentJobsDoNot() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-express-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try SQLiteStore(path: directory.appendingPathComponent("herald.sqlite").path)
@@ -40,6 +40,10 @@ struct ExpressIntakeTests {
             }
             try await post(
                 #"{"idempotency_key":"promo","purpose":"marketing","audience":{"contact_ids":["u1"]},"channels":["sms"],"content":{"sms":{"text":"Sale"}}}"#)
+            #expect(traffic.bulkLimit(1000, at: HeraldHarness.now) == 1000)
+            // Transactional and urgent, but to a segment: bulk work, which goes through the fan-out queue.
+            try await post(
+                #"{"idempotency_key":"notice","purpose":"transactional","priority":9,"audience":{"segment":"attributes.cohort >= 0"},"channels":["sms"],"content":{"sms":{"text":"Notice"}}}"#)
             #expect(traffic.bulkLimit(1000, at: HeraldHarness.now) == 1000)
             try await post(
                 #"{"idempotency_key":"otp","purpose":"transactional","audience":{"contact_ids":["u1"]},"channels":["sms"],"content":{"sms":{"text":"Code 1234"}}}"#)
