@@ -71,7 +71,7 @@ extension TemplatePlaceholders {
     /// The text every rendering contains: `source` without its tags and without what sections enclose.
     /// Nil when the template has no tags, i.e. when the source is exactly what will be sent.
     static func fixedText(of source: String) -> String? {
-        guard source.contains("{{") else { return nil }
+        guard ContentTemplate.hasTag(source) else { return nil }
         var text = ""
         var depth = 0
         var rest = source[...]

@@ -25,15 +25,7 @@ extension SQLiteStore {
             return try await turns.run(urgent: urgent) {
                 try await pool.write { db in
                     intakes.map { intake in
-                        Result {
-                            var creation: JobCreation?
-                            try db.inSavepoint {
-                                creation = try createJob(db, intake, erased: erased)
-                                return .commit
-                            }
-                            guard let creation else { throw DatabaseError(resultCode: .SQLITE_INTERNAL) }
-                            return creation
-                        }
+                        Result { try db.inJobSavepoint { try createJob(db, intake, erased: erased) } }
                     }
                 }
             }

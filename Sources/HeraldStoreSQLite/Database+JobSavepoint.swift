@@ -1,0 +1,21 @@
+import GRDB
+
+extension Database {
+    /// Runs `body` in a savepoint of the current transaction: on error its writes are undone and the error is
+    /// rethrown, and the rest of the transaction stands. GRDB's `inSavepoint` parses its statements on every
+    /// call, which group commit would pay once per job; these are prepared once. A transaction SQLite has
+    /// already rolled back (a full disk, say) is an error here, so no later job writes outside it.
+    func inJobSavepoint<T>(_ body: () throws -> T) throws -> T {
+        guard isInsideTransaction else { throw DatabaseError(resultCode: .SQLITE_ABORT, message: "transaction was rolled back") }
+        try cachedStatement(sql: "SAVEPOINT job").execute()
+        do {
+            let value = try body()
+            try cachedStatement(sql: "RELEASE SAVEPOINT job").execute()
+            return value
+        } catch {
+            try? cachedStatement(sql: "ROLLBACK TRANSACTION TO SAVEPOINT job").execute()
+            try? cachedStatement(sql: "RELEASE SAVEPOINT job").execute()
+            throw error
+        }
+    }
+}
