@@ -39,6 +39,8 @@ public struct APIDependencies: Sendable {
     public var checkpointKey: CheckpointPublicKey?
     /// Status webhooks (`/v1/webhooks`, job `callback`); nil when none is configured.
     public var webhooks: WebhookAPI?
+    /// Jobs' counts by state, recounted at a pace their cost allows.
+    public var progressCounts = JobProgressCounts()
 
     public init(
         store: any Store, templates: (any TemplateStore)? = nil, fanoutSignal: WorkSignal, smsMaxSegments: Int = 10,

@@ -74,7 +74,12 @@ struct DashboardOverview {
         if let dashboard = deps.ops.dashboard {
             html += section("Recent failures", DashboardViews.failures(try await dashboard.recentFailures(limit: 20)), wide: true)
             var jobs: [(Job, JobProgress)] = []
-            for job in try await dashboard.recentJobs(limit: 20) { jobs.append((job, try await deps.store.progress(jobId: job.id))) }
+            for job in try await dashboard.recentJobs(limit: 20) {
+                let progress = try await deps.progressCounts.progress(jobId: job.id, status: job.status) {
+                    try await deps.store.progress(jobId: job.id)
+                }
+                jobs.append((job, progress))
+            }
             html += section("Jobs", DashboardViews.jobs(jobs), wide: true)
         }
         if let webhooks = try await DashboardWebhooks.section(deps.webhooks) { html += section("Webhooks", webhooks, wide: true) }

@@ -64,7 +64,9 @@ extension HeraldAPI {
 
     private func jobView(id: Int64) async throws -> JobView {
         guard let job = try await deps.store.job(id: id) else { throw HeraldError.notFound("job") }
-        let progress = try await deps.store.progress(jobId: id)
+        let progress = try await deps.progressCounts.progress(jobId: id, status: job.status) {
+            try await deps.store.progress(jobId: id)
+        }
         var status = job.status
         if status == .active, progress.pending == 0 { status = .completed }
         return JobView(

@@ -1,0 +1,50 @@
+import HeraldCore
+import Synchronization
+
+/// A job's counts by state, for `GET /v1/jobs/{id}` and the dashboard. Counting reads every delivery of the
+/// job: about 10 ms at 200,000, so a client polling a campaign every 50 ms spent a fifth of the daemon's CPU
+/// on it. A count that cost at least `minCost` is reused for `reuse` times as long as it took (at most
+/// `maxAge`) while the job's status stays the same, so the time spent recounting one job stays near
+/// 1/`reuse` of a core however often it is asked. Small jobs count in microseconds and are always fresh.
+public final class JobProgressCounts: Sendable {
+    private struct Entry {
+        var progress: JobProgress
+        var status: JobStatus
+        var until: ContinuousClock.Instant
+    }
+
+    let minCost: Duration
+    let reuse: Int
+    let maxAge: Duration
+    private let entries = Mutex<[Int64: Entry]>([:])
+    /// Entries for this many jobs at most; past it they are all dropped (polled jobs come back at once).
+    private static let capacity = 512
+
+    public init(minCost: Duration = .milliseconds(1), reuse: Int = 50, maxAge: Duration = .seconds(2)) {
+        self.minCost = minCost
+        self.reuse = reuse
+        self.maxAge = maxAge
+    }
+
+    /// The job's counts: the last ones if they are still fresh enough for `status`, otherwise `count()`.
+    public func progress(
+        jobId: Int64, status: JobStatus, count: () async throws -> JobProgress
+    ) async throws -> JobProgress {
+        let start = ContinuousClock.now
+        if let entry = entries.withLock({ $0[jobId] }), entry.status == status, start < entry.until {
+            return entry.progress
+        }
+        let progress = try await count()
+        let end = ContinuousClock.now
+        let cost = end - start
+        entries.withLock { entries in
+            guard cost >= minCost else {
+                entries[jobId] = nil
+                return
+            }
+            if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+            entries[jobId] = Entry(progress: progress, status: status, until: end + min(cost * reuse, maxAge))
+        }
+        return progress
+    }
+}
