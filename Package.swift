@@ -184,6 +184,8 @@ let package = Package(
                 // Erasure and retention: the ledger properties over random interleavings.
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 "HeraldEngine",
+                // Caps as the daemon counts them, across claims.
+                "HeraldPolicy",
             ],
             swiftSettings: swiftSettings
         ),

@@ -9,8 +9,9 @@ extension CompliancePolicy {
     }
 
     /// Rule 6: every cap rule naming this job's purpose (and topic) and channel. A send counts when it
-    /// matches the rule's scope and lies in the rolling window (at − per, at]; sends dated after `at`
-    /// are not counted. Transactional jobs are exempt unless a rule names purpose transactional.
+    /// matches the rule's scope and is later than at − per. A send dated after `at` counts too: another
+    /// claim reserved it while this one, its clock already read, waited for SQLite's writer or the contact's
+    /// lock; leaving it out let both send. Transactional jobs are exempt unless a rule names purpose transactional.
     func applyCaps(at: Date, input: PolicyInput, clock: ZonedClock?, trace: inout [TraceStep]) -> CapOutcome {
         let purpose = input.job.purpose
         let topic = input.job.topic == "*" ? nil : input.job.topic
@@ -20,8 +21,7 @@ extension CompliancePolicy {
             let windowStart = at.addingTimeInterval(-rule.per.seconds)
             var count = 0
             for send in input.facts.recentSends
-            where send.at > windowStart && send.at <= at
-                && rule.matches(purpose: send.purpose, topic: send.topic, channel: send.channel)
+            where send.at > windowStart && rule.matches(purpose: send.purpose, topic: send.topic, channel: send.channel)
             {
                 count += 1
             }
@@ -49,8 +49,7 @@ extension CompliancePolicy {
     /// The instant enough counted sends have left the window for one more to fit.
     private func slotFrees(rule: CapRule, count: Int, windowStart: Date, at: Date, sends: [SendRecord]) -> Date {
         let counted = sends.lazy.filter {
-            $0.at > windowStart && $0.at <= at
-                && rule.matches(purpose: $0.purpose, topic: $0.topic, channel: $0.channel)
+            $0.at > windowStart && rule.matches(purpose: $0.purpose, topic: $0.topic, channel: $0.channel)
         }.map(\.at).sorted()
         return counted[count - rule.max].addingTimeInterval(rule.per.seconds)
     }

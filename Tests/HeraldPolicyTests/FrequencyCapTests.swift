@@ -27,6 +27,14 @@ struct FrequencyCapTests {
         #expect(decision.steps(.frequencyCap).last?.detail.contains("0 of 1") == true)
     }
 
+    /// Two claims for one contact: the one whose clock read later committed its reservation first, while the
+    /// other waited for the writer. The reservation is "after now" to the second claim, and still counts.
+    @Test func aSendReservedAfterTheDecisionsClockReadingCounts() {
+        let rules = PolicyRules(caps: [CapRule(purpose: .marketing, max: 1, per: day, onExceed: .drop)])
+        let input = Fixture.input(now: now, sends: [sent(-2.0 / 3_600)])
+        #expect(Fixture.policy(rules).decide(input).verdict == .suppress(.capped))
+    }
+
     @Test func overfullWindowWaitsForEnoughSlots() {
         let rules = PolicyRules(caps: [CapRule(purpose: .marketing, max: 2, per: day, onExceed: .defer)])
         let input = Fixture.input(now: now, sends: [sent(23), sent(10), sent(5)])
