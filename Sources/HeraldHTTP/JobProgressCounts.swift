@@ -3,9 +3,10 @@ import Synchronization
 
 /// A job's counts by state, for `GET /v1/jobs/{id}` and the dashboard. Counting reads every delivery of the
 /// job: about 10 ms at 200,000, so a client polling a campaign every 50 ms spent a fifth of the daemon's CPU
-/// on it. A count that cost at least `minCost` is reused for `reuse` times as long as it took (at most
-/// `maxAge`) while the job's status stays the same, so the time spent recounting one job stays near
-/// 1/`reuse` of a core however often it is asked. Small jobs count in microseconds and are always fresh.
+/// on it. The counts of a job with at least `minDeliveries` are reused for `reuse` times as long as they took
+/// (at most `maxAge`) while the job's status stays the same, so the time spent recounting one job stays near
+/// 1/`reuse` of a core however often it is asked. Smaller jobs are always counted afresh: the size, not the
+/// time a count happened to take on a busy machine, decides.
 public final class JobProgressCounts: Sendable {
     private struct Entry {
         var progress: JobProgress
@@ -13,15 +14,15 @@ public final class JobProgressCounts: Sendable {
         var until: ContinuousClock.Instant
     }
 
-    let minCost: Duration
+    let minDeliveries: Int
     let reuse: Int
     let maxAge: Duration
     private let entries = Mutex<[Int64: Entry]>([:])
     /// Entries for this many jobs at most; past it they are all dropped (polled jobs come back at once).
     private static let capacity = 512
 
-    public init(minCost: Duration = .milliseconds(1), reuse: Int = 50, maxAge: Duration = .seconds(2)) {
-        self.minCost = minCost
+    public init(minDeliveries: Int = 10_000, reuse: Int = 50, maxAge: Duration = .seconds(2)) {
+        self.minDeliveries = minDeliveries
         self.reuse = reuse
         self.maxAge = maxAge
     }
@@ -38,7 +39,7 @@ public final class JobProgressCounts: Sendable {
         let end = ContinuousClock.now
         let cost = end - start
         entries.withLock { entries in
-            guard cost >= minCost else {
+            guard progress.total >= minDeliveries else {
                 entries[jobId] = nil
                 return
             }
