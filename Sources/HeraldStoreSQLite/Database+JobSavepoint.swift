@@ -13,8 +13,11 @@ extension Database {
             try cachedStatement(sql: "RELEASE SAVEPOINT job").execute()
             return value
         } catch {
-            try? cachedStatement(sql: "ROLLBACK TRANSACTION TO SAVEPOINT job").execute()
-            try? cachedStatement(sql: "RELEASE SAVEPOINT job").execute()
+            // Released only once rolled back: a failed job's writes must never join the group's commit.
+            do {
+                try cachedStatement(sql: "ROLLBACK TRANSACTION TO SAVEPOINT job").execute()
+                try cachedStatement(sql: "RELEASE SAVEPOINT job").execute()
+            } catch {}
             throw error
         }
     }
