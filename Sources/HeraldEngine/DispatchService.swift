@@ -78,19 +78,16 @@ public struct DispatchService: Service {
     @discardableResult
     public func dispatchOnce(_ lane: DispatchLane = .general) async throws -> Int {
         let current = now()
-        let request: ClaimRequest
-        switch lane {
-        case .general:
-            request = ClaimRequest(
-                owner: settings.workerId, now: current, limit: express.bulkLimit(settings.claimBatchSize, at: current),
-                leaseUntil: current.addingTimeInterval(settings.sendLease), policy: policy)
-        case .express(let floor):
-            request = ClaimRequest(
-                owner: settings.workerId, now: current, limit: settings.claimBatchSize,
+        let (limit, floor, urgent) =
+            switch lane {
+            case .general: (express.bulkLimit(settings.claimBatchSize, at: current), 0, false)
+            case .express(let floor): (settings.claimBatchSize, floor, true)
+            }
+        let decisions = try await store.claimDue(
+            ClaimRequest(
+                owner: settings.workerId, now: current, limit: limit,
                 leaseUntil: current.addingTimeInterval(settings.sendLease), policy: policy, minPriority: floor,
-                isUrgent: true)
-        }
-        let decisions = try await store.claimDue(request)
+                isUrgent: urgent))
         observability.claimed(decisions, at: current, logger: logger)
         let claimed = decisions.claimed
         guard !claimed.isEmpty else { return 0 }

@@ -19,12 +19,8 @@ struct CapClockConformanceTests {
             let policy = CompliancePolicy(
                 rules: PolicyRules(caps: [CapRule(purpose: .transactional, max: 1, per: day, onExceed: .drop)]))
 
-            let later = try await store.claimDue(
-                ClaimRequest(owner: "w1", now: at(5), limit: 1, leaseUntil: at(65), policy: policy))
-            #expect(later.claimed.count == 1)
-            let earlier = try await store.claimDue(
-                ClaimRequest(owner: "w2", now: at(1), limit: 10, leaseUntil: at(61), policy: policy))
-            #expect(earlier.claimed.isEmpty)
+            #expect(try await claim(store, owner: "w1", now: at(5), limit: 1, policy: policy).count == 1)
+            #expect(try await claim(store, owner: "w2", now: at(1), policy: policy).isEmpty)
             let all = try await store.deliveries(DeliveryQuery(contactId: "a"))
             #expect(all.filter { $0.reason == .capped }.count == 1)
         }

@@ -59,7 +59,7 @@ func seedJob(
 
 func claim(
     _ store: any Store, owner: String = "w1", now: Date = t0, lease: TimeInterval = 60, limit: Int = 100,
-    policy: ScriptedPolicy = ScriptedPolicy()
+    policy: any DeliveryPolicy = ScriptedPolicy()
 ) async throws -> [ClaimedDelivery] {
     try await store.claimDue(
         ClaimRequest(owner: owner, now: now, limit: limit, leaseUntil: now + lease, policy: policy)
