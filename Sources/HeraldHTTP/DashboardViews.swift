@@ -42,9 +42,9 @@ enum DashboardViews {
             """
     }
 
-    static func jobs(_ jobs: [(Job, JobProgress)]) -> String {
+    static func jobs(_ jobs: [(job: Job, status: JobStatus, progress: JobProgress)]) -> String {
         guard !jobs.isEmpty else { return "<p class=\"muted\">No jobs yet.</p>" }
-        let rows = jobs.map { job, progress in
+        let rows = jobs.map { job, status, progress in
             let total = max(progress.total, 1)
             func count(_ states: DeliveryState...) -> Int { states.reduce(0) { $0 + (progress.byState[$1.rawValue] ?? 0) } }
             let parts = [
@@ -55,7 +55,6 @@ enum DashboardViews {
                 "<span class=\"\(name)\" style=\"width:\(Double(value) * 100 / Double(total))%\" title=\"\(name) \(value)\"></span>"
             }.joined()
             let done = progress.total - progress.pending
-            let status = job.status == .active && progress.pending == 0 ? JobStatus.completed : job.status
             return """
                 <tr class="job"><td>\(job.id)</td>\(DashboardHTML.cell(job.spec.idempotencyKey))<td>\(job.spec.purpose.rawValue)</td>\
                 <td>\(job.spec.channels.map(\.rawValue).joined(separator: ", "))</td><td>\(status.rawValue)</td>\

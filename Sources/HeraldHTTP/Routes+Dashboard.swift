@@ -73,12 +73,10 @@ struct DashboardOverview {
         }
         if let dashboard = deps.ops.dashboard {
             html += section("Recent failures", DashboardViews.failures(try await dashboard.recentFailures(limit: 20)), wide: true)
-            var jobs: [(Job, JobProgress)] = []
+            var jobs: [(job: Job, status: JobStatus, progress: JobProgress)] = []
             for job in try await dashboard.recentJobs(limit: 20) {
-                let progress = try await deps.progressCounts.progress(jobId: job.id, status: job.status) {
-                    try await deps.store.progress(jobId: job.id)
-                }
-                jobs.append((job, progress))
+                let (status, progress) = try await deps.progress(of: job)
+                jobs.append((job, status, progress))
             }
             html += section("Jobs", DashboardViews.jobs(jobs), wide: true)
         }

@@ -64,11 +64,7 @@ extension HeraldAPI {
 
     private func jobView(id: Int64) async throws -> JobView {
         guard let job = try await deps.store.job(id: id) else { throw HeraldError.notFound("job") }
-        let progress = try await deps.progressCounts.progress(jobId: id, status: job.status) {
-            try await deps.store.progress(jobId: id)
-        }
-        var status = job.status
-        if status == .active, progress.pending == 0 { status = .completed }
+        let (status, progress) = try await deps.progress(of: job)
         return JobView(
             id: job.id, idempotencyKey: job.spec.idempotencyKey, status: status, purpose: job.spec.purpose,
             topic: job.spec.topic, channels: job.spec.channels, template: job.spec.template, createdAt: job.createdAt,

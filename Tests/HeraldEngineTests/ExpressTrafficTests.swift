@@ -44,6 +44,8 @@ struct ExpressTrafficTests {
         express.note(at: harness.clock.now)
         #expect(try await dispatch.dispatchOnce(.express(floor: 0)) == 8)
         #expect(try await dispatch.dispatchOnce() == 2)
+        // The express claim goes ahead of bulk writes; the general one waits its turn.
+        #expect(store.claimRequests.map(\.isUrgent) == [true, false])
         try await store.close()
     }
 
@@ -69,9 +71,9 @@ struct ExpressTrafficTests {
     }
 
     /// A marketing job to 40 contacts, fanned out, and a dispatcher claiming 8 at a time.
-    private func campaignOfForty() async throws -> (EngineHarness, any Store, ExpressTraffic, DispatchService) {
+    private func campaignOfForty() async throws -> (EngineHarness, InterceptingStore, ExpressTraffic, DispatchService) {
         let harness = try EngineHarness(drivers: [ScriptedDriver(id: "mail", kind: .email)], claimBatchSize: 8)
-        let store = try await harness.openStore()
+        let store = InterceptingStore(try await harness.openStore())
         let ids = (0..<40).map { String(format: "c%02d", $0) }
         try await store.upsertContacts(ids.map { person($0, email: "\($0)@x.io") }, at: harness.clock.now)
         try await harness.submit(makeJob("promo", ids: ids, purpose: .marketing), to: store)

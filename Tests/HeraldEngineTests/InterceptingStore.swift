@@ -7,6 +7,7 @@ import Synchronization
 final class InterceptingStore: Store {
     let base: any Store
     private let results = Mutex<[Bool]>([])
+    private let requests = Mutex<[ClaimRequest]>([])
     private let afterBatch: @Sendable (FanoutBatch, any Store) async throws -> Void
     private let afterClaim: @Sendable (ClaimDecisions, any Store) async throws -> Void
 
@@ -21,6 +22,8 @@ final class InterceptingStore: Store {
 
     /// What each `writeFanoutBatch` call returned, in order.
     var batchResults: [Bool] { results.withLock { $0 } }
+    /// Every `claimDue` request, in order.
+    var claimRequests: [ClaimRequest] { requests.withLock { $0 } }
 
     func writeFanoutBatch(_ batch: FanoutBatch) async throws -> Bool {
         let written = try await base.writeFanoutBatch(batch)
@@ -59,6 +62,7 @@ final class InterceptingStore: Store {
         try await base.policyFacts(for: contacts, since: since)
     }
     func claimDue(_ request: ClaimRequest) async throws -> ClaimDecisions {
+        requests.withLock { $0.append(request) }
         let decisions = try await base.claimDue(request)
         try await afterClaim(decisions, base)
         return decisions

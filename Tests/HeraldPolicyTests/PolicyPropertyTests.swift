@@ -55,36 +55,61 @@ struct PolicyPropertyTests {
     @Test func capsHoldInEveryWindow() async {
         await propertyCheck(count: 200, input: Self.cap.array(of: 1...2), Self.attempts, Self.window.optional) {
             caps, attempts, window in
-            let start = Fixture.utc("2026-03-07T12:00:00Z")
             let policy = Fixture.policy(PolicyRules(quietHours: window.map { [$0] } ?? [], caps: caps))
-            let contact = Fixture.contact(timezone: "America/New_York")
-            var queue = attempts.map {
-                (at: start.addingTimeInterval(Double($0.0) * 60), channel: $0.1, stage: PolicyStage.fanout)
+            let sends = Self.decide(attempts, with: policy) { queue in
+                queue.remove(at: queue.indices.min { queue[$0].at < queue[$1].at }!)
             }
-            var sends: [SendRecord] = []
-            var rounds = 0
-            while let index = queue.indices.min(by: { queue[$0].at < queue[$1].at }), rounds < 500 {
-                rounds += 1
-                let next = queue.remove(at: index)
-                let input = Fixture.input(
-                    now: next.at, stage: next.stage, contact: contact, channel: next.channel, sends: sends)
-                switch policy.decide(input).verdict {
-                case .send:
-                    sends.append(SendRecord(channel: next.channel, purpose: .marketing, topic: nil, at: next.at))
-                case .deferUntil(let at):
-                    #expect(at > next.at)
-                    queue.append((at, next.channel, .send))
-                case .suppress(let reason): #expect(reason == .capped || reason == .quietHoursExpired)
-                }
+            Self.expectHeld(caps, by: sends)
+        }
+    }
+
+    /// Claims read their clocks, then commit in whatever order the writer or row locks allow: a decision can
+    /// see sends dated after its own instant. Decided in any order, the caps still hold in every window.
+    @Test func capsHoldWhateverOrderDecisionsCommitIn() async {
+        let order = Gen.int(in: 0...1_000).array(of: 14)
+        await propertyCheck(count: 200, input: Self.cap.array(of: 1...2), Self.attempts, order) {
+            caps, attempts, order in
+            let shuffled = attempts.indices.sorted { order[$0] < order[$1] }.map { attempts[$0] }
+            let sends = Self.decide(shuffled, with: Fixture.policy(PolicyRules(caps: caps))) { $0.removeFirst() }
+            Self.expectHeld(caps, by: sends)
+        }
+    }
+
+    private typealias Attempt = (at: Date, channel: ChannelKind, stage: PolicyStage)
+
+    /// Decides marketing attempts (minutes after a start, channel) for one contact, the next one chosen by
+    /// `next`; a deferred attempt comes back at its time. Returns the sends.
+    private static func decide(
+        _ attempts: [(Int, ChannelKind)], with policy: CompliancePolicy, next: (inout [Attempt]) -> Attempt
+    ) -> [SendRecord] {
+        let start = Fixture.utc("2026-03-07T12:00:00Z")
+        let contact = Fixture.contact(timezone: "America/New_York")
+        var queue: [Attempt] = attempts.map { (start.addingTimeInterval(Double($0.0) * 60), $0.1, .fanout) }
+        var sends: [SendRecord] = []
+        var rounds = 0
+        while !queue.isEmpty, rounds < 500 {
+            rounds += 1
+            let attempt = next(&queue)
+            let input = Fixture.input(
+                now: attempt.at, stage: attempt.stage, contact: contact, channel: attempt.channel, sends: sends)
+            switch policy.decide(input).verdict {
+            case .send: sends.append(SendRecord(channel: attempt.channel, purpose: .marketing, topic: nil, at: attempt.at))
+            case .deferUntil(let at):
+                #expect(at > attempt.at)
+                queue.append((at, attempt.channel, .send))
+            case .suppress(let reason): #expect(reason == .capped || reason == .quietHoursExpired)
             }
-            for rule in caps {
-                let scoped = sends.filter { rule.channel == "*" || rule.channel == $0.channel.rawValue }
-                for send in scoped {
-                    let inWindow = scoped.filter {
-                        $0.at > send.at.addingTimeInterval(-rule.per.seconds) && $0.at <= send.at
-                    }
-                    #expect(inWindow.count <= rule.max, "\(rule.summary) exceeded at \(send.at)")
-                }
+        }
+        return sends
+    }
+
+    /// No rolling window of any rule holds more than its `max` sends.
+    private static func expectHeld(_ caps: [CapRule], by sends: [SendRecord]) {
+        for rule in caps {
+            let scoped = sends.filter { rule.channel == "*" || rule.channel == $0.channel.rawValue }
+            for send in scoped {
+                let inWindow = scoped.filter { $0.at > send.at.addingTimeInterval(-rule.per.seconds) && $0.at <= send.at }
+                #expect(inWindow.count <= rule.max, "\(rule.summary) exceeded at \(send.at)")
             }
         }
     }
