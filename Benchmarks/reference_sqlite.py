@@ -5,10 +5,12 @@ insert N  -- N delivery-shaped rows (same columns and indexes as Herald's table)
 engine N  -- claim 1000 due rows, mark them sending, then sent with one attempt row each, until none left
 Prints one number: rows per second. WAL + synchronous=NORMAL, as Herald runs SQLite.
 """
-import os, sqlite3, sys, tempfile, time
+import atexit, os, shutil, sqlite3, sys, tempfile, time
 
 mode, n = sys.argv[1], int(sys.argv[2])
-path = os.path.join(tempfile.mkdtemp(prefix="herald-ref-"), "ref.sqlite")
+folder = tempfile.mkdtemp(prefix="herald-ref-")
+atexit.register(shutil.rmtree, folder, True)
+path = os.path.join(folder, "ref.sqlite")
 db = sqlite3.connect(path, isolation_level=None)
 db.execute("PRAGMA journal_mode=WAL")
 db.execute("PRAGMA synchronous=NORMAL")

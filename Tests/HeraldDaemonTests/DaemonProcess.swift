@@ -21,7 +21,11 @@ final class DaemonProcess: @unchecked Sendable {
     var extraArguments: [String] = []
     var extraEnvironment: [String: String] = [:]
 
+    /// Removed when this is released, unless the test gave its own.
+    private let ownsDirectory: Bool
+
     init(directory: URL? = nil) throws {
+        ownsDirectory = directory == nil
         self.directory = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("herald-daemon-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
         port = try FreePort.find()
@@ -79,7 +83,11 @@ final class DaemonProcess: @unchecked Sendable {
     }
 
     deinit {
-        if let process, process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if let process, process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        if ownsDirectory { try? FileManager.default.removeItem(at: directory) }
     }
 
     enum DaemonError: Error { case notStarted }

@@ -64,6 +64,7 @@ import Testing
         func stop() async {
             for driver in drivers { await driver.shutdown() }
             smtp.stop()
+            try? FileManager.default.removeItem(at: harness.directory)
         }
 
         var pipeHeaders: HTTPFields { [BounceEndToEndTests.secretHeader: "pipe-secret", .contentType: "message/rfc822"] }

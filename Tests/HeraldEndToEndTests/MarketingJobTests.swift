@@ -31,6 +31,7 @@ import Testing
 
     @Test func aThousandContactsEndInExactlyTheExpectedStates() async throws {
         let harness = try await Harness(policyJSON: Self.policy, now: Self.noon)
+        defer { try? FileManager.default.removeItem(at: harness.directory) }
         let app = harness.application()
         try await app.test(.router) { client in
             let ndjson = (0..<1000).map(Self.contact).joined(separator: "\n")

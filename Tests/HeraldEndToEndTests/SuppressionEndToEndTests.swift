@@ -10,6 +10,7 @@ import Testing
 
     @Test func aPostedSuppressionStopsTheNextSend() async throws {
         let harness = try await Harness(policyJSON: #"{"defaults": {"timezone": "Europe/London"}}"#, now: Self.noon)
+        defer { try? FileManager.default.removeItem(at: harness.directory) }
         try await harness.application().test(.router) { client in
             let contacts = #"{"id":"ann","phone":"+989121234567"}"# + "\n" + #"{"id":"bob","phone":"+989121234568"}"#
             #expect(try await client.send(.post, "/v1/contacts/batch", contacts, headers: harness.bearer).0 == .ok)

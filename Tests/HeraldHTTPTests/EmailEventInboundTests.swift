@@ -26,6 +26,7 @@ struct EmailEventInboundTests {
     ) throws -> InboundRouter {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-esp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("herald.yaml")
         try """
         data_dir: \(directory.path)
