@@ -15,8 +15,9 @@ extension CompiledContent {
         -> ChannelPreview?
     {
         guard let templates = templates(kind, locale: contact.locale) else { return nil }
-        let context = context(for: contact, links: links)
-        let rendered = templates.render(context, environment(contact, templates.match))
+        var scope = TemplateScope(contact: contact, links: self.links(links))
+        let context = scope.context()
+        let rendered = templates.render(&scope, environment(contact, templates.match))
         var names: [String] = []
         for template in templates.all {
             for name in TemplatePlaceholders.variables(in: template.source) where !names.contains(name) {

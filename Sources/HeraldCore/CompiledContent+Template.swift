@@ -13,18 +13,35 @@ struct ContentTemplate: Sendable {
     private let template: MustacheTemplate
     /// The template as written, for the render preview's placeholder check.
     let source: String
-    /// `{{ path | filter }}` tags, rewritten to plain variables computed per render.
-    private let helpers: [TemplateHelper]
+    /// What renders besides the Mustache template. One reference: with another stored field here the debug
+    /// build (Swift 6.3) crashed destroying a `CompiledContent` in its initializer.
+    private let parts: Parts
+
+    private final class Parts: Sendable {
+        /// `{{ path | filter }}` tags, rewritten to plain variables computed per render.
+        let helpers: [TemplateHelper]
+        /// The same template rendered without Mustache, when every tag is a plain name.
+        let plain: PlainTemplate?
+
+        init(helpers: [TemplateHelper], plain: PlainTemplate?) {
+            self.helpers = helpers
+            self.plain = plain
+        }
+
+        static let none = Parts(helpers: [], plain: nil)
+    }
 
     init(_ source: String, field: String, escaping: Escaping) throws(HeraldError) {
         self.source = source
         if !Self.hasTag(source) {
             template = Self.unused
-            helpers = []
+            parts = .none
         } else {
             let parsed = try Self.parse(source, field: field, escaping: escaping)
             template = parsed.template
-            helpers = parsed.helpers
+            parts = Parts(
+                helpers: parsed.helpers,
+                plain: parsed.helpers.isEmpty ? PlainTemplate(source, escaping: escaping) : nil)
         }
     }
 
@@ -50,16 +67,22 @@ struct ContentTemplate: Sendable {
     /// text) then parse nothing and build no contact context.
     /// Computed, not stored: with a stored flag beside these fields the debug build (Swift 6.3) crashed
     /// destroying a `CompiledContent` in its initializer.
-    var isLiteral: Bool { helpers.isEmpty && !Self.hasTag(source) }
+    var isLiteral: Bool { parts.helpers.isEmpty && !Self.hasTag(source) }
 
     /// What a literal holds in place of a template.
     private static let unused = try! MustacheTemplate(string: "")
 
-    func render(_ context: [String: Any], _ environment: HelperEnvironment) -> String {
+    func render(_ scope: inout TemplateScope, _ environment: HelperEnvironment) -> String {
+        if let plain = parts.plain, let text = plain.render(scope.contact, links: scope.links) { return text }
         if isLiteral { return source }
-        guard !helpers.isEmpty else { return template.render(context) }
-        var context = context
-        for helper in helpers { context[helper.key] = helper.value(in: context, environment) }
+        return renderWithMustache(&scope, environment)
+    }
+
+    /// The render every template can take; `PlainTemplate`'s must equal it.
+    func renderWithMustache(_ scope: inout TemplateScope, _ environment: HelperEnvironment) -> String {
+        if isLiteral { return source }
+        var context = scope.context()
+        for helper in parts.helpers { context[helper.key] = helper.value(in: context, environment) }
         return template.render(context)
     }
 

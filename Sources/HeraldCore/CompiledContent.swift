@@ -73,18 +73,13 @@ public struct CompiledContent: Sendable {
         _ kind: ChannelKind, for contact: Contact, links: () -> TemplateLinks? = { nil }
     ) -> RenderedContent? {
         guard let templates = templates(kind, locale: contact.locale) else { return nil }
-        let context = templates.isLiteral ? [:] : context(for: contact, links: links)
-        return templates.render(context, environment(contact, templates.match))
+        var scope = TemplateScope(contact: contact, links: templates.isLiteral ? nil : self.links(links))
+        return templates.render(&scope, environment(contact, templates.match))
     }
 
-    /// The contact's template context, plus the links when a template of this content asks for them.
-    func context(for contact: Contact, links: () -> TemplateLinks?) -> [String: Any] {
-        var context = ContentTemplate.context(for: contact)
-        if usesLinks, let links = links() {
-            context[TemplateLinks.unsubscribeKey] = links.unsubscribeURL
-            context[TemplateLinks.preferencesKey] = links.preferencesURL
-        }
-        return context
+    /// The links, when a template of this content asks for them.
+    func links(_ links: () -> TemplateLinks?) -> TemplateLinks? {
+        usesLinks ? links() : nil
     }
 
     /// Helpers write numbers and dates as the variant's language does, else as the contact's locale does.
@@ -144,22 +139,22 @@ enum ChannelTemplates {
         }
     }
 
-    func render(_ context: [String: Any], _ environment: HelperEnvironment) -> RenderedContent {
+    func render(_ scope: inout TemplateScope, _ environment: HelperEnvironment) -> RenderedContent {
         switch self {
         case .email(let email, _):
             return .email(
-                subject: email.subject.render(context, environment), text: email.text.render(context, environment),
-                html: email.html?.render(context, environment))
+                subject: email.subject.render(&scope, environment), text: email.text.render(&scope, environment),
+                html: email.html?.render(&scope, environment))
         case .sms(let text, _):
-            return .sms(text: text.render(context, environment))
+            return .sms(text: text.render(&scope, environment))
         case .push(let push, _):
             var data: [String: String] = [:]
-            for entry in push.data { data[entry.key] = entry.value.render(context, environment) }
+            for entry in push.data { data[entry.key] = entry.value.render(&scope, environment) }
             return .push(
-                title: push.title.render(context, environment), body: push.body.render(context, environment),
+                title: push.title.render(&scope, environment), body: push.body.render(&scope, environment),
                 data: data)
         case .messenger(let text, _):
-            return .messenger(text: text.render(context, environment))
+            return .messenger(text: text.render(&scope, environment))
         }
     }
 }
