@@ -6,9 +6,11 @@ struct ContentTemplate: Sendable {
     enum Escaping: Sendable { case none, html }
 
     /// swift-mustache escapes `{{ }}` for HTML unless a template declares another content type, so
-    /// plain-text parts get this pragma in front. The empty comment after it keeps the pragma from
-    /// counting as a standalone tag, which would swallow a newline the template starts with.
-    private static let plainTextPrefix = "{{%CONTENT_TYPE:TEXT}}{{!}}"
+    /// plain-text parts get this pragma in front, on a line of its own: a standalone tag, whose line Mustache
+    /// removes. The template then starts on a line as the HTML part does. (Directly after a tag, a first
+    /// character that joins the one before it, such as a ZWNJ or a combining accent, merged with the tag's
+    /// closing brace and the tag ran on through the text.)
+    private static let plainTextPrefix = "{{%CONTENT_TYPE:TEXT}}\n"
 
     private let template: MustacheTemplate
     /// The template as written, for the render preview's placeholder check.
@@ -53,8 +55,9 @@ struct ContentTemplate: Sendable {
         do {
             return (try MustacheTemplate(string: prefix + (rewritten?.source ?? source)), rewritten?.helpers ?? [])
         } catch let error as MustacheTemplate.ParserError {
-            let line = error.context.lineNumber
-            let column = line == 1 ? max(error.context.columnNumber - prefix.count, 1) : error.context.columnNumber
+            // The text prefix is a line of its own: the template's lines come after it.
+            let line = error.context.lineNumber - (prefix.isEmpty ? 0 : 1)
+            let column = error.context.columnNumber
             throw HeraldError(
                 code: "invalid_template", message: "template syntax error at line \(line), column \(column)",
                 field: field)
@@ -74,7 +77,6 @@ struct ContentTemplate: Sendable {
 
     func render(_ scope: inout TemplateScope, _ environment: HelperEnvironment) -> String {
         if let plain = parts.plain, let text = plain.render(scope.contact, links: scope.links) { return text }
-        if isLiteral { return source }
         return renderWithMustache(&scope, environment)
     }
 
@@ -106,9 +108,7 @@ struct ContentTemplate: Sendable {
         // NSNull renders empty and counts as falsy in sections.
         case .null: return NSNull()
         case .bool(let flag): return flag
-        // Whole numbers print as "30", not "30.0".
-        case .number(let number):
-            return number.rounded() == number && abs(number) < 1e15 ? Int(number) as Any : number as Any
+        case .number(let number): return mustacheNumber(number)
         case .decimal(let number): return number.description
         case .string(let text): return text
         case .array(let elements): return elements.map(mustacheValue)
@@ -118,5 +118,10 @@ struct ContentTemplate: Sendable {
             for (key, member) in members where member != .null { object[key] = mustacheValue(member) }
             return object
         }
+    }
+
+    /// A number as Mustache gets it: whole ones as integers, so they print as "30", not "30.0".
+    static func mustacheNumber(_ number: Double) -> Any {
+        number.rounded() == number && abs(number) < 1e15 ? Int(number) as Any : number as Any
     }
 }

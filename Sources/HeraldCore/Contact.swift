@@ -55,10 +55,22 @@ public struct Contact: Codable, Sendable, Hashable {
 
     /// The contact as segment expressions and templates see it.
     public var templateContext: JSONValue {
-        var object: [String: JSONValue] = ["id": .string(id), "attributes": .object(attributes)]
-        if let timezone { object["timezone"] = .string(timezone) }
-        if let locale { object["locale"] = .string(locale) }
+        var object: [String: JSONValue] = [:]
+        for name in Self.templateNames { object[name] = templateValue(name) }
         return .object(object)
+    }
+
+    static let templateNames = ["id", "attributes", "timezone", "locale"]
+
+    /// One top-level value of `templateContext`, without building it; nil when the contact has none.
+    func templateValue(_ name: String) -> JSONValue? {
+        switch name {
+        case "id": .string(id)
+        case "attributes": .object(attributes)
+        case "timezone": timezone.map(JSONValue.string)
+        case "locale": locale.map(JSONValue.string)
+        default: nil
+        }
     }
 }
 

@@ -13,6 +13,16 @@ public struct TemplateLinks: Sendable, Hashable {
 
     static let unsubscribeKey = "unsubscribe_url"
     static let preferencesKey = "preferences_url"
+    static let names = [unsubscribeKey, preferencesKey]
+
+    /// `{{unsubscribe_url}}` or `{{preferences_url}}`; nil for any other name.
+    func templateValue(_ name: String) -> JSONValue? {
+        switch name {
+        case Self.unsubscribeKey: .string(unsubscribeURL)
+        case Self.preferencesKey: .string(preferencesURL)
+        default: nil
+        }
+    }
 
     /// Signed links for one contact and channel; nil without a secret (no link could be verified).
     public static func signed(

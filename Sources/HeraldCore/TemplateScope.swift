@@ -15,8 +15,9 @@ struct TemplateScope {
         if let built { return built }
         var context = ContentTemplate.context(for: contact)
         if let links {
-            context[TemplateLinks.unsubscribeKey] = links.unsubscribeURL
-            context[TemplateLinks.preferencesKey] = links.preferencesURL
+            for name in TemplateLinks.names {
+                if case .string(let url)? = links.templateValue(name) { context[name] = url }
+            }
         }
         built = context
         return context

@@ -4,11 +4,12 @@ import Synchronization
 /// A job's counts by state, for `GET /v1/jobs/{id}` and the dashboard. Counting reads every delivery of the
 /// job: about 10 ms at 200,000, so a client polling a campaign every 50 ms spent a fifth of the daemon's CPU
 /// on it. The counts of a job with at least `minDeliveries` are reused for `reuse` times as long as they took
-/// (at most `maxAge`) while the job's status stays the same, and pollers that arrive while such a job is
-/// recounted wait for that recount instead of starting their own; so however many poll, recounts of a job
-/// cost about 1/`reuse` of a core. Smaller jobs are always counted afresh: the size, not the time a count
-/// happened to take on a busy machine, decides. The `completed` derived from the counts can therefore lag by
-/// up to `maxAge`.
+/// (at most `maxAge`) while the job's status stays the same, and pollers that arrive while such a job's
+/// aged counts are recounted wait for that recount instead of starting their own; so however many poll,
+/// recounts of a job cost about 1/`reuse` of a core. (A job's first count, and its first after a status
+/// change, are not shared: each poller then counts.) Smaller jobs are always counted afresh: the size, not the
+/// time a count happened to take on a busy machine, decides. The `completed` derived from the counts can
+/// therefore lag by up to `maxAge`.
 public final class JobProgressCounts: Sendable {
     private struct Entry {
         var progress: JobProgress
@@ -90,11 +91,11 @@ public final class JobProgressCounts: Sendable {
         let progress = try await count()
         let end = elapsed()
         state.withLock { state in
+            if let newer = state.entries[jobId], newer.counted > start { return }
             guard progress.total >= minDeliveries else {
                 state.entries[jobId] = nil
                 return
             }
-            if let newer = state.entries[jobId], newer.counted > start { return }
             if state.entries[jobId] == nil, state.entries.count >= Self.capacity {
                 state.entries.removeAll(keepingCapacity: true)
             }
@@ -102,17 +103,5 @@ public final class JobProgressCounts: Sendable {
                 progress: progress, status: status, counted: start, until: end + min((end - start) * reuse, maxAge))
         }
         return progress
-    }
-}
-
-extension APIDependencies {
-    /// A job's counts and the status it is shown with: an active job with nothing pending is `completed`.
-    func progress(of job: Job) async throws -> (status: JobStatus, progress: JobProgress) {
-        let store = self.store
-        let progress = try await progressCounts.progress(jobId: job.id, status: job.status) {
-            try await store.progress(jobId: job.id)
-        }
-        let status = job.status == .active && progress.pending == 0 ? JobStatus.completed : job.status
-        return (status, progress)
     }
 }

@@ -8,7 +8,7 @@ extension Database {
     /// every statement once SQLite rolled the transaction back (a full disk, say), but a caller without one
     /// would get no such help.
     func inJobSavepoint<T>(_ body: () throws -> T) throws -> T {
-        guard isInsideTransaction else { throw DatabaseError(resultCode: .SQLITE_ABORT, message: "transaction was rolled back") }
+        guard isInsideTransaction else { throw DatabaseError(resultCode: .SQLITE_ABORT, message: "not inside a transaction") }
         try cachedStatement(sql: "SAVEPOINT job").execute()
         do {
             let value = try body()

@@ -80,6 +80,15 @@ import Testing
         }
     }
 
+    /// A ZWNJ (common in Persian) or a combining accent first in a text part once joined the pragma Herald puts in
+    /// front of it, and Mustache dropped the text up to the next tag.
+    @Test(arguments: ["\u{200C}", "\u{301}"])
+    func aJoiningCharacterFirstIsKept(_ first: String) throws {
+        let compiled = try CompiledContent(
+            Content(sms: .init(text: first + "{{#attributes.vip}}{{attributes.first_name}}{{/attributes.vip}} عزیز")))
+        #expect(compiled.render(.sms, for: contact) == .sms(text: first + "علی عزیز"))
+    }
+
     @Test func errorColumnsPointIntoTheCallersTemplate() {
         do {
             _ = try CompiledContent(Content(sms: .init(text: "Hi {{/x}}")))

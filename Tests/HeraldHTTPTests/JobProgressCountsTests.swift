@@ -51,7 +51,7 @@ final class JobProgressCountsTests: Sendable {
     }
 
     /// Ten pollers of a campaign whose counts just aged: one recount serves them all.
-    @Test func pollersArrivingDuringARecountShareIt() async throws {
+    @Test(.timeLimit(.minutes(1))) func pollersArrivingDuringARecountShareIt() async throws {
         let counts = counts(maxAge: .seconds(1))
         _ = try await counts.progress(jobId: 3, status: .active) { self.count(size: 5_000) }
         advance(.seconds(2))

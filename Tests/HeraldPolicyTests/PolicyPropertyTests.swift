@@ -50,7 +50,8 @@ struct PolicyPropertyTests {
             purpose: .marketing, channel: ["*", "email", "sms"][$0.1], max: $0.0,
             per: .init(seconds: [3_600, 10_800, 86_400][$0.2]), onExceed: $0.3 ? .defer : .drop)
     }
-    static let attempts = zip(Gen.int(in: 0...(48 * 60)), Self.channel).array(of: 1...14)
+    static let maxAttempts = 14
+    static let attempts = zip(Gen.int(in: 0...(48 * 60)), Self.channel).array(of: 1...maxAttempts)
 
     @Test func capsHoldInEveryWindow() async {
         await propertyCheck(count: 200, input: Self.cap.array(of: 1...2), Self.attempts, Self.window.optional) {
@@ -66,7 +67,7 @@ struct PolicyPropertyTests {
     /// Claims read their clocks, then commit in whatever order the writer or row locks allow: a decision can
     /// see sends dated after its own instant. Decided in any order, the caps still hold in every window.
     @Test func capsHoldWhateverOrderDecisionsCommitIn() async {
-        let order = Gen.int(in: 0...1_000).array(of: 14)
+        let order = Gen.int(in: 0...1_000).array(of: Self.maxAttempts)
         await propertyCheck(count: 200, input: Self.cap.array(of: 1...2), Self.attempts, order) {
             caps, attempts, order in
             let shuffled = attempts.indices.sorted { order[$0] < order[$1] }.map { attempts[$0] }
