@@ -17,7 +17,7 @@ extension SQLiteStore {
                 db, contacts: contacts, since: request.now.addingTimeInterval(-request.policy.capLookback),
                 excluding: Set(due.map(\.id)), erased: self.erasedAddresses)
             let decider = ClaimDecider(policy: request.policy, now: request.now, specs: self.specCache)
-            var decisions = try decider.decide(due, contacts: contactById, facts: facts)
+            var decisions = try decider.decideInParallel(due, contacts: contactById, facts: facts)
             decisions.consentWatermark = watermark
             try Self.apply(db, decisions, request: request)
             try Self.recordCompletedJobs(db, deliveryIds: decisions.suppressions.map(\.deliveryId), at: request.now)

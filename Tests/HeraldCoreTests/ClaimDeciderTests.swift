@@ -93,4 +93,26 @@ import Testing
         broken.specJSON = "{"
         #expect(throws: (any Error).self) { try decide([broken]) }
     }
+
+    /// A claim's batch decided on two threads says exactly what one thread says, in the same order: each
+    /// contact's rows stay together, so a cap of 2 still stops a contact's third row.
+    @Test func decidingOnTwoThreadsChangesNothing() throws {
+        let people = (0..<61).map { Contact(id: "c\($0)", email: "c\($0)@example.com", phone: "+98912123\(1000 + $0)") }
+        let later = now.addingTimeInterval(900)
+        let policy = ScriptedPolicy(verdicts: ["c7": .deferUntil(later), "c11": .suppress(.optedOut)], cap: 2)
+        // Four or five rows per contact, interleaved; a row of a contact that is gone, one of a cancelled job.
+        var rows = try (0..<300).map { try row(Int64($0 + 1), contact: "c\($0 % 61)", channel: $0 % 2 == 0 ? .sms : .email) }
+        rows += [try row(301, contact: "gone"), try row(302, cancelled: true)]
+        let decider = ClaimDecider(policy: policy, now: now, specs: JobSpecCache())
+        let known = Dictionary(uniqueKeysWithValues: people.map { ($0.id, $0) })
+        let one = try decider.decide(rows, contacts: known, facts: [:])
+        let two = try decider.decideInParallel(rows, contacts: known, facts: [:])
+
+        #expect(one.sends.count == 118)
+        #expect(two.sends.map(\.delivery.deliveryId) == one.sends.map(\.delivery.deliveryId))
+        #expect(two.sends.map(\.trace) == one.sends.map(\.trace))
+        #expect(two.sends.map(\.reservation) == one.sends.map(\.reservation))
+        #expect(two.deferrals == one.deferrals)
+        #expect(two.suppressions == one.suppressions)
+    }
 }
