@@ -68,7 +68,9 @@ extension SQLiteStore {
             let result = Result { try halves[half].map(decodeContact) }
             results.withLock { $0[half] = result }
         }
-        return try results.withLock { $0 }.flatMap { try $0?.get() ?? [] }
+        // Both halves ran when concurrentPerform returns; a missing one would turn its contacts into no-address
+        // suppressions, so it must never be read as empty.
+        return try results.withLock { $0 }.flatMap { try $0!.get() }
     }
 }
 

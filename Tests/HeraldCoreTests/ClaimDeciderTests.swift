@@ -103,10 +103,12 @@ import Testing
         // Four or five rows per contact, interleaved; a row of a contact that is gone, one of a cancelled job.
         var rows = try (0..<300).map { try row(Int64($0 + 1), contact: "c\($0 % 61)", channel: $0 % 2 == 0 ? .sms : .email) }
         rows += [try row(301, contact: "gone"), try row(302, cancelled: true)]
-        let decider = ClaimDecider(policy: policy, now: now, specs: JobSpecCache())
         let known = Dictionary(uniqueKeysWithValues: people.map { ($0.id, $0) })
-        let one = try decider.decide(rows, contacts: known, facts: [:])
-        let two = try decider.decideInParallel(rows, contacts: known, facts: [:])
+        // Each with a cache of its own: the two halves decode the job's spec themselves.
+        let one = try ClaimDecider(policy: policy, now: now, specs: JobSpecCache()).decide(rows, contacts: known, facts: [:])
+        let two = try ClaimDecider(policy: policy, now: now, specs: JobSpecCache())
+            .decideInParallel(rows, contacts: known, facts: [:])
+        #expect(rows.count >= 128, "below it the batch is decided on one thread")
 
         #expect(one.sends.count == 118)
         #expect(two.sends.map(\.delivery.deliveryId) == one.sends.map(\.delivery.deliveryId))
@@ -114,5 +116,14 @@ import Testing
         #expect(two.sends.map(\.reservation) == one.sends.map(\.reservation))
         #expect(two.deferrals == one.deferrals)
         #expect(two.suppressions == one.suppressions)
+    }
+
+    /// A spec that no longer decodes fails the whole claim on two threads too, with nothing decided.
+    @Test func anUndecodableSpecFailsALargeClaimToo() throws {
+        var rows = try (0..<200).map { try row(Int64($0 + 1), contact: "a") }
+        rows[150] = DueDelivery(
+            id: 151, jobId: 8, contactId: "a", channel: .sms, attemptCount: 0, specJSON: "{", jobCancelled: false)
+        let decider = ClaimDecider(policy: ScriptedPolicy(), now: now, specs: JobSpecCache())
+        #expect(throws: (any Error).self) { try decider.decideInParallel(rows, contacts: ["a": alice], facts: [:]) }
     }
 }
