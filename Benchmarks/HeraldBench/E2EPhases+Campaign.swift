@@ -13,11 +13,12 @@ extension E2EPhases {
         var rate: Double { tally.count > 0 ? Double(tally.count) / (tally.last - posted) : 0 }
     }
 
-    /// Contacts `m0…` in the segment `attributes.country == "IR"`, each with marketing consent on every
-    /// channel and topic, imported through `POST /v1/consents/batch` in NDJSON chunks of 10,000.
+    /// Contacts `m0…` in the segment `attributes.country == "IR"`, with a first name the campaign's text greets,
+    /// each with marketing consent on every channel and topic, imported through `POST /v1/consents/batch` in
+    /// NDJSON chunks of 10,000.
     func campaignAudience(contacts: Int) async throws -> [Row] {
         let upsert = try await upsertContacts(count: contacts) { index in
-            #"{"id":"m\#(index)","phone":"+98935\#(String(format: "%07d", index))","timezone":"Asia/Tehran","attributes":{"country":"IR"}}"#
+            #"{"id":"m\#(index)","phone":"+98935\#(String(format: "%07d", index))","timezone":"Asia/Tehran","attributes":{"country":"IR","first_name":"سارا"}}"#
         }
         let url = "\(herald.baseURL)/v1/consents/batch"
         let grants = try await Measure.seconds {
@@ -31,7 +32,7 @@ extension E2EPhases {
         }
         return [
             Row(scenario: "campaign: contacts upsert (setup)", metric: "contacts/s", median: Double(contacts) / upsert, unit: "/s",
-                note: "\(contacts) contacts with attributes.country, NDJSON chunks of 5,000"),
+                note: "\(contacts) contacts with attributes.country and first_name, NDJSON chunks of 5,000"),
             Row(scenario: "campaign: consent grants (setup)", metric: "consents/s", median: Double(contacts) / grants, unit: "/s",
                 note: "POST /v1/consents/batch, NDJSON chunks of 10,000, appended to the hash chain"),
         ]
@@ -41,15 +42,19 @@ extension E2EPhases {
     func wrkRate() async throws -> Double {
         let wrk = try LoopbackTool.find("wrk")
         let (output, _) = try await LoopbackTool.run(
-            wrk, ["-t2", "-c64", "-d10s", "\(sink.url)/sms?to=%2B989350000000&text=offer%20e2ewrk"], limit: .seconds(40))
+            wrk, ["-t2", "-c64", "-d10s", "\(sink.url)/sms?to=%2B989350000000&text=\(Self.greeting)%2C%20offer%20e2ewrk"], limit: .seconds(40))
         sink.log.readNew { _, _ in }
         return try HTTPDriverBench.parseWrk(output).rate
     }
 
+    /// The campaign greets each contact by name, as real campaigns do, so its sends render a template.
     static func campaignJob(tag: String) -> String {
         #"{"idempotency_key":"e2e-campaign-\#(tag)","purpose":"marketing","audience":{"segment":"attributes.country == \"IR\""},"#
-            + #""channels":["sms"],"content":{"sms":{"text":"offer \#(tag)"}}}"#
+            + #""channels":["sms"],"content":{"sms":{"text":"{{attributes.first_name}}, offer \#(tag)"}}}"#
     }
+
+    /// "سارا" as the campaign's requests carry it, so wrk sends the same bytes.
+    static let greeting = "%D8%B3%D8%A7%D8%B1%D8%A7"
 
     /// Posts the campaign; `during` runs once it is accepted (the OTPs), then the sink is followed until the
     /// campaign and every `extra` tally are complete.

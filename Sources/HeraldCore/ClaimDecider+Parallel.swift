@@ -1,6 +1,3 @@
-import Dispatch
-import Synchronization
-
 extension ClaimDecider {
     /// `decide` on two threads: a claim decides inside the store's write transaction, and on SQLite that
     /// transaction is the one writer every claim and outcome waits for, while the other core is often idle.
@@ -27,12 +24,7 @@ extension ClaimDecider {
             split[side].append(row)
         }
         let halves = split
-        let results = Mutex<[Result<ClaimDecisions, any Error>?]>([nil, nil])
-        DispatchQueue.concurrentPerform(iterations: 2) { side in
-            let result = Result { try decide(halves[side], contacts: contacts, facts: facts) }
-            results.withLock { $0[side] = result }
-        }
-        let decided = try results.withLock { $0 }.map { try $0!.get() }
+        let decided = try TwoThreads.run { try decide(halves[$0], contacts: contacts, facts: facts) }
         return Self.merge(decided, sides: sides, due: due)
     }
 

@@ -30,14 +30,15 @@ struct ContentTemplate: Sendable {
             self.plain = plain
         }
 
-        static let none = Parts(helpers: [], plain: nil)
+        /// The parts of every template without a tag; `isLiteral` is identity with it.
+        static let literal = Parts(helpers: [], plain: nil)
     }
 
     init(_ source: String, field: String, escaping: Escaping) throws(HeraldError) {
         self.source = source
         if !Self.hasTag(source) {
             template = Self.unused
-            parts = .none
+            parts = .literal
         } else {
             let parsed = try Self.parse(source, field: field, escaping: escaping)
             template = parsed.template
@@ -68,9 +69,9 @@ struct ContentTemplate: Sendable {
 
     /// Text without a tag (no `{{`) renders as written: most one-contact messages (a code already in the
     /// text) then parse nothing and build no contact context.
-    /// Computed, not stored: with a stored flag beside these fields the debug build (Swift 6.3) crashed
-    /// destroying a `CompiledContent` in its initializer.
-    var isLiteral: Bool { parts.helpers.isEmpty && !Self.hasTag(source) }
+    /// Known from `parts`, not stored: with a stored flag beside these fields the debug build (Swift 6.3)
+    /// crashed destroying a `CompiledContent` in its initializer.
+    var isLiteral: Bool { parts === Parts.literal }
 
     /// What a literal holds in place of a template.
     private static let unused = try! MustacheTemplate(string: "")

@@ -1,7 +1,6 @@
 import Foundation
 import GRDB
 import HeraldCore
-import Synchronization
 
 extension SQLiteStore {
     public func upsertContacts(_ contacts: [Contact], at: Date) async throws {
@@ -58,19 +57,13 @@ extension SQLiteStore {
     }
 
     /// Decoded on two threads when there are many: a claim decodes inside the write transaction every other
-    /// write waits for, while the other core is often idle.
+    /// write waits for, while the other core is often idle. Every body comes back decoded or the claim fails: a
+    /// contact lost here would be decided as one without an address.
     private static func decodeContacts(_ bodies: [String]) throws -> [Contact] {
         guard bodies.count >= 128 else { return try bodies.map(decodeContact) }
         let middle = bodies.count / 2
         let halves = [bodies[..<middle], bodies[middle...]]
-        let results = Mutex<[Result<[Contact], any Error>?]>([nil, nil])
-        DispatchQueue.concurrentPerform(iterations: 2) { half in
-            let result = Result { try halves[half].map(decodeContact) }
-            results.withLock { $0[half] = result }
-        }
-        // Both halves ran when concurrentPerform returns; a missing one would turn its contacts into no-address
-        // suppressions, so it must never be read as empty.
-        return try results.withLock { $0 }.flatMap { try $0!.get() }
+        return try TwoThreads.run { try halves[$0].map(decodeContact) }.flatMap { $0 }
     }
 }
 

@@ -123,4 +123,15 @@ import Testing
         #expect(ContentTemplate.hasTag("a {{b"))
         #expect(!ContentTemplate.hasTag("a { {b"))
     }
+
+    /// A literal skips the contact's links and Mustache; one tag of any kind (a comment, a helper) must not.
+    @Test func literalExactlyWhenThereIsNoTag() throws {
+        func isLiteral(_ content: Content, _ kind: ChannelKind) throws -> Bool? {
+            try CompiledContent(content).templates(kind, locale: nil)?.isLiteral
+        }
+        #expect(try isLiteral(Content(sms: .init(text: "کد شما ۱۲۳۴ { } }}")), .sms) == true)
+        #expect(try isLiteral(Content(sms: .init(text: "code {{!}}4071")), .sms) == false)
+        #expect(try isLiteral(Content(sms: .init(text: #"Hi {{ attributes.nick | default: "friend" }}"#)), .sms) == false)
+        #expect(try isLiteral(Content(email: .init(subject: "s", text: "t", html: "<p>{{id}}</p>")), .email) == false)
+    }
 }
