@@ -18,15 +18,13 @@ extension SQLiteStore {
     /// inline deliveries touch the same few pages, so N jobs in one commit write those pages to the WAL once
     /// instead of N times. Each job runs in its own savepoint: one job's failure does not undo the others.
     static func makeJobIntake(
-        pool: DatabasePool, turns: SQLiteWriteTurns, erased: ErasedAddressFilter
+        turns: SQLiteWriteTurns, erased: ErasedAddressFilter
     ) -> GroupCommit<JobIntake, JobCreation> {
         GroupCommit(maxGroup: 128) { intakes in
             let urgent = intakes.contains { intake in intake.inline?.isExpress(intake.spec, audience: intake.audience) ?? false }
-            return try await turns.run(urgent: urgent) {
-                try await pool.write { db in
-                    intakes.map { intake in
-                        Result { try db.inJobSavepoint { try createJob(db, intake, erased: erased) } }
-                    }
+            return try await turns.write(urgent: urgent) { db in
+                intakes.map { intake in
+                    Result { try db.inJobSavepoint { try createJob(db, intake, erased: erased) } }
                 }
             }
         }

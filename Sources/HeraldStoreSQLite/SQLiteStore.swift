@@ -11,7 +11,7 @@ public final class SQLiteStore: Store {
     /// Job intake's group commit.
     let jobIntake: GroupCommit<JobIntake, JobCreation>
     public let erasedAddresses = ErasedAddressFilter()
-    let turns = SQLiteWriteTurns()
+    let turns: SQLiteWriteTurns
 
     public init(path: String) throws {
         var config = Configuration()
@@ -36,16 +36,17 @@ public final class SQLiteStore: Store {
         try PrivateFiles.ensureFile(file)
         for suffix in ["-wal", "-shm"] { PrivateFiles.tighten(URL(fileURLWithPath: path + suffix)) }
         pool = try DatabasePool(path: path, configuration: config)
-        jobIntake = Self.makeJobIntake(pool: pool, turns: turns, erased: erasedAddresses)
+        turns = SQLiteWriteTurns(pool: pool)
+        jobIntake = Self.makeJobIntake(turns: turns, erased: erasedAddresses)
     }
 
     /// Every write goes through here: one transaction, in its turn (`SQLiteWriteTurns`).
     func write<T: Sendable>(urgent: Bool = false, _ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await turns.run(urgent: urgent) { try await pool.write(updates) }
+        try await turns.write(urgent: urgent, updates)
     }
 
     func writeWithoutTransaction<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await turns.run(urgent: false) { try await pool.writeWithoutTransaction(updates) }
+        try await turns.run(urgent: false, updates)
     }
 
     public func migrate() async throws {
