@@ -51,6 +51,11 @@ struct ContentTemplate: Sendable {
     private static func parse(_ source: String, field: String, escaping: Escaping) throws(HeraldError)
         -> (template: MustacheTemplate, helpers: [TemplateHelper])
     {
+        guard TemplateNesting.depth(of: source) <= TemplateNesting.maximumDepth else {
+            throw HeraldError(
+                code: "invalid_template",
+                message: "sections nested more than \(TemplateNesting.maximumDepth) levels deep", field: field)
+        }
         let rewritten = try TemplateHelper.rewrite(source, field: field)
         let prefix = escaping == .none ? plainTextPrefix : ""
         do {

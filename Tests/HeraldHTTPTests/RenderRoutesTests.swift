@@ -76,6 +76,9 @@ struct RenderRoutesTests {
             (#"{"content": {"sms": {"text": "x", "locales": {"fa": {"text": "{{#a}}"}}}}, "contact": {}}"#, 400,
              "invalid_template", "content.sms.locales.fa.text"),
             (#"{"content": {"sms": {"text": "x"}}, "contact": {"timezone": 5}}"#, 400, "invalid_type", "contact.timezone"),
+            // 3,000 nested sections once overflowed the template parser's stack and killed the daemon.
+            (#"{"contact": {}, "content": {"sms": {"text": ""# + String(repeating: "{{#a}}", count: 3_000)
+                + String(repeating: "{{/a}}", count: 3_000) + #""}}}"#, 400, "invalid_template", "content.sms.text"),
         ] as [(String, Int, String, String?)])
     func badRequests(body: String, status: Int, code: String, field: String?) async throws {
         try await HeraldHarness.run { app in
