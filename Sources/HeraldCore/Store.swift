@@ -240,5 +240,8 @@ public protocol Store: Sendable {
     func consentEvents(_ query: ConsentExportQuery) async throws -> [ConsentEvent]
     /// Ledger events newer than `eventId` for these contacts, in ledger order: what changed since a claim.
     func consentEvents(after eventId: Int64, contactIds: [String]) async throws -> [ConsentEvent]
+    /// Which of these jobs are cancelled, contacts still exist and addresses are suppressed, now: the last check
+    /// before claimed messages leave (`LateStop`).
+    func lateStopFacts(jobIds: [Int64], contactIds: [String], addresses: [String]) async throws -> LateStopFacts
     func suppress(addresses: [String], reason: String, at: Date) async throws
 }

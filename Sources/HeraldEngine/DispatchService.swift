@@ -91,7 +91,7 @@ public struct DispatchService: Service {
         observability.claimed(decisions, at: current, logger: logger)
         let claimed = decisions.claimed
         guard !claimed.isEmpty else { return 0 }
-        let outcomes = await send(claimed, gate: RevocationGate(store: store, watermark: decisions.consentWatermark))
+        let outcomes = await send(claimed, gate: SendGate(store: store, watermark: decisions.consentWatermark))
         try await store.recordOutcomes(outcomes, at: now())
         observability.recorded(outcomes, claimed: claimed, at: now(), logger: logger)
         await observability.breakers(sender.router)
@@ -101,7 +101,7 @@ public struct DispatchService: Service {
     }
 
     /// Sends the batch; a delivery whose job's templates do not compile fails without a send.
-    private func send(_ claimed: [ClaimedDelivery], gate: RevocationGate) async -> [DeliveryOutcome] {
+    private func send(_ claimed: [ClaimedDelivery], gate: SendGate) async -> [DeliveryOutcome] {
         var sendable: [(claimed: ClaimedDelivery, content: CompiledContent)] = []
         var outcomes: [DeliveryOutcome] = []
         for delivery in claimed {

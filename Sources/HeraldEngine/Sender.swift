@@ -14,7 +14,7 @@ struct Sender: Sendable {
     /// instance's call returns. `gate` has the last word on consent before each message leaves. Outcomes
     /// come back in the order of `batch`.
     func send(
-        _ batch: [(claimed: ClaimedDelivery, content: CompiledContent)], gate: RevocationGate
+        _ batch: [(claimed: ClaimedDelivery, content: CompiledContent)], gate: SendGate
     ) async -> [DeliveryOutcome] {
         var sends: [PendingSend] = []
         var outcomes = [DeliveryOutcome?](repeating: nil, count: batch.count)
@@ -57,9 +57,7 @@ struct Sender: Sendable {
             }
         }
         for send in sends {
-            var result = gate.stoppingEvent(deliveryId: send.claimed.deliveryId).map { event in
-                stopped(send, byEvent: event)
-            } ?? finish(send)
+            var result = gate.stop(deliveryId: send.claimed.deliveryId).map { stop in stopped(send, by: stop) } ?? finish(send)
             // Which locale variant was rendered, when the content has variants.
             if let match = batch[send.index].content.localeMatch(send.claimed.channel, for: send.claimed.contact) {
                 result.trace.insert(match.traceStep, at: 0)
@@ -85,12 +83,12 @@ struct Sender: Sendable {
     /// Records one instance's answers; returns the members that move on to their next candidate.
     private func absorb(
         _ results: [SendResult?], from instance: InstanceGuard, into members: [Int], of sends: inout [PendingSend],
-        gate: RevocationGate
+        gate: SendGate
     ) -> [Int] {
         var moving: [Int] = []
         for (member, result) in zip(members, results) {
             sends[member].next += 1
-            if result == nil, gate.stoppingEvent(deliveryId: sends[member].claimed.deliveryId) != nil { continue }
+            if result == nil, gate.stop(deliveryId: sends[member].claimed.deliveryId) != nil { continue }
             if let result {
                 let latency = result.latency ?? .zero
                 let seconds = Double(latency.components.seconds) + Double(latency.components.attoseconds) / 1e18
@@ -107,17 +105,12 @@ struct Sender: Sendable {
         return moving
     }
 
-    /// An opt-out recorded after the claim stopped it before any provider saw it.
-    private func stopped(_ send: PendingSend, byEvent event: Int64) -> DeliveryOutcome {
+    /// Something done after the claim (an opt-out, a cancel, an erasure, a suppression) stopped it before any
+    /// provider saw it.
+    private func stopped(_ send: PendingSend, by stop: LateStop) -> DeliveryOutcome {
         var result = DeliveryOutcome(
             deliveryId: send.claimed.deliveryId, owner: settings.workerId, attempts: send.attempts,
-            next: .suppressed(.optedOut),
-            trace: [
-                TraceStep(
-                    rule: "opt_out", outcome: "suppress",
-                    detail: "revoked by ledger event #\(event), recorded after the claim; stopped before the send",
-                    at: now())
-            ])
+            next: .suppressed(stop.reason), trace: [stop.traceStep(at: now())])
         result.smsSegments = send.segments
         return result
     }

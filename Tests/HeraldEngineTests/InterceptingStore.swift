@@ -82,6 +82,9 @@ final class InterceptingStore: Store {
     func consentEvents(after eventId: Int64, contactIds: [String]) async throws -> [ConsentEvent] {
         try await base.consentEvents(after: eventId, contactIds: contactIds)
     }
+    func lateStopFacts(jobIds: [Int64], contactIds: [String], addresses: [String]) async throws -> LateStopFacts {
+        try await base.lateStopFacts(jobIds: jobIds, contactIds: contactIds, addresses: addresses)
+    }
     func releaseLeases(owner: String, at: Date) async throws { try await base.releaseLeases(owner: owner, at: at) }
     func suppress(addresses: [String], reason: String, at: Date) async throws {
         try await base.suppress(addresses: addresses, reason: reason, at: at)

@@ -44,6 +44,58 @@ struct PriorityAndOptOutTests {
         try await sqlite.close()
     }
 
+    /// What an operator or a person does while a claimed batch waits for rate-limit tokens.
+    enum LateAction: String, CaseIterable, Sendable {
+        case cancelTheJob, eraseTheContact, suppressTheAddress
+    }
+
+    /// Cancel, erasure and suppression acknowledged after the claim stop the send as an opt-out does: a hostile
+    /// test saw all three go out seconds after their 200/201 while the batch waited for rate-limit tokens.
+    @Test(arguments: LateAction.allCases)
+    func aStopAcknowledgedAfterTheClaimStopsTheSend(_ action: LateAction) async throws {
+        let email = ScriptedDriver(id: "mail", kind: .email)
+        let harness = try EngineHarness(drivers: [email])
+        let sqlite = try await harness.openStore()
+        let acted = Mutex(false)
+        let store = InterceptingStore(sqlite) { _, _ in } afterClaim: { decisions, base in
+            guard let first = decisions.claimed.first, !acted.withLock({ $0 }) else { return }
+            acted.withLock { $0 = true }
+            switch action {
+            case .cancelTheJob: _ = try await base.cancelJob(id: first.jobId, at: Date())
+            case .eraseTheContact:
+                _ = try await ContactEraser.erase("b", store: base, settings: ErasureSettings(), actor: "test", at: Date())
+            case .suppressTheAddress:
+                _ = try await (base as! any SuppressionStore).addSuppressions(
+                    [SuppressionEntry(address: "b@x.io", reason: "manual")], actor: "test", at: Date())
+            }
+        }
+        try await store.upsertContacts(["a", "b", "c"].map { person($0, email: "\($0)@x.io") }, at: harness.clock.now)
+        let job = try await harness.submit(makeJob("notice", ids: ["a", "b", "c"], purpose: .transactional), to: store)
+
+        #expect(try await harness.drain(store) == 3)
+        let rows = try await deliveries(store, jobId: job.id)
+        let stopped: [String] =
+            switch action {
+            case .cancelTheJob: ["a", "b", "c"]
+            case .eraseTheContact, .suppressTheAddress: ["b"]
+            }
+        #expect(Set(email.messages.map(\.contactId)) == Set(["a", "b", "c"]).subtracting(stopped))
+        let reason: SuppressionReason =
+            switch action {
+            case .cancelTheJob: .cancelled
+            case .eraseTheContact: .optedOut
+            case .suppressTheAddress: .invalidAddress
+            }
+        let suppressed = rows.filter { $0.state == .suppressed }
+        #expect(suppressed.count == stopped.count)
+        for row in suppressed {
+            #expect(row.reason == reason)
+            #expect(row.attempts.isEmpty)
+            #expect(row.trace.contains { $0.detail.hasSuffix("after the claim; stopped before the send") })
+        }
+        try await sqlite.close()
+    }
+
     @Test func aLaterRevocationOfAnotherTopicOrChannelDoesNotStopTheSend() async throws {
         let email = ScriptedDriver(id: "mail", kind: .email)
         let harness = try EngineHarness(drivers: [email])

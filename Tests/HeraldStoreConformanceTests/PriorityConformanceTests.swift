@@ -122,6 +122,38 @@ struct PriorityConformanceTests {
             #expect(after.map(\.id) == [late.id])
         }
     }
+
+    /// The send gate's other question: which jobs are cancelled, contacts still exist and addresses are
+    /// suppressed now (a cancel, an erasure or a suppression acknowledged after the claim stops the send).
+    @Test(arguments: TestBackends.all)
+    func theSendGateSeesCancelsErasuresAndSuppressionsMadeAfterTheClaim(backend: TestBackend) async throws {
+        try await withStore(backend) { store, _ in
+            try await store.upsertContacts(
+                [contact("a", email: "a@x.io"), contact("b", email: "b@x.io"), contact("c", email: "c@x.io")], at: t0)
+            let kept = try await seedJob(store, spec("kept", ids: ["a", "b", "c"]))
+            let cancelled = try await seedJob(store, spec("cancelled", ids: ["a"]))
+            #expect(try await claim(store, now: t0).count == 4)
+            let before = try await store.lateStopFacts(
+                jobIds: [kept.id, cancelled.id], contactIds: ["a", "b", "c"], addresses: ["a@x.io", "b@x.io", "c@x.io"])
+            #expect(before.cancelledJobs.isEmpty)
+            #expect(before.existingContacts == ["a", "b", "c"])
+            #expect(before.suppressedAddresses.isEmpty)
+
+            _ = try await store.cancelJob(id: cancelled.id, at: at(1))
+            _ = try await ContactEraser.erase("b", store: store, settings: ErasureSettings(), actor: "t", at: at(1))
+            _ = try await (store as! any SuppressionStore).addSuppressions(
+                [SuppressionEntry(address: "c@x.io", reason: "manual")], actor: "t", at: at(1))
+            let after = try await store.lateStopFacts(
+                jobIds: [kept.id, cancelled.id], contactIds: ["a", "b", "c"], addresses: ["a@x.io", "b@x.io", "c@x.io"])
+            #expect(after.cancelledJobs == [cancelled.id])
+            #expect(after.existingContacts == ["a", "c"])
+            #expect(after.suppressedAddresses == ["c@x.io"])
+            #expect(after.stop(jobId: kept.id, contactId: "a", addresses: ["a@x.io"]) == nil)
+            #expect(after.stop(jobId: cancelled.id, contactId: "a", addresses: ["a@x.io"]) == .jobCancelled)
+            #expect(after.stop(jobId: kept.id, contactId: "b", addresses: ["b@x.io"]) == .contactErased)
+            #expect(after.stop(jobId: kept.id, contactId: "c", addresses: ["c@x.io"]) == .addressSuppressed)
+        }
+    }
 }
 
 @Suite("Store conformance: cap reservations only where a cap can count")

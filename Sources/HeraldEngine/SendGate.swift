@@ -2,18 +2,19 @@ import HeraldCore
 import HeraldPolicy
 import Synchronization
 
-/// The last consent check before messages leave, after any wait for rate-limit tokens or slots: ledger
-/// events recorded since the claim (on any node) are read from the store, and a revocation among them
-/// stops the message. Concurrent callers share one read, which always starts after each of them asked,
-/// so an opt-out acknowledged before a message was admitted is always seen.
-final class RevocationGate: Sendable {
+/// The last check before messages leave, after any wait for rate-limit tokens or slots: ledger events
+/// recorded since the claim (on any node) are read from the store, and a revocation among them stops the
+/// message; so does its job's cancellation, its contact's erasure or the suppression of every address it
+/// would go to (`LateStop`). Concurrent callers share one read, which always starts after each of them asked,
+/// so an opt-out, cancel, erasure or suppression acknowledged before a message was admitted is always seen.
+final class SendGate: Sendable {
     private typealias Waiter = (messages: [OutboundMessage], continuation: CheckedContinuation<[Bool]?, Never>)
 
     private struct State {
         var reading = false
         var waiting: [Waiter] = []
-        /// Delivery id → the id of the ledger event that stopped it.
-        var stopped: [Int64: Int64] = [:]
+        /// Delivery id → what stopped it.
+        var stopped: [Int64: LateStop] = [:]
     }
 
     private let store: any Store
@@ -58,25 +59,31 @@ final class RevocationGate: Sendable {
         }
     }
 
-    /// The ledger event that stopped this delivery, if the gate stopped it.
-    func stoppingEvent(deliveryId: Int64) -> Int64? {
+    /// What stopped this delivery, if the gate stopped it.
+    func stop(deliveryId: Int64) -> LateStop? {
         state.withLock { $0.stopped[deliveryId] }
     }
 
     private func check(_ messages: [OutboundMessage]) async -> [Bool] {
         let contactIds = Array(Set(messages.map(\.contactId)))
-        guard let events = try? await store.consentEvents(after: watermark, contactIds: contactIds) else {
+        async let recentEvents = store.consentEvents(after: watermark, contactIds: contactIds)
+        async let currentFacts = store.lateStopFacts(
+            jobIds: Array(Set(messages.map(\.jobId))), contactIds: contactIds,
+            addresses: Array(Set(messages.flatMap(\.addresses))))
+        guard let events = try? await recentEvents, let facts = try? await currentFacts else {
             return Array(repeating: false, count: messages.count)
         }
-        guard !events.isEmpty else { return Array(repeating: true, count: messages.count) }
         let byContact = Dictionary(grouping: events, by: \.contactId)
-        var stopped: [Int64: Int64] = [:]
+        var stopped: [Int64: LateStop] = [:]
         let verdicts = messages.map { message in
-            guard let recent = byContact[message.contactId],
-                let revocation = LateRevocation.stopping(
-                    recent, channel: message.channel, purpose: message.purpose, topic: message.topic)
+            let revocation = byContact[message.contactId].flatMap { recent in
+                LateRevocation.stopping(recent, channel: message.channel, purpose: message.purpose, topic: message.topic)
+            }
+            guard
+                let stop = revocation.map({ LateStop.revoked(eventId: $0.id) })
+                    ?? facts.stop(jobId: message.jobId, contactId: message.contactId, addresses: message.addresses)
             else { return true }
-            stopped[message.deliveryId] = revocation.id
+            stopped[message.deliveryId] = stop
             return false
         }
         if !stopped.isEmpty { state.withLock { $0.stopped.merge(stopped) { first, _ in first } } }

@@ -1,0 +1,62 @@
+import Foundation
+
+/// Why the last check before a send stopped a claimed message that no provider had seen yet: something a
+/// person or an operator did after the claim, while the message waited for rate-limit tokens or a slot.
+public enum LateStop: Sendable, Hashable {
+    /// An opt-out recorded in the ledger after the claim.
+    case revoked(eventId: Int64)
+    /// `POST /v1/jobs/{id}/cancel` after the claim.
+    case jobCancelled
+    /// The contact was erased (or deleted) after the claim.
+    case contactErased
+    /// Every address the message would go to was put on the suppression list after the claim.
+    case addressSuppressed
+
+    public var reason: SuppressionReason {
+        switch self {
+        case .revoked, .contactErased: .optedOut
+        case .jobCancelled: .cancelled
+        case .addressSuppressed: .invalidAddress
+        }
+    }
+
+    /// The trace step that explains it; no address or personal data.
+    public func traceStep(at date: Date) -> TraceStep {
+        switch self {
+        case .revoked(let event):
+            TraceStep(
+                rule: "opt_out", outcome: "suppress",
+                detail: "revoked by ledger event #\(event), recorded after the claim; stopped before the send", at: date)
+        case .jobCancelled:
+            TraceStep(rule: "job", outcome: "suppress", detail: "the job was cancelled after the claim; stopped before the send", at: date)
+        case .contactErased:
+            TraceStep(rule: "contact", outcome: "suppress", detail: "the contact was erased after the claim; stopped before the send", at: date)
+        case .addressSuppressed:
+            TraceStep(
+                rule: "address", outcome: "suppress",
+                detail: "every address was suppressed after the claim; stopped before the send", at: date)
+        }
+    }
+}
+
+/// What the store says now about the jobs, contacts and addresses of messages about to be sent.
+public struct LateStopFacts: Sendable {
+    public var cancelledJobs: Set<Int64>
+    /// The contacts that still exist; one that does not was erased (or deleted) since it was claimed.
+    public var existingContacts: Set<String>
+    public var suppressedAddresses: Set<String>
+
+    public init(cancelledJobs: Set<Int64> = [], existingContacts: Set<String> = [], suppressedAddresses: Set<String> = []) {
+        self.cancelledJobs = cancelledJobs
+        self.existingContacts = existingContacts
+        self.suppressedAddresses = suppressedAddresses
+    }
+
+    /// The stop for one message, if any. Every address suppressed, as the claim's own check decides.
+    public func stop(jobId: Int64, contactId: String, addresses: [String]) -> LateStop? {
+        if cancelledJobs.contains(jobId) { return .jobCancelled }
+        if !existingContacts.contains(contactId) { return .contactErased }
+        if !addresses.isEmpty, addresses.allSatisfy(suppressedAddresses.contains) { return .addressSuppressed }
+        return nil
+    }
+}

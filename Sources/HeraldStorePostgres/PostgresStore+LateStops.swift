@@ -1,0 +1,24 @@
+import HeraldCore
+import PostgresNIO
+
+extension PostgresStore {
+    public func lateStopFacts(jobIds: [Int64], contactIds: [String], addresses: [String]) async throws -> LateStopFacts {
+        var facts = LateStopFacts()
+        if !jobIds.isEmpty {
+            for row in try await rows("SELECT id FROM jobs WHERE status = 'cancelled' AND id = ANY(\(jobIds)::bigint[])") {
+                facts.cancelledJobs.insert(try row.decode(Int64.self))
+            }
+        }
+        if !contactIds.isEmpty {
+            for row in try await rows("SELECT id FROM contacts WHERE id = ANY(\(contactIds)::text[])") {
+                facts.existingContacts.insert(try row.decode(String.self))
+            }
+        }
+        if !addresses.isEmpty {
+            for row in try await rows("SELECT address FROM suppressions WHERE address = ANY(\(addresses)::text[])") {
+                facts.suppressedAddresses.insert(try row.decode(String.self))
+            }
+        }
+        return facts
+    }
+}
