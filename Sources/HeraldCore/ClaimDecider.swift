@@ -166,6 +166,9 @@ public struct ClaimDecisions: Sendable {
     /// The newest ledger event id the claim's decisions saw: anything after it is checked again right
     /// before the send (a revocation acknowledged meanwhile stops it).
     public var consentWatermark: Int64 = 0
+    /// The store's count of cancels, erasures and suppressions as the claim read it, before its facts; while it
+    /// has not moved, the check before the send has nothing else to look up. Nil where the store keeps none.
+    public var stopWatermark: Int64?
 
     public init() {}
 

@@ -39,23 +39,24 @@ public enum LateStop: Sendable, Hashable {
     }
 }
 
-/// What the store says now about the jobs, contacts and addresses of messages about to be sent.
+/// What changed since a claim for the jobs, contacts and addresses of messages about to be sent. Empty when
+/// nothing did, which the store can often tell from one counter (`ClaimDecisions.stopWatermark`).
 public struct LateStopFacts: Sendable {
     public var cancelledJobs: Set<Int64>
-    /// The contacts that still exist; one that does not was erased (or deleted) since it was claimed.
-    public var existingContacts: Set<String>
+    /// Contacts claimed that no longer exist: erased since.
+    public var erasedContacts: Set<String>
     public var suppressedAddresses: Set<String>
 
-    public init(cancelledJobs: Set<Int64> = [], existingContacts: Set<String> = [], suppressedAddresses: Set<String> = []) {
+    public init(cancelledJobs: Set<Int64> = [], erasedContacts: Set<String> = [], suppressedAddresses: Set<String> = []) {
         self.cancelledJobs = cancelledJobs
-        self.existingContacts = existingContacts
+        self.erasedContacts = erasedContacts
         self.suppressedAddresses = suppressedAddresses
     }
 
     /// The stop for one message, if any. Every address suppressed, as the claim's own check decides.
     public func stop(jobId: Int64, contactId: String, addresses: [String]) -> LateStop? {
         if cancelledJobs.contains(jobId) { return .jobCancelled }
-        if !existingContacts.contains(contactId) { return .contactErased }
+        if erasedContacts.contains(contactId) { return .contactErased }
         if !addresses.isEmpty, addresses.allSatisfy(suppressedAddresses.contains) { return .addressSuppressed }
         return nil
     }

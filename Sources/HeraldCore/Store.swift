@@ -240,8 +240,10 @@ public protocol Store: Sendable {
     func consentEvents(_ query: ConsentExportQuery) async throws -> [ConsentEvent]
     /// Ledger events newer than `eventId` for these contacts, in ledger order: what changed since a claim.
     func consentEvents(after eventId: Int64, contactIds: [String]) async throws -> [ConsentEvent]
-    /// Which of these jobs are cancelled, contacts still exist and addresses are suppressed, now: the last check
-    /// before claimed messages leave (`LateStop`).
-    func lateStopFacts(jobIds: [Int64], contactIds: [String], addresses: [String]) async throws -> LateStopFacts
+    /// Which of these jobs are cancelled, contacts are gone and addresses are suppressed, now: the last check
+    /// before claimed messages leave (`LateStop`). `since` is the claim's `stopWatermark`: while the store's
+    /// count has not moved past it, nothing changed and nothing is looked up.
+    func lateStopFacts(since: Int64?, jobIds: [Int64], contactIds: [String], addresses: [String]) async throws
+        -> LateStopFacts
     func suppress(addresses: [String], reason: String, at: Date) async throws
 }

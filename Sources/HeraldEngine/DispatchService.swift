@@ -91,7 +91,8 @@ public struct DispatchService: Service {
         observability.claimed(decisions, at: current, logger: logger)
         let claimed = decisions.claimed
         guard !claimed.isEmpty else { return 0 }
-        let outcomes = await send(claimed, gate: SendGate(store: store, watermark: decisions.consentWatermark))
+        let gate = SendGate(store: store, watermark: decisions.consentWatermark, stopWatermark: decisions.stopWatermark)
+        let outcomes = await send(claimed, gate: gate)
         try await store.recordOutcomes(outcomes, at: now())
         observability.recorded(outcomes, claimed: claimed, at: now(), logger: logger)
         await observability.breakers(sender.router)

@@ -19,11 +19,14 @@ final class SendGate: Sendable {
 
     private let store: any Store
     private let watermark: Int64
+    private let stopWatermark: Int64?
     private let state = Mutex(State())
 
-    init(store: any Store, watermark: Int64) {
+    /// `watermark` and `stopWatermark` as the claim read them (`ClaimDecisions`).
+    init(store: any Store, watermark: Int64, stopWatermark: Int64?) {
         self.store = store
         self.watermark = watermark
+        self.stopWatermark = stopWatermark
     }
 
     /// For each message, whether it may go now. A failed read admits nothing (the messages are retried).
@@ -68,7 +71,7 @@ final class SendGate: Sendable {
         let contactIds = Array(Set(messages.map(\.contactId)))
         async let recentEvents = store.consentEvents(after: watermark, contactIds: contactIds)
         async let currentFacts = store.lateStopFacts(
-            jobIds: Array(Set(messages.map(\.jobId))), contactIds: contactIds,
+            since: stopWatermark, jobIds: Array(Set(messages.map(\.jobId))), contactIds: contactIds,
             addresses: Array(Set(messages.flatMap(\.addresses))))
         guard let events = try? await recentEvents, let facts = try? await currentFacts else {
             return Array(repeating: false, count: messages.count)

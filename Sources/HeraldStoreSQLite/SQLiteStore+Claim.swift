@@ -11,6 +11,7 @@ extension SQLiteStore {
             guard !due.isEmpty else { return ClaimDecisions() }
             // Read before the facts, in the same transaction: every event up to it is in the facts.
             let watermark = try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) FROM consent_events")) ?? 0
+            let stops = try Self.sendStops(db)
             let contacts = try Self.fetchContacts(db, ids: Array(Set(due.map(\.contactId))))
             let contactById = Dictionary(contacts.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             let facts = try Self.loadFacts(
@@ -19,6 +20,7 @@ extension SQLiteStore {
             let decider = ClaimDecider(policy: request.policy, now: request.now, specs: self.specCache)
             var decisions = try decider.decideInParallel(due, contacts: contactById, facts: facts)
             decisions.consentWatermark = watermark
+            decisions.stopWatermark = stops
             try Self.apply(db, decisions, request: request)
             try Self.recordCompletedJobs(db, deliveryIds: decisions.suppressions.map(\.deliveryId), at: request.now)
             return decisions

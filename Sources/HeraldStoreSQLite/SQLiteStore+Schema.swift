@@ -101,6 +101,7 @@ extension SQLiteStore {
         registerErasureMigrations(&migrator)
         SQLiteDeliveryEvents.registerMigration(&migrator)
         registerContactDeletionMigration(&migrator)
+        registerSendStopsMigration(&migrator)
         return migrator
     }
 }

@@ -82,8 +82,10 @@ final class InterceptingStore: Store {
     func consentEvents(after eventId: Int64, contactIds: [String]) async throws -> [ConsentEvent] {
         try await base.consentEvents(after: eventId, contactIds: contactIds)
     }
-    func lateStopFacts(jobIds: [Int64], contactIds: [String], addresses: [String]) async throws -> LateStopFacts {
-        try await base.lateStopFacts(jobIds: jobIds, contactIds: contactIds, addresses: addresses)
+    func lateStopFacts(since: Int64?, jobIds: [Int64], contactIds: [String], addresses: [String]) async throws
+        -> LateStopFacts
+    {
+        try await base.lateStopFacts(since: since, jobIds: jobIds, contactIds: contactIds, addresses: addresses)
     }
     func releaseLeases(owner: String, at: Date) async throws { try await base.releaseLeases(owner: owner, at: at) }
     func suppress(addresses: [String], reason: String, at: Date) async throws {

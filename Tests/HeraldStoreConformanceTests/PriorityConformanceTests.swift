@@ -123,8 +123,9 @@ struct PriorityConformanceTests {
         }
     }
 
-    /// The send gate's other question: which jobs are cancelled, contacts still exist and addresses are
-    /// suppressed now (a cancel, an erasure or a suppression acknowledged after the claim stops the send).
+    /// The send gate's other question: which jobs are cancelled, contacts are gone and addresses are suppressed
+    /// now (a cancel, an erasure or a suppression acknowledged after the claim stops the send). While the
+    /// claim's stop watermark has not moved, nothing is looked up.
     @Test(arguments: TestBackends.all)
     func theSendGateSeesCancelsErasuresAndSuppressionsMadeAfterTheClaim(backend: TestBackend) async throws {
         try await withStore(backend) { store, _ in
@@ -132,26 +133,52 @@ struct PriorityConformanceTests {
                 [contact("a", email: "a@x.io"), contact("b", email: "b@x.io"), contact("c", email: "c@x.io")], at: t0)
             let kept = try await seedJob(store, spec("kept", ids: ["a", "b", "c"]))
             let cancelled = try await seedJob(store, spec("cancelled", ids: ["a"]))
-            #expect(try await claim(store, now: t0).count == 4)
-            let before = try await store.lateStopFacts(
-                jobIds: [kept.id, cancelled.id], contactIds: ["a", "b", "c"], addresses: ["a@x.io", "b@x.io", "c@x.io"])
-            #expect(before.cancelledJobs.isEmpty)
-            #expect(before.existingContacts == ["a", "b", "c"])
-            #expect(before.suppressedAddresses.isEmpty)
+            let decisions = try await store.claimDue(
+                ClaimRequest(owner: "w", now: t0, limit: 10, leaseUntil: at(60), policy: ScriptedPolicy()))
+            #expect(decisions.claimed.count == 4)
+            func facts() async throws -> LateStopFacts {
+                try await store.lateStopFacts(
+                    since: decisions.stopWatermark, jobIds: [kept.id, cancelled.id], contactIds: ["a", "b", "c"],
+                    addresses: ["a@x.io", "b@x.io", "c@x.io"])
+            }
+            let before = try await facts()
+            #expect(before.cancelledJobs.isEmpty && before.erasedContacts.isEmpty && before.suppressedAddresses.isEmpty)
 
             _ = try await store.cancelJob(id: cancelled.id, at: at(1))
             _ = try await ContactEraser.erase("b", store: store, settings: ErasureSettings(), actor: "t", at: at(1))
             _ = try await (store as! any SuppressionStore).addSuppressions(
                 [SuppressionEntry(address: "c@x.io", reason: "manual")], actor: "t", at: at(1))
-            let after = try await store.lateStopFacts(
-                jobIds: [kept.id, cancelled.id], contactIds: ["a", "b", "c"], addresses: ["a@x.io", "b@x.io", "c@x.io"])
+            let after = try await facts()
             #expect(after.cancelledJobs == [cancelled.id])
-            #expect(after.existingContacts == ["a", "c"])
+            #expect(after.erasedContacts == ["b"])
             #expect(after.suppressedAddresses == ["c@x.io"])
             #expect(after.stop(jobId: kept.id, contactId: "a", addresses: ["a@x.io"]) == nil)
             #expect(after.stop(jobId: cancelled.id, contactId: "a", addresses: ["a@x.io"]) == .jobCancelled)
             #expect(after.stop(jobId: kept.id, contactId: "b", addresses: ["b@x.io"]) == .contactErased)
             #expect(after.stop(jobId: kept.id, contactId: "c", addresses: ["c@x.io"]) == .addressSuppressed)
+        }
+    }
+
+    /// Each kind of stop moves SQLite's count on its own, whoever writes it: a claim that saw the count before
+    /// it sees the change.
+    @Test(arguments: ["cancel", "erase", "suppress"])
+    func everyKindOfStopMovesTheCount(_ kind: String) async throws {
+        try await withStore(TestBackends.all[0]) { store, _ in
+            try await store.upsertContacts([contact("a", email: "a@x.io")], at: t0)
+            let job = try await seedJob(store, spec("j", ids: ["a"]))
+            let decisions = try await store.claimDue(
+                ClaimRequest(owner: "w", now: t0, limit: 10, leaseUntil: at(60), policy: ScriptedPolicy()))
+            let since = try #require(decisions.stopWatermark)
+            func facts() async throws -> LateStopFacts {
+                try await store.lateStopFacts(since: since, jobIds: [job.id], contactIds: ["a"], addresses: ["a@x.io"])
+            }
+            #expect(try await facts().stop(jobId: job.id, contactId: "a", addresses: ["a@x.io"]) == nil)
+            switch kind {
+            case "cancel": _ = try await store.cancelJob(id: job.id, at: at(1))
+            case "erase": _ = try await ContactEraser.erase("a", store: store, settings: ErasureSettings(), actor: "t", at: at(1))
+            default: try await store.suppress(addresses: ["a@x.io"], reason: "invalid_address", at: at(1))
+            }
+            #expect(try await facts().stop(jobId: job.id, contactId: "a", addresses: ["a@x.io"]) != nil)
         }
     }
 }
