@@ -25,7 +25,9 @@ extension Sender {
                 deliveryId: claimed.deliveryId, jobId: claimed.jobId, contactId: claimed.contact.id,
                 channel: claimed.channel, purpose: claimed.job.purpose, topic: claimed.job.topic,
                 addresses: addresses, content: rendered, unsubscribeURL: unsubscribeURL,
-                idempotencyKey: "herald-\(claimed.deliveryId)-\(claimed.attempt)", attempt: claimed.attempt,
+                // One key per delivery, the same on every attempt: a resend after a crash or a timeout is the
+                // duplicate a de-duplicating provider can then drop (SPEC §7).
+                idempotencyKey: "herald-\(claimed.deliveryId)", attempt: claimed.attempt,
                 urgent: claimed.job.effectivePriority >= sender.settings.expressPriority)
             self.segments = if case .sms(let text) = rendered { SMSLength(measuring: text).segments } else { nil }
             self.candidates = router.candidates(for: claimed.channel, addresses: addresses)
