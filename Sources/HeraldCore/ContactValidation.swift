@@ -9,7 +9,7 @@ public enum ContactValidation {
             ("locale", contact.locale), ("timezone", contact.timezone), ("telegram_chat_id", contact.telegramChatId),
         ]
         for case let (name, value?) in texts { try Identifier.validateText(value, field: prefix + name) }
-        if let timezone = contact.timezone, TimeZone(identifier: timezone) == nil {
+        if let timezone = contact.timezone, IANATimeZone.zone(timezone) == nil {
             throw .invalid(prefix + "timezone", "is not a known IANA time zone", code: "invalid_timezone")
         }
         if let phone = contact.phone, !PhoneNumber.isValidE164(phone) {

@@ -25,7 +25,7 @@ extension JobSpec {
         idempotencyKey = try c.decode(String.self, forKey: .idempotencyKey)
         purpose = try c.decode(Purpose.self, forKey: .purpose)
         topic = try c.decodeIfPresent(String.self, forKey: .topic)
-        priority = try c.decodeIfPresent(Int.self, forKey: .priority)
+        priority = try c.decodeWholeNumberIfPresent(forKey: .priority)
         audience = try c.decode(Audience.self, forKey: .audience)
         channels = try c.decode([ChannelKind].self, forKey: .channels)
         strategy = try c.decodeIfPresent(Strategy.self, forKey: .strategy)

@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 
 /// The `defaults:` section of the configuration (only the keys the policy reads).
 public struct DefaultsSection: Codable, Sendable, Hashable {
@@ -20,7 +21,7 @@ public struct DefaultsSection: Codable, Sendable, Hashable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         timezone = try c.decodeIfPresent(String.self, forKey: .timezone)
         unknownTimezone = try c.decodeIfPresent(UnknownTimezonePolicy.self, forKey: .unknownTimezone)
-        if let timezone, TimeZone(identifier: timezone) == nil {
+        if let timezone, IANATimeZone.zone(timezone) == nil {
             throw DecodingError.dataCorruptedError(
                 forKey: .timezone, in: c, debugDescription: "unknown IANA time zone \"\(timezone)\"")
         }

@@ -55,6 +55,20 @@ import Testing
         #expect(rendered.contains("۲۰۲۶"))
     }
 
+    /// A day the month does not have is not a date: Foundation rolled 2026-02-30 over to 2 March.
+    @Test func aDayTheMonthDoesNotHaveIsLeftAsWritten() throws {
+        let british = Contact(id: "b", locale: "en-GB", attributes: [
+            "bad": "2026-02-30", "leap": "2024-02-29", "instant": "2026-02-30T10:00:00Z", "long": "10000-01-01",
+        ])
+        #expect(try render("{{ attributes.bad | date }}", for: british) == "2026-02-30")
+        #expect(try render("{{ attributes.instant | date }}", for: british) == "2026-02-30T10:00:00Z")
+        #expect(try render("{{ attributes.leap | date }}", for: british) == "29 February 2024")
+        #expect(Timestamp.parse("10000-01-01T00:00:00Z") == nil)
+        #expect(Timestamp.parse("2026-04-31T00:00:00+03:30") == nil)
+        #expect(Timestamp.parse("2026-04-30T00:00:00+03:30") != nil)
+        #expect(Timestamp.parse("2026-04-30T00:00:00.123Z") != nil)
+    }
+
     @Test func helperValuesAreEscapedInHTMLLikeAnyOtherValue() throws {
         #expect(try render(#"<p>{{ attributes.html | default: "x" }}</p>"#, html: true) == "<p>&lt;b&gt;</p>")
         #expect(try render(#"<p>{{{ attributes.html | default: "x" }}}</p>"#, html: true) == "<p><b></p>")

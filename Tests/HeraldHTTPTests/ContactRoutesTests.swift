@@ -46,6 +46,10 @@ struct ContactRoutesTests {
             (#"{"phone": "09121234567"}"#, "invalid_phone", "phone"),
             (#"{"whatsapp": "+0"}"#, "invalid_phone", "whatsapp"),
             (#"{"timezone": "Mars/Olympus"}"#, "invalid_timezone", "timezone"),
+            // Foundation takes these, no tz database has them, and "UTC+11" is +11 where IANA's Etc/GMT+11 is −11.
+            (#"{"timezone": "UTC+11"}"#, "invalid_timezone", "timezone"),
+            (#"{"timezone": "GMT+3:30"}"#, "invalid_timezone", "timezone"),
+            (#"{"timezone": "SystemV/AST4"}"#, "invalid_timezone", "timezone"),
             (#"{"email": "not-an-address"}"#, "invalid_email", "email"),
             (#"{"phone": 989121234567}"#, "invalid_type", "phone"),
             (#"{"push_tokens": [{"platform": "fcm"}]}"#, "missing_field", "push_tokens[0].token"),

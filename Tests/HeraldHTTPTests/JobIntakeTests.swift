@@ -120,7 +120,11 @@ struct JobIntakeTests {
             (jobJSON(key: ""), "invalid_field", "idempotency_key"),
             (jobJSON(extra: #", "local_time": "25:00""#), "invalid_field", "local_time"),
             (jobJSON(extra: #", "priority": 11"#), "invalid_field", "priority"),
+            // Valid JSON with a fraction where a whole number belongs: the field's fault, not the body's.
+            (jobJSON(extra: #", "priority": 5.5"#), "invalid_value", "priority"),
             (jobJSON(extra: #", "send_at": "tomorrow""#), "invalid_value", "send_at"),
+            (jobJSON(extra: #", "send_at": "2026-02-30T10:00:00Z""#), "invalid_value", "send_at"),
+            (jobJSON(extra: #", "send_at": "10000-01-01T00:00:00Z""#), "invalid_value", "send_at"),
             (
                 jobJSON(extra: #", "send_at": "2026-12-01T10:00:00Z", "expires_at": "2026-12-01T09:00:00Z""#),
                 "invalid_field", "expires_at"

@@ -1,0 +1,15 @@
+import Foundation
+
+/// Time zones by their IANA name, the one way Herald reads a zone name (contacts, the policy's default, the
+/// policy's clocks).
+public enum IANATimeZone {
+    /// The zone, or nil when the name is not a zone of the tz database. Foundation also takes ICU's custom
+    /// offsets ("UTC+11", "GMT-10", "GMT+3:30") and the retired SystemV zones, which no tz database has; the
+    /// offsets also read the opposite way from IANA's own `Etc/GMT+11` (UTC−11). Both are refused.
+    public static func zone(_ name: String) -> TimeZone? {
+        guard !name.hasPrefix("SystemV/"), let zone = TimeZone(identifier: name) else { return nil }
+        // A custom offset comes back renamed ("UTC+11" → "GMT+1100"); a real name keeps its spelling, except
+        // "UTC", which Foundation calls "GMT".
+        return zone.identifier == name || name == "UTC" ? zone : nil
+    }
+}
