@@ -51,10 +51,14 @@ struct ContentTemplate: Sendable {
     private static func parse(_ source: String, field: String, escaping: Escaping) throws(HeraldError)
         -> (template: MustacheTemplate, helpers: [TemplateHelper])
     {
-        guard TemplateNesting.depth(of: source) <= TemplateNesting.maximumDepth else {
-            throw HeraldError(
-                code: "invalid_template",
-                message: "sections nested more than \(TemplateNesting.maximumDepth) levels deep", field: field)
+        if let refusal = TemplateNesting.refusal(source) {
+            let message =
+                switch refusal {
+                case .tooDeep: "sections nested more than \(TemplateNesting.maximumDepth) levels deep"
+                case .tooManyTransforms: "more than \(TemplateNesting.maximumTransforms) transforms in one tag"
+                case .delimiterChange: "changing the delimiters ({{= =}}) is not supported"
+                }
+            throw HeraldError(code: "invalid_template", message: message, field: field)
         }
         let rewritten = try TemplateHelper.rewrite(source, field: field)
         let prefix = escaping == .none ? plainTextPrefix : ""

@@ -9,7 +9,9 @@ public enum IANATimeZone {
     public static func zone(_ name: String) -> TimeZone? {
         guard !name.hasPrefix("SystemV/"), let zone = TimeZone(identifier: name) else { return nil }
         // A custom offset comes back renamed ("UTC+11" → "GMT+1100"); a real name keeps its spelling, except
-        // "UTC", which Foundation calls "GMT".
-        return zone.identifier == name || name == "UTC" ? zone : nil
+        // the tz database's own names for UTC that Foundation calls "GMT".
+        return zone.identifier == name || (zone.identifier == "GMT" && Self.namesOfUTC.contains(name)) ? zone : nil
     }
+
+    private static let namesOfUTC: Set = ["UTC", "GMT+0", "GMT-0"]
 }

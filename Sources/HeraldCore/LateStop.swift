@@ -14,8 +14,9 @@ public enum LateStop: Sendable, Hashable {
 
     public var reason: SuppressionReason {
         switch self {
-        case .revoked, .contactErased: .optedOut
-        case .jobCancelled: .cancelled
+        case .revoked: .optedOut
+        // As erasure marks the contact's queued deliveries.
+        case .jobCancelled, .contactErased: .cancelled
         case .addressSuppressed: .invalidAddress
         }
     }

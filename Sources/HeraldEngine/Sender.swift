@@ -57,9 +57,13 @@ struct Sender: Sendable {
             }
         }
         for send in sends {
-            var result = gate.stop(deliveryId: send.claimed.deliveryId).map { stop in stopped(send, by: stop) } ?? finish(send)
-            // Which locale variant was rendered, when the content has variants.
-            if let match = batch[send.index].content.localeMatch(send.claimed.channel, for: send.claimed.contact) {
+            let stop = gate.stop(deliveryId: send.claimed.deliveryId)
+            var result = stop.map { stop in stopped(send, by: stop) } ?? finish(send)
+            // Which locale variant was rendered, when the content has variants; not for an erased contact, whose
+            // traces the erasure blanked.
+            if stop != .contactErased,
+                let match = batch[send.index].content.localeMatch(send.claimed.channel, for: send.claimed.contact)
+            {
                 result.trace.insert(match.traceStep, at: 0)
             }
             outcomes[send.index] = result

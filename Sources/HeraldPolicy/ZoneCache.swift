@@ -1,5 +1,4 @@
 import Foundation
-import HeraldCore
 import Synchronization
 
 /// Resolved zones by identifier, so a decision neither rebuilds a `TimeZone` nor its offset table.
@@ -17,7 +16,9 @@ final class ZoneCache: Sendable {
     /// The clock for an IANA identifier, or nil when Foundation does not know the zone.
     func clock(for identifier: String) -> ZonedClock? {
         if let cached = zones.withLock({ $0[identifier] }) { return cached }
-        guard let zone = IANATimeZone.zone(identifier) else { return nil }
+        // Foundation's reading, not `IANATimeZone`'s: contacts stored before intake refused custom offsets
+        // ("UTC+3") keep the clock they had.
+        guard let zone = TimeZone(identifier: identifier) else { return nil }
         let clock = ZonedClock(zone: zone)
         zones.withLock { zones in
             if zones.count < limit { zones[identifier] = clock }

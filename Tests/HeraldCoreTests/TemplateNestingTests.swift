@@ -2,12 +2,13 @@ import Testing
 
 @testable import HeraldCore
 
-/// swift-mustache's parser recurses once per nested section without a limit: a 31 KB template of 3,000 nested
-/// sections crashed the daemon. Herald refuses templates nested deeper than `TemplateNesting.maximumDepth`.
+/// swift-mustache's parser recurses once per nested section and once per transform in a tag, without a limit: a
+/// 31 KB template of 3,000 nested sections crashed the daemon. Herald refuses such templates before parsing, and
+/// reads tags exactly as the parser does so no spelling slips past.
 @Suite struct TemplateNestingTests {
-    private func nested(_ levels: Int, open: String = "{{", close: String = "}}") -> String {
-        String(repeating: "\(open)#attributes.a\(close)", count: levels) + "x"
-            + String(repeating: "\(open)/attributes.a\(close)", count: levels)
+    private func nested(_ levels: Int, prefix: String = "") -> String {
+        String(repeating: "\(prefix){{#attributes.a}}", count: levels) + "x"
+            + String(repeating: "{{/attributes.a}}", count: levels)
     }
 
     private func refusal(_ text: String) -> HeraldError? {
@@ -33,18 +34,29 @@ import Testing
         #expect(refusal(nested(TemplateNesting.maximumDepth + 1))?.code == "invalid_template")
     }
 
-    @Test("changed delimiters, inverted sections and whitespace inside tags still count")
-    func everySpellingOfASectionCounts() {
-        #expect(TemplateNesting.depth(of: "{{=<% %>=}}" + nested(100, open: "<%", close: "%>")) == 100)
-        #expect(TemplateNesting.depth(of: "{{= | | =}}" + nested(70, open: "|", close: "|")) == 70)
-        #expect(TemplateNesting.depth(of: String(repeating: "{{^ b }}", count: 80)) == 80)
-        #expect(refusal("{{=<% %>=}}" + nested(3_000, open: "<%", close: "%>"))?.code == "invalid_template")
+    /// Each of these once read as shallow to a byte scanner that followed delimiter changes, while the parser
+    /// went thousands of levels deep.
+    @Test("delimiter changes are refused; a brace with a combining accent is text, as the parser reads it")
+    func noSpellingSlipsPast() {
+        #expect(TemplateNesting.refusal("{{=<% %>=}}<%#a%>x<%/a%>") == .delimiterChange)
+        #expect(TemplateNesting.refusal("{{#a}}{{=<% %>=}}<%/a%>" + nested(3_000)) == .delimiterChange)
+        #expect(refusal("{{=<%\n%>=}}" + nested(3_000))?.code == "invalid_template")
+        // "{" + U+0301 is one character, not a brace: the parser sees the sections after it, and so does the scan.
+        #expect(TemplateNesting.refusal(nested(3_000, prefix: "{{\u{301} ")) == .tooDeep)
+        #expect(TemplateNesting.refusal(String(repeating: "{{^b}}", count: 80)) == .tooDeep)
+    }
+
+    @Test func transformsNestedInOneTagAreBounded() {
+        let deep = "{{" + String(repeating: "a(", count: 50_000) + "b" + String(repeating: ")", count: 50_000) + "}}"
+        #expect(TemplateNesting.refusal(deep) == .tooManyTransforms)
+        #expect(refusal(deep)?.code == "invalid_template")
+        #expect(TemplateNesting.refusal("{{ f(g(name)) }}") == nil)
     }
 
     @Test("siblings, triple mustaches and comments are not depth")
     func siblingsAreNotDepth() {
         let siblings = String(repeating: "{{#a}}{{{b}}}{{! {{#c}} }}{{/a}}", count: 500)
-        #expect(TemplateNesting.depth(of: siblings) == 1)
+        #expect(TemplateNesting.refusal(siblings) == nil)
         #expect(refusal(siblings) == nil)
     }
 }

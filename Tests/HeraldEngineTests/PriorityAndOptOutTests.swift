@@ -82,8 +82,7 @@ struct PriorityAndOptOutTests {
         #expect(Set(email.messages.map(\.contactId)) == Set(["a", "b", "c"]).subtracting(stopped))
         let reason: SuppressionReason =
             switch action {
-            case .cancelTheJob: .cancelled
-            case .eraseTheContact: .optedOut
+            case .cancelTheJob, .eraseTheContact: .cancelled
             case .suppressTheAddress: .invalidAddress
             }
         let suppressed = rows.filter { $0.state == .suppressed }
