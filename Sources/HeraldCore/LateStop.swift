@@ -62,3 +62,15 @@ public struct LateStopFacts: Sendable {
         return nil
     }
 }
+
+/// Everything the last check before a send reads, in one store read: ledger events recorded since the claim
+/// for the chunk's contacts (ledger order), and the stops (`LateStopFacts`).
+public struct LateChanges: Sendable {
+    public var events: [ConsentEvent]
+    public var stops: LateStopFacts
+
+    public init(events: [ConsentEvent] = [], stops: LateStopFacts = LateStopFacts()) {
+        self.events = events
+        self.stops = stops
+    }
+}

@@ -238,12 +238,12 @@ public protocol Store: Sendable {
     func appendConsent(_ input: ConsentInput, at: Date) async throws -> ConsentEvent
     func consentEvents(contactId: String) async throws -> [ConsentEvent]
     func consentEvents(_ query: ConsentExportQuery) async throws -> [ConsentEvent]
-    /// Ledger events newer than `eventId` for these contacts, in ledger order: what changed since a claim.
-    func consentEvents(after eventId: Int64, contactIds: [String]) async throws -> [ConsentEvent]
-    /// Which of these jobs are cancelled, contacts are gone and addresses are suppressed, now: the last check
-    /// before claimed messages leave (`LateStop`). `since` is the claim's `stopWatermark`: while the store's
-    /// count has not moved past it, nothing changed and nothing is looked up.
-    func lateStopFacts(since: Int64?, jobIds: [Int64], contactIds: [String], addresses: [String]) async throws
-        -> LateStopFacts
+    /// What changed since a claim for messages about to leave, in one read (the last check before a send):
+    /// ledger events newer than the claim's `consentWatermark` for these contacts, in ledger order; and which of
+    /// these jobs are cancelled, contacts gone and addresses suppressed (`LateStop`). `stopsSince` is the claim's
+    /// `stopWatermark`: while the store's count of stops has not moved past it, none is looked up.
+    func lateChanges(
+        afterEvent eventId: Int64, stopsSince: Int64?, jobIds: [Int64], contactIds: [String], addresses: [String]
+    ) async throws -> LateChanges
     func suppress(addresses: [String], reason: String, at: Date) async throws
 }

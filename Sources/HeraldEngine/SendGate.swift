@@ -69,14 +69,13 @@ final class SendGate: Sendable {
 
     private func check(_ messages: [OutboundMessage]) async -> [Bool] {
         let contactIds = Array(Set(messages.map(\.contactId)))
-        async let recentEvents = store.consentEvents(after: watermark, contactIds: contactIds)
-        async let currentFacts = store.lateStopFacts(
-            since: stopWatermark, jobIds: Array(Set(messages.map(\.jobId))), contactIds: contactIds,
-            addresses: Array(Set(messages.flatMap(\.addresses))))
-        guard let events = try? await recentEvents, let facts = try? await currentFacts else {
-            return Array(repeating: false, count: messages.count)
-        }
-        let byContact = Dictionary(grouping: events, by: \.contactId)
+        guard
+            let changes = try? await store.lateChanges(
+                afterEvent: watermark, stopsSince: stopWatermark, jobIds: Array(Set(messages.map(\.jobId))),
+                contactIds: contactIds, addresses: Array(Set(messages.flatMap(\.addresses))))
+        else { return Array(repeating: false, count: messages.count) }
+        let facts = changes.stops
+        let byContact = Dictionary(grouping: changes.events, by: \.contactId)
         var stopped: [Int64: LateStop] = [:]
         let verdicts = messages.map { message in
             let revocation = byContact[message.contactId].flatMap { recent in

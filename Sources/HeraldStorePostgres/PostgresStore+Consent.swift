@@ -60,7 +60,8 @@ extension PostgresStore {
         ).map { try Self.consentEvent(from: $0) }
     }
 
-    public func consentEvents(after eventId: Int64, contactIds: [String]) async throws -> [ConsentEvent] {
+    /// Ledger events newer than `eventId` for these contacts, in ledger order.
+    func consentEvents(after eventId: Int64, contactIds: [String]) async throws -> [ConsentEvent] {
         guard !contactIds.isEmpty else { return [] }
         return try await rows(
             """

@@ -2,10 +2,16 @@ import HeraldCore
 import PostgresNIO
 
 extension PostgresStore {
-    /// Always looked up: PostgreSQL keeps no count of stops (`ClaimDecisions.stopWatermark` is nil here).
-    public func lateStopFacts(since: Int64?, jobIds: [Int64], contactIds: [String], addresses: [String]) async throws
-        -> LateStopFacts
-    {
+    /// Stops are always looked up: PostgreSQL keeps no count of them (`ClaimDecisions.stopWatermark` is nil).
+    public func lateChanges(
+        afterEvent eventId: Int64, stopsSince: Int64?, jobIds: [Int64], contactIds: [String], addresses: [String]
+    ) async throws -> LateChanges {
+        LateChanges(
+            events: try await consentEvents(after: eventId, contactIds: contactIds),
+            stops: try await lateStopFacts(jobIds: jobIds, contactIds: contactIds, addresses: addresses))
+    }
+
+    private func lateStopFacts(jobIds: [Int64], contactIds: [String], addresses: [String]) async throws -> LateStopFacts {
         var facts = LateStopFacts()
         if !jobIds.isEmpty {
             for row in try await rows("SELECT id FROM jobs WHERE status = 'cancelled' AND id = ANY(\(jobIds)::bigint[])") {

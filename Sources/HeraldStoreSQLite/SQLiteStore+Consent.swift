@@ -67,22 +67,20 @@ extension SQLiteStore {
         }
     }
 
-    public func consentEvents(after eventId: Int64, contactIds: [String]) async throws -> [ConsentEvent] {
-        guard !contactIds.isEmpty else { return [] }
-        return try await pool.read { db in
-            var events: [ConsentEvent] = []
-            for chunk in contactIds.chunked(900) {
-                events += try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT * FROM consent_events WHERE id > ? AND contact_id IN (\(placeholders(chunk.count)))
-                        ORDER BY id
-                        """,
-                    arguments: [eventId] + StatementArguments(chunk)
-                ).map { try Self.consentEvent(from: $0) }
-            }
-            return events.sorted { $0.id < $1.id }
+    /// Ledger events newer than `eventId` for these contacts, in ledger order.
+    static func consentEvents(_ db: Database, after eventId: Int64, contactIds: [String]) throws -> [ConsentEvent] {
+        var events: [ConsentEvent] = []
+        for chunk in contactIds.chunked(900) {
+            events += try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM consent_events WHERE id > ? AND contact_id IN (\(placeholders(chunk.count)))
+                    ORDER BY id
+                    """,
+                arguments: [eventId] + StatementArguments(chunk)
+            ).map { try Self.consentEvent(from: $0) }
         }
+        return events.sorted { $0.id < $1.id }
     }
 
     static func consentEvent(from row: Row) throws -> ConsentEvent {

@@ -2,28 +2,37 @@ import GRDB
 import HeraldCore
 
 extension SQLiteStore {
-    public func lateStopFacts(since: Int64?, jobIds: [Int64], contactIds: [String], addresses: [String]) async throws
-        -> LateStopFacts
-    {
+    public func lateChanges(
+        afterEvent eventId: Int64, stopsSince: Int64?, jobIds: [Int64], contactIds: [String], addresses: [String]
+    ) async throws -> LateChanges {
         try await pool.read { db in
-            var facts = LateStopFacts()
-            if let since, try Self.sendStops(db) == since { return facts }
-            for list in InList.chunks(of: jobIds) {
-                try db.cachedStatement(sql: "SELECT id FROM jobs WHERE status = 'cancelled' AND id IN (\(list.sql))")
-                    .forEachDirect(db, bind: { list.bind(to: &$0) }) { row in facts.cancelledJobs.insert(row.int64(0)) }
-            }
-            var gone = Set(contactIds)
-            for list in InList.chunks(of: contactIds) {
-                try db.cachedStatement(sql: "SELECT id FROM contacts WHERE id IN (\(list.sql))")
-                    .forEachDirect(db, bind: { list.bind(to: &$0) }) { row in gone.remove(row.string(0)) }
-            }
-            facts.erasedContacts = gone
-            for list in InList.chunks(of: addresses) {
-                try db.cachedStatement(sql: "SELECT address FROM suppressions WHERE address IN (\(list.sql))")
-                    .forEachDirect(db, bind: { list.bind(to: &$0) }) { row in facts.suppressedAddresses.insert(row.string(0)) }
-            }
-            return facts
+            LateChanges(
+                events: try Self.consentEvents(db, after: eventId, contactIds: contactIds),
+                stops: try Self.lateStopFacts(
+                    db, since: stopsSince, jobIds: jobIds, contactIds: contactIds, addresses: addresses))
         }
+    }
+
+    private static func lateStopFacts(
+        _ db: Database, since: Int64?, jobIds: [Int64], contactIds: [String], addresses: [String]
+    ) throws -> LateStopFacts {
+        var facts = LateStopFacts()
+        if let since, try Self.sendStops(db) == since { return facts }
+        for list in InList.chunks(of: jobIds) {
+            try db.cachedStatement(sql: "SELECT id FROM jobs WHERE status = 'cancelled' AND id IN (\(list.sql))")
+                .forEachDirect(db, bind: { list.bind(to: &$0) }) { row in facts.cancelledJobs.insert(row.int64(0)) }
+        }
+        var gone = Set(contactIds)
+        for list in InList.chunks(of: contactIds) {
+            try db.cachedStatement(sql: "SELECT id FROM contacts WHERE id IN (\(list.sql))")
+                .forEachDirect(db, bind: { list.bind(to: &$0) }) { row in gone.remove(row.string(0)) }
+        }
+        facts.erasedContacts = gone
+        for list in InList.chunks(of: addresses) {
+            try db.cachedStatement(sql: "SELECT address FROM suppressions WHERE address IN (\(list.sql))")
+                .forEachDirect(db, bind: { list.bind(to: &$0) }) { row in facts.suppressedAddresses.insert(row.string(0)) }
+        }
+        return facts
     }
 
     /// Cancels, contact deletions and suppressions so far, counted by triggers (so `herald` commands beside the

@@ -79,13 +79,11 @@ final class InterceptingStore: Store {
     }
     func consentEvents(contactId: String) async throws -> [ConsentEvent] { try await base.consentEvents(contactId: contactId) }
     func consentEvents(_ query: ConsentExportQuery) async throws -> [ConsentEvent] { try await base.consentEvents(query) }
-    func consentEvents(after eventId: Int64, contactIds: [String]) async throws -> [ConsentEvent] {
-        try await base.consentEvents(after: eventId, contactIds: contactIds)
-    }
-    func lateStopFacts(since: Int64?, jobIds: [Int64], contactIds: [String], addresses: [String]) async throws
-        -> LateStopFacts
-    {
-        try await base.lateStopFacts(since: since, jobIds: jobIds, contactIds: contactIds, addresses: addresses)
+    func lateChanges(
+        afterEvent eventId: Int64, stopsSince: Int64?, jobIds: [Int64], contactIds: [String], addresses: [String]
+    ) async throws -> LateChanges {
+        try await base.lateChanges(
+            afterEvent: eventId, stopsSince: stopsSince, jobIds: jobIds, contactIds: contactIds, addresses: addresses)
     }
     func releaseLeases(owner: String, at: Date) async throws { try await base.releaseLeases(owner: owner, at: at) }
     func suppress(addresses: [String], reason: String, at: Date) async throws {

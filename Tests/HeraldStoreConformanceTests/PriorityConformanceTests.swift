@@ -118,7 +118,10 @@ struct PriorityConformanceTests {
             #expect(decisions.consentWatermark == before.id)
             let late = try await record("a", .revoked)
             _ = try await record("b", .revoked)
-            let after = try await store.consentEvents(after: decisions.consentWatermark, contactIds: ["a"])
+            let after = try await store.lateChanges(
+                afterEvent: decisions.consentWatermark, stopsSince: decisions.stopWatermark, jobIds: [],
+                contactIds: ["a"], addresses: []
+            ).events
             #expect(after.map(\.id) == [late.id])
         }
     }
@@ -137,9 +140,10 @@ struct PriorityConformanceTests {
                 ClaimRequest(owner: "w", now: t0, limit: 10, leaseUntil: at(60), policy: ScriptedPolicy()))
             #expect(decisions.claimed.count == 4)
             func facts() async throws -> LateStopFacts {
-                try await store.lateStopFacts(
-                    since: decisions.stopWatermark, jobIds: [kept.id, cancelled.id], contactIds: ["a", "b", "c"],
-                    addresses: ["a@x.io", "b@x.io", "c@x.io"])
+                try await store.lateChanges(
+                    afterEvent: decisions.consentWatermark, stopsSince: decisions.stopWatermark,
+                    jobIds: [kept.id, cancelled.id], contactIds: ["a", "b", "c"], addresses: ["a@x.io", "b@x.io", "c@x.io"]
+                ).stops
             }
             let before = try await facts()
             #expect(before.cancelledJobs.isEmpty && before.erasedContacts.isEmpty && before.suppressedAddresses.isEmpty)
@@ -170,7 +174,10 @@ struct PriorityConformanceTests {
                 ClaimRequest(owner: "w", now: t0, limit: 10, leaseUntil: at(60), policy: ScriptedPolicy()))
             let since = try #require(decisions.stopWatermark)
             func facts() async throws -> LateStopFacts {
-                try await store.lateStopFacts(since: since, jobIds: [job.id], contactIds: ["a"], addresses: ["a@x.io"])
+                try await store.lateChanges(
+                    afterEvent: decisions.consentWatermark, stopsSince: since, jobIds: [job.id], contactIds: ["a"],
+                    addresses: ["a@x.io"]
+                ).stops
             }
             #expect(try await facts().stop(jobId: job.id, contactId: "a", addresses: ["a@x.io"]) == nil)
             switch kind {
