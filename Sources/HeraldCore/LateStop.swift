@@ -23,20 +23,14 @@ public enum LateStop: Sendable, Hashable {
 
     /// The trace step that explains it; no address or personal data.
     public func traceStep(at date: Date) -> TraceStep {
-        switch self {
-        case .revoked(let event):
-            TraceStep(
-                rule: "opt_out", outcome: "suppress",
-                detail: "revoked by ledger event #\(event), recorded after the claim; stopped before the send", at: date)
-        case .jobCancelled:
-            TraceStep(rule: "job", outcome: "suppress", detail: "the job was cancelled after the claim; stopped before the send", at: date)
-        case .contactErased:
-            TraceStep(rule: "contact", outcome: "suppress", detail: "the contact was erased after the claim; stopped before the send", at: date)
-        case .addressSuppressed:
-            TraceStep(
-                rule: "address", outcome: "suppress",
-                detail: "every address was suppressed after the claim; stopped before the send", at: date)
-        }
+        let (rule, what) =
+            switch self {
+            case .revoked(let event): ("opt_out", "revoked by ledger event #\(event), recorded")
+            case .jobCancelled: ("job", "the job was cancelled")
+            case .contactErased: ("contact", "the contact was erased")
+            case .addressSuppressed: ("address", "every address was suppressed")
+            }
+        return TraceStep(rule: rule, outcome: "suppress", detail: what + " after the claim; stopped before the send", at: date)
     }
 }
 
@@ -48,7 +42,9 @@ public struct LateStopFacts: Sendable {
     public var erasedContacts: Set<String>
     public var suppressedAddresses: Set<String>
 
-    public init(cancelledJobs: Set<Int64> = [], erasedContacts: Set<String> = [], suppressedAddresses: Set<String> = []) {
+    public init(
+        cancelledJobs: Set<Int64> = [], erasedContacts: Set<String> = [], suppressedAddresses: Set<String> = []
+    ) {
         self.cancelledJobs = cancelledJobs
         self.erasedContacts = erasedContacts
         self.suppressedAddresses = suppressedAddresses

@@ -71,7 +71,9 @@ extension TemplateHelper {
     /// `2026-12-01` (a calendar date, shown as that day whatever the zone) or an RFC 3339 instant (shown in
     /// the contact's zone).
     private static func date(_ text: String) -> (date: Date, calendarDay: Bool)? {
-        if text.count == 10, Timestamp.hasRealCalendarDay(text), let day = try? Date(text + "T12:00:00Z", strategy: .iso8601) {
+        if text.count == 10, Timestamp.hasRealCalendarDay(text),
+            let day = try? Date(text + "T12:00:00Z", strategy: .iso8601)
+        {
             return (day, true)
         }
         return Timestamp.parse(text).map { ($0, false) }

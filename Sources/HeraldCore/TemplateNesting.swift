@@ -27,7 +27,8 @@ enum TemplateNesting {
             let triple = content < characters.count && characters[content] == "{"
             if triple { content += 1 }
             // An unclosed tag is the parser's to report; it reads nothing after it.
-            guard let end = find(triple ? ["}", "}", "}"] : ["}", "}"], in: characters, from: content) else { return nil }
+            let closing: [Character] = triple ? ["}", "}", "}"] : ["}", "}"]
+            guard let end = find(closing, in: characters, from: content) else { return nil }
             index = end + (triple ? 3 : 2)
             let tag = characters[content..<end]
             if tag.filter({ $0 == "(" }).count > maximumTransforms { return .tooManyTransforms }
@@ -48,7 +49,9 @@ enum TemplateNesting {
         guard start <= characters.count - needle.count else { return nil }
         var index = start
         while index <= characters.count - needle.count {
-            if characters[index] == needle[0], characters[index..<index + needle.count].elementsEqual(needle) { return index }
+            if characters[index] == needle[0], characters[index..<index + needle.count].elementsEqual(needle) {
+                return index
+            }
             index += 1
         }
         return nil

@@ -79,7 +79,8 @@ final class SendGate: Sendable {
         var stopped: [Int64: LateStop] = [:]
         let verdicts = messages.map { message in
             let revocation = byContact[message.contactId].flatMap { recent in
-                LateRevocation.stopping(recent, channel: message.channel, purpose: message.purpose, topic: message.topic)
+                LateRevocation.stopping(
+                    recent, channel: message.channel, purpose: message.purpose, topic: message.topic)
             }
             guard
                 let stop = revocation.map({ LateStop.revoked(eventId: $0.id) })

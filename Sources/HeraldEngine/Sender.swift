@@ -11,8 +11,8 @@ struct Sender: Sendable {
 
     /// Sends a claimed batch: each instance gets its share in one call; a message an instance could not
     /// take (breaker open) or answered "retry" goes on to its next candidate instance as soon as that
-    /// instance's call returns. `gate` has the last word on consent before each message leaves. Outcomes
-    /// come back in the order of `batch`.
+    /// instance's call returns. `gate` has the last word before each message leaves (an opt-out, a cancel, an
+    /// erasure or a suppression since the claim stops it). Outcomes come back in the order of `batch`.
     func send(
         _ batch: [(claimed: ClaimedDelivery, content: CompiledContent)], gate: SendGate
     ) async -> [DeliveryOutcome] {

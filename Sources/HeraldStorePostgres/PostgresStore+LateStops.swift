@@ -11,7 +11,9 @@ extension PostgresStore {
             stops: try await lateStopFacts(jobIds: jobIds, contactIds: contactIds, addresses: addresses))
     }
 
-    private func lateStopFacts(jobIds: [Int64], contactIds: [String], addresses: [String]) async throws -> LateStopFacts {
+    private func lateStopFacts(jobIds: [Int64], contactIds: [String], addresses: [String]) async throws
+        -> LateStopFacts
+    {
         var facts = LateStopFacts()
         if !jobIds.isEmpty {
             for row in try await rows("SELECT id FROM jobs WHERE status = 'cancelled' AND id = ANY(\(jobIds)::bigint[])") {
