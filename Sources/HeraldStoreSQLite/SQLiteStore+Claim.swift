@@ -10,7 +10,7 @@ extension SQLiteStore {
             let due = try Self.dueRows(db, now: request.now, limit: request.limit, minPriority: request.minPriority)
             guard !due.isEmpty else { return ClaimDecisions() }
             // Read before the facts, in the same transaction: every event up to it is in the facts.
-            let watermark = try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) FROM consent_events")) ?? 0
+            let watermark = try Self.newestConsentEventId(db)
             let stops = try Self.sendStops(db)
             let contacts = try Self.fetchContacts(db, ids: Array(Set(due.map(\.contactId))))
             let contactById = Dictionary(contacts.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })

@@ -67,20 +67,25 @@ extension SQLiteStore {
         }
     }
 
-    /// Ledger events newer than `eventId` for these contacts, in ledger order.
+    /// Ledger events newer than `eventId` for these contacts, in ledger order, as the policy reads them (no
+    /// evidence). Usually the ledger has not moved since `eventId` at all: its newest id says so in one lookup,
+    /// instead of one per contact.
     static func consentEvents(_ db: Database, after eventId: Int64, contactIds: [String]) throws -> [ConsentEvent] {
+        guard try newestConsentEventId(db) > eventId else { return [] }
         var events: [ConsentEvent] = []
-        for chunk in contactIds.chunked(900) {
-            events += try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM consent_events WHERE id > ? AND contact_id IN (\(placeholders(chunk.count)))
-                    ORDER BY id
-                    """,
-                arguments: [eventId] + StatementArguments(chunk)
-            ).map { try Self.consentEvent(from: $0) }
+        for list in InList.chunks(of: contactIds) {
+            try db.cachedStatement(
+                sql: "SELECT \(ConsentEvent.policyColumns) FROM consent_events WHERE id > ? AND contact_id IN (\(list.sql))"
+            ).forEachDirect(db, bind: { $0.add(eventId); list.bind(to: &$0) }) { row in
+                events.append(policyConsentEvent(from: row))
+            }
         }
         return events.sorted { $0.id < $1.id }
+    }
+
+    /// The ledger's newest event id (0 while it is empty): a claim's consent watermark.
+    static func newestConsentEventId(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) FROM consent_events")) ?? 0
     }
 
     static func consentEvent(from row: Row) throws -> ConsentEvent {
