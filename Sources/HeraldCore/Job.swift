@@ -121,10 +121,10 @@ public struct JobSpec: Codable, Sendable, Hashable {
         self.expiresAt = expiresAt
     }
 
-    public var effectiveStrategy: Strategy { strategy ?? .first }
+    public var effectiveStrategy: Strategy { strategy ?? Self.defaultStrategy }
     public var lane: Lane { Lane(purpose: purpose) }
-    /// `priority` as sent, else 5 for transactional and 0 for marketing: transactional goes first by default.
-    public var effectivePriority: Int { priority ?? (purpose == .transactional ? 5 : 0) }
+    /// `priority` as sent, else `defaultPriority`.
+    public var effectivePriority: Int { priority ?? defaultPriority }
 
     /// The channel after `kind` in this job's fallback order, if the strategy falls back.
     public func fallback(after kind: ChannelKind) -> ChannelKind? {

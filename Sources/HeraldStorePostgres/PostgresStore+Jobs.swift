@@ -34,7 +34,7 @@ extension PostgresStore {
                 throw HeraldError(code: "store_error", message: "job vanished during create", statusCode: 500)
             }
             let existing = try Self.job(from: row)
-            return existing.bodyHash == bodyHash ? .existing(existing) : .conflict(existingID: existing.id)
+            return existing.isRepeated(byBodyHash: bodyHash) ? .existing(existing) : .conflict(existingID: existing.id)
         }
         // This node's first claim of the job need not decode what intake already had.
         if case .created(let job) = creation { specCache.remember(spec, jobId: job.id) }

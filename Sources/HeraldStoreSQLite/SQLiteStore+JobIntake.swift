@@ -36,7 +36,7 @@ extension SQLiteStore {
             db.cachedStatement(sql: "SELECT * FROM jobs WHERE idempotency_key = ?"), arguments: [spec.idempotencyKey])
         {
             let existing = try job(from: row)
-            return existing.bodyHash == intake.bodyHash ? .existing(existing) : .conflict(existingID: existing.id)
+            return existing.isRepeated(byBodyHash: intake.bodyHash) ? .existing(existing) : .conflict(existingID: existing.id)
         }
         try db.run(
             sql: """

@@ -51,13 +51,48 @@ import Testing
         return spec
     }
 
+    /// With defaults left out first: a spec that omits them hashes as it did before they were.
     @Test func writesWhatTheEncoderWrites() async {
         await propertyCheck(count: 400, input: Self.spec) { spec in
-            let encoded = try HeraldJSON.encoder().encode(spec)
+            let encoded = try HeraldJSON.encoder().encode(spec.withoutDefaults)
             let canonical = CanonicalJobSpec(spec)
             #expect(canonical.json == String(decoding: encoded, as: UTF8.self))
             #expect(canonical.hash == Hashing.sha256Hex(encoded))
         }
+    }
+
+    /// A retry may spell out what the first request left to its default, or the other way round.
+    @Test func defaultsSpelledOutHashAsLeftOut() async {
+        await propertyCheck(count: 200, input: Self.spec) { spec in
+            var bare = spec
+            bare.priority = nil
+            bare.strategy = nil
+            var spelledOut = bare
+            spelledOut.priority = bare.defaultPriority
+            spelledOut.strategy = .first
+            let bareEncoded = try HeraldJSON.encoder().encode(bare)
+            #expect(spelledOut.canonicalHash() == bare.canonicalHash())
+            #expect(CanonicalJobSpec(spelledOut).json == String(decoding: bareEncoded, as: UTF8.self))
+
+            var otherPriority = bare
+            otherPriority.priority = bare.defaultPriority + 1
+            var otherStrategy = bare
+            otherStrategy.strategy = .all
+            #expect(otherPriority.canonicalHash() != bare.canonicalHash())
+            #expect(otherStrategy.canonicalHash() != bare.canonicalHash())
+        }
+    }
+
+    @Test func eachPurposeHasItsOwnDefaultPriority() {
+        let transactional = JobSpec(
+            idempotencyKey: "k", purpose: .transactional, priority: 5, audience: Audience(contactIds: ["u1"]),
+            channels: [.sms], content: Content(sms: .init(text: "hi")))
+        var marketing = transactional
+        marketing.purpose = .marketing
+        #expect(!CanonicalJobSpec(transactional).json.contains("priority"))
+        #expect(CanonicalJobSpec(marketing).json.contains(#""priority":5"#))
+        marketing.priority = 0
+        #expect(!CanonicalJobSpec(marketing).json.contains("priority"))
     }
 
     @Test func decodesBackToTheSameSpec() async {

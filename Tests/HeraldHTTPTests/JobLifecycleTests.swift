@@ -19,6 +19,24 @@ struct JobLifecycleTests {
         }
     }
 
+    @Test(
+        "a retry that spells out a default (or leaves it out) is the same job; another value is a 409",
+        arguments: [
+            ("\"transactional\"", "", #", "priority": 5, "strategy": "first""#, #", "priority": 6"#),
+            ("\"marketing\"", #", "priority": 0"#, "", #", "strategy": "all""#),
+        ])
+    func defaultsSpelledOut(purpose: String, first: String, retry: String, other: String) async throws {
+        try await HeraldHarness.run { app in
+            let id = try await app.createJob(jobJSON(key: "otp-9", purpose: purpose, extra: first))
+            let retried = jobJSON(key: "otp-9", purpose: purpose, extra: retry)
+            let same = try await app.send(.post, "/v1/jobs", as: .enqueue, body: retried)
+            #expect(same.status == .ok)
+            #expect(try same.json()["id"] as? Int == Int(id))
+            let changed = jobJSON(key: "otp-9", purpose: purpose, extra: other)
+            #expect(try await app.send(.post, "/v1/jobs", as: .enqueue, body: changed).status == .conflict)
+        }
+    }
+
     @Test("same key with another body is 409 idempotency_conflict, and the first job is unchanged")
     func idempotencyConflict() async throws {
         try await HeraldHarness.run { app in

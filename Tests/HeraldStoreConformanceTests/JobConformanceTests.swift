@@ -33,6 +33,35 @@ struct JobConformanceTests {
         }
     }
 
+    /// A job stored while the canonical form kept `"priority": 5` spelled out has the hash of that form; a
+    /// retry hashed today (without it) is still the same job, and another body still conflicts.
+    @Test(arguments: TestBackends.all)
+    func aJobStoredWithItsDefaultsSpelledOutMatchesItsRetry(backend: TestBackend) async throws {
+        try await withStore(backend) { store, _ in
+            var spelledOut = spec("order-2", ids: ["u1"])
+            spelledOut.priority = 5
+            let olderForm = try HeraldJSON.encoder().encode(spelledOut)
+            let job = try created(
+                try await store.createJob(
+                    spelledOut, json: String(decoding: olderForm, as: UTF8.self), bodyHash: Hashing.sha256Hex(olderForm),
+                    at: t0, inline: nil))
+            #expect(spelledOut.canonicalHash() != Hashing.sha256Hex(olderForm))
+
+            let retry = try await store.createJob(spelledOut, bodyHash: spelledOut.canonicalHash(), at: at(5))
+            guard case .existing(let again) = retry else {
+                Issue.record("a retry of a job stored with its defaults spelled out must return that job")
+                return
+            }
+            #expect(again.id == job.id)
+            var higher = spelledOut
+            higher.priority = 6
+            guard case .conflict = try await store.createJob(higher, bodyHash: higher.canonicalHash(), at: at(6)) else {
+                Issue.record("another priority under the same key must conflict")
+                return
+            }
+        }
+    }
+
     @Test(arguments: TestBackends.all)
     func fanoutIsLeasedAndBatchesAdvanceTheCursor(backend: TestBackend) async throws {
         try await withStore(backend) { store, _ in
