@@ -120,6 +120,17 @@ struct JobIntakeTests {
             (jobJSON(key: ""), "invalid_field", "idempotency_key"),
             (jobJSON(extra: #", "local_time": "25:00""#), "invalid_field", "local_time"),
             (jobJSON(extra: #", "priority": 11"#), "invalid_field", "priority"),
+            // Text-only content that is blank would reach the person as an empty message.
+            (jobJSON(content: #"{"sms": {"text": ""}}"#), "invalid_field", "content.sms.text"),
+            (jobJSON(content: #"{"sms": {"text": " \n\t\u00A0"}}"#), "invalid_field", "content.sms.text"),
+            (
+                jobJSON(content: #"{"sms": {"text": "Hi", "locales": {"fa": {"text": " "}}}}"#), "invalid_field",
+                "content.sms.locales.fa.text"
+            ),
+            (
+                jobJSON(channels: #"["messenger"]"#, content: #"{"messenger": {"text": ""}}"#), "invalid_field",
+                "content.messenger.text"
+            ),
             // Valid JSON with a fraction where a whole number belongs: the field's fault, not the body's.
             (jobJSON(extra: #", "priority": 5.5"#), "invalid_value", "priority"),
             (jobJSON(extra: #", "send_at": "tomorrow""#), "invalid_value", "send_at"),
@@ -137,6 +148,7 @@ struct JobIntakeTests {
             let error = try response.error()
             #expect(error.code == code)
             #expect(error.field == field)
+            #expect(try await app.store.job(id: 1) == nil)
         }
     }
 }

@@ -52,6 +52,8 @@ struct TemplateRoutesTests {
             (#"{"content": {"sms": {"text": "x"}}}"#, "missing_field", "author"),
             (#"{"author": "", "content": {"sms": {"text": "x"}}}"#, "invalid_field", "author"),
             (#"{"author": "a", "content": {}}"#, "invalid_field", "content"),
+            (#"{"author": "a", "content": {"messenger": {"text": "x", "locales": {"ru": {"text": ""}}}}}"#,
+             "invalid_field", "content.messenger.locales.ru.text"),
         ])
     func validatedOnSave(body: String, code: String, field: String) async throws {
         try await HeraldHarness.run { app in
