@@ -12,7 +12,8 @@ public struct ConsentBody: Decodable, Sendable {
     public var occurredAt: Date?
 
     /// The ledger input, or the first field that is wrong. `occurred_at` defaults to `now` and may not lie
-    /// more than five minutes ahead of it; `actor` defaults to `defaultActor`.
+    /// more than five minutes ahead of it; `actor` defaults to `defaultActor`. `evidence`, when given, is a
+    /// JSON object (ip, user agent, form text and version…): a bare string or number names no fact.
     public func validated(now: Date, defaultActor: String) throws(HeraldError) -> ConsentInput {
         try Identifier.validate(contactId, field: "contact_id")
         guard channel == "*" || ChannelKind(rawValue: channel) != nil else {
@@ -22,6 +23,9 @@ public struct ConsentBody: Decodable, Sendable {
         try Identifier.validateText(source, field: "source")
         if let actor { try Identifier.validate(actor, field: "actor", maxLength: 200) }
         if let topic { try Identifier.validate(topic, field: "topic", maxLength: Identifier.topicMaxLength) }
+        if let evidence, evidence.objectValue == nil {
+            throw .invalid("evidence", "expected an object, such as {\"ip\": …, \"form\": …}", code: "invalid_type")
+        }
         if let occurredAt, occurredAt > now.addingTimeInterval(300) {
             throw .invalid("occurred_at", "is in the future")
         }

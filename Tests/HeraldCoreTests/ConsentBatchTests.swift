@@ -30,6 +30,7 @@ struct ConsentBatchTests {
             (#"{"contact_id":"secret-id","channel":"fax","status":"granted","source":"legacy","occurred_at":"2024-03-01T09:00:00Z"}"#, "channel"),
             (#"{"contact_id":"secret-id","channel":"email","status":"granted","source":"legacy"}"#, "occurred_at"),
             (#"{"contact_id":"secret-id","channel":"email","status":"maybe","source":"legacy","occurred_at":"2024-03-01T09:00:00Z"}"#, "status"),
+            (#"{"contact_id":"secret-id","channel":"email","status":"granted","source":"legacy","evidence":"secret-id form","occurred_at":"2024-03-01T09:00:00Z"}"#, "evidence"),
             ("not json secret-id", ""),
         ]
         for (line, field) in cases {

@@ -5,8 +5,9 @@ import Testing
 
 @Suite("Bulk consent import route")
 struct ConsentImportRoutesTests {
-    static func line(_ number: Int, channel: String = "email") -> String {
-        #"{"contact_id":"m\#(number % 500)","channel":"\#(channel)","status":"\#(number % 9 == 0 ? "revoked" : "granted")","source":"legacy_esp","evidence":{"ip":"198.51.100.\#(number % 250)","form":"signup v2"},"occurred_at":"2025-0\#(1 + number % 9)-01T10:00:00Z"}"#
+    static func line(_ number: Int, channel: String = "email", evidence: String? = nil) -> String {
+        let evidence = evidence ?? #"{"ip":"198.51.100.\#(number % 250)","form":"signup v2"}"#
+        return #"{"contact_id":"m\#(number % 500)","channel":"\#(channel)","status":"\#(number % 9 == 0 ? "revoked" : "granted")","source":"legacy_esp","evidence":\#(evidence),"occurred_at":"2025-0\#(1 + number % 9)-01T10:00:00Z"}"#
     }
 
     @Test("10,000 lines with line 5,000 broken: 400 naming the line, and nothing written")
@@ -20,6 +21,21 @@ struct ConsentImportRoutesTests {
             #expect(error.message?.hasPrefix("channel:") == true)
             let verify = try await app.send(.get, "/v1/audit/verify", as: .compliance).json()
             #expect(verify["ok"] as? Bool == true)
+            #expect(verify["events"] as? Int == 0)
+        }
+    }
+
+    @Test("evidence that is not an object is 400 invalid_type naming the line, and nothing written")
+    func evidenceMustBeAnObject() async throws {
+        try await HeraldHarness.run { app in
+            let body = [Self.line(1), Self.line(2, evidence: #""signup v2""#), Self.line(3)].joined(separator: "\n")
+            let response = try await app.send(.post, "/v1/consents/batch", as: .compliance, body: body, contentType: "application/x-ndjson")
+            #expect(response.status == .badRequest)
+            let error = try response.error()
+            #expect(error.code == "invalid_type")
+            #expect(error.field == "line 2")
+            #expect(error.message?.hasPrefix("evidence:") == true)
+            let verify = try await app.send(.get, "/v1/audit/verify", as: .compliance).json()
             #expect(verify["events"] as? Int == 0)
         }
     }

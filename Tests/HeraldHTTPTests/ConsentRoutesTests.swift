@@ -59,6 +59,10 @@ struct ConsentRoutesTests {
             (consent("u1", "sms", "granted", extra: #", "occurred_at": "2999-01-01T00:00:00Z""#), "invalid_field", "occurred_at"),
             (#"{"contact_id": "u1", "channel": "sms", "status": "granted"}"#, "missing_field", "source"),
             (consent("u1", "sms", "granted", extra: #", "evidence": "#), "invalid_json", nil),
+            (consent("u1", "sms", "granted", extra: #", "evidence": "form""#), "invalid_type", "evidence"),
+            (consent("u1", "sms", "granted", extra: #", "evidence": ["198.51.100.7"]"#), "invalid_type", "evidence"),
+            (consent("u1", "sms", "granted", extra: #", "evidence": 7"#), "invalid_type", "evidence"),
+            (consent("u1", "sms", "granted", extra: #", "evidence": true"#), "invalid_type", "evidence"),
         ])
     func invalid(body: String, code: String, field: String?) async throws {
         try await HeraldHarness.run { app in
