@@ -11,22 +11,16 @@ extension TemplateHelper {
     /// The helper's text for one render; NSNull (renders empty) when there is nothing to show.
     func value(in context: [String: Any], _ environment: HelperEnvironment) -> Any {
         var text = Self.text(Self.lookUp(path, in: context))
-        var rawNumber = Self.lookUp(path, in: context).flatMap(Self.number)
         for filter in filters {
             switch filter {
             case .fallback(let fallback):
-                if text?.isEmpty ?? true {
-                    text = fallback
-                    rawNumber = nil
-                }
+                if text?.isEmpty ?? true { text = fallback }
             case .number:
-                if let number = rawNumber ?? text.flatMap(Double.init) {
+                if let number = text.flatMap(Self.decimal) {
                     text = number.formatted(.number.locale(Self.locale(environment)))
                 }
-                rawNumber = nil
             case .digits:
                 text = text.map { Self.localDigits($0, Self.locale(environment)) }
-                rawNumber = nil
             case .date:
                 if let (date, calendarDay) = text.flatMap(Self.date) {
                     var style = Date.FormatStyle(date: .long, time: .omitted).locale(Self.locale(environment))
@@ -34,7 +28,6 @@ extension TemplateHelper {
                     style.timeZone = calendarDay ? .gmt : zone ?? .gmt
                     text = date.formatted(style)
                 }
-                rawNumber = nil
             }
         }
         return text.map { $0 as Any } ?? NSNull()
@@ -51,19 +44,25 @@ extension TemplateHelper {
         return current
     }
 
+    /// A scalar's text. A list or an object has none a message could show (Swift would write `["a": 1]`), so
+    /// it counts as missing: it renders empty, or as the `default` given.
     private static func text(_ value: Any?) -> String? {
         switch value {
         case nil: nil
+        case let value? where value is [Any] || value is [String: Any]: nil
         case let text as String: text
         case let flag as Bool: flag ? "true" : "false"
         case let value?: String(describing: value)
         }
     }
 
-    private static func number(_ value: Any) -> Double? {
-        switch value {
-        case let whole as Int: Double(whole)
-        case let number as Double: number
+    /// Text that reads as a JSON number, as an exact `Decimal`: through a Double, 12345678901234567 (which
+    /// attributes keep exactly) printed as 12345678901234568. A number with more than 38 significant digits or
+    /// an exponent past ±127 does not fit one and is left as written.
+    private static func decimal(_ text: String) -> Decimal? {
+        switch try? FastJSON.parse(text) {
+        case .number?, .decimal?:
+            JSONNumberLiteral.significantDigits(text.utf8) <= 38 ? Decimal(string: text) : nil
         default: nil
         }
     }

@@ -2,14 +2,16 @@ import Foundation
 
 /// Herald's helpers on top of Mustache: `{{ attributes.first_name | default: "friend" }}`,
 /// `{{ attributes.points | number }}`, `{{ attributes.code | digits }}`, `{{ attributes.renews_on | date }}`.
-/// Filters apply left to right to the value at `path` (read from the top of the contact context).
+/// Filters apply left to right to the value at `path` (read from the top of the contact context); a list or an
+/// object there counts as missing, as its Swift description (`["a": 1]`) is nothing a message should show.
 /// Before Mustache parses a template, each helper tag becomes a plain variable whose value is computed
 /// per render (`TemplateHelper+Render.swift`), so escaping works as for any other tag.
 struct TemplateHelper: Sendable, Hashable {
     enum Filter: Sendable, Hashable {
         /// The text to use when the value is missing, null or empty.
         case fallback(String)
-        /// The number in the locale's digits, grouping and decimal separator.
+        /// The number in the locale's digits, grouping and decimal separator, digit for digit up to 38 of them
+        /// (a Double would round 12345678901234567); text that is no JSON number is left as written.
         case number
         /// Every ASCII digit as the locale's digit (Persian ۰–۹, Arabic-Indic ٠–٩), nothing else changed.
         case digits

@@ -38,6 +38,33 @@ import Testing
         #expect(try render("{{ attributes.missing | number | default: \"-\" }}") == "-")
     }
 
+    /// A Double holds every integer only up to 2^53: 12345678901234567 came out as 12345678901234568.
+    @Test func numbersPastWhatADoubleHoldsStayExact() throws {
+        let big = Contact(id: "b", locale: "en", attributes: [
+            "exact": try FastJSON.parse("12345678901234567"), "text": "9007199254740993", "large": try FastJSON.parse("1e20"),
+            "negative": try FastJSON.parse("-123456789012345678901234567.5"),
+        ])
+        #expect(try render("{{ attributes.exact | number }}", for: big) == "12,345,678,901,234,567")
+        #expect(try render("{{ attributes.text | number }}", for: big) == "9,007,199,254,740,993")
+        #expect(try render("{{ attributes.large | number }}", for: big) == "100,000,000,000,000,000,000")
+        #expect(try render("{{ attributes.negative | number }}", for: big) == "-123,456,789,012,345,678,901,234,567.5")
+        let persian = Contact(id: "p", locale: "fa", attributes: ["exact": try FastJSON.parse("12345678901234567")])
+        #expect(try render("{{ attributes.exact | number }}", for: persian) == "۱۲٬۳۴۵٬۶۷۸٬۹۰۱٬۲۳۴٬۵۶۷")
+        // Text that is not a JSON number is left as written.
+        let odd = Contact(id: "o", locale: "en", attributes: ["hex": "0x1F", "word": "inf", "partly": "12abc"])
+        let text = "{{ attributes.hex | number }} {{ attributes.word | number }} {{ attributes.partly | number }}"
+        #expect(try render(text, for: odd) == "0x1F inf 12abc")
+    }
+
+    /// Swift wrote a list or an object as `["a": 1]`; a template author expects what a missing value gives.
+    @Test func listsAndObjectsCountAsMissing() throws {
+        let shopper = Contact(id: "s", locale: "en", attributes: ["cart": ["total": 12], "tags": ["vip", "new"]])
+        #expect(try render("[{{ attributes.cart | number }}][{{ attributes.tags | digits }}]", for: shopper) == "[][]")
+        let fallbacks = #"{{ attributes.cart | default: "-" }} {{ attributes.tags | date | default: "?" }}"#
+        #expect(try render(fallbacks, for: shopper) == "- ?")
+        #expect(try render("{{ attributes.cart.total | number }}", for: shopper) == "12")
+    }
+
     @Test func theVariantsLanguageWinsOverTheContactsRegion() throws {
         let content = Content(sms: .init(text: "{{attributes.n | digits}}", locales: ["en": .init(text: "{{attributes.n | digits}}")]))
         let compiled = try CompiledContent(content)
