@@ -139,8 +139,9 @@ extension Date {
 }
 
 extension ConsentEvent {
-    /// The ledger columns the policy reads, in the order both stores decode them by position: no evidence
-    /// and no seal. A claim reads one event per contact it decides for.
+    /// The ledger columns the policy reads, in the order both stores decode them by position: no evidence, no
+    /// seal and no chain hashes (the events read so carry empty ones). Fan-out and every claim read one event per
+    /// contact they decide for; two 64-character hashes each were most of the bytes.
     public static let policyColumns =
-        "id, contact_id, channel, topic, status, source, actor, occurred_at, recorded_at, prev_hash, hash"
+        "id, contact_id, channel, topic, status, source, actor, occurred_at, recorded_at"
 }

@@ -242,9 +242,9 @@ public protocol Store: Sendable {
     func consentEvents(_ query: ConsentExportQuery) async throws -> [ConsentEvent]
     /// What changed since a claim for messages about to leave, in one read (the last check before a send):
     /// ledger events newer than the claim's `consentWatermark` for these contacts, in ledger order (as the policy
-    /// reads them: a store may leave the evidence out); and which of these jobs are cancelled, contacts gone and
-    /// addresses suppressed (`LateStop`). `stopsSince` is the claim's `stopWatermark`: while the store's count of
-    /// stops has not moved past it, none is looked up.
+    /// reads them: a store may leave the evidence and the chain hashes out); and which of these jobs are
+    /// cancelled, contacts gone and addresses suppressed (`LateStop`). `stopsSince` is the claim's
+    /// `stopWatermark`: while the store's count of stops has not moved past it, none is looked up.
     func lateChanges(
         afterEvent eventId: Int64, stopsSince: Int64?, jobIds: [Int64], contactIds: [String], addresses: [String]
     ) async throws -> LateChanges

@@ -87,14 +87,14 @@ extension PostgresStore {
 
     /// A ledger event as the policy sees it, decoded by position from `ConsentEvent.policyColumns`.
     static func policyConsentEvent(from row: PostgresRow) throws -> ConsentEvent {
-        let (id, contactId, channel, topic, status, source, actor, occurredAt, recordedAt, prevHash, hash) =
-            try row.decode((Int64, String, String, String, String, String, String?, Int64, Int64, String, String).self)
+        let (id, contactId, channel, topic, status, source, actor, occurredAt, recordedAt) =
+            try row.decode((Int64, String, String, String, String, String, String?, Int64, Int64).self)
         return ConsentEvent(
             id: id,
             input: ConsentInput(
                 contactId: contactId, channel: channel, topic: topic, status: ConsentStatus(rawValue: status) ?? .revoked,
                 source: source, evidence: nil, actor: actor, occurredAt: Date(milliseconds: occurredAt)),
-            recordedAt: Date(milliseconds: recordedAt), prevHash: prevHash, storedHash: hash)
+            recordedAt: Date(milliseconds: recordedAt), prevHash: "", storedHash: "")
     }
 
     private static func seal(from columns: PostgresRandomAccessRow) throws -> ConsentSeal? {

@@ -67,9 +67,9 @@ extension SQLiteStore {
         }
     }
 
-    /// Ledger events newer than `eventId` for these contacts, in ledger order, as the policy reads them (no
-    /// evidence). Usually the ledger has not moved since `eventId` at all: its newest id says so in one lookup,
-    /// instead of one per contact.
+    /// Ledger events newer than `eventId` for these contacts, in ledger order, as the policy reads them
+    /// (`ConsentEvent.policyColumns`). Usually the ledger has not moved since `eventId` at all: its newest id says
+    /// so in one lookup, instead of one per contact.
     static func consentEvents(_ db: Database, after eventId: Int64, contactIds: [String]) throws -> [ConsentEvent] {
         guard try newestConsentEventId(db) > eventId else { return [] }
         var events: [ConsentEvent] = []
@@ -109,7 +109,7 @@ extension SQLiteStore {
                 contactId: row.string(1), channel: row.string(2), topic: row.string(3),
                 status: ConsentStatus(rawValue: row.string(4)) ?? .revoked, source: row.string(5), evidence: nil,
                 actor: row.optionalString(6), occurredAt: Date(milliseconds: row.int64(7))),
-            recordedAt: Date(milliseconds: row.int64(8)), prevHash: row.string(9), storedHash: row.string(10))
+            recordedAt: Date(milliseconds: row.int64(8)), prevHash: "", storedHash: "")
     }
 
     private static func seal(from row: Row) -> ConsentSeal? {

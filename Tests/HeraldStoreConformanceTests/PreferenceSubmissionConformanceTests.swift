@@ -41,7 +41,9 @@ struct PreferenceSubmissionConformanceTests {
                 kept.occurredAt = input.occurredAt.truncatedToMilliseconds
                 return kept
             })
-            #expect(consents[1].prevHash == signup.hash && consents[2].prevHash == consents[1].hash)
+            // The history chains them; the policy's facts leave the chain hashes out (`ConsentEvent.policyColumns`).
+            #expect(history[1].prevHash == signup.hash && history[2].prevHash == history[1].hash)
+            #expect(consents.allSatisfy { $0.prevHash.isEmpty && $0.hash.isEmpty })
 
             var verifier = ConsentChain.Verifier()
             for event in try await store.consentEvents(ConsentExportQuery(afterId: 0, limit: 100)) { verifier.feed(event) }
