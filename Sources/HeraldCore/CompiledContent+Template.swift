@@ -110,7 +110,8 @@ struct ContentTemplate: Sendable {
 
     /// `Contact.templateContext` as the plain dictionaries, arrays and scalars Mustache walks.
     static func context(for contact: Contact) -> [String: Any] {
-        (mustacheValue(contact.templateContext) as? [String: Any]) ?? [:]
+        guard case .object(let members) = contact.templateContext else { return [:] }
+        return mustacheMembers(members)
     }
 
     private static func mustacheValue(_ value: JSONValue) -> Any {
@@ -121,13 +122,16 @@ struct ContentTemplate: Sendable {
         case .number(let number): return mustacheNumber(number)
         case .decimal(let number): return number.description
         case .string(let text): return text
-        case .array(let elements): return elements.map(mustacheValue)
-        case .object(let members):
-            var object: [String: Any] = [:]
-            object.reserveCapacity(members.count)
-            for (key, member) in members where member != .null { object[key] = mustacheValue(member) }
-            return object
+        case .array(let elements): return TemplateList(elements: elements.map(mustacheValue))
+        case .object(let members): return TemplateObject(members: mustacheMembers(members))
         }
+    }
+
+    private static func mustacheMembers(_ members: [String: JSONValue]) -> [String: Any] {
+        var object: [String: Any] = [:]
+        object.reserveCapacity(members.count)
+        for (key, member) in members where member != .null { object[key] = mustacheValue(member) }
+        return object
     }
 
     /// A number as Mustache gets it: whole ones as integers, so they print as "30", not "30.0".

@@ -10,7 +10,7 @@ struct HelperEnvironment {
 extension TemplateHelper {
     /// The helper's text for one render; NSNull (renders empty) when there is nothing to show.
     func value(in context: [String: Any], _ environment: HelperEnvironment) -> Any {
-        var text = Self.text(Self.lookUp(path, in: context))
+        var text = Self.text(TemplateContextPath.value(at: path, in: context))
         for filter in filters {
             switch filter {
             case .fallback(let fallback):
@@ -33,23 +33,12 @@ extension TemplateHelper {
         return text.map { $0 as Any } ?? NSNull()
     }
 
-    private static func lookUp(_ path: String, in context: [String: Any]) -> Any? {
-        var current: Any = context
-        for key in path.split(separator: ".") {
-            guard let object = current as? [String: Any], let next = object[String(key)], !(next is NSNull) else {
-                return nil
-            }
-            current = next
-        }
-        return current
-    }
-
     /// A scalar's text. A list or an object has none a message could show (Swift would write `["a": 1]`), so
     /// it counts as missing: it renders empty, or as the `default` given.
     private static func text(_ value: Any?) -> String? {
         switch value {
         case nil: nil
-        case let value? where value is [Any] || value is [String: Any]: nil
+        case let value? where value is TemplateList || value is TemplateObject: nil
         case let text as String: text
         case let flag as Bool: flag ? "true" : "false"
         case let value?: String(describing: value)

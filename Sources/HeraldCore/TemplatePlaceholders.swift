@@ -43,7 +43,7 @@ enum TemplatePlaceholders {
 
     /// The names among `names` that resolve to nothing (or null) in `context`.
     static func missing(_ names: [String], in context: [String: Any]) -> [String] {
-        names.filter { !resolves($0, in: context) }
+        names.filter { TemplateContextPath.value(at: $0, in: context) == nil }
     }
 
     /// `attributes.first_name`, also inside a transform such as `uppercased(attributes.first_name)`.
@@ -53,17 +53,6 @@ enum TemplatePlaceholders {
             name = String(name[name.index(after: open)..<close]).trimmingCharacters(in: .whitespaces)
         }
         return name
-    }
-
-    private static func resolves(_ name: String, in context: [String: Any]) -> Bool {
-        var current: Any = context
-        for key in name.split(separator: ".") {
-            guard let object = current as? [String: Any], let next = object[String(key)], !(next is NSNull) else {
-                return false
-            }
-            current = next
-        }
-        return true
     }
 }
 

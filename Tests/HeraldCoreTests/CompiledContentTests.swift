@@ -35,6 +35,22 @@ import Testing
             == "VIP welcome")
     }
 
+    /// A tag naming a list or an object printed it as Swift writes it (`["vip", "new"]`, `["city": "Tehran"]`):
+    /// it prints nothing, while sections, dotted names and transforms still reach inside.
+    @Test func aListOrAnObjectInATagPrintsNothing() throws {
+        let shopper = Contact(
+            id: "s", locale: "en", attributes: ["address": ["city": "Tehran", "zip": .null], "tags": ["vip", "new"]])
+        let compiled = try CompiledContent(
+            Content(
+                sms: .init(
+                    text: "[{{attributes.address}}][{{{attributes.tags}}}][{{attributes.address.city}}]"
+                        + "{{#attributes.address}}[{{city}}]{{/attributes.address}}"
+                        + "{{#attributes.tags}}[{{.}}]{{/attributes.tags}}[{{count(attributes.tags)}}]"
+                        + "{{^attributes.address.zip}}[no zip]{{/attributes.address.zip}}")))
+        guard case .sms(let text) = compiled.render(.sms, for: shopper) else { throw CancellationError() }
+        #expect(text == "[][][Tehran][Tehran][vip][new][2][no zip]")
+    }
+
     @Test func plainTextIsNeverHTMLEscaped() throws {
         #expect(try sms("{{attributes.company}}") == "Smith & <Sons> \"Ltd\"")
         #expect(try sms("\n  first line\n{{attributes.days}}") == "\n  first line\n30")
