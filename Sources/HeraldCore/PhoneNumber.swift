@@ -1,9 +1,19 @@
 /// E.164 numbers: validation at intake, country look-up for routing and zone inference.
 public enum PhoneNumber {
-    /// "+" then 8–15 digits, no leading zero, with a country calling code that exists.
+    /// "+" then 8–15 digits, no leading zero, with a country calling code that exists, and as many digits
+    /// after it as that country's numbers have where its plan says so (`nationalLengths`).
     public static func isValidE164(_ text: String) -> Bool {
-        countryCallingCode(ofE164: text) != nil
+        guard let code = countryCallingCode(ofE164: text) else { return false }
+        guard let lengths = nationalLengths[code] else { return true }
+        return lengths.contains(text.utf8.count - 1 - code.utf8.count)
     }
+
+    /// National number lengths of plans whose every number (fixed and mobile) has one of them. Countries
+    /// whose lengths vary more widely (Germany, Italy…) are left to the 8–15 digits of E.164.
+    private static let nationalLengths: [String: ClosedRange<Int>] = [
+        "1": 10...10, "7": 10...10, "98": 10...10, "90": 10...10, "91": 10...10, "33": 9...9, "966": 9...9,
+        "971": 8...9, "20": 8...10, "44": 9...10,
+    ]
 
     /// The ITU country calling code ("98", "1", "7"…) of a valid E.164 number.
     public static func countryCallingCode(ofE164 text: String) -> String? {

@@ -22,6 +22,17 @@ import Testing
         #expect(PhoneNumber.countryCallingCode(ofE164: number) == nil)
     }
 
+    /// A digit short or long for a plan where every number has the same length: `+1415555267` (nine digits after
+    /// +1) was accepted and sent.
+    @Test(arguments: [
+        "+1415555267", "+141555526712", "+7495123456", "+98912123456", "+9891212345678", "+3361234567",
+        "+96650123456", "+9715012345678", "+4479111234567", "+905321234", "+91981234567",
+    ])
+    func numbersOfTheWrongLengthForTheirCountryAreRefused(_ number: String) {
+        #expect(!PhoneNumber.isValidE164(number))
+        #expect(PhoneNumber.countryCallingCode(ofE164: number) != nil)
+    }
+
     @Test func findsCallingCodesOfEveryLength() {
         #expect(PhoneNumber.countryCallingCode(ofE164: "+14155552671") == "1")
         #expect(PhoneNumber.countryCallingCode(ofE164: "+74951234567") == "7")
