@@ -30,19 +30,14 @@ public enum HeraldJSON {
     }
 }
 
-/// RFC 3339 timestamps, with or without fractional seconds.
+/// RFC 3339 timestamps, with or without fractional seconds, in UTC or with an offset (`parseRFC3339`).
 public enum Timestamp {
     public static func format(_ date: Date) -> String {
         date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
     }
 
     public static func parse(_ text: String) -> Date? {
-        guard hasRealCalendarDay(text) else { return nil }
-        if let d = try? Date(text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true)) {
-            return d
-        }
-        if let d = try? Date(text, strategy: .iso8601) { return d }
-        return nil
+        parseRFC3339(text)
     }
 
     /// `YYYY-MM-DD` first, a day that month has: Foundation rolls `2026-02-30` over to March 2nd and reads a
