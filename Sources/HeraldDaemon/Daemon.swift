@@ -91,8 +91,9 @@ public struct Daemon {
         let group = ServiceGroup(
             configuration: .init(
                 // The checkpoint signer first, so it stops last and signs what everything else appended.
-                services: checkpoints.services + monitor + retention
-                    + [.init(service: tlsReload), .init(service: dispatch), .init(service: fanout), .init(service: app)],
+                services: ServiceNaming.byType(
+                    checkpoints.services + monitor + retention
+                        + [.init(service: tlsReload), .init(service: dispatch), .init(service: fanout), .init(service: app)]),
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
