@@ -58,12 +58,16 @@ public struct RetryPolicy: Sendable, Hashable {
     }
 
     /// Delay before attempt `attempt + 1`; `jitter` in [0, 1) spreads retries so they don't stampede.
-    /// A provider's Retry-After is a floor, never shortened.
+    /// A provider's Retry-After is a floor, up to `longestRetryAfter`: a provider answering
+    /// `Retry-After: 999999999` (or a date in 2099) parked its deliveries for decades and their job never completed.
     public func delay(afterAttempt attempt: Int, jitter: Double, retryAfter: TimeInterval?) -> TimeInterval {
         let exponential = min(cap, base * pow(2, Double(max(attempt - 1, 0))))
         let jittered = exponential / 2 + exponential / 2 * jitter
-        return max(jittered, retryAfter ?? 0)
+        return max(jittered, min(retryAfter ?? 0, Self.longestRetryAfter))
     }
+
+    /// The longest a provider's Retry-After holds a delivery back: a day.
+    public static let longestRetryAfter: TimeInterval = 86_400
 
     public func allowsRetry(afterAttempt attempt: Int) -> Bool { attempt < maxAttempts }
 }

@@ -21,6 +21,9 @@ struct ResilienceUnitTests {
         let policy = RetryPolicy(base: 2, cap: 600)
         #expect(policy.delay(afterAttempt: 1, jitter: 0, retryAfter: 90) == 90)
         #expect(policy.delay(afterAttempt: 10, jitter: 1, retryAfter: 5) == 600)
+        // Up to a day: a provider's `Retry-After: 999999999` does not park a delivery for 31 years.
+        #expect(policy.delay(afterAttempt: 1, jitter: 0, retryAfter: 999_999_999) == 86_400)
+        #expect(policy.delay(afterAttempt: 1, jitter: 0, retryAfter: 86_399) == 86_399)
     }
 
     @Test func breakerOpensAfterThresholdAndHalfOpensAfterCooldown() {
