@@ -11,6 +11,8 @@ public enum SuppressionAddress {
         let address = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !address.isEmpty else { throw .invalid(field, "must not be empty") }
         guard address.utf8.count <= 4200 else { throw .invalid(field, "is too long") }
+        // SQLite's C API would cut the text at a NUL: `a\0@b.com` was stored as `a`, and could not be removed.
+        try Identifier.validateText(address, field: field)
         if let colon = address.firstIndex(of: ":"), schemes.contains(String(address[..<colon])) {
             let scheme = address[..<colon]
             let rest = String(address[address.index(after: colon)...])

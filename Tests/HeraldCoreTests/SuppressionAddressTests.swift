@@ -33,6 +33,16 @@ struct SuppressionAddressTests {
                 #expect(raw.isEmpty || !error.message.contains(raw))
             }
         }
+        // A NUL was cut off by SQLite: `a\0@b.com` became a suppression of `a` that nothing could remove.
+        for raw in ["a\u{0}@b.com", "+98912\u{0}1234567", "fcm:abc\u{7}", "telegram:1\u{0}2"] {
+            #expect(throws: HeraldError.self) { try SuppressionAddress.normalize(raw) }
+            #expect((try? SuppressionAddress.normalize(raw)) == nil)
+        }
+        do {
+            _ = try SuppressionAddress.normalize("a\u{0}@b.com")
+        } catch {
+            #expect(error.code == Identifier.controlCharactersCode)
+        }
         #expect(throws: HeraldError.self) { try SuppressionAddress.validateReason("Hard Bounce") }
         #expect(throws: Never.self) { try SuppressionAddress.validateReason("hard_bounce") }
     }
