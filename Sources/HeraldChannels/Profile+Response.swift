@@ -73,16 +73,21 @@ extension Profile {
 
     /// How inbound replies (SMS MO, bot updates) are read, so STOP can be detected.
     public struct InboundSpec: Sendable, Hashable, Decodable {
-        public enum FromFormat: String, Sendable, Hashable, Decodable { case raw, e164 }
+        public enum FromFormat: String, Sendable, Hashable, Decodable { case raw, e164, national }
         public var encoding: BodyEncoding
         public var from: String
         public var text: String
-        /// `e164` puts a `+` before an all-digit sender (WhatsApp, Vonage send `989121234567`).
+        /// `e164` puts a `+` before an all-digit sender (WhatsApp, Vonage send `989121234567`). `national` also
+        /// reads a sender in its country's national form (`09121234567` → `+989121234567`, with
+        /// `fromCountryCode` 98; `00…` → `+…`): a STOP from Kavenegar, which sends that form, matched no contact.
         public var fromFormat: FromFormat?
+        /// The calling code a `national` sender's leading 0 stands for.
+        public var fromCountryCode: String?
 
         enum CodingKeys: String, CodingKey {
             case encoding, from, text
             case fromFormat = "from_format"
+            case fromCountryCode = "from_country_code"
         }
     }
 }

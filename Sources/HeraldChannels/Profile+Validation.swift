@@ -30,6 +30,11 @@ extension Profile {
         if let receipts, receipts.delivered.isEmpty && receipts.failed.isEmpty {
             throw fail("receipts", "list the provider statuses that mean delivered and failed")
         }
+        if let inbound, inbound.fromFormat == .national,
+            !(inbound.fromCountryCode.map { PhoneNumber.isCallingCode($0) } ?? false)
+        {
+            throw fail("inbound.from_country_code", "from_format national needs the country calling code, e.g. \"98\"")
+        }
     }
 
     /// Every templated string with its field name, for validation and docs.

@@ -35,7 +35,7 @@ public struct ReceiptParser: Sendable {
         if let inbound = profile.inbound {
             let fields = try Fields(request, encoding: inbound.encoding)
             if let text = fields.value(inbound.text), let from = fields.value(inbound.from) {
-                return .inboundText(from: address(from, format: inbound.fromFormat ?? .raw), text: text)
+                return .inboundText(from: address(from, of: inbound), text: text)
             }
         }
         guard let receipts = profile.receipts else {
@@ -50,9 +50,24 @@ public struct ReceiptParser: Sendable {
         return .ignored("status \(status) is not final")
     }
 
-    private func address(_ raw: String, format: Profile.InboundSpec.FromFormat) -> String {
+    private func address(_ raw: String, of inbound: Profile.InboundSpec) -> String {
         var sender = raw
-        if format == .e164, !sender.isEmpty, sender.allSatisfy(\.isASCIIDigit) { sender = "+" + sender }
+        let digits = !sender.isEmpty && sender.allSatisfy(\.isASCIIDigit)
+        switch inbound.fromFormat ?? .raw {
+        case .raw:
+            break
+        case .e164:
+            if digits { sender = "+" + sender }
+        case .national:
+            guard digits else { break }
+            if sender.hasPrefix("00") {
+                sender = "+" + sender.dropFirst(2)
+            } else if sender.hasPrefix("0") {
+                if let code = inbound.fromCountryCode { sender = "+" + code + sender.dropFirst() }
+            } else {
+                sender = "+" + sender
+            }
+        }
         return profile.addressPrefix + sender
     }
 

@@ -26,6 +26,11 @@ public enum PhoneNumber {
         return nil
     }
 
+    /// Whether `code` ("98", "1") is an assigned country calling code.
+    public static func isCallingCode(_ code: String) -> Bool {
+        countryCallingCodes.contains(code)
+    }
+
     /// The IANA zone of the number's country when that country observes exactly one; nil otherwise.
     public static func inferredTimeZone(forE164 text: String) -> String? {
         guard let code = countryCallingCode(ofE164: text) else { return nil }
