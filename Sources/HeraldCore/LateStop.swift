@@ -60,13 +60,16 @@ public struct LateStopFacts: Sendable {
 }
 
 /// Everything the last check before a send reads, in one store read: ledger events recorded since the claim
-/// for the chunk's contacts (ledger order), and the stops (`LateStopFacts`).
+/// for the chunk's contacts (ledger order), and the stops (`LateStopFacts`). `hold` was taken before the read:
+/// the caller ends it once the admitted messages are handed to their driver (`SendHold`).
 public struct LateChanges: Sendable {
     public var events: [ConsentEvent]
     public var stops: LateStopFacts
+    public let hold: SendHold
 
-    public init(events: [ConsentEvent] = [], stops: LateStopFacts = LateStopFacts()) {
+    public init(events: [ConsentEvent] = [], stops: LateStopFacts = LateStopFacts(), hold: SendHold) {
         self.events = events
         self.stops = stops
+        self.hold = hold
     }
 }

@@ -245,6 +245,9 @@ public protocol Store: Sendable {
     /// reads them: a store may leave the evidence and the chain hashes out); and which of these jobs are
     /// cancelled, contacts gone and addresses suppressed (`LateStop`). `stopsSince` is the claim's
     /// `stopWatermark`: while the store's count of stops has not moved past it, none is looked up.
+    /// The answer's `hold` was taken before the read; until it ends, the store's methods that record a stop
+    /// (a revocation, a cancel, an erasure, a suppression) commit but do not return, so a stop acknowledged to
+    /// a caller is seen by every send not yet handed to its driver, on any node.
     func lateChanges(
         afterEvent eventId: Int64, stopsSince: Int64?, jobIds: [Int64], contactIds: [String], addresses: [String]
     ) async throws -> LateChanges

@@ -20,8 +20,9 @@ public actor InstanceGuard {
 
     public var breakerState: CircuitBreaker.State { breaker.state }
 
-    /// Asked right before messages go to the driver, after every wait: which of them may still go.
-    public typealias Admission = @Sendable ([OutboundMessage]) async -> [Bool]
+    /// Asked right before messages go to the driver, after every wait: which of them may still go, and a hold
+    /// to end once the driver has them (the store holds back a stop's acknowledgement until then).
+    public typealias Admission = @Sendable ([OutboundMessage]) async -> (verdicts: [Bool], hold: SendHold)
 
     /// Sends `batch`, results in its order; a nil result means the message was not sent (breaker open,
     /// not admitted, or shutting down): the caller fails over or retries later. Each message still waits
@@ -51,10 +52,14 @@ public actor InstanceGuard {
                 guard chunk > 0, breaker.allows(now: now()) else { break }
                 let range = start..<start + chunk
                 start += chunk
-                let admitted = await admitted(Array(range), of: batch, admit: admit)
-                guard !admitted.isEmpty else { continue }
+                let (admitted, hold) = await admitted(Array(range), of: batch, admit: admit)
+                guard !admitted.isEmpty else {
+                    hold?.end()
+                    continue
+                }
                 group.addTask {
                     let sent = await driver.send(batch: admitted.map { batch[$0] }, concurrency: self.concurrency)
+                    hold?.end()
                     return (admitted, await self.recorded(sent, expected: admitted.count, now: now))
                 }
             }
@@ -86,7 +91,9 @@ public actor InstanceGuard {
         defer { releaseSlot() }
         // The token may have taken a while: the breaker can have opened meanwhile.
         guard await takeTokens(upTo: 1, now: now) == 1, breaker.allows(now: now()) else { return nil }
-        if let admit, await admit([message]).first != true { return nil }
+        let answer = await admit?([message])
+        defer { answer?.hold.end() }
+        if let answer, answer.verdicts.first != true { return nil }
         let started = ContinuousClock.now
         var result = await driver.send(message)
         result.latency = result.latency ?? ContinuousClock.now - started
@@ -94,11 +101,13 @@ public actor InstanceGuard {
         return result
     }
 
-    /// The positions of `positions` that `admit` lets go now (all of them without one).
-    private func admitted(_ positions: [Int], of batch: [OutboundMessage], admit: Admission?) async -> [Int] {
-        guard let admit else { return positions }
-        let verdicts = await admit(positions.map { batch[$0] })
-        return zip(positions, verdicts).filter(\.1).map(\.0)
+    /// The positions of `positions` that `admit` lets go now (all of them without one), with its hold.
+    private func admitted(
+        _ positions: [Int], of batch: [OutboundMessage], admit: Admission?
+    ) async -> (positions: [Int], hold: SendHold?) {
+        guard let admit else { return (positions, nil) }
+        let (verdicts, hold) = await admit(positions.map { batch[$0] })
+        return (zip(positions, verdicts).filter(\.1).map(\.0), hold)
     }
 
     /// Tells the breaker, and makes sure there is one result per message: a missing one is a retry,

@@ -7,8 +7,11 @@ import Synchronization
 /// message; so does its job's cancellation, its contact's erasure or the suppression of every address it
 /// would go to (`LateStop`). Concurrent callers share one read, which always starts after each of them asked,
 /// so an opt-out, cancel, erasure or suppression acknowledged before a message was admitted is always seen.
+/// Each answer carries the store's hold (`SendHold`), which the caller ends once the admitted messages are
+/// handed to their driver: until then a stop being recorded is not acknowledged.
 final class SendGate: Sendable {
-    private typealias Waiter = (messages: [OutboundMessage], continuation: CheckedContinuation<[Bool]?, Never>)
+    typealias Answer = (verdicts: [Bool], hold: SendHold)
+    private typealias Waiter = (messages: [OutboundMessage], continuation: CheckedContinuation<Answer?, Never>)
 
     private struct State {
         var reading = false
@@ -30,9 +33,9 @@ final class SendGate: Sendable {
     }
 
     /// For each message, whether it may go now. A failed read admits nothing (the messages are retried).
-    func admit(_ messages: [OutboundMessage]) async -> [Bool] {
-        guard !messages.isEmpty else { return [] }
-        let answered: [Bool]? = await withCheckedContinuation { continuation in
+    func admit(_ messages: [OutboundMessage]) async -> Answer {
+        guard !messages.isEmpty else { return ([], .none()) }
+        let answered: Answer? = await withCheckedContinuation { continuation in
             let leads = state.withLock { state in
                 if state.reading {
                     state.waiting.append((messages, continuation))
@@ -53,10 +56,11 @@ final class SendGate: Sendable {
                 return state.waiting
             }
             guard !waiting.isEmpty else { return own }
-            let answers = await check(waiting.flatMap(\.messages))
+            let (verdicts, hold) = await check(waiting.flatMap(\.messages))
+            hold.share(with: waiting.count - 1)
             var offset = 0
             for waiter in waiting {
-                waiter.continuation.resume(returning: Array(answers[offset..<offset + waiter.messages.count]))
+                waiter.continuation.resume(returning: (Array(verdicts[offset..<offset + waiter.messages.count]), hold))
                 offset += waiter.messages.count
             }
         }
@@ -67,13 +71,13 @@ final class SendGate: Sendable {
         state.withLock { $0.stopped[deliveryId] }
     }
 
-    private func check(_ messages: [OutboundMessage]) async -> [Bool] {
+    private func check(_ messages: [OutboundMessage]) async -> Answer {
         let contactIds = Array(Set(messages.map(\.contactId)))
         guard
             let changes = try? await store.lateChanges(
                 afterEvent: watermark, stopsSince: stopWatermark, jobIds: Array(Set(messages.map(\.jobId))),
                 contactIds: contactIds, addresses: Array(Set(messages.flatMap(\.addresses))))
-        else { return Array(repeating: false, count: messages.count) }
+        else { return (Array(repeating: false, count: messages.count), .none()) }
         let facts = changes.stops
         let byContact = Dictionary(grouping: changes.events, by: \.contactId)
         var stopped: [Int64: LateStop] = [:]
@@ -90,6 +94,6 @@ final class SendGate: Sendable {
             return false
         }
         if !stopped.isEmpty { state.withLock { $0.stopped.merge(stopped) { first, _ in first } } }
-        return verdicts
+        return (verdicts, changes.hold)
     }
 }

@@ -10,9 +10,11 @@ extension PostgresStore {
         try input.checkStorable()
         let evidence = try input.evidence.map { String(decoding: try HeraldJSON.encoder().encode($0), as: UTF8.self) }
         let logger = self.logger
-        return try await transaction { connection in
+        let event = try await transaction { connection in
             try await Self.appendConsent(input, evidence: evidence, at: at, connection, logger: logger)
         }
+        if event.status == .revoked { await drainSends() }
+        return event
     }
 
     /// Takes the chain's lock and appends one event at its head, inside the caller's transaction.
@@ -56,16 +58,6 @@ extension PostgresStore {
             AND (\(since)::bigint IS NULL OR recorded_at >= \(since)::bigint)
             AND (\(until)::bigint IS NULL OR recorded_at < \(until)::bigint)
             ORDER BY id LIMIT \(query.limit)
-            """
-        ).map { try Self.consentEvent(from: $0) }
-    }
-
-    /// Ledger events newer than `eventId` for these contacts, in ledger order.
-    func consentEvents(after eventId: Int64, contactIds: [String]) async throws -> [ConsentEvent] {
-        guard !contactIds.isEmpty else { return [] }
-        return try await rows(
-            """
-            SELECT * FROM consent_events WHERE id > \(eventId) AND contact_id = ANY(\(contactIds)::text[]) ORDER BY id
             """
         ).map { try Self.consentEvent(from: $0) }
     }

@@ -13,7 +13,7 @@ extension PostgresStore: ConsentImportStore {
             try input.evidence.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
         }
         let logger = self.logger
-        return try await transaction(deadline: .seconds(30 + inputs.count / 1000)) { connection in
+        let result = try await transaction(deadline: .seconds(30 + inputs.count / 1000)) { connection in
             try await connection.rows("SELECT pg_advisory_xact_lock(\(LockKey.consentChain))", logger: logger)
             let row = try await connection.rows(
                 "SELECT id, hash FROM consent_events ORDER BY id DESC LIMIT 1", logger: logger
@@ -57,5 +57,7 @@ extension PostgresStore: ConsentImportStore {
                 imported: events.count, firstId: events.first?.id, lastId: events.last?.id,
                 headHash: events.last?.hash ?? head?.hash ?? ConsentChain.genesis)
         }
+        if inputs.contains(where: { $0.status == .revoked }) { await drainSends() }
+        return result
     }
 }

@@ -10,9 +10,11 @@ extension PostgresStore: ContactErasureStore {
         _ contactId: String, actor: String, at: Date, addressDigest: (@Sendable (String) -> String)?
     ) async throws -> ContactErasure? {
         let logger = self.logger
-        return try await transaction { connection in
+        let erasure = try await transaction { connection in
             try await Self.erase(contactId, actor: actor, at: at, addressDigest: addressDigest, connection, logger)
         }
+        if erasure != nil { await drainSends() }
+        return erasure
     }
 
     private static func erase(

@@ -88,7 +88,7 @@ extension PostgresStore {
 
     public func cancelJob(id: Int64, at: Date) async throws -> Job? {
         let updated = at.ms
-        return try await transaction { connection in
+        let job = try await transaction { connection -> Job? in
             guard
                 let row = try await connection.rows("SELECT * FROM jobs WHERE id = \(id) FOR UPDATE", logger: self.logger)
                     .first
@@ -105,6 +105,8 @@ extension PostgresStore {
             job.status = .cancelled
             return job
         }
+        if job?.status == .cancelled { await drainSends() }
+        return job
     }
 
     static func job(from row: PostgresRow) throws -> Job {

@@ -1,34 +1,75 @@
 import HeraldCore
+import Logging
 import PostgresNIO
 
 extension PostgresStore {
-    /// Stops are always looked up: PostgreSQL keeps no count of them (`ClaimDecisions.stopWatermark` is nil).
+    /// Read inside a transaction that first takes the send fence's lock shared and stays open, holding it,
+    /// until the caller ends the answer's hold (`PostgresSendFence`). Stops are always looked up: PostgreSQL
+    /// keeps no count of them (`ClaimDecisions.stopWatermark` is nil).
     public func lateChanges(
         afterEvent eventId: Int64, stopsSince: Int64?, jobIds: [Int64], contactIds: [String], addresses: [String]
     ) async throws -> LateChanges {
-        LateChanges(
-            events: try await consentEvents(after: eventId, contactIds: contactIds),
-            stops: try await lateStopFacts(jobIds: jobIds, contactIds: contactIds, addresses: addresses))
+        let logger = self.logger
+        return try await sendFence.holding(self) { connection in
+            try await connection.rows("SELECT pg_advisory_xact_lock_shared(\(LockKey.sendFence))", logger: logger)
+            return (
+                events: try await Self.consentEvents(after: eventId, contactIds: contactIds, connection, logger),
+                stops: try await Self.lateStopFacts(
+                    jobIds: jobIds, contactIds: contactIds, addresses: addresses, connection, logger)
+            )
+        }
     }
 
-    private func lateStopFacts(jobIds: [Int64], contactIds: [String], addresses: [String]) async throws
-        -> LateStopFacts
-    {
+    /// Returns once every send fence lock taken before the call is released, on any node. Called after a stop
+    /// commits; a failure only weakens the fence for this stop, so it is logged, not thrown.
+    func drainSends() async {
+        let logger = self.logger
+        do {
+            try await transaction(deadline: PostgresSendFence.longestHold + .seconds(30)) { connection in
+                try await connection.rows("SELECT pg_advisory_xact_lock(\(LockKey.sendFence))", logger: logger)
+            }
+        } catch {
+            logger.warning("the send fence could not be drained", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Ledger events newer than `eventId` for these contacts, in ledger order.
+    private static func consentEvents(
+        after eventId: Int64, contactIds: [String], _ connection: PostgresConnection, _ logger: Logger
+    ) async throws -> [ConsentEvent] {
+        guard !contactIds.isEmpty else { return [] }
+        return try await connection.rows(
+            """
+            SELECT * FROM consent_events WHERE id > \(eventId) AND contact_id = ANY(\(contactIds)::text[]) ORDER BY id
+            """, logger: logger
+        ).map { try Self.consentEvent(from: $0) }
+    }
+
+    private static func lateStopFacts(
+        jobIds: [Int64], contactIds: [String], addresses: [String], _ connection: PostgresConnection,
+        _ logger: Logger
+    ) async throws -> LateStopFacts {
         var facts = LateStopFacts()
         if !jobIds.isEmpty {
-            for row in try await rows("SELECT id FROM jobs WHERE status = 'cancelled' AND id = ANY(\(jobIds)::bigint[])") {
+            for row in try await connection.rows(
+                "SELECT id FROM jobs WHERE status = 'cancelled' AND id = ANY(\(jobIds)::bigint[])", logger: logger)
+            {
                 facts.cancelledJobs.insert(try row.decode(Int64.self))
             }
         }
         if !contactIds.isEmpty {
             var gone = Set(contactIds)
-            for row in try await rows("SELECT id FROM contacts WHERE id = ANY(\(contactIds)::text[])") {
+            for row in try await connection.rows(
+                "SELECT id FROM contacts WHERE id = ANY(\(contactIds)::text[])", logger: logger)
+            {
                 gone.remove(try row.decode(String.self))
             }
             facts.erasedContacts = gone
         }
         if !addresses.isEmpty {
-            for row in try await rows("SELECT address FROM suppressions WHERE address = ANY(\(addresses)::text[])") {
+            for row in try await connection.rows(
+                "SELECT address FROM suppressions WHERE address = ANY(\(addresses)::text[])", logger: logger)
+            {
                 facts.suppressedAddresses.insert(try row.decode(String.self))
             }
         }

@@ -8,6 +8,7 @@ extension PostgresStore {
         static let migrations: Int64 = 0x4845_5241_4C44_0001  // "HERALD" + 1
         static let consentChain: Int64 = 0x4845_5241_4C44_0002
         static let webhookTriggers: Int64 = 0x4845_5241_4C44_0006
+        static let sendFence: Int64 = 0x4845_5241_4C44_0007
     }
 
     /// Versioned migrations, applied in order. Each runs in a transaction that first takes an advisory lock,

@@ -34,7 +34,7 @@ extension PostgresStore: SuppressionStore {
         let reasons = unique.map(\.reason)
         let uniqueNotes = unique.map(\.note)
         let now = at.ms
-        return try await transaction { connection in
+        let added = try await transaction { connection in
             let notes = PostgresNullableArray(uniqueNotes)
             var existing = Set<String>()
             for row in try await connection.rows(
@@ -69,6 +69,8 @@ extension PostgresStore: SuppressionStore {
                 """, logger: self.logger)
             return added
         }
+        await drainSends()
+        return added
     }
 
     public func removeSuppression(address: String, note: String?, actor: String, at: Date) async throws -> Bool {

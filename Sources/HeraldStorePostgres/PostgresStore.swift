@@ -17,6 +17,8 @@ public final class PostgresStore: Store {
     /// Decoded job specs, so claiming a batch does not decode the same job once per delivery.
     let specCache = JobSpecCache()
     public let erasedAddresses = ErasedAddressFilter()
+    /// Holds back the return of a stop's write until the sends already checked, on any node, are handed over.
+    let sendFence: PostgresSendFence
 
     /// `url` is a `postgres://` storage string; see `PostgresURL`.
     public convenience init(url: String, logger: Logger = Logger(label: "herald.store.postgres")) throws {
@@ -33,6 +35,7 @@ public final class PostgresStore: Store {
         self.client = client
         self.url = url
         self.logger = logger
+        sendFence = PostgresSendFence(holds: maximumConnections / 2)
         runner = Task { await client.run() }
     }
 

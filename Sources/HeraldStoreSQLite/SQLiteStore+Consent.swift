@@ -7,7 +7,9 @@ extension SQLiteStore {
     public func appendConsent(_ input: ConsentInput, at: Date) async throws -> ConsentEvent {
         try input.checkStorable()
         let evidence = try input.evidence.map { String(decoding: try HeraldJSON.encoder().encode($0), as: UTF8.self) }
-        return try await write { db in try Self.appendConsent(input, evidence: evidence, at: at, db) }
+        let event = try await write { db in try Self.appendConsent(input, evidence: evidence, at: at, db) }
+        if event.status == .revoked { await sendFence.drain() }
+        return event
     }
 
     /// Appends one event at the chain's head inside the caller's write transaction.

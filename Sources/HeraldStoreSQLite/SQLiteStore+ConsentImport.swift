@@ -12,7 +12,7 @@ extension SQLiteStore: ConsentImportStore {
         let evidence = try inputs.map { input in
             try input.evidence.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
         }
-        return try await write { db in
+        let result = try await write { db in
             let head = try Row.fetchOne(db, sql: "SELECT id, hash FROM consent_events ORDER BY id DESC LIMIT 1")
                 .map { (id: $0["id"] as Int64, hash: $0["hash"] as String) }
             let events = ConsentChain.extend(after: head, with: inputs, recordedAt: at)
@@ -30,5 +30,7 @@ extension SQLiteStore: ConsentImportStore {
                 imported: events.count, firstId: events.first?.id, lastId: events.last?.id,
                 headHash: events.last?.hash ?? head?.hash ?? ConsentChain.genesis)
         }
+        if inputs.contains(where: { $0.status == .revoked }) { await sendFence.drain() }
+        return result
     }
 }

@@ -11,7 +11,9 @@ extension SQLiteStore: ContactErasureStore {
         let erasure = try await write { db in
             try Self.erase(contactId, actor: actor, at: at, addressDigest: addressDigest, db)
         }
-        if erasure != nil { try await checkpointWAL() }
+        guard let erasure else { return nil }
+        await sendFence.drain()
+        try await checkpointWAL()
         return erasure
     }
 

@@ -41,7 +41,7 @@ extension SQLiteStore {
     }
 
     public func cancelJob(id: Int64, at: Date) async throws -> Job? {
-        try await write { db in
+        let job = try await write { db -> Job? in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id]) else {
                 return nil
             }
@@ -60,6 +60,8 @@ extension SQLiteStore {
             job.status = .cancelled
             return job
         }
+        if job?.status == .cancelled { await sendFence.drain() }
+        return job
     }
 
     static func job(from row: Row) throws -> Job {

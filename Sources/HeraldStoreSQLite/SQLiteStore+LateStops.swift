@@ -5,11 +5,14 @@ extension SQLiteStore {
     public func lateChanges(
         afterEvent eventId: Int64, stopsSince: Int64?, jobIds: [Int64], contactIds: [String], addresses: [String]
     ) async throws -> LateChanges {
-        try await pool.read { db in
+        // Taken before the read's snapshot begins: a stop that commits after it waits for it (`SendFence`).
+        let hold = sendFence.hold()
+        return try await pool.read { db in
             LateChanges(
                 events: try Self.consentEvents(db, after: eventId, contactIds: contactIds),
                 stops: try Self.lateStopFacts(
-                    db, since: stopsSince, jobIds: jobIds, contactIds: contactIds, addresses: addresses))
+                    db, since: stopsSince, jobIds: jobIds, contactIds: contactIds, addresses: addresses),
+                hold: hold)
         }
     }
 

@@ -34,7 +34,7 @@ extension SQLiteStore: SuppressionStore {
 
     public func addSuppressions(_ entries: [SuppressionEntry], actor: String, at: Date) async throws -> [Bool] {
         guard !entries.isEmpty else { return [] }
-        return try await write { db in
+        let added = try await write { db in
             var added: [Bool] = []
             added.reserveCapacity(entries.count)
             for entry in entries {
@@ -54,6 +54,8 @@ extension SQLiteStore: SuppressionStore {
             }
             return added
         }
+        await sendFence.drain()
+        return added
     }
 
     public func removeSuppression(address: String, note: String?, actor: String, at: Date) async throws -> Bool {

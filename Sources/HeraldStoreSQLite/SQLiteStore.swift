@@ -12,6 +12,9 @@ public final class SQLiteStore: Store {
     let jobIntake: GroupCommit<JobIntake, JobCreation>
     public let erasedAddresses = ErasedAddressFilter()
     let turns: SQLiteWriteTurns
+    /// Holds back the return of a stop's write until the sends already checked are handed over (`SendHold`).
+    /// In-process: a `herald` command writing beside the daemon is not fenced.
+    let sendFence = SendFence()
 
     public init(path: String) throws {
         var config = Configuration()

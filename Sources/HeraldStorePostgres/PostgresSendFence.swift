@@ -1,0 +1,94 @@
+import HeraldCore
+import PostgresNIO
+import Synchronization
+
+/// The send fence across nodes. The last check before a send reads inside a transaction holding an advisory
+/// lock shared, kept open until the messages it admitted are handed to their driver; a stop, once committed,
+/// takes the same lock exclusively (`drainSends`), which PostgreSQL grants only after every earlier holder on
+/// any node let go, while later readers queue behind it and see the stop. Holds are capped below the pool's
+/// size, so slow providers cannot take every connection; a check beyond the cap waits for a slot.
+final class PostgresSendFence: Sendable {
+    /// A hold not ended by then (a send that hangs) lets go anyway: the fence weakens for that send only.
+    static let longestHold: Duration = .seconds(60)
+
+    private let slots: Mutex<(free: Int, waiting: [CheckedContinuation<Void, Never>])>
+
+    init(holds: Int) {
+        slots = Mutex((max(holds, 1), []))
+    }
+
+    /// Runs `read` inside a transaction that stays open until the answer's hold ends.
+    func holding(
+        _ store: PostgresStore,
+        _ read: @escaping @Sendable (PostgresConnection) async throws -> (events: [ConsentEvent], stops: LateStopFacts)
+    ) async throws -> LateChanges {
+        await takeSlot()
+        let (ended, end) = AsyncStream<Void>.makeStream()
+        return try await withCheckedThrowingContinuation { continuation in
+            let reply = Reply(continuation)
+            Task {
+                do {
+                    try await store.transaction(deadline: nil) { connection in
+                        let (events, stops) = try await read(connection)
+                        // A retried transaction after the answer went out has no one to answer: it just ends.
+                        guard reply.send(.success(LateChanges(events: events, stops: stops, hold: SendHold { end.finish() })))
+                        else { return }
+                        await Self.wait(for: ended)
+                    }
+                } catch {
+                    reply.send(.failure(error))
+                }
+                self.returnSlot()
+            }
+        }
+    }
+
+    private static func wait(for ended: AsyncStream<Void>) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { for await _ in ended {} }
+            group.addTask { try? await Task.sleep(for: longestHold) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func takeSlot() async {
+        await withCheckedContinuation { continuation in
+            let taken = slots.withLock { slots in
+                guard slots.free > 0 else {
+                    slots.waiting.append(continuation)
+                    return false
+                }
+                slots.free -= 1
+                return true
+            }
+            if taken { continuation.resume() }
+        }
+    }
+
+    private func returnSlot() {
+        let next = slots.withLock { slots -> CheckedContinuation<Void, Never>? in
+            // The slot passes straight to the next waiter.
+            guard slots.waiting.isEmpty else { return slots.waiting.removeFirst() }
+            slots.free += 1
+            return nil
+        }
+        next?.resume()
+    }
+
+    /// Answers the caller once; later answers (after a retried transaction) are dropped.
+    private final class Reply: Sendable {
+        private let continuation: Mutex<CheckedContinuation<LateChanges, any Error>?>
+
+        init(_ continuation: CheckedContinuation<LateChanges, any Error>) {
+            self.continuation = Mutex(continuation)
+        }
+
+        @discardableResult
+        func send(_ result: Result<LateChanges, any Error>) -> Bool {
+            guard let continuation = continuation.withLock({ $0.take() }) else { return false }
+            continuation.resume(with: result)
+            return true
+        }
+    }
+}
