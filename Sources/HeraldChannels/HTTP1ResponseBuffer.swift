@@ -3,7 +3,8 @@ import NIOCore
 import NIOHTTP1
 
 /// The answer to the request in flight on an `HTTP1Connection`, gathered part by part: status, the
-/// headers the caller reads, and at most `HTTPTransportError.maxBodyBytes` of body.
+/// headers the caller reads, and at most `HTTPTransportError.maxBodyBytes` of body: a longer body is cut
+/// there, and the answer is judged by its status and what was kept (a 2xx that talks too much was still sent).
 struct HTTP1ResponseBuffer {
     private(set) var started = false
     private(set) var keepAlive = true
@@ -22,10 +23,15 @@ struct HTTP1ResponseBuffer {
         if Self.redirectStatuses.contains(status) { location = head.headers.first(name: "location") }
     }
 
-    /// False once the body would pass the limit.
+    /// False once the body passes the limit: it keeps the first `maxBodyBytes`, and the connection, with the rest
+    /// of the answer unread, cannot serve another request.
     mutating func append(_ buffer: ByteBuffer) -> Bool {
-        guard body.count + buffer.readableBytes <= HTTPTransportError.maxBodyBytes else { return false }
-        body.append(contentsOf: buffer.readableBytesView)
+        let room = HTTPTransportError.maxBodyBytes - body.count
+        body.append(contentsOf: buffer.readableBytesView.prefix(room))
+        guard buffer.readableBytes <= room else {
+            keepAlive = false
+            return false
+        }
         return true
     }
 

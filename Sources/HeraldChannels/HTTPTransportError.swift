@@ -19,7 +19,6 @@ struct HTTPTransportError: Error, Equatable, CustomStringConvertible {
         case tooManyRedirects
         /// A redirect to something other than http(s), or a URL that is not absolute http(s).
         case unsupportedURL
-        case bodyTooLarge
         /// The provider's bytes were not an HTTP/1.1 response.
         case invalidResponse
         /// A header name or value with a control character; refused rather than sent.
@@ -41,7 +40,6 @@ struct HTTPTransportError: Error, Equatable, CustomStringConvertible {
         case .tlsFailure: "TLS failure"
         case .tooManyRedirects: "too many redirects"
         case .unsupportedURL: "unsupported URL"
-        case .bodyTooLarge: "response body over \(Self.maxBodyBytes) bytes"
         case .invalidHeader: "invalid request header"
         case .invalidResponse: "invalid response"
         }

@@ -31,6 +31,16 @@ private func withFCM<T: Sendable>(
         #expect(state.sends.map(\.body) == [recorded])
     }
 
+    /// FCM accepted the push and then sent more than the driver reads: still sent, and never sent again.
+    @Test func anAcceptedPushWithAnOversizedAnswerIsSentOnce() async throws {
+        let fake = try FCMFake()
+        let result = try await withFCM(fake) { driver in
+            await driver.send(.push(to: ["fcm:fcm-token-talkative"], title: "t", body: "b", data: [:]))
+        }
+        #expect(result.outcome == .sent)
+        #expect(fake.snapshot.sends.count == 1)
+    }
+
     @Test func oneAccessTokenServesManySendsUntilItNearsExpiry() async throws {
         let fake = try FCMFake()
         let clock = PushTestClock()

@@ -138,7 +138,10 @@ final class FCMFake: Sendable {
         guard project == projectId else { return Response(status: .notFound) }
         let fixture = try PushFixture.load("fcm", fixtureName)
         guard fixtureName == "send-ok" else { return fixture.reply() }
-        // A distinct id per token, so tests can tell whose id the driver kept.
-        return fixture.reply(body: ["name": .string("projects/\(projectId)/messages/\(token)")])
+        // A distinct id per token, so tests can tell whose id the driver kept; a "talkative" token's answer
+        // carries 200 KB more than the driver reads.
+        var reply: [String: JSONValue] = ["name": .string("projects/\(projectId)/messages/\(token)")]
+        if token.hasSuffix("talkative") { reply["padding"] = .string(String(repeating: "x", count: 200_000)) }
+        return fixture.reply(body: .object(reply))
     }
 }
