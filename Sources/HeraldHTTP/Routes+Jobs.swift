@@ -42,6 +42,12 @@ extension HeraldAPI {
         router.post("/v1/jobs/:id/cancel") { _, context in
             try context.require(.enqueue, .ops)
             let id = try jobId(context)
+            // A finished job stays as it ended: its `job.completed` event already went out.
+            guard try await jobView(id: id).status != .completed else {
+                throw HeraldError(
+                    code: "job_completed", message: "the job has completed: every delivery has reached its end",
+                    statusCode: 409)
+            }
             guard try await deps.store.cancelJob(id: id, at: deps.now()) != nil else { throw HeraldError.notFound("job") }
             return try JSONResponse.make(try await jobView(id: id))
         }

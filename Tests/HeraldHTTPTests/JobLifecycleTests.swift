@@ -93,6 +93,19 @@ struct JobLifecycleTests {
         }
     }
 
+    @Test("a completed job cannot be cancelled: 409 job_completed, and it stays completed")
+    func cancellingACompletedJob() async throws {
+        try await HeraldHarness.run { app in
+            let id = try await app.createJob(jobJSON())
+            try await app.writeDeliveries(jobId: id, [("u1", .sms, .sent, nil), ("u2", .sms, .suppressed, .noConsent)])
+            #expect(try await app.send(.get, "/v1/jobs/\(id)", as: .ops).json()["status"] as? String == "completed")
+            let response = try await app.send(.post, "/v1/jobs/\(id)/cancel", as: .ops)
+            #expect(response.status == .conflict)
+            #expect(try response.error().code == "job_completed")
+            #expect(try await app.send(.get, "/v1/jobs/\(id)", as: .ops).json()["status"] as? String == "completed")
+        }
+    }
+
     @Test("an unknown or malformed job id is 404", arguments: ["/v1/jobs/999", "/v1/jobs/abc"])
     func unknownJob(path: String) async throws {
         try await HeraldHarness.run { app in
