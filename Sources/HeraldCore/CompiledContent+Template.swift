@@ -56,6 +56,8 @@ struct ContentTemplate: Sendable {
                 switch refusal {
                 case .tooDeep: "sections nested more than \(TemplateNesting.maximumDepth) levels deep"
                 case .tooManyTransforms: "more than \(TemplateNesting.maximumTransforms) transforms in one tag"
+                case .tooManyTags: "more than \(TemplateNesting.maximumTags) tags"
+                case .tooLong: "a template over \(TemplateNesting.maximumBytes / 1024) KiB"
                 case .delimiterChange: "changing the delimiters ({{= =}}) is not supported"
                 }
             throw HeraldError(code: "invalid_template", message: message, field: field)

@@ -53,6 +53,20 @@ import Testing
         #expect(TemplateNesting.refusal("{{ f(g(name)) }}") == nil)
     }
 
+    /// Compiling grows faster than the template; a hostile test held the daemon's every request for 14 s with two
+    /// renders of 20,000 sections. Up to the limits a template compiles; past them it is refused unparsed.
+    @Test func tagsAndBytesAreBounded() throws {
+        let atLimit = String(repeating: "a {{first_name}} ", count: TemplateNesting.maximumTags)
+        #expect(refusal(atLimit) == nil)
+        let error = try #require(refusal(atLimit + "{{first_name}}"))
+        #expect(error.code == "invalid_template")
+        #expect(error.message.contains("tags"))
+        let long = String(repeating: "z", count: TemplateNesting.maximumBytes) + "{{first_name}}"
+        #expect(refusal(long)?.message.contains("KiB") == true)
+        // Text without a tag is not a template: it is sent as written, and costs nothing to compile.
+        #expect(refusal(String(repeating: "z", count: 2 * TemplateNesting.maximumBytes)) == nil)
+    }
+
     @Test("siblings, triple mustaches and comments are not depth")
     func siblingsAreNotDepth() {
         let siblings = String(repeating: "{{#a}}{{{b}}}{{! {{#c}} }}{{/a}}", count: 500)
