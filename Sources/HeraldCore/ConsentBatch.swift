@@ -28,6 +28,7 @@ public enum ConsentBatch {
     {
         let body: ConsentBody
         do {
+            try JSONIntake.check(line)
             body = try decoder.decode(ConsentBody.self, from: line)
         } catch {
             throw DecodingErrors.heraldError(error)

@@ -6,37 +6,39 @@ public enum ContactBatch {
     public static func decode(_ data: Data) throws -> [Contact] {
         let decoder = HeraldJSON.decoder()
         let firstByte = data.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }
-        var contacts: [Contact] = []
+        // Each contact with the position an error names: its index in an array, its line (from 0) in NDJSON.
+        var records: [(position: Int, contact: Contact)] = []
         if firstByte == UInt8(ascii: "[") {
             // A JSON array goes through the same emptiness and validation checks as NDJSON below.
             do {
                 try JSONIntake.check(data)
-                contacts = try decoder.decode([Contact].self, from: data)
+                records = try decoder.decode([Contact].self, from: data).enumerated().map { ($0.offset, $0.element) }
             } catch {
                 throw DecodingErrors.heraldError(error)
             }
         } else {
-            contacts = try decodeLines(data, decoder: decoder)
+            records = try decodeLines(data, decoder: decoder)
         }
-        guard !contacts.isEmpty else { throw HeraldError.invalid("body", "no contacts in the body", code: "empty_batch") }
-        for (index, contact) in contacts.enumerated() {
-            try ContactValidation.validate(contact, prefix: "[\(index)].")
+        guard !records.isEmpty else { throw HeraldError.invalid("body", "no contacts in the body", code: "empty_batch") }
+        for (position, contact) in records {
+            try ContactValidation.validate(contact, prefix: "[\(position)].")
         }
-        return contacts
+        return records.map(\.contact)
     }
 
-    private static func decodeLines(_ data: Data, decoder: JSONDecoder) throws -> [Contact] {
-        var contacts: [Contact] = []
-        for (index, line) in data.split(separator: 0x0A).enumerated() {
-            guard line.contains(where: { $0 != 0x20 && $0 != 0x0D }) else { continue }
+    /// Lines are counted blank ones included, so "[4]" is the fifth line of the file.
+    private static func decodeLines(_ data: Data, decoder: JSONDecoder) throws -> [(position: Int, contact: Contact)] {
+        var records: [(position: Int, contact: Contact)] = []
+        for (index, line) in data.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
+            guard line.contains(where: { $0 != 0x20 && $0 != 0x0D && $0 != 0x09 }) else { continue }
             do {
                 let record = Data(line)
                 try JSONIntake.check(record, prefix: "[\(index)]")
-                contacts.append(try decoder.decode(Contact.self, from: record))
+                records.append((index, try decoder.decode(Contact.self, from: record)))
             } catch {
                 throw DecodingErrors.heraldError(error, prefix: "[\(index)]")
             }
         }
-        return contacts
+        return records
     }
 }

@@ -49,3 +49,13 @@ public struct JobCallback: Codable, Sendable, Hashable {
         self.webhook = webhook
     }
 }
+
+extension JobSpec {
+    /// `callback.webhook` must name one of the configured endpoints (`endpointIds`).
+    public func checkCallback(endpointIds: [String]) throws(HeraldError) {
+        guard let name = callback?.webhook, !endpointIds.contains(name) else { return }
+        throw HeraldError(
+            code: "unknown_webhook", message: "callback.webhook names no configured webhook endpoint",
+            field: "callback.webhook")
+    }
+}

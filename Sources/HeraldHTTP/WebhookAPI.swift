@@ -31,12 +31,7 @@ public struct WebhookAPI: Sendable {
 
     /// A job may name only a configured endpoint in `callback`.
     static func checkCallback(_ spec: JobSpec, against api: WebhookAPI?) throws {
-        guard let name = spec.callback?.webhook else { return }
-        guard api?.endpoints.contains(where: { $0.id == name }) == true else {
-            throw HeraldError(
-                code: "unknown_webhook", message: "callback.webhook names no configured webhook endpoint",
-                field: "callback.webhook")
-        }
+        try spec.checkCallback(endpointIds: api?.endpoints.map(\.id) ?? [])
     }
 }
 

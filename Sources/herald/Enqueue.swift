@@ -20,11 +20,14 @@ struct Enqueue: AsyncParsableCommand {
     func run() async throws {
         var spec: JobSpec
         do {
-            spec = try HeraldJSON.decoder().decode(JobSpec.self, from: try FileReading.read(file))
+            let data = try FileReading.read(file)
+            try JSONIntake.check(data)
+            spec = try HeraldJSON.decoder().decode(JobSpec.self, from: data)
         } catch {
             throw DecodingErrors.heraldError(error)
         }
         let loaded = try options.load()
+        try spec.checkCallback(endpointIds: (loaded.config.webhooks ?? []).map(\.id))
         let smsMaxSegments = try PolicySettings.smsMaxSegments(loaded)
         try PreferenceSettings.topics(loaded).validateJobTopic(spec.topic)
         if spec.template == nil { try JobValidation.validate(spec, smsMaxSegments: smsMaxSegments) }

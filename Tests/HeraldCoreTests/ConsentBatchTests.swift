@@ -32,6 +32,8 @@ struct ConsentBatchTests {
             (#"{"contact_id":"secret-id","channel":"email","status":"maybe","source":"legacy","occurred_at":"2024-03-01T09:00:00Z"}"#, "status"),
             (#"{"contact_id":"secret-id","channel":"email","status":"granted","source":"legacy","evidence":"secret-id form","occurred_at":"2024-03-01T09:00:00Z"}"#, "evidence"),
             ("not json secret-id", ""),
+            // Decoders keep the first of two keys and most other systems the last: two readings of one line.
+            (#"{"contact_id":"secret-id","channel":"email","status":"granted","status":"revoked","source":"legacy","occurred_at":"2024-03-01T09:00:00Z"}"#, "status"),
         ]
         for (line, field) in cases {
             let file = [good, "", good, line, good].joined(separator: "\n")
