@@ -1,5 +1,5 @@
 /// Checks a job's or a stored template's content: every variant's templates compile, SMS and messenger text
-/// is not blank, and every SMS variant fits `policy.sms.max_segments` — exactly when the text has no
+/// is not blank and has no control character but line breaks and tabs, and every SMS variant fits `policy.sms.max_segments` — exactly when the text has no
 /// placeholders, otherwise for the text every rendering contains (a value a placeholder adds can only make it
 /// longer).
 public enum ContentValidation {
@@ -10,11 +10,13 @@ public enum ContentValidation {
         if let messenger = content.messenger {
             for (field, text) in texts("messenger", messenger.text, messenger.locales, \.text) {
                 try checkNotBlank(text, field: field)
+                try Identifier.validateMessageText(text, field: field)
             }
         }
         guard let sms = content.sms else { return compiled }
         for (field, text) in texts("sms", sms.text, sms.locales, \.text) {
             try checkNotBlank(text, field: field)
+            try Identifier.validateMessageText(text, field: field)
             try checkLength(text, field: field, limit: smsMaxSegments)
         }
         return compiled

@@ -30,6 +30,15 @@ public enum Identifier {
     public static func containsControlCharacters(_ value: some StringProtocol) -> Bool {
         value.unicodeScalars.contains { $0.properties.generalCategory == .control }
     }
+
+    /// Text a person reads (a message, a note) may break lines and hold tabs, and nothing else of the control
+    /// characters: a NUL or an escape sequence reaches no reader as meant, and a NUL cuts a C string short.
+    public static func validateMessageText(_ value: String, field: String) throws(HeraldError) {
+        let allowed: Set<Unicode.Scalar> = ["\n", "\r", "\t"]
+        guard value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !allowed.contains($0) })
+        else { return }
+        throw .invalid(field, "must not contain control characters other than line breaks and tabs", code: controlCharactersCode)
+    }
 }
 
 extension Identifier {

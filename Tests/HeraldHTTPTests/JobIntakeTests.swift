@@ -131,6 +131,12 @@ struct JobIntakeTests {
                 jobJSON(channels: #"["messenger"]"#, content: #"{"messenger": {"text": ""}}"#), "invalid_field",
                 "content.messenger.text"
             ),
+            // A NUL or an escape reaches no reader as meant; line breaks and tabs are text.
+            (jobJSON(content: #"{"sms": {"text": "code\u0000 1234"}}"#), "control_characters", "content.sms.text"),
+            (
+                jobJSON(channels: #"["messenger"]"#, content: #"{"messenger": {"text": "hi\u001b[2J"}}"#),
+                "control_characters", "content.messenger.text"
+            ),
             // Valid JSON with a fraction where a whole number belongs: the field's fault, not the body's.
             (jobJSON(extra: #", "priority": 5.5"#), "invalid_value", "priority"),
             (jobJSON(extra: #", "send_at": "tomorrow""#), "invalid_value", "send_at"),

@@ -54,6 +54,8 @@ struct TemplateRoutesTests {
             (#"{"author": "a", "content": {}}"#, "invalid_field", "content"),
             (#"{"author": "a", "content": {"messenger": {"text": "x", "locales": {"ru": {"text": ""}}}}}"#,
              "invalid_field", "content.messenger.locales.ru.text"),
+            (#"{"author": "a\u0000b", "content": {"sms": {"text": "x"}}}"#, "control_characters", "author"),
+            (#"{"author": "a", "note": "fix\u001b[2J", "content": {"sms": {"text": "x"}}}"#, "control_characters", "note"),
         ])
     func validatedOnSave(body: String, code: String, field: String) async throws {
         try await HeraldHarness.run { app in
