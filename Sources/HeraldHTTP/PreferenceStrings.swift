@@ -1,3 +1,4 @@
+import Foundation
 import HeraldCore
 
 /// The preference page's words in the languages Herald's audiences read most (SPEC §1): English,
@@ -29,15 +30,29 @@ struct PreferenceStrings: Sendable {
         return supported[primary] ?? forAcceptLanguage(acceptLanguage)
     }
 
-    /// For a browser's `Accept-Language` (`fa-IR,fa;q=0.9,en;q=0.8`): the first supported language listed.
+    /// For a browser's `Accept-Language` (`en;q=0.5, fa-IR, ru;q=0`): the supported language it weighs highest
+    /// (RFC 9110 §12.5.4: `q` from 0 to 1, 1 when left out, 0 meaning "not this one"; ties in the order listed).
     /// Used before a contact is known, e.g. on the page for a link that is not valid.
     static func forAcceptLanguage(_ header: String?) -> PreferenceStrings {
+        var best: (weight: Double, strings: PreferenceStrings)?
         for entry in (header ?? "").split(separator: ",") {
-            let tag = entry.split(separator: ";").first.map { String($0) } ?? ""
+            let parameters = entry.split(separator: ";")
+            let tag = parameters.first.map { String($0) } ?? ""
             let primary = LocaleMatch.normalize(tag).split(separator: "-").first.map(String.init) ?? ""
-            if let strings = supported[primary] { return strings }
+            guard let strings = supported[primary] else { continue }
+            let weight = parameters.dropFirst().lazy.compactMap(Self.quality).first ?? 1
+            if weight > 0, weight > best?.weight ?? 0 { best = (weight, strings) }
         }
-        return english
+        return best?.strings ?? english
+    }
+
+    /// `q=0.8` → 0.8; nil for another parameter or a value out of range.
+    private static func quality(_ parameter: Substring) -> Double? {
+        let parts = parameter.split(separator: "=", maxSplits: 1)
+        guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces).lowercased() == "q",
+            let value = Double(parts[1].trimmingCharacters(in: .whitespaces)), (0...1).contains(value)
+        else { return nil }
+        return value
     }
 
     static let english = PreferenceStrings(

@@ -103,6 +103,9 @@ struct PreferenceCentreTests {
             // No locale on file: the browser's language, if the page speaks it.
             let browser = try await app.get(app.token(for: "omid"), headers: [.acceptLanguage: "de-DE, ar;q=0.8"]).text
             #expect(browser.contains(#"<html lang="ar" dir="rtl">"#))
+            // Weights decide, not the order listed; q=0 means "not this one".
+            let weighed = try await app.get(app.token(for: "omid"), headers: [.acceptLanguage: "en;q=0.3, ru-RU;q=0.9, fa;q=0"]).text
+            #expect(weighed.contains(#"<html lang="ru" dir="ltr">"#))
         }
     }
 
