@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 
 /// Header text for RFC 5322 / RFC 2047: ASCII stays readable, anything else becomes UTF-8
 /// encoded-words, and long values are folded so every physical line stays short.
@@ -119,13 +120,11 @@ public enum MIMEAddress {
         else { return false }
         var atSigns = 0
         for byte in bytes {
-            guard byte > 0x20, byte < 0x7F, !forbidden.contains(byte) else { return false }
+            guard byte > 0x20, byte < 0x7F, !EmailAddress.unsafeBytes.contains(byte) else { return false }
             if byte == UInt8(ascii: "@") { atSigns += 1 }
         }
         return atSigns == 1
     }
-
-    private static let forbidden: Set<UInt8> = Set("<>()[]\\,;:\" ".utf8)
 
     static func mailbox(_ address: String, displayName: String?) -> String {
         guard let displayName, !displayName.isEmpty else { return address }

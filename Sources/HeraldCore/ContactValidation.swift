@@ -18,7 +18,7 @@ public enum ContactValidation {
         if let whatsapp = contact.whatsapp, !PhoneNumber.isValidE164(whatsapp) {
             throw .invalid(prefix + "whatsapp", "must be an E.164 number", code: "invalid_phone")
         }
-        if let email = contact.email, !isPlausibleEmail(email) {
+        if let email = contact.email, !EmailAddress.isPlausible(email) {
             throw .invalid(prefix + "email", "is not an email address", code: "invalid_email")
         }
         for (index, token) in contact.pushTokens.enumerated() {
@@ -27,14 +27,5 @@ public enum ContactValidation {
             }
             try Identifier.validateText(token.token, field: prefix + "push_tokens[\(index)].token")
         }
-    }
-
-    /// One "@", a non-empty local part, a dotted domain, no spaces: strict enough to catch mistakes.
-    public static func isPlausibleEmail(_ text: String) -> Bool {
-        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
-            !parts[1].hasSuffix("."), text.count <= 254
-        else { return false }
-        return !text.contains(where: \.isWhitespace)
     }
 }

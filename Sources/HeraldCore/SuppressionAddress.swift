@@ -28,7 +28,7 @@ public enum SuppressionAddress {
             return address
         }
         if address.contains("@") {
-            guard ContactValidation.isPlausibleEmail(address) else {
+            guard EmailAddress.isPlausible(address) else {
                 throw .invalid(field, "is not an email address", code: "invalid_email")
             }
             return address

@@ -1,0 +1,30 @@
+import HeraldCore
+import Testing
+
+/// An address accepted at intake must not be refused as malformed when it is sent: the hostile tester stored
+/// each of the refused ones below, and each ended `suppressed invalid_address` at send time.
+@Suite struct EmailAddressTests {
+    @Test(arguments: [
+        "maryam@example.org", "o'brien+news@mail.example.co.uk", "a.b-c_d@x.io", "user@xn--mgbh0fb.xn--mgba3a4f16a",
+        "مریم@مثال.ایران",
+    ])
+    func plausible(address: String) {
+        #expect(EmailAddress.isPlausible(address))
+    }
+
+    @Test(arguments: [
+        "<a@x.io>", "a,b@x.io", "a@x..io", "a@.x.io", "a@x.io.", ".a@x.io", "a..b@x.io", "a@localhost", "a b@x.io",
+        "a@b@x.io", "@x.io", "a@", "a\u{7F}@x.io", "a;b@x.io", "\"a\"@x.io",
+        // Invisible characters make one address look like another.
+        "a\u{200B}@x.io", "a@x\u{202E}.io", "ali\u{200C}@x.io", "a\u{00A0}@x.io",
+    ])
+    func refused(address: String) {
+        #expect(!EmailAddress.isPlausible(address))
+    }
+
+    @Test func lengthsAreBounded() {
+        #expect(EmailAddress.isPlausible(String(repeating: "a", count: 64) + "@x.io"))
+        #expect(!EmailAddress.isPlausible(String(repeating: "a", count: 65) + "@x.io"))
+        #expect(!EmailAddress.isPlausible("a@" + String(repeating: "b", count: 250) + ".io"))
+    }
+}
