@@ -59,23 +59,45 @@ public struct SNSVerifier: Sendable {
         return rewritten
     }
 
+    /// `sns.<region>.amazonaws.com` (or `.com.cn`), the region shaped as AWS names them (`us-east-1`,
+    /// `us-gov-west-1`): a forged message cannot send Herald to look up any name it likes.
     static func isSNSHost(_ host: String) -> Bool {
         let labels = host.split(separator: ".", omittingEmptySubsequences: false)
         guard labels.count == 4 || (labels.count == 5 && labels[4] == "cn") else { return false }
-        return labels[0] == "sns" && labels[2] == "amazonaws" && labels[3] == "com"
-            && !labels[1].isEmpty && labels[1].allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" }
+        return labels[0] == "sns" && labels[2] == "amazonaws" && labels[3] == "com" && isRegion(labels[1])
+    }
+
+    private static func isRegion(_ label: Substring) -> Bool {
+        let parts = label.split(separator: "-", omittingEmptySubsequences: false)
+        guard (3...4).contains(parts.count), let number = parts.last, (1...2).contains(number.count),
+            number.allSatisfy(\.isASCII), number.allSatisfy(\.isNumber)
+        else { return false }
+        return parts.dropLast().allSatisfy { part in
+            (2...12).contains(part.count) && part.allSatisfy { $0.isASCII && $0.isLowercase }
+        }
     }
 
     private func publicKey(_ certificateURL: String) async throws -> _RSA.Signing.PublicKey {
-        if let cached = await cache.key(certificateURL) { return cached }
+        switch await cache.lookUp(certificateURL, now: .now) {
+        case .key(let key): return key
+        case .failed: throw Self.invalid("the signing certificate could not be fetched")
+        case .unknown: break
+        }
         let url = try resolve(certificateURL)
         guard url.path.hasSuffix(".pem") else { throw Self.invalid("the certificate URL does not name a .pem file") }
-        let pem = try await fetch(url)
-        guard let der = PEMBlock.decode(String(decoding: pem, as: UTF8.self), label: "CERTIFICATE"),
-            let spki = DERCertificate.subjectPublicKeyInfo(der), let key = try? _RSA.Signing.PublicKey(derRepresentation: spki)
-        else { throw Self.invalid("the signing certificate is not an RSA certificate") }
-        await cache.store(key, for: certificateURL)
-        return key
+        do {
+            let pem = try await fetch(url)
+            guard let der = PEMBlock.decode(String(decoding: pem, as: UTF8.self), label: "CERTIFICATE"),
+                let spki = DERCertificate.subjectPublicKeyInfo(der),
+                let key = try? _RSA.Signing.PublicKey(derRepresentation: spki)
+            else { throw Self.invalid("the signing certificate is not an RSA certificate") }
+            await cache.store(key, for: certificateURL)
+            return key
+        } catch {
+            // A URL that failed is not fetched again for a while: forged messages cannot make Herald fetch on demand.
+            await cache.storeFailure(for: certificateURL, now: .now)
+            throw (error as? HeraldError) ?? Self.invalid("the signing certificate could not be fetched")
+        }
     }
 
     /// The string SNS signs: `name\nvalue\n` for each signed field present, in this order.
@@ -104,14 +126,34 @@ public struct SNSVerifier: Sendable {
     }
 }
 
+/// Keys by certificate URL, and URLs that failed lately (remembered for `failureMemory`).
 actor CertificateCache {
-    private var keys: [String: _RSA.Signing.PublicKey] = [:]
+    enum Entry {
+        case key(_RSA.Signing.PublicKey)
+        case failed
+        case unknown
+    }
 
-    func key(_ url: String) -> _RSA.Signing.PublicKey? { keys[url] }
+    static let failureMemory: Duration = .seconds(300)
+
+    private var keys: [String: _RSA.Signing.PublicKey] = [:]
+    private var failures: [String: ContinuousClock.Instant] = [:]
+
+    func lookUp(_ url: String, now: ContinuousClock.Instant) -> Entry {
+        if let key = keys[url] { return .key(key) }
+        if let failed = failures[url], now - failed < Self.failureMemory { return .failed }
+        return .unknown
+    }
 
     func store(_ key: _RSA.Signing.PublicKey, for url: String) {
         if keys.count > 32 { keys.removeAll() }
         keys[url] = key
+    }
+
+    func storeFailure(for url: String, now: ContinuousClock.Instant) {
+        if failures.count > 256 { failures = failures.filter { now - $0.value < Self.failureMemory } }
+        if failures.count > 256 { failures.removeAll() }
+        failures[url] = now
     }
 }
 

@@ -110,7 +110,9 @@ struct EmailInbound: Sendable {
         let request = HTTPClientRequest(url: url.absoluteString)
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
         guard response.status.code == 200 else {
-            throw HeraldError(code: "forbidden", message: "fetching \(url.host ?? "the SNS URL") answered \(response.status.code)", statusCode: 403)
+            // Not the host: with `sns_certificate_base` it is an internal one.
+            throw HeraldError(
+                code: "forbidden", message: "the SNS URL answered HTTP \(response.status.code)", statusCode: 403)
         }
         return Array(buffer: try await response.body.collect(upTo: 64 << 10))
     }

@@ -116,6 +116,7 @@ struct SNSVerifierTests {
         for url in [
             "https://evil.example/SimpleNotificationService-x.pem", "http://sns.us-east-1.amazonaws.com/x.pem",
             "https://sns.us-east-1.amazonaws.com.evil.example/x.pem", "https://s3.amazonaws.com/x.pem",
+            "https://sns.attacker-chosen-name.amazonaws.com/x.pem", "https://sns.us-east-1a.amazonaws.com/x.pem",
         ] {
             #expect(throws: HeraldError.self) { _ = try verifier.resolve(url) }
             var envelope = String(decoding: try fixture("sns-complaint.json"), as: UTF8.self)
@@ -124,5 +125,26 @@ struct SNSVerifierTests {
             await #expect(throws: HeraldError.self) { _ = try await verifier.verify(Array(envelope.utf8)) }
         }
         #expect(try verifier.resolve("https://sns.eu-west-1.amazonaws.com/a.pem").host == "sns.eu-west-1.amazonaws.com")
+        #expect(try verifier.resolve("https://sns.us-gov-west-1.amazonaws.com/a.pem").host == "sns.us-gov-west-1.amazonaws.com")
+        #expect(try verifier.resolve("https://sns.cn-north-1.amazonaws.com.cn/a.pem").host == "sns.cn-north-1.amazonaws.com.cn")
+    }
+
+    /// A certificate URL that failed is not fetched again for a while, and the refusal names no host.
+    @Test func aFailedCertificateIsNotFetchedOnEveryMessage() async throws {
+        let fetches = Fetches()
+        let verifier = SNSVerifier(certificateBase: "http://internal-proxy.corp:8080") { url in
+            _ = try? fetches.fetch(url)
+            throw HeraldError(code: "forbidden", message: "the SNS URL answered HTTP 404", statusCode: 403)
+        }
+        for _ in 0..<3 {
+            do {
+                _ = try await verifier.verify(try fixture("sns-complaint.json"))
+                Issue.record("verified without a certificate")
+            } catch let error as HeraldError {
+                #expect(error.statusCode == 403)
+                #expect(!error.message.contains("internal-proxy"))
+            }
+        }
+        #expect(fetches.fetched.count == 1)
     }
 }
