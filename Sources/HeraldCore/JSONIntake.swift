@@ -9,6 +9,11 @@ public enum JSONIntake {
 
     /// `prefix` names the record in a batch, e.g. "[3]" for an NDJSON line.
     public static func check(_ data: Data, prefix: String = "") throws {
+        // JSON is UTF-8 (RFC 8259 §8.1): bytes that are not are a malformed body, whichever field holds them.
+        guard String(validating: data, as: UTF8.self) != nil else {
+            throw HeraldError(
+                code: "invalid_json", message: "the body is not valid UTF-8", field: prefix.isEmpty ? nil : prefix)
+        }
         try data.withUnsafeBytes { raw in
             var scanner = Scanner(parser: FastJSON.Parser(bytes: raw.bindMemory(to: UInt8.self)), prefix: prefix)
             do {
@@ -91,12 +96,17 @@ public enum JSONIntake {
 
         mutating func number() throws {
             let start = parser.index
-            _ = try parser.number()
+            let value = try parser.number()
             let literal = UnsafeBufferPointer(rebasing: parser.bytes[start..<parser.index])
-            guard JSONNumberLiteral.significantDigits(literal) <= JSONIntake.maxSignificantDigits else {
+            let digits = JSONNumberLiteral.significantDigits(literal)
+            guard digits <= JSONIntake.maxSignificantDigits else {
                 throw HeraldError.invalid(
                     path, "has more than \(JSONIntake.maxSignificantDigits) significant digits; send it as a string",
                     code: "number_too_precise")
+            }
+            // 1e400 reads as infinity and 1e-400 as zero: no field can keep either.
+            guard value.isFinite, value != 0 || digits == 0 else {
+                throw HeraldError.invalid(path, "is out of the range a number can have", code: "invalid_value")
             }
         }
     }

@@ -11,6 +11,14 @@ public struct TemplateRef: Codable, Sendable, Hashable {
         self.id = id
         self.version = version
     }
+
+    /// As synthesized, except that a version with a fraction (`1.5`) is the field's fault (`invalid_value`),
+    /// not malformed JSON.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        version = try container.decodeWholeNumberIfPresent(forKey: .version)
+    }
 }
 
 extension JobSpec {

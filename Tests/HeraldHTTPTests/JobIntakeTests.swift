@@ -139,6 +139,7 @@ struct JobIntakeTests {
             ),
             // Valid JSON with a fraction where a whole number belongs: the field's fault, not the body's.
             (jobJSON(extra: #", "priority": 5.5"#), "invalid_value", "priority"),
+            (jobJSON(extra: #", "template": {"id": "welcome", "version": 1.5}"#), "invalid_value", "template.version"),
             (jobJSON(extra: #", "send_at": "tomorrow""#), "invalid_value", "send_at"),
             (jobJSON(extra: #", "send_at": "2026-02-30T10:00:00Z""#), "invalid_value", "send_at"),
             (jobJSON(extra: #", "send_at": "10000-01-01T00:00:00Z""#), "invalid_value", "send_at"),
