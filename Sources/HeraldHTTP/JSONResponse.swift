@@ -39,8 +39,13 @@ extension Request {
         do {
             let buffer = try await body.collect(upTo: limit)
             return Data(buffer.readableBytesView)
-        } catch {
+        } catch is NIOTooManyBytesError {
             throw BodyLimits.tooLarge(limit)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw BodyLimits.tooLarge(limit)
+        } catch {
+            // The client stopped sending before the length it announced: not too large, just incomplete.
+            throw HeraldError(code: "incomplete_body", message: "the body ended before its announced length")
         }
     }
 }

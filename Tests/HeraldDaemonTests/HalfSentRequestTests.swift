@@ -16,6 +16,26 @@ import Testing
         while process.isRunning, Date().timeIntervalSince(asked) < 55 { try await Task.sleep(for: .milliseconds(250)) }
         #expect(!process.isRunning, "SIGTERM still waiting on a half-sent request after 55 s")
     }
+
+    /// A body that ends (the client shuts its sending side) before the length it announced is incomplete: a
+    /// 400 `incomplete_body`, not a 413 as if it had been too large.
+    @Test func aBodyShorterThanAnnouncedIsIncompleteNotTooLarge() async throws {
+        let daemon = try DaemonProcess()
+        try await daemon.start()
+        defer { daemon.process?.terminate() }
+        let request = "PUT /v1/contacts/u1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(try daemon.adminKey)\r\n"
+            + "Content-Length: 100\r\n\r\n{\"timezone\": \"UTC\"}"
+        let connection = try HalfSentConnection(port: daemon.port, sending: request)
+        defer { connection.close() }
+        connection.stopSending()
+        var answer = ""
+        for _ in 0..<100 where answer.isEmpty {
+            try await Task.sleep(for: .milliseconds(50))
+            answer = connection.received()
+        }
+        #expect(answer.hasPrefix("HTTP/1.1 400"), "\(answer)")
+        #expect(answer.contains("incomplete_body"), "\(answer)")
+    }
 }
 
 /// A raw loopback connection that has sent `text` and then nothing more.
@@ -34,6 +54,16 @@ final class HalfSentConnection {
         guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
         let bytes = Array(text.utf8)
         _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+    }
+
+    /// Shuts the sending side: the server reads the end of the stream.
+    func stopSending() { _ = shutdown(fd, Int32(SHUT_WR)) }
+
+    /// What the server has written so far, without waiting.
+    func received() -> String {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+        return count > 0 ? String(decoding: buffer[..<count], as: UTF8.self) : ""
     }
 
     func close() { _ = Glibc.close(fd) }
