@@ -47,15 +47,22 @@ final class SendGate: Sendable {
             if leads { continuation.resume(returning: nil) }
         }
         if let answered { return answered }
-        // This caller reads for itself, then for everyone who asked while it read, until nobody waits.
         let own = await check(messages)
+        // Everyone who asked while this read ran is read for apart from this caller, which goes on to send and
+        // end its hold. Reading for them here, holding it, could wait behind a stop that waits for that hold.
+        Task { await self.readForWaiting() }
+        return own
+    }
+
+    /// Reads for the callers waiting, then for those who asked meanwhile, until nobody waits.
+    private func readForWaiting() async {
         while true {
             let waiting = state.withLock { state in
                 defer { state.waiting = [] }
                 if state.waiting.isEmpty { state.reading = false }
                 return state.waiting
             }
-            guard !waiting.isEmpty else { return own }
+            guard !waiting.isEmpty else { return }
             let (verdicts, hold) = await check(waiting.flatMap(\.messages))
             hold.share(with: waiting.count - 1)
             var offset = 0

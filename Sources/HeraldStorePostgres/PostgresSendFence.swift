@@ -6,12 +6,20 @@ import Synchronization
 /// lock shared, kept open until the messages it admitted are handed to their driver; a stop, once committed,
 /// takes the same lock exclusively (`drainSends`), which PostgreSQL grants only after every earlier holder on
 /// any node let go, while later readers queue behind it and see the stop. Holds are capped below the pool's
-/// size, so slow providers cannot take every connection; a check beyond the cap waits for a slot.
+/// size, so slow providers cannot take every connection; a check beyond the cap waits for a slot. Drains on
+/// one node share their lock requests (`Drains`), so a burst of opt-outs takes one connection, not one each.
 final class PostgresSendFence: Sendable {
     /// A hold not ended by then (a send that hangs) lets go anyway: the fence weakens for that send only.
     static let longestHold: Duration = .seconds(60)
 
     private let slots: Mutex<(free: Int, waiting: [CheckedContinuation<Void, Never>])>
+    private let drains = Mutex(Drains())
+
+    /// Whether a drain is running, and who asked for one while it ran: they need a drain that starts after them.
+    private struct Drains {
+        var running = false
+        var next: [CheckedContinuation<Void, Never>] = []
+    }
 
     init(holds: Int) {
         slots = Mutex((max(holds, 1), []))
@@ -28,7 +36,10 @@ final class PostgresSendFence: Sendable {
             let reply = Reply(continuation)
             Task {
                 do {
-                    try await store.transaction(deadline: nil) { connection in
+                    try await store.transaction(deadline: Self.longestHold + .seconds(30)) { connection in
+                        // The read must see what committed before the lock was granted: one snapshot per statement,
+                        // whatever the database's default isolation.
+                        try await connection.rows("SET TRANSACTION ISOLATION LEVEL READ COMMITTED", logger: store.logger)
                         let (events, stops) = try await read(connection)
                         // A retried transaction after the answer went out has no one to answer: it just ends.
                         guard reply.send(.success(LateChanges(events: events, stops: stops, hold: SendHold { end.finish() })))
@@ -40,6 +51,45 @@ final class PostgresSendFence: Sendable {
                 }
                 self.returnSlot()
             }
+        }
+    }
+
+    /// Returns once every hold taken before the call has ended, on any node. Callers that ask while a drain
+    /// runs are served together by the next one.
+    func drain(_ store: PostgresStore) async {
+        await withCheckedContinuation { continuation in
+            let leads = drains.withLock { drains in
+                drains.next.append(continuation)
+                guard !drains.running else { return false }
+                drains.running = true
+                return true
+            }
+            if leads { Task { await self.runDrains(store) } }
+        }
+    }
+
+    private func runDrains(_ store: PostgresStore) async {
+        while true {
+            let batch = drains.withLock { drains in
+                defer { drains.next = [] }
+                if drains.next.isEmpty { drains.running = false }
+                return drains.next
+            }
+            guard !batch.isEmpty else { return }
+            await Self.takeExclusiveLock(store)
+            for continuation in batch { continuation.resume() }
+        }
+    }
+
+    /// A failure only weakens the fence for these stops, so it is logged, not thrown.
+    private static func takeExclusiveLock(_ store: PostgresStore) async {
+        let logger = store.logger
+        do {
+            try await store.transaction(deadline: longestHold + .seconds(30)) { connection in
+                try await connection.rows("SELECT pg_advisory_xact_lock(\(PostgresStore.LockKey.sendFence))", logger: logger)
+            }
+        } catch {
+            logger.warning("the send fence could not be drained", metadata: ["error": "\(error)"])
         }
     }
 

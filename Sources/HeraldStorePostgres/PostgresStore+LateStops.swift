@@ -21,16 +21,9 @@ extension PostgresStore {
     }
 
     /// Returns once every send fence lock taken before the call is released, on any node. Called after a stop
-    /// commits; a failure only weakens the fence for this stop, so it is logged, not thrown.
+    /// commits.
     func drainSends() async {
-        let logger = self.logger
-        do {
-            try await transaction(deadline: PostgresSendFence.longestHold + .seconds(30)) { connection in
-                try await connection.rows("SELECT pg_advisory_xact_lock(\(LockKey.sendFence))", logger: logger)
-            }
-        } catch {
-            logger.warning("the send fence could not be drained", metadata: ["error": "\(error)"])
-        }
+        await sendFence.drain(self)
     }
 
     /// Ledger events newer than `eventId` for these contacts, in ledger order.
