@@ -10,14 +10,17 @@ final class InterceptingStore: Store {
     private let requests = Mutex<[ClaimRequest]>([])
     private let afterBatch: @Sendable (FanoutBatch, any Store) async throws -> Void
     private let afterClaim: @Sendable (ClaimDecisions, any Store) async throws -> Void
+    private let beforeLateChanges: @Sendable () async -> Void
 
     init(
         _ base: any Store, afterBatch: @escaping @Sendable (FanoutBatch, any Store) async throws -> Void = { _, _ in },
-        afterClaim: @escaping @Sendable (ClaimDecisions, any Store) async throws -> Void = { _, _ in }
+        afterClaim: @escaping @Sendable (ClaimDecisions, any Store) async throws -> Void = { _, _ in },
+        beforeLateChanges: @escaping @Sendable () async -> Void = {}
     ) {
         self.base = base
         self.afterBatch = afterBatch
         self.afterClaim = afterClaim
+        self.beforeLateChanges = beforeLateChanges
     }
 
     /// What each `writeFanoutBatch` call returned, in order.
@@ -82,7 +85,8 @@ final class InterceptingStore: Store {
     func lateChanges(
         afterEvent eventId: Int64, stopsSince: Int64?, jobIds: [Int64], contactIds: [String], addresses: [String]
     ) async throws -> LateChanges {
-        try await base.lateChanges(
+        await beforeLateChanges()
+        return try await base.lateChanges(
             afterEvent: eventId, stopsSince: stopsSince, jobIds: jobIds, contactIds: contactIds, addresses: addresses)
     }
     func releaseLeases(owner: String, at: Date) async throws { try await base.releaseLeases(owner: owner, at: at) }
