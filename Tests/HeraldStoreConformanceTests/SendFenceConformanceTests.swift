@@ -81,6 +81,32 @@ struct SendFenceConformanceTests {
         }
     }
 
+    @Test(arguments: TestBackends.all)
+    func aSuppressionIsAnsweredOnlyAfterTheSendsCheckedBeforeIt(backend: TestBackend) async throws {
+        try await withStore(backend) { store, _ in
+            let list = try #require(store as? any SuppressionStore)
+            let checked = try await check(store)
+            try await expectHeldBack(store, by: checked.hold) {
+                try await !list.suppressions(addresses: ["a@x.io"]).isEmpty
+            } _: {
+                _ = try await list.addSuppressions([SuppressionEntry(address: "a@x.io", reason: "manual")], actor: "t", at: t0)
+            }
+        }
+    }
+
+    @Test(arguments: TestBackends.all)
+    func anErasureIsAnsweredOnlyAfterTheSendsCheckedBeforeIt(backend: TestBackend) async throws {
+        try await withStore(backend) { store, _ in
+            try await store.upsertContacts([contact("a", email: "a@x.io")], at: t0)
+            let checked = try await check(store)
+            try await expectHeldBack(store, by: checked.hold) {
+                try await store.contact(id: "a") == nil
+            } _: {
+                _ = try await ContactEraser.erase("a", store: store, settings: ErasureSettings(), actor: "t", at: at(1))
+            }
+        }
+    }
+
     /// PostgreSQL: the check on one node holds back a revocation recorded through another node's store.
     @Test(arguments: TestBackends.all.filter { $0.name == "postgres" })
     func aRevocationOnOneNodeWaitsForTheOtherNodesSends(backend: TestBackend) async throws {
