@@ -7,16 +7,13 @@ public enum ConsentBatch {
     public static func decode(_ data: Data, now: Date, defaultActor: String) throws(HeraldError) -> [ConsentInput] {
         let decoder = HeraldJSON.decoder()
         var inputs: [ConsentInput] = []
-        var number = 0
-        for line in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
-            number += 1
-            guard line.contains(where: { $0 != 0x20 && $0 != 0x0D && $0 != 0x09 }) else { continue }
+        for (index, line) in NDJSONLines.records(data) {
             do {
                 inputs.append(try input(Data(line), decoder: decoder, now: now, defaultActor: defaultActor))
             } catch {
                 throw HeraldError(
                     code: error.code, message: (error.field.map { "\($0): " } ?? "") + error.message,
-                    field: "line \(number)")
+                    field: "line \(index + 1)")
             }
         }
         guard !inputs.isEmpty else { throw .invalid("body", "no consent events in the body", code: "empty_batch") }

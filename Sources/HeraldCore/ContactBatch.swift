@@ -29,8 +29,7 @@ public enum ContactBatch {
     /// Lines are counted blank ones included, so "[4]" is the fifth line of the file.
     private static func decodeLines(_ data: Data, decoder: JSONDecoder) throws -> [(position: Int, contact: Contact)] {
         var records: [(position: Int, contact: Contact)] = []
-        for (index, line) in data.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
-            guard line.contains(where: { $0 != 0x20 && $0 != 0x0D && $0 != 0x09 }) else { continue }
+        for (index, line) in NDJSONLines.records(data) {
             do {
                 let record = Data(line)
                 try JSONIntake.check(record, prefix: "[\(index)]")

@@ -50,7 +50,12 @@ final class SendGate: Sendable {
         let own = await check(messages)
         // Everyone who asked while this read ran is read for apart from this caller, which goes on to send and
         // end its hold. Reading for them here, holding it, could wait behind a stop that waits for that hold.
-        Task { await self.readForWaiting() }
+        // Usually nobody asked: then no task is started.
+        let othersWait = state.withLock { state in
+            if state.waiting.isEmpty { state.reading = false }
+            return !state.waiting.isEmpty
+        }
+        if othersWait { Task { await self.readForWaiting() } }
         return own
     }
 
