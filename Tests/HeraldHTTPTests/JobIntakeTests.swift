@@ -131,6 +131,34 @@ struct JobIntakeTests {
                 jobJSON(channels: #"["messenger"]"#, content: #"{"messenger": {"text": ""}}"#), "invalid_field",
                 "content.messenger.text"
             ),
+            // An email with a blank subject, or with neither text nor html, and a push with nothing to show and
+            // no data, arrive empty.
+            (
+                jobJSON(channels: #"["email"]"#, content: #"{"email": {"subject": " ", "text": "Hi"}}"#), "invalid_field",
+                "content.email.subject"
+            ),
+            (
+                jobJSON(channels: #"["email"]"#, content: #"{"email": {"subject": "Hi", "text": "", "html": " "}}"#),
+                "invalid_field", "content.email.text"
+            ),
+            (
+                jobJSON(
+                    channels: #"["email"]"#,
+                    content: #"{"email": {"subject": "Hi", "text": "x", "locales": {"ru": {"subject": "Привет", "text": ""}}}}"#),
+                "invalid_field", "content.email.locales.ru.text"
+            ),
+            (
+                jobJSON(channels: #"["push"]"#, content: #"{"push": {"title": "", "body": " "}}"#), "invalid_field",
+                "content.push.body"
+            ),
+            (
+                jobJSON(channels: #"["email"]"#, content: #"{"email": {"subject": "Hi\u0007", "text": "x"}}"#),
+                "control_characters", "content.email.subject"
+            ),
+            (
+                jobJSON(channels: #"["push"]"#, content: #"{"push": {"title": "Hi", "body": "x\u0000"}}"#),
+                "control_characters", "content.push.body"
+            ),
             // A NUL or an escape reaches no reader as meant; line breaks and tabs are text.
             (jobJSON(content: #"{"sms": {"text": "code\u0000 1234"}}"#), "control_characters", "content.sms.text"),
             (
@@ -156,6 +184,20 @@ struct JobIntakeTests {
             #expect(error.code == code)
             #expect(error.field == field)
             #expect(try await app.store.job(id: 1) == nil)
+        }
+    }
+
+    @Test("content that shows something is accepted: a data-only push, an email whose body is HTML alone")
+    func contentThatShowsSomething() async throws {
+        try await HeraldHarness.run { app in
+            for (key, channels, content) in [
+                ("data-push", #"["push"]"#, #"{"push": {"title": "", "body": "", "data": {"sync": "1"}}}"#),
+                ("html-only", #"["email"]"#, #"{"email": {"subject": "Hi", "text": "", "html": "<p>Hi</p>"}}"#),
+            ] {
+                let response = try await app.send(
+                    .post, "/v1/jobs", as: .enqueue, body: jobJSON(key: key, channels: channels, content: content))
+                #expect(response.status == .accepted, "\(key)")
+            }
         }
     }
 }
