@@ -44,7 +44,11 @@ final class PostgresSendFence: Sendable {
                         // A retried transaction after the answer went out has no one to answer: it just ends.
                         guard reply.send(.success(LateChanges(events: events, stops: stops, hold: SendHold { end.finish() })))
                         else { return }
-                        await Self.wait(for: ended)
+                        if await !Self.ended(ended) {
+                            store.logger.warning(
+                                "a send held the send fence past its limit; let go, so a stop acknowledged now does not wait for it",
+                                metadata: ["limit_seconds": "\(Self.longestHold.components.seconds)"])
+                        }
                     }
                 } catch {
                     reply.send(.failure(error))
@@ -93,12 +97,19 @@ final class PostgresSendFence: Sendable {
         }
     }
 
-    private static func wait(for ended: AsyncStream<Void>) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { for await _ in ended {} }
-            group.addTask { try? await Task.sleep(for: longestHold) }
-            await group.next()
-            group.cancelAll()
+    /// Whether the hold ended before `longestHold` ran out.
+    private static func ended(_ ended: AsyncStream<Void>) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                for await _ in ended {}
+                return true
+            }
+            group.addTask {
+                try? await Task.sleep(for: longestHold)
+                return false
+            }
+            defer { group.cancelAll() }
+            return await group.next() ?? true
         }
     }
 
