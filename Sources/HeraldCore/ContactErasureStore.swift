@@ -41,6 +41,10 @@ public protocol ContactErasureStore: Sendable {
 
     /// Marks erased addresses in the policy facts this store loads, once enabled with the key.
     var erasedAddresses: ErasedAddressFilter { get }
+
+    /// When the contact row now under `contactId` was first stored (an update keeps it; an erasure deletes the
+    /// row, so storing the id again starts anew); 1970 for rows stored before this was kept; nil if there is none.
+    func contactCreatedAt(_ contactId: String) async throws -> Date?
 }
 
 extension Contact {

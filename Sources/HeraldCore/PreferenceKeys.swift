@@ -18,7 +18,8 @@ public struct PreferenceKeys: Sendable, Hashable {
 
     /// A new `/p/{token}` link for `contactId`, valid from `now` for `linkLifetime`.
     public func link(baseURL: String, contactId: String, now: Date, tokenId: String = PreferenceToken.newTokenId()) -> String {
-        let token = PreferenceToken(contactId: contactId, tokenId: tokenId, expiresAt: now.addingTimeInterval(linkLifetime))
+        let token = PreferenceToken(
+            contactId: contactId, tokenId: tokenId, expiresAt: now.addingTimeInterval(linkLifetime), issuedAt: now)
         return "\(baseURL)/p/\(token.signed(key: current))"
     }
 

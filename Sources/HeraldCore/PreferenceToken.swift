@@ -4,17 +4,29 @@ import Foundation
 /// The signed, expiring key to one contact's preference page (`/p/{token}`).
 ///
 /// Shape: `base64url(payload) "." base64url(HMAC-SHA256(key, payload))`. The payload is a version byte,
-/// the expiry as 8-byte big-endian Unix seconds, then contact id and token id, each as a 2-byte
-/// big-endian length and UTF-8. The token id is random per link, so a ledger event names the link used.
+/// the expiry as 8-byte big-endian Unix seconds, (version 2) the issue time as 8-byte big-endian Unix
+/// milliseconds, then contact id and token id, each as a 2-byte big-endian length and UTF-8. The token id is
+/// random per link, so a ledger event names the link used. The issue time tells a link to an erased contact
+/// from one to a contact created later under the same id (`ContactErasureStore.contactCreatedAt`).
 public struct PreferenceToken: Sendable, Hashable {
     public var contactId: String
     public var tokenId: String
     public var expiresAt: Date
+    /// Nil for links signed before issue times were carried (version 1).
+    public var issuedAt: Date?
 
-    public init(contactId: String, tokenId: String, expiresAt: Date) {
+    public init(contactId: String, tokenId: String, expiresAt: Date, issuedAt: Date? = nil) {
         self.contactId = contactId
         self.tokenId = tokenId
         self.expiresAt = Date(timeIntervalSince1970: expiresAt.timeIntervalSince1970.rounded(.down))
+        self.issuedAt = issuedAt?.truncatedToMilliseconds
+    }
+
+    /// Whether the link was signed before the contact now under its id existed, so for someone erased since:
+    /// such a link must not show or change the new contact's choices. A contact stored before creation times
+    /// were kept counts as created at 1970, and a version-1 link as issued then.
+    public func predates(contactCreatedAt created: Date) -> Bool {
+        created.millisecondsSince1970 > (issuedAt?.millisecondsSince1970 ?? 0)
     }
 
     /// A fresh token id: 96 random bits, base64url.
@@ -53,7 +65,6 @@ public struct PreferenceToken: Sendable, Hashable {
     }
 
     static let maximumLength = 2048
-    static let payloadVersion: UInt8 = 1
 
     private static func mac(_ payload: [UInt8], key: [UInt8]) -> [UInt8] {
         Array(HMAC<SHA256>.authenticationCode(for: payload, using: SymmetricKey(data: key)))
@@ -62,19 +73,35 @@ public struct PreferenceToken: Sendable, Hashable {
 
 extension PreferenceToken {
     func encodedPayload() -> [UInt8] {
-        var bytes: [UInt8] = [Self.payloadVersion]
-        let seconds = UInt64(max(0, expiresAt.timeIntervalSince1970))
-        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8((seconds >> UInt64(shift)) & 0xFF)) }
+        var bytes: [UInt8] = [issuedAt == nil ? 1 : 2]
+        Self.append(UInt64(max(0, expiresAt.timeIntervalSince1970)), to: &bytes)
+        if let issuedAt { Self.append(UInt64(max(0, issuedAt.millisecondsSince1970)), to: &bytes) }
         TokenFields.append([contactId, tokenId], to: &bytes)
         return bytes
     }
 
     static func decodePayload(_ bytes: [UInt8]) -> PreferenceToken? {
-        guard bytes.count >= 9, bytes[0] == payloadVersion else { return nil }
-        let seconds = bytes[1..<9].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-        guard seconds <= UInt64(Int64.max) else { return nil }
-        guard let fields = TokenFields.read(2, from: bytes, at: 9), !fields[0].isEmpty else { return nil }
+        guard let version = bytes.first, version == 1 || version == 2 else { return nil }
+        let fieldsStart = version == 1 ? 9 : 17
+        guard bytes.count >= fieldsStart, let seconds = number(bytes, at: 1) else { return nil }
+        var issued: Date?
+        if version == 2 {
+            guard let ms = number(bytes, at: 9) else { return nil }
+            issued = Date(milliseconds: Int64(ms))
+        }
+        guard let fields = TokenFields.read(2, from: bytes, at: fieldsStart), !fields[0].isEmpty else { return nil }
         return PreferenceToken(
-            contactId: fields[0], tokenId: fields[1], expiresAt: Date(timeIntervalSince1970: TimeInterval(seconds)))
+            contactId: fields[0], tokenId: fields[1], expiresAt: Date(timeIntervalSince1970: TimeInterval(seconds)),
+            issuedAt: issued)
+    }
+
+    private static func append(_ value: UInt64, to bytes: inout [UInt8]) {
+        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8((value >> UInt64(shift)) & 0xFF)) }
+    }
+
+    /// 8 bytes big-endian at `offset`, if they fit an Int64.
+    private static func number(_ bytes: [UInt8], at offset: Int) -> UInt64? {
+        let value = bytes[offset..<offset + 8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        return value <= UInt64(Int64.max) ? value : nil
     }
 }

@@ -17,7 +17,10 @@ extension PostgresStore {
         try await transaction { connection in
             try await connection.insertRows(
                 into: "contacts",
-                columns: [.init("id", "text"), .init("phone", "text"), .init("body", "text"), .init("updated_at", "bigint")],
+                columns: [
+                    .init("id", "text"), .init("phone", "text"), .init("body", "text"), .init("updated_at", "bigint"),
+                    .init("created_at", "bigint"),
+                ],
                 rows: rows,
                 suffix: """
                     ON CONFLICT (id) DO UPDATE SET
@@ -29,8 +32,14 @@ extension PostgresStore {
                 bindings.append(row.1)
                 bindings.append(row.2)
                 bindings.append(updated)
+                bindings.append(updated)
             }
         }
+    }
+
+    public func contactCreatedAt(_ contactId: String) async throws -> Date? {
+        try await rows("SELECT created_at FROM contacts WHERE id = \(contactId)").first
+            .map { Date(milliseconds: try $0.decode(Int64.self)) }
     }
 
     public func contact(id: String) async throws -> Contact? {

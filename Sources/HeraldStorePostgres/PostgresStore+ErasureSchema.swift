@@ -1,4 +1,8 @@
 extension PostgresStore {
+    /// Version 10: when each contact row was created (0: before this column), as SQLite's
+    /// `rights_v4_contact_created`.
+    static let schemaV10ContactCreated = "ALTER TABLE contacts ADD COLUMN created_at BIGINT NOT NULL DEFAULT 0"
+
     /// Version 9: digest-sealed ledger events (see `ConsentSeal`), keyed hashes of erased addresses kept
     /// blocked, and the delivery counts retention pruned. Same tables and columns as SQLite's `rights_v3_erasure`.
     static let schemaV9Erasure = """

@@ -10,7 +10,7 @@ extension SQLiteStore {
         try await write { db in
             let statement = try db.cachedStatement(
                 sql: """
-                    INSERT INTO contacts (id, phone, body, updated_at) VALUES (?, ?, ?, ?)
+                    INSERT INTO contacts (id, phone, body, updated_at, created_at) VALUES (?, ?, ?, ?, ?4)
                     ON CONFLICT(id) DO UPDATE SET
                     phone = excluded.phone, body = excluded.body, updated_at = excluded.updated_at
                     """)
@@ -18,6 +18,12 @@ extension SQLiteStore {
                 try statement.execute(arguments: [id, phone, body, at.ms])
             }
         }
+    }
+
+    public func contactCreatedAt(_ contactId: String) async throws -> Date? {
+        try await pool.read { db in
+            try Int64.fetchOne(db, sql: "SELECT created_at FROM contacts WHERE id = ?", arguments: [contactId])
+        }.map(Date.init(milliseconds:))
     }
 
     public func contact(id: String) async throws -> Contact? {

@@ -16,6 +16,14 @@ extension SQLiteStore {
         }
     }
 
+    /// When each contact row was created (0: before this column), so a preference link signed before an erasure
+    /// does not open the page of a contact created later under the same id.
+    static func registerContactCreationMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("rights_v4_contact_created") { db in
+            try db.execute(sql: "ALTER TABLE contacts ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0")
+        }
+    }
+
     /// Digest-sealed ledger events (see `ConsentSeal`), keyed hashes of erased addresses kept blocked, and the
     /// delivery counts retention pruned, so a job's progress still adds up.
     static func registerErasureMigrations(_ migrator: inout DatabaseMigrator) {

@@ -102,6 +102,7 @@ extension SQLiteStore {
         SQLiteDeliveryEvents.registerMigration(&migrator)
         registerContactDeletionMigration(&migrator)
         registerSendStopsMigration(&migrator)
+        registerContactCreationMigration(&migrator)
         return migrator
     }
 }

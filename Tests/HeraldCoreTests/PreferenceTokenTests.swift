@@ -50,12 +50,31 @@ struct PreferenceTokenTests {
         let link = before.link(baseURL: "https://h.example", contactId: "u1", now: now, tokenId: "t1")
         let raw = String(link.dropFirst("https://h.example/p/".count))
         let rotated = PreferenceKeys(current: key, previous: oldKey, linkLifetime: 3600)
-        let expected = PreferenceToken(contactId: "u1", tokenId: "t1", expiresAt: now + 3600)
+        let expected = PreferenceToken(contactId: "u1", tokenId: "t1", expiresAt: now + 3600, issuedAt: now)
         #expect(rotated.verify(raw, now: now) == .valid(expected))
         let dropped = PreferenceKeys(current: key, linkLifetime: 3600)
         #expect(dropped.verify(raw, now: now) == .invalid, "once the previous key is gone, its links stop working")
         let fresh = rotated.link(baseURL: "https://h.example", contactId: "u1", now: now)
         #expect(dropped.verify(String(fresh.dropFirst("https://h.example/p/".count)), now: now) != .invalid)
+    }
+
+    @Test("a link carries when it was signed; links from before that (version 1) still verify, as issued in 1970")
+    func issueTime() {
+        let keys = PreferenceKeys(current: key, linkLifetime: 3600)
+        let raw = String(keys.link(baseURL: "", contactId: "u1", now: now + 0.25, tokenId: "t1").dropFirst("/p/".count))
+        guard case .valid(let token) = keys.verify(raw, now: now) else {
+            Issue.record("a fresh link should verify")
+            return
+        }
+        #expect(token.issuedAt == now + 0.25)
+        #expect(!token.predates(contactCreatedAt: now + 0.25), "a contact created in the same millisecond owns the link")
+        #expect(token.predates(contactCreatedAt: now + 0.251))
+        #expect(!token.predates(contactCreatedAt: Date(timeIntervalSince1970: 0)))
+
+        let legacy = PreferenceToken(contactId: "u1", tokenId: "t1", expiresAt: now + 3600)
+        #expect(PreferenceToken.verify(legacy.signed(key: key), keys: [key], now: now) == .valid(legacy))
+        #expect(!legacy.predates(contactCreatedAt: Date(timeIntervalSince1970: 0)), "rows stored before creation times")
+        #expect(legacy.predates(contactCreatedAt: now), "a contact created since the upgrade is not the link's")
     }
 
     @Test("every link gets its own token id")

@@ -188,6 +188,27 @@ struct PreferenceCentreTests {
         }
     }
 
+    @Test("a link signed before its contact was erased does not open the page of a contact stored later under the same id")
+    func linkOutlivesErasure() async throws {
+        try await Self.run { app in
+            let beforeErasure = app.token(for: "john")
+            #expect(try await app.get(beforeErasure).status == .ok)
+            _ = try await app.store.eraseContact("john", actor: "test", at: Self.now, addressDigest: nil)
+            try await app.store.upsertContacts([Contact(id: "john", email: "another.john@example.com")], at: Self.now + 60)
+            let get = try await app.get(beforeErasure)
+            #expect(get.status == .notFound)
+            #expect(!get.text.contains("another.john"))
+            let post = try await app.post(beforeErasure, form: "token=\(beforeErasure)&sub=email%3Aoffers&action=save")
+            #expect(post.status == .notFound)
+            #expect(try await app.events("john").isEmpty, "no consent granted in the new contact's name")
+
+            // The new contact's own links work, and an update keeps the row's creation time.
+            let afterwards = app.token(for: "john", at: Self.now + 120)
+            try await app.store.upsertContacts([Contact(id: "john", locale: "en-GB", email: "another.john@example.com")], at: Self.now + 180)
+            #expect(try await app.get(afterwards).status == .ok)
+        }
+    }
+
     @Test("a post from another site, or without the page's token, is refused and records nothing")
     func crossSite() async throws {
         try await Self.run { app in

@@ -109,6 +109,24 @@ struct ErasureConformanceTests {
         }
     }
 
+    /// Preference links signed before an erasure are told from the re-created contact's by this time.
+    @Test(arguments: TestBackends.all)
+    func aContactRowKeepsItsCreationTimeUntilErased(backend: TestBackend) async throws {
+        try await withStore(backend) { store, _ in
+            let erasure = try erasable(store)
+            #expect(try await erasure.contactCreatedAt("shirin") == nil)
+            _ = try await plant(store)
+            #expect(try await erasure.contactCreatedAt("shirin") == t0)
+            try await store.upsertContacts([contact("shirin", email: "changed@example.org")], at: at(50))
+            #expect(try await erasure.contactCreatedAt("shirin") == t0, "an update keeps it")
+            _ = try #require(try await erase(store, "shirin"))
+            #expect(try await erasure.contactCreatedAt("shirin") == nil)
+            try await store.upsertContacts([contact("shirin", email: "new@example.org")], at: at(200))
+            #expect(try await erasure.contactCreatedAt("shirin") == at(200))
+            #expect(try await erasure.contactCreatedAt("bob") == t0)
+        }
+    }
+
     @Test(arguments: TestBackends.all)
     func erasingNobodyFindsNothingAndATombstoneCannotBeErasedAgain(backend: TestBackend) async throws {
         try await withStore(backend) { store, _ in
