@@ -19,6 +19,8 @@ public enum JobValidation {
                 try Identifier.validate(id, field: "audience.contact_ids[\(index)]")
             }
         case (nil, let segment?):
+            // At intake only: a job stored before this rule must still fan out.
+            try Identifier.validateMessageText(segment, field: "audience.segment")
             _ = try SegmentExpression(parsing: segment)
         default:
             throw .invalid("audience", "give exactly one of contact_ids or segment")

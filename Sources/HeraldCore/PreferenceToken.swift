@@ -24,10 +24,17 @@ public struct PreferenceToken: Sendable, Hashable {
 
     /// Whether the link was signed before the contact now under its id existed, so for someone erased since:
     /// such a link must not show or change the new contact's choices. A contact stored before creation times
-    /// were kept counts as created at 1970, and a version-1 link as issued then.
+    /// were kept counts as created at 1970, and a version-1 link as issued then. The contact's time comes from
+    /// the node that stored it and the link's from the node that sent it, so clocks that differ by up to
+    /// `clockAllowance` never refuse a genuine link; an erasure and re-creation inside that window after a
+    /// send are not told apart.
     public func predates(contactCreatedAt created: Date) -> Bool {
-        created.millisecondsSince1970 > (issuedAt?.millisecondsSince1970 ?? 0)
+        guard let issuedAt else { return created.millisecondsSince1970 > 0 }
+        return created.timeIntervalSince(issuedAt) > Self.clockAllowance
     }
+
+    /// Five minutes: far more than NTP-kept clocks differ by.
+    public static let clockAllowance: TimeInterval = 300
 
     /// A fresh token id: 96 random bits, base64url.
     public static func newTokenId() -> String {

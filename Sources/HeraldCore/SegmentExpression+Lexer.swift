@@ -147,10 +147,6 @@ struct SegmentLexer {
                 value.append(replacement)
                 index += 1
             default:
-                // A raw NUL or escape in a stored audience matches nothing a person typed; line breaks have \n.
-                if c.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-                    throw SegmentSyntax.error("control character in string (write \\n or \\t)", column: column - 1)
-                }
                 value.append(c)
             }
         }

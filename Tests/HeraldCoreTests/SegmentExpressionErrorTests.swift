@@ -27,10 +27,6 @@ import Testing
         ("attributes.x ==", 16),
         ("()", 2),
         ("attributes.x in in", 17),
-        // A raw control character inside a string (a NUL, an escape, a line break not written as \n).
-        ("attributes.x == \"a\u{0}b\"", 19),
-        ("attributes.x == \"a\u{1B}[2J\"", 19),
-        ("attributes.x == \"a\nb\"", 19),
     ]
 
     @Test(arguments: cases)

@@ -159,6 +159,11 @@ struct JobIntakeTests {
                 jobJSON(channels: #"["push"]"#, content: #"{"push": {"title": "Hi", "body": "x\u0000"}}"#),
                 "control_characters", "content.push.body"
             ),
+            // A NUL or an escape in a segment matches nothing anyone typed.
+            (
+                jobJSON(audience: #"{"segment": "attributes.country == \"IR\u0000\""}"#), "control_characters",
+                "audience.segment"
+            ),
             // A NUL or an escape reaches no reader as meant; line breaks and tabs are text.
             (jobJSON(content: #"{"sms": {"text": "code\u0000 1234"}}"#), "control_characters", "content.sms.text"),
             (
