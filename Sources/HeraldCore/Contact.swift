@@ -41,16 +41,22 @@ public struct Contact: Codable, Sendable, Hashable {
 
     /// The addresses this contact has on one kind of channel, in the form drivers need.
     public func addresses(on kind: ChannelKind) -> [String] {
-        switch kind {
-        case .email: return email.map { [$0] } ?? []
-        case .sms: return phone.map { [$0] } ?? []
-        case .push: return pushTokens.map { "\($0.platform.rawValue):\($0.token)" }
-        case .messenger:
-            var found: [String] = []
-            if let chat = telegramChatId { found.append("telegram:\(chat)") }
-            if let wa = whatsapp { found.append("whatsapp:\(wa)") }
-            return found
+        var found: [String] = []
+        forEachAddress(on: kind) { found.append($0) }
+        return found
+    }
+
+    /// Hands over each address the contact has on `kind` (every kind when nil), in kind order, building no list:
+    /// fan-out and claims look up every address of thousands of contacts per batch.
+    public func forEachAddress(on kind: ChannelKind? = nil, _ body: (String) -> Void) {
+        if kind == nil || kind == .email, let email { body(email) }
+        if kind == nil || kind == .sms, let phone { body(phone) }
+        if kind == nil || kind == .push {
+            for token in pushTokens { body("\(token.platform.rawValue):\(token.token)") }
         }
+        guard kind == nil || kind == .messenger else { return }
+        if let telegramChatId { body("telegram:\(telegramChatId)") }
+        if let whatsapp { body("whatsapp:\(whatsapp)") }
     }
 
     /// The contact as segment expressions and templates see it.

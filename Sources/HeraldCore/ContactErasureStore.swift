@@ -49,7 +49,11 @@ public protocol ContactErasureStore: Sendable {
 
 extension Contact {
     /// Every address the contact has, in the form suppressions and the erased-address block list use.
-    public var allAddresses: [String] { ChannelKind.allCases.flatMap { addresses(on: $0) } }
+    public var allAddresses: [String] {
+        var all: [String] = []
+        forEachAddress { all.append($0) }
+        return all
+    }
 }
 
 extension ContactErasure {

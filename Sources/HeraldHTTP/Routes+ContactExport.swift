@@ -54,7 +54,7 @@ struct ContactExport: Encodable {
         var suppressions: [Suppression] = []
         var changes: [SuppressionChange] = []
         if let contact, let list = store as? any SuppressionStore {
-            let addresses = ChannelKind.allCases.flatMap { contact.addresses(on: $0) }
+            let addresses = contact.allAddresses
             suppressions = try await list.suppressions(addresses: addresses)
             for address in Set(addresses).sorted() { changes += try await list.suppressionChanges(address: address) }
             changes.sort { $0.id < $1.id }

@@ -48,10 +48,8 @@ extension PostgresStore {
             facts[try columns.get("contact_id", as: String.self)]?.recentSends.append(record)
         }
         var ownerOf: [String: String] = [:]
-        for contact in contacts {
-            for kind in ChannelKind.allCases {
-                for address in contact.addresses(on: kind) where ownerOf[address] == nil { ownerOf[address] = contact.id }
-            }
+        for contact in contacts.reversed() {
+            contact.forEachAddress { ownerOf[$0] = contact.id }
         }
         guard !ownerOf.isEmpty else { return facts }
         let addresses = Array(ownerOf.keys)

@@ -132,11 +132,13 @@ extension SQLiteStore {
                 facts[row.string(0)]?.recentSends.append(record)
             }
         }
-        let addresses = contacts.flatMap { contact in ChannelKind.allCases.flatMap { contact.addresses(on: $0) } }
-        let ownerOf = Dictionary(
-            contacts.flatMap { contact in ChannelKind.allCases.flatMap { contact.addresses(on: $0) }.map { ($0, contact.id) } },
-            uniquingKeysWith: { first, _ in first })
-        for list in InList.chunks(of: addresses) {
+        // Each address and the first contact of the batch that has it (the earlier contact writes last).
+        var ownerOf: [String: String] = [:]
+        ownerOf.reserveCapacity(contacts.count)
+        for contact in contacts.reversed() {
+            contact.forEachAddress { ownerOf[$0] = contact.id }
+        }
+        for list in InList.chunks(of: ownerOf.keys) {
             try db.cachedStatement(sql: "SELECT address FROM suppressions WHERE address IN (\(list.sql))")
                 .forEachDirect(db, bind: { list.bind(to: &$0) }) { row in
                     let address = row.string(0)
