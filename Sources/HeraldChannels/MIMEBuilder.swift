@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 
 /// Builds the RFC 5322 / MIME message for one email. Pure: the date, Message-ID and boundary
 /// come in, so the same input always gives the same bytes.
@@ -93,25 +94,11 @@ enum MIMEDate {
         let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
         let days = floorDivide(seconds, 86_400)
         let secondOfDay = Int(seconds - days * 86_400)
-        let (year, month, day) = civil(daysSinceEpoch: days)
+        let (year, month, day) = CivilCalendar.date(fromDays: Int(days))
         let weekday = weekdays[Int(days - floorDivide(days, 7) * 7)]
         let time = twoDigits(secondOfDay / 3600) + ":" + twoDigits(secondOfDay / 60 % 60) + ":"
             + twoDigits(secondOfDay % 60)
         return "\(weekday), \(day) \(months[month - 1]) \(year) \(time) +0000"
-    }
-
-    /// Year, month (1–12) and day for a count of days since 1970-01-01, counting in 400-year eras
-    /// that start on 1 March so the leap day falls at the end of each year.
-    static func civil(daysSinceEpoch days: Int64) -> (year: Int64, month: Int, day: Int) {
-        let shifted = days + 719_468  // days from 0000-03-01 to 1970-01-01
-        let era = floorDivide(shifted, 146_097)
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let marchMonth = (5 * dayOfYear + 2) / 153
-        let day = Int(dayOfYear - (153 * marchMonth + 2) / 5 + 1)
-        let month = Int(marchMonth < 10 ? marchMonth + 3 : marchMonth - 9)
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {

@@ -91,23 +91,14 @@ public enum FastJSON {
     /// The same timestamp, appended as bytes (no quotes).
     public static func appendTimestamp(_ date: Date, to out: inout [UInt8]) {
         let ms = date.millisecondsSince1970
-        var days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
+        let days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
         let msOfDay = ms - days * 86_400_000
-        // Days → civil date (Howard Hinnant's algorithm).
-        days += 719_468
-        let era = (days >= 0 ? days : days - 146_096) / 146_097
-        let dayOfEra = days - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        appendPadded(year, width: 4, to: &out)
+        let (year, month, day) = CivilCalendar.date(fromDays: Int(days))
+        appendPadded(Int64(year), width: 4, to: &out)
         out.append(UInt8(ascii: "-"))
-        appendPadded(month, width: 2, to: &out)
+        appendPadded(Int64(month), width: 2, to: &out)
         out.append(UInt8(ascii: "-"))
-        appendPadded(day, width: 2, to: &out)
+        appendPadded(Int64(day), width: 2, to: &out)
         out.append(UInt8(ascii: "T"))
         appendPadded(msOfDay / 3_600_000, width: 2, to: &out)
         out.append(UInt8(ascii: ":"))

@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 
 /// Local wall-clock arithmetic in one IANA zone, DST-correct.
 ///
@@ -90,7 +91,7 @@ final class ZonedClock: Sendable {
     /// (one allocation for the whole line).
     func describe(_ date: Date, after prefix: StaticString = "") -> String {
         let moment = local(date)
-        let (year, month, dayOfMonth) = Self.civil(fromDays: moment.day)
+        let (year, month, dayOfMonth) = CivilCalendar.date(fromDays: moment.day)
         let seconds = Int(moment.secondOfDay)
         let names: StaticString = "MonTueWedThuFriSatSun"
         let zoneBytes = identifier.utf8
@@ -124,18 +125,5 @@ final class ZonedClock: Sendable {
             for byte in zoneBytes { put(byte) }
             return index
         }
-    }
-
-    /// Year, month, day of the proleptic Gregorian calendar for days since 1970-01-01.
-    static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

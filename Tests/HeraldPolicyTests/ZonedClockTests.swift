@@ -2,6 +2,7 @@ import Foundation
 import PropertyBased
 import Testing
 
+import HeraldCore
 @testable import HeraldPolicy
 
 /// The clock's own day arithmetic agrees with Foundation's `Calendar` in every zone we test with.
@@ -14,7 +15,7 @@ struct ZonedClockTests {
             let moment = clock.local(date)
             let parts = Oracle.calendar(zone).dateComponents(
                 [.year, .month, .day, .hour, .minute, .second], from: date)
-            let civil = ZonedClock.civil(fromDays: moment.day)
+            let civil = CivilCalendar.date(fromDays: moment.day)
             #expect(civil.year == parts.year && civil.month == parts.month && civil.day == parts.day)
             #expect(Int(moment.secondOfDay) == parts.hour! * 3600 + parts.minute! * 60 + parts.second!)
             #expect(Oracle.wallClock(date, zone: zone).weekday == moment.weekday)
@@ -42,9 +43,9 @@ struct ZonedClockTests {
     }
 
     @Test func civilDaysKnownDates() {
-        #expect(ZonedClock.civil(fromDays: 0) == (1970, 1, 1))
-        #expect(ZonedClock.civil(fromDays: 19_723) == (2024, 1, 1))
-        #expect(ZonedClock.civil(fromDays: 19_782) == (2024, 2, 29))
-        #expect(ZonedClock.civil(fromDays: -1) == (1969, 12, 31))
+        #expect(CivilCalendar.date(fromDays: 0) == (1970, 1, 1))
+        #expect(CivilCalendar.date(fromDays: 19_723) == (2024, 1, 1))
+        #expect(CivilCalendar.date(fromDays: 19_782) == (2024, 2, 29))
+        #expect(CivilCalendar.date(fromDays: -1) == (1969, 12, 31))
     }
 }
