@@ -7,7 +7,7 @@ import Foundation
 /// the expiry as 8-byte big-endian Unix seconds, (version 2) the issue time as 8-byte big-endian Unix
 /// milliseconds, then contact id and token id, each as a 2-byte big-endian length and UTF-8. The token id is
 /// random per link, so a ledger event names the link used. The issue time tells a link to an erased contact
-/// from one to a contact created later under the same id (`ContactErasureStore.contactCreatedAt`).
+/// from one to a contact created later under the same id (`LinkOwnership`).
 public struct PreferenceToken: Sendable, Hashable {
     public var contactId: String
     public var tokenId: String
@@ -22,19 +22,10 @@ public struct PreferenceToken: Sendable, Hashable {
         self.issuedAt = issuedAt?.truncatedToMilliseconds
     }
 
-    /// Whether the link was signed before the contact now under its id existed, so for someone erased since:
-    /// such a link must not show or change the new contact's choices. A contact stored before creation times
-    /// were kept counts as created at 1970, and a version-1 link as issued then. The contact's time comes from
-    /// the node that stored it and the link's from the node that sent it, so clocks that differ by up to
-    /// `clockAllowance` never refuse a genuine link; an erasure and re-creation inside that window after a
-    /// send are not told apart.
+    /// Whether the link was signed before the contact now under its id existed (`LinkOwnership`).
     public func predates(contactCreatedAt created: Date) -> Bool {
-        guard let issuedAt else { return created.millisecondsSince1970 > 0 }
-        return created.timeIntervalSince(issuedAt) > Self.clockAllowance
+        LinkOwnership.predates(issuedAt: issuedAt, contactCreatedAt: created)
     }
-
-    /// Five minutes: far more than NTP-kept clocks differ by.
-    public static let clockAllowance: TimeInterval = 300
 
     /// A fresh token id: 96 random bits, base64url.
     public static func newTokenId() -> String {
@@ -81,8 +72,8 @@ public struct PreferenceToken: Sendable, Hashable {
 extension PreferenceToken {
     func encodedPayload() -> [UInt8] {
         var bytes: [UInt8] = [issuedAt == nil ? 1 : 2]
-        Self.append(UInt64(max(0, expiresAt.timeIntervalSince1970)), to: &bytes)
-        if let issuedAt { Self.append(UInt64(max(0, issuedAt.millisecondsSince1970)), to: &bytes) }
+        TokenFields.append(UInt64(max(0, expiresAt.timeIntervalSince1970)), to: &bytes)
+        if let issuedAt { TokenFields.append(UInt64(max(0, issuedAt.millisecondsSince1970)), to: &bytes) }
         TokenFields.append([contactId, tokenId], to: &bytes)
         return bytes
     }
@@ -90,10 +81,10 @@ extension PreferenceToken {
     static func decodePayload(_ bytes: [UInt8]) -> PreferenceToken? {
         guard let version = bytes.first, version == 1 || version == 2 else { return nil }
         let fieldsStart = version == 1 ? 9 : 17
-        guard bytes.count >= fieldsStart, let seconds = number(bytes, at: 1) else { return nil }
+        guard bytes.count >= fieldsStart, let seconds = TokenFields.number(bytes, at: 1) else { return nil }
         var issued: Date?
         if version == 2 {
-            guard let ms = number(bytes, at: 9) else { return nil }
+            guard let ms = TokenFields.number(bytes, at: 9) else { return nil }
             issued = Date(milliseconds: Int64(ms))
         }
         guard let fields = TokenFields.read(2, from: bytes, at: fieldsStart), !fields[0].isEmpty else { return nil }
@@ -102,13 +93,4 @@ extension PreferenceToken {
             issuedAt: issued)
     }
 
-    private static func append(_ value: UInt64, to bytes: inout [UInt8]) {
-        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8((value >> UInt64(shift)) & 0xFF)) }
-    }
-
-    /// 8 bytes big-endian at `offset`, if they fit an Int64.
-    private static func number(_ bytes: [UInt8], at offset: Int) -> UInt64? {
-        let value = bytes[offset..<offset + 8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-        return value <= UInt64(Int64.max) ? value : nil
-    }
 }

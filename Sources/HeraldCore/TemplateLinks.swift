@@ -1,3 +1,5 @@
+import Foundation
+
 /// The links a template may place: `{{unsubscribe_url}}` opens the one-click page for this channel and the
 /// job's topic (the same link as the List-Unsubscribe header of marketing mail), a signed `/u/{token}`;
 /// `{{preferences_url}}` opens the contact's preference page, a signed, expiring `/p/{token}` (without
@@ -24,24 +26,27 @@ public struct TemplateLinks: Sendable, Hashable {
         }
     }
 
-    /// Signed links for one contact and channel; nil without a secret (no link could be verified).
+    /// Signed links for one contact and channel, signed at `now`; nil without a secret (no link could be
+    /// verified).
     public static func signed(
-        baseURL: String, secret: [UInt8], contactId: String, channel: ChannelKind, topic: String?,
+        baseURL: String, secret: [UInt8], contactId: String, channel: ChannelKind, topic: String?, now: Date,
         preferencesLink: String? = nil
     ) -> TemplateLinks? {
         guard !secret.isEmpty else { return nil }
         func link(_ channel: String, _ topic: String?) -> String {
-            unsubscribeLink(baseURL: baseURL, secret: secret, contactId: contactId, channel: channel, topic: topic)
+            unsubscribeLink(
+                baseURL: baseURL, secret: secret, contactId: contactId, channel: channel, topic: topic, now: now)
         }
         return TemplateLinks(
             unsubscribeURL: link(channel.rawValue, topic), preferencesURL: preferencesLink ?? link("*", "*"))
     }
 
-    /// The one-click page `/u/{token}` for `channel` (a kind or `*`) and `topic` (nil: all marketing).
+    /// The one-click page `/u/{token}` for `channel` (a kind or `*`) and `topic` (nil: all marketing), signed
+    /// at `now`.
     public static func unsubscribeLink(
-        baseURL: String, secret: [UInt8], contactId: String, channel: String, topic: String?
+        baseURL: String, secret: [UInt8], contactId: String, channel: String, topic: String?, now: Date
     ) -> String {
-        let token = UnsubscribeToken(contactId: contactId, channel: channel, topic: topic ?? "*")
+        let token = UnsubscribeToken(contactId: contactId, channel: channel, topic: topic ?? "*", issuedAt: now)
         return "\(baseURL)/u/\(token.signed(secret: secret))"
     }
 

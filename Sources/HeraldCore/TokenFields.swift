@@ -11,6 +11,18 @@ enum TokenFields {
         }
     }
 
+    /// `value` as 8 bytes, big-endian.
+    static func append(_ value: UInt64, to bytes: inout [UInt8]) {
+        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8((value >> UInt64(shift)) & 0xFF)) }
+    }
+
+    /// 8 bytes big-endian at `offset`, if they are there and fit an Int64.
+    static func number(_ bytes: [UInt8], at offset: Int) -> UInt64? {
+        guard offset >= 0, offset + 8 <= bytes.count else { return nil }
+        let value = bytes[offset..<offset + 8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        return value <= UInt64(Int64.max) ? value : nil
+    }
+
     /// Exactly `count` fields from `start` to the end of `bytes`; nil when anything is left over or missing.
     static func read(_ count: Int, from bytes: [UInt8], at start: Int) -> [String]? {
         var index = start

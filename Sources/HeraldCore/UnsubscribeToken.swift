@@ -1,18 +1,29 @@
 import Crypto
+import Foundation
 
 /// RFC 8058 one-click unsubscribe tokens: the scope they revoke, signed with HMAC-SHA256.
 ///
 /// Shape: `base64url(payload) "." base64url(HMAC-SHA256(secret, payload))`, where the payload is a
-/// version byte followed by contact id, channel and topic, each as a 2-byte big-endian length and UTF-8.
+/// version byte, (version 2) the signing time as 8-byte big-endian Unix milliseconds, then contact id, channel
+/// and topic, each as a 2-byte big-endian length and UTF-8. The signing time tells a link to an erased contact
+/// from one to a contact stored later under the same id (`LinkOwnership`).
 public struct UnsubscribeToken: Sendable, Hashable {
     public var contactId: String
     public var channel: String
     public var topic: String
+    /// Nil for links signed before signing times were carried (version 1).
+    public var issuedAt: Date?
 
-    public init(contactId: String, channel: String, topic: String) {
+    public init(contactId: String, channel: String, topic: String, issuedAt: Date? = nil) {
         self.contactId = contactId
         self.channel = channel
         self.topic = topic
+        self.issuedAt = issuedAt?.truncatedToMilliseconds
+    }
+
+    /// Whether the link was signed before the contact now under its id existed (`LinkOwnership`).
+    public func predates(contactCreatedAt created: Date) -> Bool {
+        LinkOwnership.predates(issuedAt: issuedAt, contactCreatedAt: created)
     }
 
     /// URL-safe text: payload and signature, base64url.
@@ -35,18 +46,24 @@ public struct UnsubscribeToken: Sendable, Hashable {
 
     /// Far above any real token; keeps a hostile URL from costing more than a quick rejection.
     static let maximumTokenLength = 4096
-    static let payloadVersion: UInt8 = 1
 }
 
 extension UnsubscribeToken {
     func encodedPayload() -> [UInt8] {
-        var bytes: [UInt8] = [Self.payloadVersion]
+        var bytes: [UInt8] = [issuedAt == nil ? 1 : 2]
+        if let issuedAt { TokenFields.append(UInt64(max(0, issuedAt.millisecondsSince1970)), to: &bytes) }
         TokenFields.append([contactId, channel, topic], to: &bytes)
         return bytes
     }
 
     static func decodePayload(_ bytes: [UInt8]) -> UnsubscribeToken? {
-        guard bytes.first == payloadVersion, let fields = TokenFields.read(3, from: bytes, at: 1) else { return nil }
-        return UnsubscribeToken(contactId: fields[0], channel: fields[1], topic: fields[2])
+        guard let version = bytes.first, version == 1 || version == 2 else { return nil }
+        var issued: Date?
+        if version == 2 {
+            guard let ms = TokenFields.number(bytes, at: 1) else { return nil }
+            issued = Date(milliseconds: Int64(ms))
+        }
+        guard let fields = TokenFields.read(3, from: bytes, at: version == 1 ? 1 : 9) else { return nil }
+        return UnsubscribeToken(contactId: fields[0], channel: fields[1], topic: fields[2], issuedAt: issued)
     }
 }

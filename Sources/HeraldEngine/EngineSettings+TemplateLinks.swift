@@ -6,7 +6,7 @@ extension EngineSettings {
     func templateLinks(for claimed: ClaimedDelivery, now: Date) -> TemplateLinks? {
         TemplateLinks.signed(
             baseURL: publicBaseURL, secret: unsubscribeSecret, contactId: claimed.contact.id, channel: claimed.channel,
-            topic: claimed.job.topic,
+            topic: claimed.job.topic, now: now,
             preferencesLink: preferenceKeys?.link(baseURL: publicBaseURL, contactId: claimed.contact.id, now: now))
     }
 }

@@ -202,6 +202,6 @@ struct Sender: Sendable {
         return signed?.unsubscribeURL
             ?? TemplateLinks.unsubscribeLink(
                 baseURL: settings.publicBaseURL, secret: settings.unsubscribeSecret, contactId: claimed.contact.id,
-                channel: claimed.channel.rawValue, topic: claimed.job.topic)
+                channel: claimed.channel.rawValue, topic: claimed.job.topic, now: now())
     }
 }

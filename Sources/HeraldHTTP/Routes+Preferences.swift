@@ -71,7 +71,8 @@ extension HeraldAPI {
         case .expired:
             return .refused(preferenceHTML(.gone, PreferencePage.problem(browser.expiredLink, strings: browser)))
         case .valid(let token):
-            guard let contact = try await deps.store.contact(id: token.contactId), try await !predatesContact(token)
+            guard let contact = try await deps.store.contact(id: token.contactId),
+                try await !linkPredatesContact(token.contactId, token.predates)
             else {
                 return .refused(preferenceHTML(.notFound, PreferencePage.problem(browser.invalidLink, strings: browser)))
             }
@@ -83,15 +84,6 @@ extension HeraldAPI {
                         locale: contact.locale, acceptLanguage: request.headers[.acceptLanguage]),
                     choices: PreferenceChoices(topics: deps.topics, contact: contact, events: events)))
         }
-    }
-
-    /// A link signed before its contact was erased must not open the page of whoever is stored under the id
-    /// since: it could read their choices and grant consent in their name.
-    private func predatesContact(_ token: PreferenceToken) async throws -> Bool {
-        guard let store = deps.store as? any ContactErasureStore,
-            let created = try await store.contactCreatedAt(token.contactId)
-        else { return false }
-        return token.predates(contactCreatedAt: created)
     }
 
     /// All of one submission's events or none: a half-saved form would show the person a state they did not choose.

@@ -23,7 +23,7 @@ extension HeraldAPI {
             let links = {
                 TemplateLinks.signed(
                     baseURL: deps.publicBaseURL, secret: deps.unsubscribeSecret, contactId: contact.id, channel: kind,
-                    topic: body.topic,
+                    topic: body.topic, now: deps.now(),
                     preferencesLink: deps.preferenceKeys?.link(
                         baseURL: deps.publicBaseURL, contactId: contact.id, now: deps.now()))
             }

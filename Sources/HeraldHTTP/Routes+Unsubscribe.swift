@@ -8,12 +8,12 @@ import NIOCore
 extension HeraldAPI {
     func addUnsubscribeRoutes(to router: Router<HeraldRequestContext>) {
         router.get("/u/:token") { _, context in
-            let token = try verifiedToken(context)
+            let token = try await verifiedToken(context)
             return html(UnsubscribePage.confirm(channel: token.channel, topic: token.topic))
         }
 
         router.post("/u/:token") { request, context in
-            let token = try verifiedToken(context)
+            let token = try await verifiedToken(context)
             _ = try await request.bodyData(context: context, limit: BodyLimits.unsubscribe)
             let input = ConsentInput(
                 contactId: token.contactId, channel: token.channel, topic: token.topic, status: .revoked,
@@ -24,13 +24,26 @@ extension HeraldAPI {
         }
     }
 
-    private func verifiedToken(_ context: HeraldRequestContext) throws -> UnsubscribeToken {
+    /// Genuine, and signed for the contact now stored under its id: an old link must not revoke in the name of
+    /// someone stored there after an erasure.
+    private func verifiedToken(_ context: HeraldRequestContext) async throws -> UnsubscribeToken {
         guard let raw = context.parameters.get("token"),
-            let token = UnsubscribeToken.verify(raw, secret: deps.unsubscribeSecret)
-        else {
-            throw HeraldError(code: "invalid_token", message: "this unsubscribe link is not valid")
-        }
+            let token = UnsubscribeToken.verify(raw, secret: deps.unsubscribeSecret),
+            try await !linkPredatesContact(token.contactId, token.predates)
+        else { throw Self.invalidToken }
         return token
+    }
+
+    private static var invalidToken: HeraldError {
+        HeraldError(code: "invalid_token", message: "this unsubscribe link is not valid")
+    }
+
+    /// A link signed before its contact was erased must not act for whoever is stored under the id since: it
+    /// could read their choices or record consent in their name (`LinkOwnership`).
+    func linkPredatesContact(_ contactId: String, _ predates: (Date) -> Bool) async throws -> Bool {
+        guard let store = deps.store as? any ContactErasureStore, let created = try await store.contactCreatedAt(contactId)
+        else { return false }
+        return predates(created)
     }
 
     private func html(_ text: String) -> Response {

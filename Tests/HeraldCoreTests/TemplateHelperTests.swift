@@ -134,7 +134,8 @@ import Testing
         let links = {
             calls += 1
             return TemplateLinks.signed(
-                baseURL: "https://h.example", secret: Array("s".utf8), contactId: "u1", channel: .sms, topic: "news")
+                baseURL: "https://h.example", secret: Array("s".utf8), contactId: "u1", channel: .sms, topic: "news",
+                now: Date(timeIntervalSince1970: 1_790_000_000))
         }
         guard case .sms(let text) = compiled.render(.sms, for: contact, links: links) else {
             Issue.record("no sms")
@@ -143,8 +144,13 @@ import Testing
         #expect(calls == 1)
         let urls = text.split(separator: " ").filter { $0.hasPrefix("https://") }.map { String($0.dropFirst("https://h.example/u/".count)) }
         #expect(urls.count == 2)
-        #expect(UnsubscribeToken.verify(urls[0], secret: Array("s".utf8)) == UnsubscribeToken(contactId: "u1", channel: "sms", topic: "news"))
-        #expect(UnsubscribeToken.verify(urls[1], secret: Array("s".utf8)) == UnsubscribeToken(contactId: "u1", channel: "*", topic: "*"))
+        let signedAt = Date(timeIntervalSince1970: 1_790_000_000)
+        #expect(
+            UnsubscribeToken.verify(urls[0], secret: Array("s".utf8))
+                == UnsubscribeToken(contactId: "u1", channel: "sms", topic: "news", issuedAt: signedAt))
+        #expect(
+            UnsubscribeToken.verify(urls[1], secret: Array("s".utf8))
+                == UnsubscribeToken(contactId: "u1", channel: "*", topic: "*", issuedAt: signedAt))
 
         _ = try CompiledContent(Content(sms: .init(text: "no links"))).render(.sms, for: contact, links: links)
         #expect(calls == 1)

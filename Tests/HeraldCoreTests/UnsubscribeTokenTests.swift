@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import HeraldCore
@@ -13,6 +14,20 @@ import Testing
         #expect(UnsubscribeToken.verify(everything.signed(secret: secret), secret: secret) == everything)
         let empty = UnsubscribeToken(contactId: "", channel: "", topic: "")
         #expect(UnsubscribeToken.verify(empty.signed(secret: secret), secret: secret) == empty)
+    }
+
+    @Test("a link carries when it was signed; version-1 links without it still verify")
+    func signingTime() {
+        let signedAt = Date(timeIntervalSince1970: 1_790_000_000.25)
+        let dated = UnsubscribeToken(contactId: "u1", channel: "email", topic: "*", issuedAt: signedAt)
+        let verified = UnsubscribeToken.verify(dated.signed(secret: secret), secret: secret)
+        #expect(verified == dated)
+        #expect(verified?.issuedAt == signedAt)
+        #expect(verified?.predates(contactCreatedAt: signedAt + 300) == false, "clocks may differ by five minutes")
+        #expect(verified?.predates(contactCreatedAt: signedAt + 301) == true, "a contact stored later is not the link's")
+        #expect(UnsubscribeToken.verify(token.signed(secret: secret), secret: secret)?.issuedAt == nil)
+        #expect(!token.predates(contactCreatedAt: Date(timeIntervalSince1970: 0)))
+        #expect(token.predates(contactCreatedAt: signedAt))
     }
 
     @Test func isURLSafe() {
@@ -65,7 +80,9 @@ import Testing
 
     @Test func rejectsMalformedPayloadsEvenWhenAuthentic() {
         #expect(UnsubscribeToken.decodePayload([]) == nil)
-        #expect(UnsubscribeToken.decodePayload([2, 0, 0, 0, 0, 0, 0]) == nil)  // unknown version
+        #expect(UnsubscribeToken.decodePayload([3, 0, 0, 0, 0, 0, 0]) == nil)  // unknown version
+        #expect(UnsubscribeToken.decodePayload([2, 0, 0, 0, 0, 0, 0]) == nil)  // signing time cut short
+        #expect(UnsubscribeToken.decodePayload([2, 0xFF, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]) == nil)  // time past Int64
         #expect(UnsubscribeToken.decodePayload([1, 0, 5, 65]) == nil)  // length past the end
         #expect(UnsubscribeToken.decodePayload([1, 0, 0, 0, 0, 0, 0, 9]) == nil)  // trailing bytes
         #expect(UnsubscribeToken.decodePayload([1, 0, 1, 0xFF, 0, 0, 0, 0]) == nil)  // not UTF-8

@@ -40,9 +40,8 @@ import Testing
 
         let link = String(try #require(first.split(separator: " ").last))
         let token = String(link.dropFirst("\(Harness.publicBaseURL)/u/".count))
-        #expect(
-            UnsubscribeToken.verify(token, secret: Harness.secret)
-                == UnsubscribeToken(contactId: "p1", channel: "sms", topic: "loyalty"))
+        let scope = UnsubscribeToken.verify(token, secret: Harness.secret).map { [$0.contactId, $0.channel, $0.topic] }
+        #expect(scope == ["p1", "sms", "loyalty"])
         try await app.test(.router) { client in
             let status = try await client.send(.post, "/u/\(token)", "", headers: [:]).0
             #expect(status == .ok)

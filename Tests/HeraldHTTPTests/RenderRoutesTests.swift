@@ -102,9 +102,8 @@ struct RenderRoutesTests {
             let text = try #require(sms["text"] as? String)
             #expect(text.hasPrefix("دوست ۱٬۲۵۰ http://127.0.0.1:8025/u/"))
             let token = String(try #require(text.split(separator: "/").last))
-            #expect(
-                UnsubscribeToken.verify(token, secret: HeraldHarness.secret)
-                    == UnsubscribeToken(contactId: "c9", channel: "sms", topic: "loyalty"))
+            let scope = UnsubscribeToken.verify(token, secret: HeraldHarness.secret).map { [$0.contactId, $0.channel, $0.topic] }
+            #expect(scope == ["c9", "sms", "loyalty"])
             #expect(sms["missing_placeholders"] as? [String] == [])
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import HeraldCore
 import HummingbirdTesting
@@ -34,6 +35,35 @@ struct UnsubscribeTests {
             #expect(events.first?.source == "email_one_click")
             #expect(events.first?.channel == "email")
             #expect(events.first?.topic == "newsletter")
+        }
+    }
+
+    @Test("a link signed before its contact was erased does not act for a contact stored later under the same id")
+    func linkOutlivesErasure() async throws {
+        try await HeraldHarness.run { app in
+            let store = app.store
+            let erasure = try #require(store as? any ContactErasureStore)
+            try await store.upsertContacts([Contact(id: "u1", email: "first@example.com")], at: HeraldHarness.now)
+            let link = TemplateLinks.unsubscribeLink(
+                baseURL: "", secret: HeraldHarness.secret, contactId: "u1", channel: "email", topic: "newsletter",
+                now: HeraldHarness.now)
+            let token = String(link.dropFirst("/u/".count))
+            _ = try await erasure.eraseContact("u1", actor: "test", at: HeraldHarness.now, addressDigest: nil)
+            try await store.upsertContacts([Contact(id: "u1", email: "second@example.com")], at: HeraldHarness.now + 600)
+            for method in [HTTPRequest.Method.get, .post] {
+                let response = try await app.send(
+                    method, "/u/\(token)", as: nil, body: "List-Unsubscribe=One-Click",
+                    contentType: "application/x-www-form-urlencoded")
+                #expect(response.status == .badRequest, "\(method)")
+                #expect(try response.error().code == "invalid_token")
+            }
+            #expect(try await store.consentEvents(contactId: "u1").isEmpty, "no revocation in the new contact's name")
+            let fresh = TemplateLinks.unsubscribeLink(
+                baseURL: "", secret: HeraldHarness.secret, contactId: "u1", channel: "email", topic: "newsletter",
+                now: HeraldHarness.now + 610)
+            let response = try await app.send(
+                .post, fresh, as: nil, body: "List-Unsubscribe=One-Click", contentType: "application/x-www-form-urlencoded")
+            #expect(response.status == .ok)
         }
     }
 

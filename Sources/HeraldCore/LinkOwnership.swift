@@ -1,0 +1,19 @@
+import Foundation
+
+/// Whether a signed link (`/p/`, `/u/`) belongs to the contact now stored under its id. Erasure deletes a
+/// contact's row, so the id can be stored again for someone else; a link signed before that must not show or
+/// change the new contact's choices.
+public enum LinkOwnership {
+    /// Five minutes: the contact's creation time comes from the node that stored it and the link's signing
+    /// time from the node that sent it, and NTP-kept clocks differ by far less. An erasure and re-creation
+    /// inside that window after a send are not told apart.
+    public static let clockAllowance: TimeInterval = 300
+
+    /// True when the contact was created after the link was signed. A contact stored before creation times
+    /// were kept counts as created in 1970; a link signed before signing times were carried (`issuedAt` nil)
+    /// as signed then.
+    public static func predates(issuedAt: Date?, contactCreatedAt created: Date) -> Bool {
+        guard let issuedAt else { return created.millisecondsSince1970 > 0 }
+        return created.timeIntervalSince(issuedAt) > clockAllowance
+    }
+}
