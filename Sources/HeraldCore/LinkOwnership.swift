@@ -10,10 +10,9 @@ public enum LinkOwnership {
     public static let clockAllowance: TimeInterval = 300
 
     /// True when the contact was created after the link was signed. A contact stored before creation times
-    /// were kept counts as created in 1970; a link signed before signing times were carried (`issuedAt` nil)
-    /// as signed then.
-    public static func predates(issuedAt: Date?, contactCreatedAt created: Date) -> Bool {
-        guard let issuedAt else { return created.millisecondsSince1970 > 0 }
-        return created.timeIntervalSince(issuedAt) > clockAllowance
+    /// were kept counts as created in 1970. Links signed before signing times were carried are each token's
+    /// own call.
+    public static func predates(issuedAt: Date, contactCreatedAt created: Date) -> Bool {
+        created.timeIntervalSince(issuedAt) > clockAllowance
     }
 }

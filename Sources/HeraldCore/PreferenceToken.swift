@@ -22,9 +22,11 @@ public struct PreferenceToken: Sendable, Hashable {
         self.issuedAt = issuedAt?.truncatedToMilliseconds
     }
 
-    /// Whether the link was signed before the contact now under its id existed (`LinkOwnership`).
+    /// Whether the link was signed before the contact now under its id existed (`LinkOwnership`). A version-1
+    /// link counts as signed in 1970: it opens for contacts stored before creation times were kept, which is
+    /// every contact it can have been sent to, and it expires like any other.
     public func predates(contactCreatedAt created: Date) -> Bool {
-        LinkOwnership.predates(issuedAt: issuedAt, contactCreatedAt: created)
+        LinkOwnership.predates(issuedAt: issuedAt ?? Date(timeIntervalSince1970: 0), contactCreatedAt: created)
     }
 
     /// A fresh token id: 96 random bits, base64url.

@@ -21,9 +21,12 @@ public struct UnsubscribeToken: Sendable, Hashable {
         self.issuedAt = issuedAt?.truncatedToMilliseconds
     }
 
-    /// Whether the link was signed before the contact now under its id existed (`LinkOwnership`).
+    /// Whether the link was signed before the contact now under its id existed (`LinkOwnership`). A version-1
+    /// link never does: unsubscribe links do not expire and must keep working from mail already sent (RFC 8058,
+    /// CAN-SPAM's 30 days), and an opt-out fails safe.
     public func predates(contactCreatedAt created: Date) -> Bool {
-        LinkOwnership.predates(issuedAt: issuedAt, contactCreatedAt: created)
+        guard let issuedAt else { return false }
+        return LinkOwnership.predates(issuedAt: issuedAt, contactCreatedAt: created)
     }
 
     /// URL-safe text: payload and signature, base64url.
