@@ -75,24 +75,23 @@ extension PreferenceToken {
     func encodedPayload() -> [UInt8] {
         var bytes: [UInt8] = [issuedAt == nil ? 1 : 2]
         TokenFields.append(UInt64(max(0, expiresAt.timeIntervalSince1970)), to: &bytes)
-        if let issuedAt { TokenFields.append(UInt64(max(0, issuedAt.millisecondsSince1970)), to: &bytes) }
+        if let issuedAt { TokenFields.append(time: issuedAt, to: &bytes) }
         TokenFields.append([contactId, tokenId], to: &bytes)
         return bytes
     }
 
     static func decodePayload(_ bytes: [UInt8]) -> PreferenceToken? {
         guard let version = bytes.first, version == 1 || version == 2 else { return nil }
-        let fieldsStart = version == 1 ? 9 : 17
-        guard bytes.count >= fieldsStart, let seconds = TokenFields.number(bytes, at: 1) else { return nil }
+        guard let seconds = TokenFields.number(bytes, at: 1) else { return nil }
         var issued: Date?
         if version == 2 {
-            guard let ms = TokenFields.number(bytes, at: 9) else { return nil }
-            issued = Date(milliseconds: Int64(ms))
+            guard let time = TokenFields.time(bytes, at: 9) else { return nil }
+            issued = time
         }
-        guard let fields = TokenFields.read(2, from: bytes, at: fieldsStart), !fields[0].isEmpty else { return nil }
+        guard let fields = TokenFields.read(2, from: bytes, at: version == 1 ? 9 : 17), !fields[0].isEmpty
+        else { return nil }
         return PreferenceToken(
             contactId: fields[0], tokenId: fields[1], expiresAt: Date(timeIntervalSince1970: TimeInterval(seconds)),
             issuedAt: issued)
     }
-
 }

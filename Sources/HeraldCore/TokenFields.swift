@@ -1,3 +1,5 @@
+import Foundation
+
 /// The framing signed link tokens (unsubscribe, preferences) share: UTF-8 fields, each after a 16-bit
 /// big-endian length.
 enum TokenFields {
@@ -21,6 +23,15 @@ enum TokenFields {
         guard offset >= 0, offset + 8 <= bytes.count else { return nil }
         let value = bytes[offset..<offset + 8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         return value <= UInt64(Int64.max) ? value : nil
+    }
+
+    /// A signing time: Unix milliseconds in 8 bytes (times before 1970 as 1970).
+    static func append(time: Date, to bytes: inout [UInt8]) {
+        append(UInt64(max(0, time.millisecondsSince1970)), to: &bytes)
+    }
+
+    static func time(_ bytes: [UInt8], at offset: Int) -> Date? {
+        number(bytes, at: offset).map { Date(milliseconds: Int64($0)) }
     }
 
     /// Exactly `count` fields from `start` to the end of `bytes`; nil when anything is left over or missing.

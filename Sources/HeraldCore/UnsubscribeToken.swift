@@ -54,7 +54,7 @@ public struct UnsubscribeToken: Sendable, Hashable {
 extension UnsubscribeToken {
     func encodedPayload() -> [UInt8] {
         var bytes: [UInt8] = [issuedAt == nil ? 1 : 2]
-        if let issuedAt { TokenFields.append(UInt64(max(0, issuedAt.millisecondsSince1970)), to: &bytes) }
+        if let issuedAt { TokenFields.append(time: issuedAt, to: &bytes) }
         TokenFields.append([contactId, channel, topic], to: &bytes)
         return bytes
     }
@@ -63,8 +63,8 @@ extension UnsubscribeToken {
         guard let version = bytes.first, version == 1 || version == 2 else { return nil }
         var issued: Date?
         if version == 2 {
-            guard let ms = TokenFields.number(bytes, at: 1) else { return nil }
-            issued = Date(milliseconds: Int64(ms))
+            guard let time = TokenFields.time(bytes, at: 1) else { return nil }
+            issued = time
         }
         guard let fields = TokenFields.read(3, from: bytes, at: version == 1 ? 1 : 9) else { return nil }
         return UnsubscribeToken(contactId: fields[0], channel: fields[1], topic: fields[2], issuedAt: issued)
