@@ -3,6 +3,19 @@ import GRDB
 import HeraldCore
 
 extension SQLiteStore: DashboardQueries {
+    /// Failed deliveries, and those suppressed after a provider answered, newest first.
+    static let recentFailuresSQL = """
+        SELECT id FROM deliveries WHERE state IN \(finishedStates)
+        AND (state = 'failed' OR (state = 'suppressed' AND reason IN ('invalid_address', 'opted_out') AND attempt_count > 0))
+        ORDER BY updated_at DESC, id DESC LIMIT ?
+        """
+
+    static let throughputSQL = """
+        SELECT channel, (updated_at / 60000) AS minute, count(*) AS n FROM deliveries
+        WHERE updated_at >= ? AND state IN \(finishedStates) AND state IN ('sent', 'delivered')
+        GROUP BY channel, minute ORDER BY minute
+        """
+
     public func recentJobs(limit: Int) async throws -> [Job] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM jobs ORDER BY id DESC LIMIT ?", arguments: [limit])
@@ -14,12 +27,7 @@ extension SQLiteStore: DashboardQueries {
         let ids = try await pool.read { db in
             try Int64.fetchAll(
                 db,
-                sql: """
-                    SELECT id FROM deliveries
-                    WHERE state = 'failed' OR (state = 'suppressed' AND reason IN ('invalid_address', 'opted_out') AND attempt_count > 0)
-                    ORDER BY updated_at DESC, id DESC LIMIT ?
-                    """,
-                arguments: [limit])
+                sql: Self.recentFailuresSQL, arguments: [limit])
         }
         var found: [Delivery] = []
         for id in ids {
@@ -32,11 +40,7 @@ extension SQLiteStore: DashboardQueries {
         try await pool.read { db in
             try Row.fetchAll(
                 db,
-                sql: """
-                    SELECT channel, (updated_at / 60000) AS minute, count(*) AS n FROM deliveries
-                    WHERE updated_at >= ? AND state IN ('sent', 'delivered') GROUP BY channel, minute ORDER BY minute
-                    """,
-                arguments: [since.ms]
+                sql: Self.throughputSQL, arguments: [since.ms]
             ).compactMap { row in
                 guard let channel = ChannelKind(rawValue: row["channel"]) else { return nil }
                 let minute: Int64 = row["minute"]

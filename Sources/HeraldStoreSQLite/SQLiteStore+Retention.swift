@@ -3,7 +3,20 @@ import GRDB
 import HeraldCore
 
 extension SQLiteStore: RetentionStore {
+    /// The predicate of the `deliveries_finished` index, word for word: a query by `updated_at` must say it.
     static let finishedStates = "('sent', 'delivered', 'failed', 'suppressed')"
+
+    static let tracesToPruneSQL = """
+        SELECT id FROM deliveries WHERE updated_at < ? AND state IN \(finishedStates)
+        AND (trace <> '[]' OR send_trace IS NOT NULL) ORDER BY updated_at LIMIT ?
+        """
+
+    /// Finished deliveries of jobs whose fan-out is over, oldest first.
+    static let deliveriesToPruneSQL = """
+        SELECT d.id FROM deliveries d JOIN jobs j ON j.id = d.job_id
+        WHERE d.updated_at < ? AND d.state IN \(finishedStates)
+        AND j.status NOT IN ('accepted', 'fanning_out') ORDER BY d.updated_at LIMIT ?
+        """
 
     public func pruneAttempts(before cutoff: Date, limit: Int) async throws -> Int {
         try await write { db in
@@ -17,11 +30,7 @@ extension SQLiteStore: RetentionStore {
     public func pruneTraces(before cutoff: Date, limit: Int) async throws -> Int {
         try await write { db in
             try db.execute(
-                sql: """
-                    UPDATE deliveries SET trace = '[]', send_trace = NULL WHERE id IN (
-                        SELECT id FROM deliveries WHERE updated_at < ? AND state IN \(Self.finishedStates)
-                        AND (trace <> '[]' OR send_trace IS NOT NULL) ORDER BY updated_at LIMIT ?)
-                    """,
+                sql: "UPDATE deliveries SET trace = '[]', send_trace = NULL WHERE id IN (\(Self.tracesToPruneSQL))",
                 arguments: [cutoff.ms, limit])
             return db.changesCount
         }
@@ -32,11 +41,7 @@ extension SQLiteStore: RetentionStore {
             try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS pruning (id INTEGER PRIMARY KEY)")
             try db.execute(sql: "DELETE FROM pruning")
             try db.execute(
-                sql: """
-                    INSERT INTO pruning SELECT d.id FROM deliveries d JOIN jobs j ON j.id = d.job_id
-                    WHERE d.updated_at < ? AND d.state IN \(Self.finishedStates)
-                    AND j.status NOT IN ('accepted', 'fanning_out') ORDER BY d.updated_at LIMIT ?
-                    """,
+                sql: "INSERT INTO pruning \(Self.deliveriesToPruneSQL)",
                 arguments: [cutoff.ms, limit])
             let selected = db.changesCount
             guard selected > 0 else { return 0 }

@@ -103,6 +103,7 @@ extension SQLiteStore {
         registerContactDeletionMigration(&migrator)
         registerSendStopsMigration(&migrator)
         registerContactCreationMigration(&migrator)
+        registerFinishedIndexMigration(&migrator)
         return migrator
     }
 }

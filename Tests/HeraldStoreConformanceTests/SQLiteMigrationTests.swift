@@ -48,3 +48,54 @@ struct SQLiteMigrationTests {
         try await store.close()
     }
 }
+
+@Suite("SQLite: finished deliveries by time, through their own index")
+struct SQLiteFinishedIndexTests {
+    /// A database from before `engine_v4_finished_index` (one index over every delivery's `updated_at`) keeps
+    /// its finished rows visible to retention and the dashboard, and neither reads the queue to find them: on a
+    /// table of millions a scan would hold the dashboard (and retention's write turn) for seconds.
+    @Test func retentionAndTheDashboardReadFinishedRowsThroughTheIndex() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-finished-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("herald.sqlite").path
+
+        let old = try DatabaseQueue(path: path)
+        try SQLiteStore.migrator.migrate(old, upTo: "rights_v4_contact_created")
+        let job = spec("campaign", purpose: .marketing, ids: ["a", "b"])
+        try await old.write { db in
+            let json = String(decoding: try HeraldJSON.encoder().encode(job), as: UTF8.self)
+            try db.execute(
+                sql: """
+                    INSERT INTO jobs (id, idempotency_key, body_hash, spec, status, lane, created_at)
+                    VALUES (1, ?, 'h', ?, 'active', 0, 0)
+                    """, arguments: [job.idempotencyKey, json])
+            try db.execute(
+                sql: """
+                    INSERT INTO deliveries (job_id, contact_id, channel, lane, state, not_before, trace, created_at, updated_at)
+                    VALUES (1, 'a', 'sms', 0, 'sent', 0, '[]', 0, ?), (1, 'b', 'sms', 0, 'queued', 0, '[]', 0, ?)
+                    """, arguments: [t0.ms, t0.ms])
+        }
+        try old.close()
+
+        let store = try SQLiteStore(path: path)
+        try await store.migrate()
+        let queries: [(sql: String, arguments: StatementArguments)] = [
+            (SQLiteStore.recentFailuresSQL, [10]), (SQLiteStore.throughputSQL, [0]),
+            (SQLiteStore.tracesToPruneSQL, [0, 10]), (SQLiteStore.deliveriesToPruneSQL, [0, 10]),
+        ]
+        for (sql, arguments) in queries {
+            let plan = try await store.pool.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(sql)", arguments: arguments).map { $0["detail"] as String }
+            }
+            #expect(plan.contains { $0.contains("USING INDEX deliveries_finished") }, "\(plan)")
+            // A walk of the index in order is fine; a walk of the table is not.
+            #expect(!plan.contains { $0 == "SCAN deliveries" || $0 == "SCAN d" }, "\(plan)")
+        }
+        let points = try await store.throughput(since: t0.addingTimeInterval(-60))
+        #expect(points.map(\.sent) == [1])
+        #expect(try await store.pruneDeliveries(before: t0.addingTimeInterval(1), limit: 10) == 1)
+        #expect(try await store.deliveries(DeliveryQuery(jobId: 1, limit: 10)).map(\.state) == [.queued])
+        try await store.close()
+    }
+}
