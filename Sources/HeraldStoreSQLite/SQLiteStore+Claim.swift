@@ -27,16 +27,18 @@ extension SQLiteStore {
         }
     }
 
+    /// A sent delivery's claim: one row, by id.
+    static let leaseSQL = """
+        UPDATE deliveries SET state = 'sending', lease_owner = ?, lease_until = ?,
+        attempt_count = attempt_count + 1, send_trace = ?, updated_at = ? WHERE id = ?
+        """
+
     /// Applies the verdict groups. Inserts and deletes are multi-row statements; the state updates stay one
     /// cached statement per row, which measured faster in SQLite than `UPDATE … FROM (VALUES …)` (that form
     /// materializes the joined rows, traces included, before writing them).
     private static func apply(_ db: Database, _ decisions: ClaimDecisions, request: ClaimRequest) throws {
         let now = request.now.ms
-        let lease = try db.cachedStatement(
-            sql: """
-                UPDATE deliveries SET state = 'sending', lease_owner = ?, lease_until = ?,
-                attempt_count = attempt_count + 1, send_trace = ?, updated_at = ? WHERE id = ?
-                """)
+        let lease = try db.cachedStatement(sql: leaseSQL)
         let leaseUntil = request.leaseUntil.ms
         for send in decisions.sends {
             try lease.executeDirect(db) { row in

@@ -5,14 +5,14 @@ import HeraldCore
 extension SQLiteStore: DashboardQueries {
     /// Failed deliveries, and those suppressed after a provider answered, newest first.
     static let recentFailuresSQL = """
-        SELECT id FROM deliveries WHERE state IN \(finishedStates)
+        SELECT id FROM deliveries WHERE \(finished())
         AND (state = 'failed' OR (state = 'suppressed' AND reason IN ('invalid_address', 'opted_out') AND attempt_count > 0))
         ORDER BY updated_at DESC, id DESC LIMIT ?
         """
 
     static let throughputSQL = """
         SELECT channel, (updated_at / 60000) AS minute, count(*) AS n FROM deliveries
-        WHERE updated_at >= ? AND state IN \(finishedStates) AND state IN ('sent', 'delivered')
+        WHERE updated_at >= ? AND \(finished()) AND state IN ('sent', 'delivered')
         GROUP BY channel, minute ORDER BY minute
         """
 

@@ -69,19 +69,20 @@ extension SQLiteStore {
         }
     }
 
+    static let outcomeSQL = """
+        UPDATE deliveries SET state = ?, reason = ?, not_before = COALESCE(?, not_before),
+        lease_owner = NULL, lease_until = NULL, instance = COALESCE(?, instance),
+        provider_message_id = COALESCE(?, provider_message_id), sms_segments = COALESCE(?, sms_segments),
+        send_trace = COALESCE(?, send_trace), updated_at = ?
+        WHERE id = ? AND state = 'sending' AND lease_owner = ?
+        """
+
     /// Moves each delivery on, but only while its worker still holds the lease: a late answer for a delivery
     /// another worker re-claimed is kept as an attempt and changes nothing else. One cached statement per row
     /// (faster in SQLite than a joined multi-row update), then one batched release of reservations. Returns
     /// the deliveries that moved.
     private static func applyStateChanges(_ db: Database, _ changes: [StateChange], at: Date) throws -> [Int64] {
-        let update = try db.cachedStatement(
-            sql: """
-                UPDATE deliveries SET state = ?, reason = ?, not_before = COALESCE(?, not_before),
-                lease_owner = NULL, lease_until = NULL, instance = COALESCE(?, instance),
-                provider_message_id = COALESCE(?, provider_message_id), sms_segments = COALESCE(?, sms_segments),
-                send_trace = COALESCE(?, send_trace), updated_at = ?
-                WHERE id = ? AND state = 'sending' AND lease_owner = ?
-                """)
+        let update = try db.cachedStatement(sql: outcomeSQL)
         var released: [Int64] = []
         var changed: [Int64] = []
         changed.reserveCapacity(changes.count)

@@ -4,17 +4,19 @@ import HeraldCore
 
 extension SQLiteStore: RetentionStore {
     /// The predicate of the `deliveries_finished` index, word for word: a query by `updated_at` must say it.
-    static let finishedStates = "('sent', 'delivered', 'failed', 'suppressed')"
+    static func finished(_ state: String = "state") -> String {
+        "(\(state) IN ('sent', 'delivered') OR \(state) IN ('failed', 'suppressed'))"
+    }
 
     static let tracesToPruneSQL = """
-        SELECT id FROM deliveries WHERE updated_at < ? AND state IN \(finishedStates)
+        SELECT id FROM deliveries WHERE updated_at < ? AND \(finished())
         AND (trace <> '[]' OR send_trace IS NOT NULL) ORDER BY updated_at LIMIT ?
         """
 
     /// Finished deliveries of jobs whose fan-out is over, oldest first.
     static let deliveriesToPruneSQL = """
         SELECT d.id FROM deliveries d JOIN jobs j ON j.id = d.job_id
-        WHERE d.updated_at < ? AND d.state IN \(finishedStates)
+        WHERE d.updated_at < ? AND \(finished("d.state"))
         AND j.status NOT IN ('accepted', 'fanning_out') ORDER BY d.updated_at LIMIT ?
         """
 

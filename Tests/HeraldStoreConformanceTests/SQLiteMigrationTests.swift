@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import HeraldCore
 @testable import HeraldStoreSQLite
 import HeraldTestSupport
@@ -96,6 +97,27 @@ struct SQLiteFinishedIndexTests {
         #expect(points.map(\.sent) == [1])
         #expect(try await store.pruneDeliveries(before: t0.addingTimeInterval(1), limit: 10) == 1)
         #expect(try await store.deliveries(DeliveryQuery(jobId: 1, limit: 10)).map(\.state) == [.queued])
+        try await store.close()
+    }
+
+    /// SQLite tests a partial index's `IN` list of three or more through a temporary table, built for every row an
+    /// update touches. A predicate like that on the queue made each claim and outcome slower than the index it
+    /// replaced; the two updates every sent message takes must build none.
+    @Test func theClaimAndTheOutcomeBuildNoTableForEachRow() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-plan-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try SQLiteStore(path: directory.appendingPathComponent("herald.sqlite").path)
+        try await store.migrate()
+        for sql in [SQLiteStore.leaseSQL, SQLiteStore.outcomeSQL] {
+            let opcodes = try await store.pool.read { db in
+                let explain = try db.makeStatement(sql: "EXPLAIN \(sql)")
+                let unbound = [DatabaseValue](repeating: .null, count: Int(sqlite3_bind_parameter_count(explain.sqliteStatement)))
+                return try Row.fetchAll(explain, arguments: StatementArguments(unbound)).map { $0["opcode"] as String }
+            }
+            #expect(opcodes.contains("IdxInsert"), "the update keeps the queue's indexes")
+            #expect(!opcodes.contains("OpenEphemeral"), "\(sql)")
+        }
         try await store.close()
     }
 }
