@@ -11,9 +11,9 @@ extension PostgresStore: DashboardQueries {
     public func recentFailures(limit: Int) async throws -> [Delivery] {
         let ids: [Int64] = try await rows(
             """
-            SELECT id FROM deliveries WHERE state IN ('sent', 'delivered', 'failed', 'suppressed')
-            AND (state = 'failed'
-            OR (state = 'suppressed' AND reason IN ('invalid_address', 'opted_out') AND attempt_count > 0))
+            SELECT id FROM deliveries
+            WHERE state = 'failed'
+            OR (state = 'suppressed' AND reason IN ('invalid_address', 'opted_out') AND attempt_count > 0)
             ORDER BY updated_at DESC, id DESC LIMIT \(limit)
             """
         ).map { try $0.makeRandomAccess().get("id") }
@@ -29,8 +29,7 @@ extension PostgresStore: DashboardQueries {
         return try await rows(
             """
             SELECT channel, (updated_at / 60000) AS minute, count(*) AS n FROM deliveries
-            WHERE updated_at >= \(sinceMs) AND state IN ('sent', 'delivered', 'failed', 'suppressed')
-            AND state IN ('sent', 'delivered') GROUP BY channel, minute ORDER BY minute
+            WHERE updated_at >= \(sinceMs) AND state IN ('sent', 'delivered') GROUP BY channel, minute ORDER BY minute
             """
         ).compactMap { row in
             let columns = row.makeRandomAccess()

@@ -13,13 +13,4 @@ extension PostgresStore {
             query TEXT NOT NULL);
         CREATE INDEX deliveries_updated ON deliveries(updated_at)
         """
-
-    /// Version 11: finished deliveries by time only, as SQLite's `engine_v4_finished_index`. Retention and the
-    /// dashboard read nothing else by `updated_at`, and the index over every row took a new entry at each fan-out
-    /// insert, claim and outcome.
-    static let schemaV11FinishedIndex = """
-        DROP INDEX deliveries_updated;
-        CREATE INDEX deliveries_finished ON deliveries(updated_at)
-            WHERE state IN ('sent', 'delivered', 'failed', 'suppressed')
-        """
 }

@@ -16,7 +16,7 @@ extension PostgresStore {
     static let migrations: [(version: Int64, sql: String)] = [
         (1, schemaV1), (2, schemaV2AccessAudit), (3, schemaV3Priority), (4, schemaV4Suppressions),
         (5, schemaV5Checkpoints), (6, schemaV6Webhooks), (7, schemaV7Bounces), (9, schemaV9Erasure),
-        (10, schemaV10ContactCreated), (11, schemaV11FinishedIndex),
+        (10, schemaV10ContactCreated),
         (1001, schemaTemplatesV1),
     ]
 
