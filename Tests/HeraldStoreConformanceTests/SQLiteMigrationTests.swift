@@ -9,10 +9,9 @@ import Testing
 @Suite("SQLite: a database written by the previous schema opens on the new one")
 struct SQLiteMigrationTests {
     @Test func queuedWorkAndTracesSurviveThePriorityMigration() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-migrate-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("herald.sqlite").path
+        let folder = try ScratchFolder()
+        defer { folder.remove() }
+        let path = folder.databasePath
 
         // The schema as the previous release left it, with one campaign row and one transactional row queued.
         let old = try DatabaseQueue(path: path)
@@ -56,10 +55,9 @@ struct SQLiteFinishedIndexTests {
     /// its finished rows visible to retention and the dashboard, and neither reads the queue to find them: on a
     /// table of millions a scan would hold the dashboard (and retention's write turn) for seconds.
     @Test func retentionAndTheDashboardReadFinishedRowsThroughTheIndex() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-finished-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("herald.sqlite").path
+        let folder = try ScratchFolder()
+        defer { folder.remove() }
+        let path = folder.databasePath
 
         let old = try DatabaseQueue(path: path)
         try SQLiteStore.migrator.migrate(old, upTo: "rights_v4_contact_created")
@@ -104,10 +102,9 @@ struct SQLiteFinishedIndexTests {
     /// update touches. A predicate like that on the queue made each claim and outcome slower than the index it
     /// replaced; the two updates every sent message takes must build none.
     @Test func theClaimAndTheOutcomeBuildNoTableForEachRow() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-plan-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try SQLiteStore(path: directory.appendingPathComponent("herald.sqlite").path)
+        let folder = try ScratchFolder()
+        defer { folder.remove() }
+        let store = try SQLiteStore(path: folder.databasePath)
         try await store.migrate()
         for sql in [SQLiteStore.leaseSQL, SQLiteStore.outcomeSQL] {
             let opcodes = try await store.pool.read { db in
@@ -119,5 +116,19 @@ struct SQLiteFinishedIndexTests {
             #expect(!opcodes.contains("OpenEphemeral"), "\(sql)")
         }
         try await store.close()
+    }
+}
+
+/// A folder of its own for one test's database file, removed at the end of the test.
+private struct ScratchFolder {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("herald-migrate-\(UUID().uuidString)")
+    var databasePath: String { url.appendingPathComponent("herald.sqlite").path }
+
+    init() throws {
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(at: url)
     }
 }
