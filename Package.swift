@@ -72,7 +72,7 @@ let package = Package(
         .target(
             name: "HeraldChannels",
             dependencies: [
-                "HeraldCore", "CCurlShim",
+                "HeraldCore", "CCurlShim", "CIDN2",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -89,6 +89,8 @@ let package = Package(
             plugins: ["EmbedProfiles"]
         ),
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
+        // IDNA (RFC 5891, UTS #46) for email domains: the library libcurl itself uses for host names.
+        .systemLibrary(name: "CIDN2", pkgConfig: "libidn2", providers: [.apt(["libidn2-dev"])]),
         // Builds `BuiltInProfiles.swift` from channels/*/profile.yaml for HeraldChannels (see EmbedProfiles).
         .executableTarget(name: "ProfileEmbedder"),
         .plugin(name: "EmbedProfiles", capability: .buildTool(), dependencies: ["ProfileEmbedder"]),

@@ -2,7 +2,7 @@
 # Installs what Herald needs on a fresh Debian machine with Swift. Safe to run again: it installs only
 # what is missing.
 #   setup.sh          everything the test suite needs: the build's system libraries (libcurl + OpenSSL
-#                     for the SMTP driver, SQLite headers, zlib for the live tail's gzip), headless
+#                     for the SMTP driver, libidn2 for its internationalized domains, SQLite headers, zlib for the live tail's gzip), headless
 #                     Chromium for the dashboard test,
 #                     PostgreSQL for the Postgres store's tests, and Python's aiosmtpd/dkimpy for the
 #                     real-SMTP tests
@@ -11,7 +11,7 @@ set -euo pipefail
 mode="${1:-test}"
 
 need_apt=()
-packages=(libcurl4-openssl-dev libssl-dev libsqlite3-dev zlib1g-dev)
+packages=(libcurl4-openssl-dev libssl-dev libidn2-dev libsqlite3-dev zlib1g-dev)
 if [ "$mode" != runtime ]; then
   packages+=(python3 python3-pip python3-venv openssl chromium)
 fi

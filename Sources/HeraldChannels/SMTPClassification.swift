@@ -24,7 +24,10 @@ enum SMTPClassification {
         }
     }
 
-    static func classify(_ transfer: CurlTransferResult, recipient: String, messageId: String) -> SendResult {
+    /// `needsSMTPUTF8`: the recipient's local part is beyond ASCII (`SMTPRecipient`).
+    static func classify(
+        _ transfer: CurlTransferResult, recipient: String, needsSMTPUTF8: Bool = false, messageId: String
+    ) -> SendResult {
         let code = CURLcode(rawValue: numericCast(transfer.code))
         if code == CURLE_OK { return .sent(id: messageId) }
         if let result = classifyTransportFailure(code, reply: transfer.responseCode) { return result }
@@ -33,6 +36,12 @@ enum SMTPClassification {
         let stage = Stage(errorText: transfer.errorText)
         let masked = Redaction.mask(recipient)
         switch reply {
+        case _ where needsSMTPUTF8 && stage == .recipient && [500, 501, 553, 555].contains(reply):
+            // A relay without SMTPUTF8 refuses the address's syntax (RFC 6531 names 553 for it); the address
+            // itself may be fine, so it is not taken as invalid and not suppressed.
+            return failure(
+                .permanent, "smtp_utf8_unsupported",
+                "rcpt got \(reply) for \(masked): the relay does not take a local part beyond ASCII (SMTPUTF8)")
         case _ where [550, 551, 553].contains(reply) && stage == .recipient:
             // "No such user" style replies: this address will never work.
             return SendResult(

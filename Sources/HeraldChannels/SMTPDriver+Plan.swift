@@ -15,19 +15,25 @@ struct SMTPTransfer: Sendable {
     typealias Outcome = (transfer: CurlTransferResult?, latency: Duration)
 
     var bytes: [UInt8]
+    /// The contact's address as stored: what an invalid address result names, so its suppression matches.
     var recipient: String
+    /// How the relay is given it.
+    var envelope: SMTPRecipient
     var messageId: String
     /// This message's own envelope sender (VERP); nil keeps the handle's `from`.
     var mailFrom: String? = nil
 
     func job(completion: @escaping @Sendable (Outcome) -> Void) -> CurlSMTPJob {
-        CurlSMTPJob(upload: bytes, recipients: [recipient], mailFrom: mailFrom) { completion((transfer: $0, latency: $1)) }
+        CurlSMTPJob(upload: bytes, recipients: [envelope.wire], mailFrom: mailFrom) {
+            completion((transfer: $0, latency: $1))
+        }
     }
 
     func result(of outcome: Outcome) -> SendResult {
         var result =
             if let transfer = outcome.transfer {
-                SMTPClassification.classify(transfer, recipient: recipient, messageId: messageId)
+                SMTPClassification.classify(
+                    transfer, recipient: recipient, needsSMTPUTF8: envelope.needsSMTPUTF8, messageId: messageId)
             } else {
                 SMTPClassification.failure(.retry, "smtp_unavailable", "the driver is shut down or libcurl failed")
             }
@@ -46,7 +52,7 @@ extension SMTPDriver {
         guard let recipient = message.addresses.first else {
             return .done(SMTPClassification.failure(.permanent, "smtp_no_address", "the contact has no email address"))
         }
-        guard MIMEAddress.isValid(recipient) else {
+        guard let envelope = SMTPRecipient(recipient) else {
             return .done(
                 SendResult(
                     outcome: .invalidAddress,
@@ -57,7 +63,7 @@ extension SMTPDriver {
         let token = Self.randomToken()
         let messageId = "delivery-\(message.deliveryId).\(token)@\(messageIdDomain)"
         var builder = MIMEBuilder(
-            fromAddress: config.from, fromName: config.fromName, to: [recipient], subject: subject, text: text,
+            fromAddress: config.from, fromName: config.fromName, to: [envelope.wire], subject: subject, text: text,
             html: html, date: Date(), messageId: messageId, boundary: "=_herald_\(token)")
         builder.listUnsubscribe = listUnsubscribe(for: message)
         var mime = builder.build()
@@ -70,7 +76,7 @@ extension SMTPDriver {
         }
         return .transfer(
             SMTPTransfer(
-                bytes: mime.bytes, recipient: recipient, messageId: messageId,
+                bytes: mime.bytes, recipient: recipient, envelope: envelope, messageId: messageId,
                 mailFrom: returnPath?.address(deliveryId: message.deliveryId, channelId: id)))
     }
 }

@@ -1,6 +1,7 @@
 /// The one rule for an email address at intake (contacts, suppressions): what the SMTP driver's header-safe
-/// rule (`MIMEAddress`) accepts, plus the shape mail systems require. Strict enough that an address accepted
-/// here is not refused as malformed at send time, except that the SMTP driver speaks ASCII only.
+/// rule accepts, plus the shape mail systems require. Strict enough that an address accepted here is not
+/// refused as malformed at send time: an internationalized domain is sent as its A-labels, and a local part
+/// beyond ASCII needs a relay that speaks SMTPUTF8 (`SMTPRecipient`).
 public enum EmailAddress {
     /// Characters that could break out of a header or an SMTP command, or that only a quoted local part may hold.
     public static let unsafeBytes: Set<UInt8> = Set("<>()[]\\,;:\" ".utf8)

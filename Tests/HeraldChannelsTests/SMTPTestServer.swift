@@ -5,6 +5,7 @@ import Foundation
 final class SMTPTestServer: @unchecked Sendable {
     struct Envelope: Decodable {
         var mailFrom: String
+        var mailOptions: [String]
         var rcptTos: [String]
         var connection: Int
         var tls: Bool
@@ -38,7 +39,8 @@ final class SMTPTestServer: @unchecked Sendable {
     let tls: TLSMode
 
     /// `idleTimeout`: seconds after which the server closes a session that sent nothing (421, then close).
-    init(tls: TLSMode = .none, idleTimeout: Double? = nil) async throws {
+    /// `smtputf8`: the relay offers SMTPUTF8, so it takes a local part beyond ASCII.
+    init(tls: TLSMode = .none, idleTimeout: Double? = nil, smtputf8: Bool = false) async throws {
         self.tls = tls
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-smtp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -48,6 +50,7 @@ final class SMTPTestServer: @unchecked Sendable {
             ["python3", Self.supportDirectory.appendingPathComponent("smtp_server.py").path, directory.path]
             + (tls == .starttls ? ["--starttls"] : tls == .implicit ? ["--implicit-tls"] : [])
             + (idleTimeout.map { ["--idle-timeout", "\($0)"] } ?? [])
+            + (smtputf8 ? ["--smtputf8"] : [])
         stdin = Pipe()
         let stdout = Pipe()
         let stderr = Pipe()

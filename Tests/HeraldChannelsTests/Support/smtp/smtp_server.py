@@ -1,6 +1,6 @@
 """A recording SMTP server for Herald's SMTP driver tests.
 
-Listens on a free port on 127.0.0.1 (optionally with STARTTLS or implicit TLS) and prints that port on stdout. Requires AUTH (user `herald`,
+Listens on a free port on 127.0.0.1 (optionally with STARTTLS or implicit TLS, and SMTPUTF8) and prints that port on stdout. Requires AUTH (user `herald`,
 password `secret`). Recipients whose local part starts with `unknown` get 550, with `busy` get 451.
 Each accepted message is written to DIR/msg-N.eml (raw bytes) and DIR/msg-N.json (envelope and
 session facts: connection number, TLS, AUTH). Exits when stdin closes, so it never outlives the test.
@@ -54,6 +54,7 @@ class Recorder:
             f.write(envelope.original_content)
         facts = {
             "mail_from": envelope.mail_from,
+            "mail_options": envelope.mail_options,
             "rcpt_tos": envelope.rcpt_tos,
             "connection": server.connection_number,
             # session.ssl is set by STARTTLS; implicit TLS (smtps) shows on the transport.
@@ -103,6 +104,7 @@ def main():
     parser.add_argument("directory")
     parser.add_argument("--starttls", action="store_true")
     parser.add_argument("--implicit-tls", action="store_true", help="TLS from the first byte (smtps)")
+    parser.add_argument("--smtputf8", action="store_true", help="offer SMTPUTF8 (RFC 6531)")
     parser.add_argument("--idle-timeout", type=float, default=300, help="seconds before an idle session is closed")
     args = parser.parse_args()
 
@@ -116,7 +118,7 @@ def main():
         return CountingSMTP(
             handler, hostname="herald-test", tls_context=context, require_starttls=context is not None,
             auth_required=True, auth_require_tls=context is not None, authenticator=authenticator,
-            timeout=args.idle_timeout)
+            timeout=args.idle_timeout, enable_SMTPUTF8=args.smtputf8)
 
     server = loop.run_until_complete(loop.create_server(factory, "127.0.0.1", 0, ssl=implicit))
     print(server.sockets[0].getsockname()[1], flush=True)

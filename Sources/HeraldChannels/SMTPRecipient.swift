@@ -1,0 +1,43 @@
+import CIDN2
+import HeraldCore
+
+/// A recipient as the relay and the `To:` header carry it. An internationalized domain travels as IDNA
+/// A-labels (RFC 5891, UTS #46 non-transitional, converted by libidn2 as libcurl does), so `ivan@почта.рф`
+/// reaches any relay as `ivan@xn--80a1acny.xn--p1ai`. A local part beyond ASCII stays UTF-8: only a relay that
+/// offers SMTPUTF8 (RFC 6531) takes it, and libcurl declares SMTPUTF8 for it when the relay offers it.
+struct SMTPRecipient: Sendable {
+    /// The address on the wire: envelope `RCPT TO` and the `To:` header.
+    let wire: String
+    /// Whether the local part is beyond ASCII, so the relay must speak SMTPUTF8.
+    let needsSMTPUTF8: Bool
+
+    /// Nil when the address cannot be carried: not one `@` between two non-empty parts, a byte that could break
+    /// out of a header or an SMTP command, or a domain that is not a valid internationalized name.
+    init?(_ address: String) {
+        let bytes = Array(address.utf8)
+        guard let at = bytes.lastIndex(of: UInt8(ascii: "@")), at > 0, at < bytes.count - 1 else { return nil }
+        let local = bytes[..<at]
+        guard local.allSatisfy(Self.isCarried) else { return nil }
+        guard let domain = Self.asciiDomain(String(decoding: bytes[(at + 1)...], as: UTF8.self)) else { return nil }
+        let wire = String(decoding: local, as: UTF8.self) + "@" + domain
+        needsSMTPUTF8 = local.contains { $0 >= 0x80 }
+        guard wire.utf8.count <= 254, needsSMTPUTF8 || MIMEAddress.isValid(wire) else { return nil }
+        self.wire = wire
+    }
+
+    /// Printable ASCII other than the header and command specials, or any byte of a UTF-8 sequence (none of
+    /// which is a control character or a special).
+    private static func isCarried(_ byte: UInt8) -> Bool {
+        byte >= 0x80 || (byte > 0x20 && byte < 0x7F && !EmailAddress.unsafeBytes.contains(byte) && byte != UInt8(ascii: "@"))
+    }
+
+    /// The domain as ASCII: unchanged when it already is, otherwise its A-labels; nil when IDNA refuses it.
+    static func asciiDomain(_ domain: String) -> String? {
+        if domain.utf8.allSatisfy({ $0 < 0x80 }) { return domain }
+        var output: UnsafeMutablePointer<CChar>?
+        let status = idn2_to_ascii_8z(domain, &output, Int32(IDN2_NONTRANSITIONAL.rawValue | IDN2_NFC_INPUT.rawValue))
+        defer { idn2_free(output) }
+        guard status == Int32(IDN2_OK.rawValue), let output else { return nil }
+        return String(cString: output)
+    }
+}
