@@ -17,18 +17,20 @@ struct SMTPRecipient: Sendable {
         let bytes = Array(address.utf8)
         guard let at = bytes.lastIndex(of: UInt8(ascii: "@")), at > 0, at < bytes.count - 1 else { return nil }
         let local = bytes[..<at]
-        guard local.allSatisfy(Self.isCarried) else { return nil }
-        guard let domain = Self.asciiDomain(String(decoding: bytes[(at + 1)...], as: UTF8.self)) else { return nil }
+        guard local.allSatisfy({ $0 >= 0x80 || Self.isSafeASCII($0) }),
+            let domain = Self.asciiDomain(String(decoding: bytes[(at + 1)...], as: UTF8.self)),
+            domain.utf8.allSatisfy(Self.isSafeASCII)
+        else { return nil }
         let wire = String(decoding: local, as: UTF8.self) + "@" + domain
-        needsSMTPUTF8 = local.contains { $0 >= 0x80 }
-        guard wire.utf8.count <= 254, needsSMTPUTF8 || MIMEAddress.isValid(wire) else { return nil }
+        guard wire.utf8.count <= 254 else { return nil }
         self.wire = wire
+        needsSMTPUTF8 = local.contains { $0 >= 0x80 }
     }
 
-    /// Printable ASCII other than the header and command specials, or any byte of a UTF-8 sequence (none of
-    /// which is a control character or a special).
-    private static func isCarried(_ byte: UInt8) -> Bool {
-        byte >= 0x80 || (byte > 0x20 && byte < 0x7F && !EmailAddress.unsafeBytes.contains(byte) && byte != UInt8(ascii: "@"))
+    /// Printable ASCII other than `@` and the header and command specials. A byte of a UTF-8 sequence is never
+    /// a control character or a special, so a local part may also hold those.
+    private static func isSafeASCII(_ byte: UInt8) -> Bool {
+        byte > 0x20 && byte < 0x7F && !EmailAddress.unsafeBytes.contains(byte) && byte != UInt8(ascii: "@")
     }
 
     /// The domain as ASCII: unchanged when it already is, otherwise its A-labels; nil when IDNA refuses it.

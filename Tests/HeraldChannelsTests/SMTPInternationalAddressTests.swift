@@ -75,16 +75,17 @@ struct SMTPInternationalAddressTests {
         #expect(try server.received().map(\.envelope.rcptTos) == [["after@example.org"]])
     }
 
-    @Test("a domain IDNA refuses is an invalid address, and nothing is sent")
+    @Test("a domain IDNA refuses, or one that would break out of the RCPT command, is invalid, and nothing is sent")
     func refusesInvalidInternationalDomain() async throws {
-        let server = try await SMTPTestServer()
+        let server = try await SMTPTestServer(smtputf8: true)
         defer { server.stop() }
         let driver = try driver(server)
         let snowman = await driver.send(message(to: "a@☃.com", delivery: 1))
         let combining = await driver.send(message(to: "a@\u{0301}abc.com", delivery: 2))
+        let injected = await driver.send(message(to: "иван@example.com>\r\nDATA", delivery: 3))
         await driver.shutdown()
 
-        for result in [snowman, combining] {
+        for result in [snowman, combining, injected] {
             #expect(result.outcome == .invalidAddress)
             #expect(result.error?.hasPrefix("smtp_address_invalid") == true)
         }
