@@ -13,7 +13,8 @@ enum E2EBench {
         var herald = ".build/release/herald"
         /// HERALD_BENCH_E2E_KEEP=1 keeps the temp folder (configs, logs, the SQLite file) and prints it.
         var keep = false
-        /// Live-tail clients beside the third campaign (HERALD_BENCH_E2E_TAIL_CLIENTS; 0 skips that phase).
+        /// Live-tail clients beside the fourth campaign, between two without (HERALD_BENCH_E2E_TAIL_CLIENTS; 0 skips
+        /// those three).
         var tailClients = 100
 
         static func fromEnvironment() -> Settings {
@@ -108,14 +109,12 @@ enum E2EBench {
         rows += await E2EPhases.guarded("OTP under a campaign") {
             try await phases.otpUnderCampaign(contacts: settings.campaign, otps: min(100, settings.oneContact))
         }
-        let firstCampaign = rows.first { $0.scenario == "campaign: POST → last message at the provider" }?.median
-        let firstCampaignCPU = rows.first { $0.scenario == E2EPhases.campaignCPU }?.median
+        let firstRate = rows.first { $0.scenario == "campaign: POST → last message at the provider" }?.median
+        let firstCPU = rows.first { $0.scenario == E2EPhases.campaignCPU }?.median
         if settings.tailClients > 0 {
-            try? await Task.sleep(for: expressWindowPause)
+            let first = firstRate.flatMap { rate in firstCPU.map { E2EPhases.CampaignCost(rate: rate, cpuPerThousand: $0) } }
             rows += await E2EPhases.guarded("campaign with live-tail clients") {
-                try await phases.campaignWithLiveTail(
-                    contacts: settings.campaign, clients: settings.tailClients, baseline: firstCampaign,
-                    baselineCPU: firstCampaignCPU)
+                try await phases.liveTail(contacts: settings.campaign, clients: settings.tailClients, firstCampaign: first)
             }
         }
         rows += phases.footprint()
