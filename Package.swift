@@ -42,6 +42,7 @@ let package = Package(
         .target(
             name: "HeraldCore",
             dependencies: [
+                "CIDN2",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
@@ -72,7 +73,7 @@ let package = Package(
         .target(
             name: "HeraldChannels",
             dependencies: [
-                "HeraldCore", "CCurlShim", "CIDN2",
+                "HeraldCore", "CCurlShim",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

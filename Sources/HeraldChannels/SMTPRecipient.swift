@@ -1,8 +1,7 @@
-import CIDN2
 import HeraldCore
 
 /// A recipient as the relay and the `To:` header carry it. An internationalized domain travels as IDNA
-/// A-labels (RFC 5891, UTS #46 non-transitional, converted by libidn2 as libcurl does), so `ivan@почта.рф`
+/// A-labels (`EmailAddress.asciiDomain`), so `ivan@почта.рф`
 /// reaches any relay as `ivan@xn--80a1acny.xn--p1ai`. A local part beyond ASCII stays UTF-8: only a relay that
 /// offers SMTPUTF8 (RFC 6531) takes it, and libcurl declares SMTPUTF8 for it when the relay offers it.
 struct SMTPRecipient: Sendable {
@@ -18,7 +17,7 @@ struct SMTPRecipient: Sendable {
         guard let at = bytes.lastIndex(of: UInt8(ascii: "@")), at > 0, at < bytes.count - 1 else { return nil }
         let local = bytes[..<at]
         guard local.allSatisfy({ $0 >= 0x80 || Self.isSafeASCII($0) }),
-            let domain = Self.asciiDomain(String(decoding: bytes[(at + 1)...], as: UTF8.self)),
+            let domain = EmailAddress.asciiDomain(String(decoding: bytes[(at + 1)...], as: UTF8.self)),
             domain.utf8.allSatisfy(Self.isSafeASCII)
         else { return nil }
         let wire = String(decoding: local, as: UTF8.self) + "@" + domain
@@ -31,15 +30,5 @@ struct SMTPRecipient: Sendable {
     /// a control character or a special, so a local part may also hold those.
     private static func isSafeASCII(_ byte: UInt8) -> Bool {
         byte > 0x20 && byte < 0x7F && !EmailAddress.unsafeBytes.contains(byte) && byte != UInt8(ascii: "@")
-    }
-
-    /// The domain as ASCII: unchanged when it already is, otherwise its A-labels; nil when IDNA refuses it.
-    static func asciiDomain(_ domain: String) -> String? {
-        if domain.utf8.allSatisfy({ $0 < 0x80 }) { return domain }
-        var output: UnsafeMutablePointer<CChar>?
-        let status = idn2_to_ascii_8z(domain, &output, Int32(IDN2_NONTRANSITIONAL.rawValue | IDN2_NFC_INPUT.rawValue))
-        defer { idn2_free(output) }
-        guard status == Int32(IDN2_OK.rawValue), let output else { return nil }
-        return String(cString: output)
     }
 }

@@ -27,4 +27,14 @@ import Testing
         #expect(!EmailAddress.isPlausible(String(repeating: "a", count: 65) + "@x.io"))
         #expect(!EmailAddress.isPlausible("a@" + String(repeating: "b", count: 250) + ".io"))
     }
+
+    @Test func oneMailboxWhateverTheDomainsSpelling() {
+        #expect(EmailAddress.sameMailbox("ivan@почта.рф", "ivan@xn--80a1acny.xn--p1ai"))
+        #expect(EmailAddress.sameMailbox("ivan@ПОЧТА.РФ", "ivan@XN--80A1ACNY.XN--P1AI"))
+        #expect(EmailAddress.sameMailbox("maryam@ایران.ir", "maryam@xn--mgba3a4f16a.ir"))
+        // The local part is the receiving system's to interpret: case there is not ignored.
+        #expect(!EmailAddress.sameMailbox("Ivan@почта.рф", "ivan@xn--80a1acny.xn--p1ai"))
+        #expect(!EmailAddress.sameMailbox("ivan@почта.рф", "ivan@xn--80a1acny.com"))
+        #expect(!EmailAddress.sameMailbox("ivan@☃.com", "ivan@☃.com"), "a domain IDNA refuses names no mailbox")
+    }
 }

@@ -42,6 +42,7 @@ import Testing
                       bounce_domain: bounces.shop.example
                       inbound_secret_env: HERALD_TEST_PIPE_SECRET
                       soft_bounce_threshold: "2"
+                      events_profile: sendgrid
                 """
             // The test server's AUTH credentials.
             try "secret".write(to: harness.directory.appendingPathComponent("smtp.password"), atomically: true, encoding: .utf8)
@@ -169,6 +170,42 @@ import Testing
                 ) { ($0.status, String(buffer: $0.body)) }
                 #expect(ignored.0 == .accepted)
                 #expect(try Self.json(ignored.1)["outcome"] as? String == "ignored")
+            }
+        }
+    }
+
+    @Test func anInternationalAddressGoesOutInALabelsAndAnESPBounceForThatFormSuppressesTheContact() async throws {
+        try await Self.withSetup { setup in
+            let harness = setup.harness
+            try await setup.application().test(.router) { client in
+                let contact = #"{"id":"ivan","email":"ivan@почта.рф"}"#
+                #expect(try await client.send(.post, "/v1/contacts/batch", contact, headers: harness.bearer).0 == .ok)
+                func receipt(_ key: String) -> String {
+                    #"{"idempotency_key":"\#(key)","purpose":"transactional","audience":{"contact_ids":["ivan"]},"channels":["email"],"content":{"email":{"subject":"Заказ","text":"Спасибо"}}}"#
+                }
+                #expect(try await client.send(.post, "/v1/jobs", receipt("first"), headers: harness.bearer).0 == .accepted)
+                try await harness.drain(through: setup.drivers)
+                let sent = try #require(try setup.smtp.received().first)
+                #expect(sent.envelope.rcptTos == ["ivan@xn--80a1acny.xn--p1ai"])
+                #expect(sent.raw.contains("\r\nTo: ivan@xn--80a1acny.xn--p1ai\r\n"))
+
+                // SendGrid's bounce names the address as the relay was given it.
+                let event = #"[{"email":"ivan@xn--80a1acny.xn--p1ai","smtp-id":"<\#(try Self.messageId(in: sent.raw))>","event":"bounce","type":"bounce","status":"5.1.1"}]"#
+                let posted = try await client.execute(
+                    uri: "/v1/inbound/email-main", method: .post,
+                    headers: [Self.secretHeader: "pipe-secret", .contentType: "application/json"], body: .init(string: event)
+                ) { ($0.status, String(buffer: $0.body)) }
+                #expect(posted.0 == .accepted)
+                #expect(try Self.json(posted.1)["outcome"] as? String == "suppressed")
+                let (_, list) = try await client.send(.get, "/v1/suppressions?limit=10", "", headers: harness.bearer)
+                #expect(list.contains("ivan@почта.рф"), "the contact's own spelling is what the policy matches")
+
+                // So the next message to that mailbox is not sent.
+                #expect(try await client.send(.post, "/v1/jobs", receipt("second"), headers: harness.bearer).0 == .accepted)
+                try await harness.drain(through: setup.drivers)
+                let states = try await Self.deliveries(client, harness, contact: "ivan").compactMap { $0["state"] as? String }
+                #expect(states.sorted() == ["failed", "suppressed"])
+                #expect(try setup.smtp.received().count == 1)
             }
         }
     }
