@@ -1,6 +1,7 @@
 import Foundation
 
-/// One header line. `value` is already encoded and folded: 7-bit ASCII, continuation lines start with a space.
+/// One header line. `value` is already encoded and folded: 7-bit ASCII (but for a `To:` address whose local part is
+/// UTF-8, which only goes out with SMTPUTF8), continuation lines start with a space.
 public struct MIMEHeader: Sendable, Hashable {
     public var name: String
     public var value: String

@@ -2,8 +2,8 @@ import CIDN2
 
 extension EmailAddress {
     /// The domain as ASCII: unchanged when it already is, otherwise its IDNA A-labels (RFC 5891, UTS #46
-    /// non-transitional, by libidn2 as libcurl uses it), so `почта.рф` is `xn--80a1acny.xn--p1ai`; nil when IDNA
-    /// refuses it.
+    /// non-transitional, by libidn2, the conversion libcurl tries first), so `почта.рф` is `xn--80a1acny.xn--p1ai`;
+    /// nil when IDNA refuses it.
     public static func asciiDomain(_ domain: String) -> String? {
         if domain.utf8.allSatisfy({ $0 < 0x80 }) { return domain }
         var output: UnsafeMutablePointer<CChar>?
@@ -13,15 +13,13 @@ extension EmailAddress {
         return String(cString: output)
     }
 
-    /// Whether two addresses name one mailbox as mail systems route it: the same local part, and the same domain
-    /// once both are A-labels, whatever their case. A relay or an ESP reports the address it was given, which is
-    /// the contact's with its domain in A-labels.
-    public static func sameMailbox(_ first: String, _ second: String) -> Bool {
-        guard let firstAt = first.lastIndex(of: "@"), let secondAt = second.lastIndex(of: "@"),
-            first[..<firstAt] == second[..<secondAt],
-            let firstDomain = asciiDomain(String(first[first.index(after: firstAt)...])),
-            let secondDomain = asciiDomain(String(second[second.index(after: secondAt)...]))
+    /// Whether `reported` is `address` as a relay was given it: the same local part byte for byte, and the same
+    /// domain once `address`'s is in A-labels. An ASCII address matches only itself, as suppressions do.
+    public static func isSameMailbox(_ address: String, reportedAs reported: String) -> Bool {
+        let bytes = Array(address.utf8)
+        guard let at = bytes.lastIndex(of: UInt8(ascii: "@")),
+            let domain = asciiDomain(String(decoding: bytes[(at + 1)...], as: UTF8.self))
         else { return false }
-        return firstDomain.lowercased() == secondDomain.lowercased()
+        return Array(reported.utf8) == Array(bytes[...at]) + Array(domain.utf8)
     }
 }

@@ -7,8 +7,9 @@ public enum EmailAddress {
     public static let unsafeBytes: Set<UInt8> = Set("<>()[]\\,;:\" ".utf8)
 
     /// One "@", local part 1–64 bytes, at most 254 in all; printable, nothing from `unsafeBytes`; no dot at
-    /// either end of a part nor two in a row; the domain dotted; no invisible Unicode (bidi marks, zero-width
-    /// joiners, other formatting, white space), which would make one address look like another.
+    /// either end of a part nor two in a row; the domain dotted and, beyond ASCII, one IDNA takes; no invisible
+    /// Unicode (bidi marks, zero-width joiners, other formatting, white space), which would make one address look
+    /// like another.
     public static func isPlausible(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         guard bytes.count <= 254, let at = bytes.firstIndex(of: UInt8(ascii: "@")), at > 0, at <= 64,
@@ -22,7 +23,10 @@ public enum EmailAddress {
         let local = bytes[..<at]
         let domain = bytes[(at + 1)...]
         guard isDotted(local), isDotted(domain), domain.contains(UInt8(ascii: ".")) else { return false }
-        return ascii || !text.unicodeScalars.contains(where: isInvisible)
+        if ascii { return true }
+        // A domain IDNA refuses (`a@☃.com`) has no A-labels to send: the driver would call it invalid and suppress it.
+        return !text.unicodeScalars.contains(where: isInvisible)
+            && asciiDomain(String(decoding: domain, as: UTF8.self)) != nil
     }
 
     /// No dot first, last or doubled.

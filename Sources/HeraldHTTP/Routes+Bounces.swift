@@ -85,7 +85,7 @@ extension HeraldAPI {
         // An ESP reports the address it was given: the contact's, its domain in A-labels. Suppressions match byte for
         // byte, so the contact's own spelling of that mailbox is the one recorded.
         let vouched = (feedback.vouchesForRecipient ? feedback.recipient : nil).map { reported in
-            contact?.email.flatMap { EmailAddress.sameMailbox($0, reported) ? $0 : nil } ?? reported
+            contact?.email.flatMap { EmailAddress.isSameMailbox($0, reportedAs: reported) ? $0 : nil } ?? reported
         }
         guard delivery != nil || vouched != nil,
             let rawAddress = vouched ?? contact?.email ?? feedback.recipient,

@@ -47,6 +47,25 @@ struct SMTPClassificationTests {
         #expect(result.invalidAddresses == (outcome == .invalidAddress ? [address] : []))
     }
 
+    @Test("a Unicode local part refused for its syntax is the relay's limit, not the address's; 550 still is")
+    func unicodeLocalPart() {
+        let recipient = "иван@xn--80a1acny.xn--p1ai"
+        func classify(reply: Int) -> SendResult {
+            SMTPClassification.classify(
+                CurlTransferResult(code: 55, responseCode: reply, errorText: "RCPT failed: \(reply)"), recipient: recipient,
+                needsSMTPUTF8: true, messageId: "delivery-1.a@example.com")
+        }
+        for reply in [500, 501, 553, 555] {
+            let result = classify(reply: reply)
+            #expect(result.outcome == .permanent)
+            #expect(result.error?.hasPrefix("smtp_utf8_unsupported:") == true)
+            #expect(result.invalidAddresses.isEmpty)
+        }
+        let unknown = classify(reply: 550)
+        #expect(unknown.outcome == .invalidAddress)
+        #expect(unknown.invalidAddresses == [recipient])
+    }
+
     @Test("options decode from snake_case YAML with defaults")
     func decodesYAMLOptions() throws {
         let yaml = """
