@@ -1,9 +1,9 @@
 import HeraldCore
 
 /// A recipient as the relay and the `To:` header carry it. An internationalized domain travels as IDNA
-/// A-labels (`EmailAddress.asciiDomain`), so `ivan@почта.рф`
-/// reaches any relay as `ivan@xn--80a1acny.xn--p1ai`. A local part beyond ASCII stays UTF-8: only a relay that
-/// offers SMTPUTF8 (RFC 6531) takes it, and libcurl declares SMTPUTF8 for it when the relay offers it.
+/// A-labels (`EmailAddress.withASCIIDomain`), so `ivan@почта.рф` reaches any relay as
+/// `ivan@xn--80a1acny.xn--p1ai`. A local part beyond ASCII stays UTF-8: only a relay that offers SMTPUTF8
+/// (RFC 6531) takes it, and libcurl declares SMTPUTF8 for it when the relay offers it.
 struct SMTPRecipient: Sendable {
     /// The address on the wire: envelope `RCPT TO` and the `To:` header.
     let wire: String
@@ -13,15 +13,12 @@ struct SMTPRecipient: Sendable {
     /// Nil when the address cannot be carried: not one `@` between two non-empty parts, a byte that could break
     /// out of a header or an SMTP command, or a domain that is not a valid internationalized name.
     init?(_ address: String) {
-        let bytes = Array(address.utf8)
-        guard let at = bytes.lastIndex(of: UInt8(ascii: "@")), at > 0, at < bytes.count - 1 else { return nil }
+        guard let wire = EmailAddress.withASCIIDomain(address), wire.utf8.count <= 254 else { return nil }
+        let bytes = Array(wire.utf8)
+        guard let at = bytes.lastIndex(of: UInt8(ascii: "@")) else { return nil }
         let local = bytes[..<at]
-        guard local.allSatisfy({ $0 >= 0x80 || Self.isSafeASCII($0) }),
-            let domain = EmailAddress.asciiDomain(String(decoding: bytes[(at + 1)...], as: UTF8.self)),
-            domain.utf8.allSatisfy(Self.isSafeASCII)
+        guard local.allSatisfy({ $0 >= 0x80 || Self.isSafeASCII($0) }), bytes[(at + 1)...].allSatisfy(Self.isSafeASCII)
         else { return nil }
-        let wire = String(decoding: local, as: UTF8.self) + "@" + domain
-        guard wire.utf8.count <= 254 else { return nil }
         self.wire = wire
         needsSMTPUTF8 = local.contains { $0 >= 0x80 }
     }

@@ -13,13 +13,19 @@ extension EmailAddress {
         return String(cString: output)
     }
 
-    /// Whether `reported` is `address` as a relay was given it: the same local part byte for byte, and the same
-    /// domain once `address`'s is in A-labels. An ASCII address matches only itself, as suppressions do.
-    public static func isSameMailbox(_ address: String, reportedAs reported: String) -> Bool {
+    /// The address with its domain as ASCII (`asciiDomain`) and its local part as it is; nil without a non-empty part
+    /// on each side of the last `@`, or when IDNA refuses the domain.
+    public static func withASCIIDomain(_ address: String) -> String? {
         let bytes = Array(address.utf8)
-        guard let at = bytes.lastIndex(of: UInt8(ascii: "@")),
+        guard let at = bytes.lastIndex(of: UInt8(ascii: "@")), at > 0, at < bytes.count - 1,
             let domain = asciiDomain(String(decoding: bytes[(at + 1)...], as: UTF8.self))
-        else { return false }
-        return Array(reported.utf8) == Array(bytes[...at]) + Array(domain.utf8)
+        else { return nil }
+        return String(decoding: bytes[...at], as: UTF8.self) + domain
+    }
+
+    /// Whether `reported` is `address` as a relay was given it (`withASCIIDomain`), byte for byte. An ASCII address
+    /// matches only itself, as suppressions do.
+    public static func isSameMailbox(_ address: String, reportedAs reported: String) -> Bool {
+        withASCIIDomain(address).map { $0.utf8.elementsEqual(reported.utf8) } ?? false
     }
 }
