@@ -11,18 +11,23 @@ import Synchronization
 final class PostgresSendFence: Sendable {
     /// A hold not ended by then (a send that hangs) lets go anyway: the fence weakens for that send only.
     static let longestHold: Duration = .seconds(60)
+    /// How long a drain waits for the lock: every hold lets go within `longestHold`, so by then only an
+    /// unreachable server or a foreign holder keeps it.
+    static let defaultDrainLimit: Duration = longestHold + .seconds(30)
 
+    private let drainLimit: Duration
     private let slots: Mutex<(free: Int, waiting: [CheckedContinuation<Void, Never>])>
     private let drains = Mutex(Drains())
 
     /// Whether a drain is running, and who asked for one while it ran: they need a drain that starts after them.
     private struct Drains {
         var running = false
-        var next: [CheckedContinuation<Void, Never>] = []
+        var next: [CheckedContinuation<Void, any Error>] = []
     }
 
-    init(holds: Int) {
+    init(holds: Int, drainLimit: Duration) {
         slots = Mutex((max(holds, 1), []))
+        self.drainLimit = drainLimit
     }
 
     /// Runs `read` inside a transaction that stays open until the answer's hold ends.
@@ -59,9 +64,10 @@ final class PostgresSendFence: Sendable {
     }
 
     /// Returns once every hold taken before the call has ended, on any node. Callers that ask while a drain
-    /// runs are served together by the next one.
-    func drain(_ store: PostgresStore) async {
-        await withCheckedContinuation { continuation in
+    /// runs are served together by the next one. Throws `send_fence_unavailable` when that cannot be confirmed:
+    /// the stop is committed, but its caller must not be told that nothing checked before it can still be sent.
+    func drain(_ store: PostgresStore) async throws {
+        try await withCheckedThrowingContinuation { continuation in
             let leads = drains.withLock { drains in
                 drains.next.append(continuation)
                 guard !drains.running else { return false }
@@ -80,20 +86,26 @@ final class PostgresSendFence: Sendable {
                 return drains.next
             }
             guard !batch.isEmpty else { return }
-            await Self.takeExclusiveLock(store)
-            for continuation in batch { continuation.resume() }
+            let result = await takeExclusiveLock(store)
+            for continuation in batch { continuation.resume(with: result) }
         }
     }
 
-    /// A failure only weakens the fence for these stops, so it is logged, not thrown.
-    private static func takeExclusiveLock(_ store: PostgresStore) async {
+    private func takeExclusiveLock(_ store: PostgresStore) async -> Result<Void, any Error> {
         let logger = store.logger
         do {
-            try await store.transaction(deadline: longestHold + .seconds(30)) { connection in
+            try await store.transaction(deadline: drainLimit) { connection in
                 try await connection.rows("SELECT pg_advisory_xact_lock(\(PostgresStore.LockKey.sendFence))", logger: logger)
             }
+            return .success(())
         } catch {
             logger.warning("the send fence could not be drained", metadata: ["error": "\(error)"])
+            return .failure(
+                HeraldError(
+                    code: "send_fence_unavailable",
+                    message: "the change is recorded, but it could not be confirmed that no message checked before it "
+                        + "is still being sent (\((error as? HeraldError)?.code ?? "store_error")); repeat the request",
+                    statusCode: 503))
         }
     }
 

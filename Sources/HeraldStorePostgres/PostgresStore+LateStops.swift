@@ -21,9 +21,9 @@ extension PostgresStore {
     }
 
     /// Returns once every send fence lock taken before the call is released, on any node. Called after a stop
-    /// commits.
-    func drainSends() async {
-        await sendFence.drain(self)
+    /// commits; throws `send_fence_unavailable` when that cannot be confirmed.
+    func drainSends() async throws {
+        try await sendFence.drain(self)
     }
 
     /// Ledger events newer than `eventId` for these contacts, in ledger order.

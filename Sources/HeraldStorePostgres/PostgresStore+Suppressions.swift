@@ -69,7 +69,7 @@ extension PostgresStore: SuppressionStore {
                 """, logger: self.logger)
             return added
         }
-        await drainSends()
+        try await drainSends()
         return added
     }
 

@@ -25,7 +25,11 @@ public final class PostgresStore: Store {
         self.init(url: try PostgresURL(url), logger: logger)
     }
 
-    public init(url: PostgresURL, maximumConnections: Int = 10, logger: Logger = Logger(label: "herald.store.postgres")) {
+    /// `sendFenceDrainLimit` bounds how long a stop waits for the sends checked before it (tests shorten it).
+    public init(
+        url: PostgresURL, maximumConnections: Int = 10, sendFenceDrainLimit: Duration? = nil,
+        logger: Logger = Logger(label: "herald.store.postgres")
+    ) {
         var configuration = url.clientConfiguration
         configuration.options.maximumConnections = maximumConnections
         // The pool's own chatter (a connection opened or dropped) is noise unless something is wrong.
@@ -35,7 +39,8 @@ public final class PostgresStore: Store {
         self.client = client
         self.url = url
         self.logger = logger
-        sendFence = PostgresSendFence(holds: maximumConnections / 2)
+        sendFence = PostgresSendFence(
+            holds: maximumConnections / 2, drainLimit: sendFenceDrainLimit ?? PostgresSendFence.defaultDrainLimit)
         runner = Task { await client.run() }
     }
 
