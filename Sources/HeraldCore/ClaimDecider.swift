@@ -48,8 +48,7 @@ public struct ClaimDecider: Sendable {
                     ClaimDecisions.Send(
                         delivery: ClaimedDelivery(
                             deliveryId: row.id, jobId: row.jobId, contact: contact, channel: row.channel, job: spec,
-                            attempt: row.attemptCount + 1),
-                        trace: trace,
+                            attempt: row.attemptCount + 1, decisionTrace: trace),
                         reservation: policy.countsTowardCaps(channel: row.channel, purpose: spec.purpose, topic: spec.topic)
                             ? record : nil))
             case .deferUntil(let date):
@@ -102,14 +101,13 @@ public struct ClaimDecisions: Sendable {
     /// Lease it (state `sending`), store the trace, and reserve a `send_log` row where a cap could count it.
     public struct Send: Sendable {
         public var delivery: ClaimedDelivery
-        public var trace: String
+        public var trace: String { delivery.decisionTrace }
         /// The `send_log` row to write (contact from `delivery.contact.id`); `at` is the claim's `now`.
         /// Nil when no cap rule could count this send: nothing is written.
         public var reservation: SendRecord?
 
-        public init(delivery: ClaimedDelivery, trace: String, reservation: SendRecord?) {
+        public init(delivery: ClaimedDelivery, reservation: SendRecord?) {
             self.delivery = delivery
-            self.trace = trace
             self.reservation = reservation
         }
     }

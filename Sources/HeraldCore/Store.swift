@@ -39,14 +39,20 @@ public final class ClaimedDelivery: Sendable {
     public let job: JobSpec
     /// 1 for the first try.
     public let attempt: Int
+    /// The claim's trace in its stored form: written with the outcome, in the same row update, not by the claim.
+    public let decisionTrace: String
 
-    public init(deliveryId: Int64, jobId: Int64, contact: Contact, channel: ChannelKind, job: JobSpec, attempt: Int) {
+    public init(
+        deliveryId: Int64, jobId: Int64, contact: Contact, channel: ChannelKind, job: JobSpec, attempt: Int,
+        decisionTrace: String
+    ) {
         self.deliveryId = deliveryId
         self.jobId = jobId
         self.contact = contact
         self.channel = channel
         self.job = job
         self.attempt = attempt
+        self.decisionTrace = decisionTrace
     }
 }
 
@@ -65,7 +71,10 @@ public struct DeliveryOutcome: Sendable {
     public var attempts: [Attempt]
     public var next: Next
     public var smsSegments: Int?
+    /// Steps that replace the claim's decision in the stored trace (a retry, a failure, a late stop).
     public var trace: [TraceStep]
+    /// The claim's decision in its stored form, stored when `trace` is empty.
+    public var decisionTrace: String?
     /// With `strategy: first`, a permanent failure queues the job's next channel.
     public var fallback: NewDelivery?
     /// Addresses the provider said are dead (bounce, unregistered token).
@@ -73,7 +82,7 @@ public struct DeliveryOutcome: Sendable {
 
     public init(
         deliveryId: Int64, owner: String, attempts: [Attempt], next: Next, smsSegments: Int? = nil, trace: [TraceStep] = [],
-        fallback: NewDelivery? = nil, invalidAddresses: [String] = []
+        decisionTrace: String? = nil, fallback: NewDelivery? = nil, invalidAddresses: [String] = []
     ) {
         self.deliveryId = deliveryId
         self.owner = owner
@@ -81,8 +90,18 @@ public struct DeliveryOutcome: Sendable {
         self.next = next
         self.smsSegments = smsSegments
         self.trace = trace
+        self.decisionTrace = decisionTrace
         self.fallback = fallback
         self.invalidAddresses = invalidAddresses
+    }
+
+    /// What the outcome's row update stores as the delivery's send trace; nil keeps the stored one.
+    public var storedTrace: String? { trace.isEmpty ? decisionTrace : TraceStep.encode(trace) }
+
+    /// What it stores instead when the contact was erased while the message was in flight: only a late stop's
+    /// step, which names no one (the decision names the address; a provider's answer may).
+    public var storedTraceAfterErasure: String? {
+        next == .suppressed(.cancelled) && !trace.isEmpty ? TraceStep.encode(trace) : nil
     }
 }
 

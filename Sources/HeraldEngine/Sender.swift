@@ -114,7 +114,7 @@ struct Sender: Sendable {
     private func stopped(_ send: PendingSend, by stop: LateStop) -> DeliveryOutcome {
         var result = DeliveryOutcome(
             deliveryId: send.claimed.deliveryId, owner: settings.workerId, attempts: send.attempts,
-            next: .suppressed(stop.reason), trace: [stop.traceStep(at: now())])
+            next: .suppressed(stop.reason), trace: [stop.traceStep(at: now())], decisionTrace: send.claimed.decisionTrace)
         result.smsSegments = send.segments
         return result
     }
@@ -176,7 +176,8 @@ struct Sender: Sendable {
     {
         DeliveryOutcome(
             deliveryId: claimed.deliveryId, owner: settings.workerId, attempts: attempts, next: next,
-            trace: trace.map { [TraceStep(rule: "send", outcome: "\(next)", detail: $0, at: now())] } ?? [])
+            trace: trace.map { [TraceStep(rule: "send", outcome: "\(next)", detail: $0, at: now())] } ?? [],
+            decisionTrace: claimed.decisionTrace)
     }
 
     /// `strategy: first` moves on to the job's next channel when this one cannot deliver.

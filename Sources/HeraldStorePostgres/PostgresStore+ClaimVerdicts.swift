@@ -5,7 +5,6 @@ import PostgresNIO
 /// The verdicts of one claim, gathered per kind and written in one statement over `unnest` arrays.
 struct ClaimVerdicts {
     private var sendIds: [Int64] = []
-    private var sendTraces: [String] = []
     private var reservations: [(contactId: String, deliveryId: Int64, channel: String, purpose: String, topic: String?)] = []
     private var deferIds: [Int64] = []
     private var deferUntil: [Int64] = []
@@ -18,7 +17,6 @@ struct ClaimVerdicts {
     init(_ decisions: ClaimDecisions) {
         for send in decisions.sends {
             sendIds.append(send.delivery.deliveryId)
-            sendTraces.append(send.trace)
             if let reservation = send.reservation {
                 reservations.append(
                     (send.delivery.contact.id, send.delivery.deliveryId, reservation.channel.rawValue,
@@ -52,7 +50,9 @@ struct ClaimVerdicts {
                 + Array(repeating: nil, count: suppressIds.count))
         let reasons = PostgresNullableArray(
             Array(repeating: nil, count: sendIds.count + deferIds.count) + suppressReasons.map(Optional.some))
-        let traces = sendTraces + deferTraces + suppressTraces
+        // A send's trace is written by its outcome (`ClaimedDelivery.decisionTrace`).
+        let traces = PostgresNullableArray(
+            Array(repeating: nil, count: sendIds.count) + (deferTraces + suppressTraces).map(Optional.some))
         let reservedContacts = reservations.map { $0.contactId }
         let reservedIds = reservations.map { $0.deliveryId }
         let reservedChannels = reservations.map { $0.channel }
@@ -73,7 +73,7 @@ struct ClaimVerdicts {
                 attempt_count = d.attempt_count + CASE WHEN v.state = 'sending' THEN 1 ELSE 0 END,
                 not_before = COALESCE(v.not_before, d.not_before),
                 reason = CASE WHEN v.state = 'suppressed' THEN v.reason ELSE d.reason END,
-                send_trace = v.trace, updated_at = \(now)
+                send_trace = COALESCE(v.trace, d.send_trace), updated_at = \(now)
                 FROM verdict v WHERE d.id = v.id),
             released AS (
                 DELETE FROM send_log WHERE delivery_id = ANY(\(sendIds)::bigint[]))

@@ -26,15 +26,21 @@ extension PostgresStore {
             instances: PostgresNullableArray(last.map { $0?.instance }),
             providerIds: PostgresNullableArray(last.map { $0?.providerMessageId }),
             segments: PostgresNullableArray(sorted.map { $0.smsSegments.map(Int64.init) }),
-            traces: PostgresNullableArray(sorted.map { $0.trace.isEmpty ? nil : TraceStep.encode($0.trace) }))
+            traces: PostgresNullableArray(sorted.map(\.storedTrace)),
+            erasedTraces: PostgresNullableArray(sorted.map(\.storedTraceAfterErasure)))
+        // A row erased while its message was in flight (its trace is the erasure's) gets neither the decision's
+        // trace nor the provider's id back (`DeliveryOutcome.storedTraceAfterErasure`).
+        let erased = ContactErasure.scrubbedTrace
         try await connection.rows(
             """
             WITH outcome AS (
                 SELECT * FROM unnest(
                     \(outcome.ids)::bigint[], \(outcome.owners)::text[], \(outcome.states)::text[],
                     \(outcome.reasons)::text[], \(outcome.notBefore)::bigint[], \(outcome.instances)::text[],
-                    \(outcome.providerIds)::text[], \(outcome.segments)::bigint[], \(outcome.traces)::text[])
-                AS o(id, owner, state, reason, not_before, instance, provider_message_id, sms_segments, trace)),
+                    \(outcome.providerIds)::text[], \(outcome.segments)::bigint[], \(outcome.traces)::text[],
+                    \(outcome.erasedTraces)::text[])
+                AS o(id, owner, state, reason, not_before, instance, provider_message_id, sms_segments, trace,
+                trace_after_erasure)),
             logged AS (
                 INSERT INTO attempts (delivery_id, number, at, latency_ms, instance, outcome, provider_message_id, error)
                 SELECT * FROM unnest(
@@ -44,8 +50,10 @@ extension PostgresStore {
             moved AS (
                 UPDATE deliveries d SET state = o.state, reason = o.reason, not_before = COALESCE(o.not_before, d.not_before),
                 lease_owner = NULL, lease_until = NULL, instance = COALESCE(o.instance, d.instance),
-                provider_message_id = COALESCE(o.provider_message_id, d.provider_message_id),
-                sms_segments = COALESCE(o.sms_segments, d.sms_segments), send_trace = COALESCE(o.trace, d.send_trace),
+                provider_message_id = CASE WHEN d.trace = \(erased) THEN NULL
+                    ELSE COALESCE(o.provider_message_id, d.provider_message_id) END,
+                sms_segments = COALESCE(o.sms_segments, d.sms_segments),
+                send_trace = CASE WHEN d.trace = \(erased) THEN o.trace_after_erasure ELSE COALESCE(o.trace, d.send_trace) END,
                 updated_at = \(now)
                 FROM outcome o WHERE d.id = o.id AND d.state = 'sending' AND d.lease_owner = o.owner
                 RETURNING d.id, d.state)

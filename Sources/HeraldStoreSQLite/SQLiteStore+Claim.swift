@@ -27,10 +27,11 @@ extension SQLiteStore {
         }
     }
 
-    /// A sent delivery's claim: one row, by id.
+    /// A sent delivery's claim: one row, by id. Its trace is written by the outcome's update
+    /// (`ClaimedDelivery.decisionTrace`), so the trace's bytes go into one row version, not two.
     static let leaseSQL = """
         UPDATE deliveries SET state = 'sending', lease_owner = ?, lease_until = ?,
-        attempt_count = attempt_count + 1, send_trace = ?, updated_at = ? WHERE id = ?
+        attempt_count = attempt_count + 1, updated_at = ? WHERE id = ?
         """
 
     /// Applies the verdict groups. Inserts and deletes are multi-row statements; the state updates stay one
@@ -44,7 +45,6 @@ extension SQLiteStore {
             try lease.executeDirect(db) { row in
                 row.add(request.owner)
                 row.add(leaseUntil)
-                row.add(send.trace)
                 row.add(now)
                 row.add(send.delivery.deliveryId)
             }

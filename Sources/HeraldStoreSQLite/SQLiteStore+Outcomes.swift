@@ -51,6 +51,7 @@ extension SQLiteStore {
         var providerMessageId: String?
         var smsSegments: Int?
         var trace: String?
+        var traceAfterErasure: String?
 
         init(_ outcome: DeliveryOutcome) {
             deliveryId = outcome.deliveryId
@@ -65,17 +66,24 @@ extension SQLiteStore {
             instance = outcome.attempts.last?.instance
             providerMessageId = outcome.attempts.last?.providerMessageId
             smsSegments = outcome.smsSegments
-            trace = outcome.trace.isEmpty ? nil : TraceStep.encode(outcome.trace)
+            trace = outcome.storedTrace
+            traceAfterErasure = outcome.storedTraceAfterErasure
         }
     }
 
+    /// A row erased while its message was in flight (its trace is the erasure's) gets neither the decision's
+    /// trace nor the provider's id back (`DeliveryOutcome.storedTraceAfterErasure`).
     static let outcomeSQL = """
         UPDATE deliveries SET state = ?, reason = ?, not_before = COALESCE(?, not_before),
         lease_owner = NULL, lease_until = NULL, instance = COALESCE(?, instance),
-        provider_message_id = COALESCE(?, provider_message_id), sms_segments = COALESCE(?, sms_segments),
-        send_trace = COALESCE(?, send_trace), updated_at = ?
+        provider_message_id = CASE WHEN trace = \(erasedTrace) THEN NULL ELSE COALESCE(?, provider_message_id) END,
+        sms_segments = COALESCE(?, sms_segments),
+        send_trace = CASE WHEN trace = \(erasedTrace) THEN ? ELSE COALESCE(?, send_trace) END, updated_at = ?
         WHERE id = ? AND state = 'sending' AND lease_owner = ?
         """
+
+    /// `ContactErasure.scrubbedTrace` as an SQL string literal.
+    private static let erasedTrace = "'" + ContactErasure.scrubbedTrace.replacingOccurrences(of: "'", with: "''") + "'"
 
     /// Moves each delivery on, but only while its worker still holds the lease: a late answer for a delivery
     /// another worker re-claimed is kept as an attempt and changes nothing else. One cached statement per row
@@ -95,6 +103,7 @@ extension SQLiteStore {
                 row.add(change.instance)
                 row.add(change.providerMessageId)
                 row.add(change.smsSegments)
+                row.add(change.traceAfterErasure)
                 row.add(change.trace)
                 row.add(now)
                 row.add(change.deliveryId)

@@ -37,6 +37,19 @@ struct SendOutcomeTests {
         try await store.close()
     }
 
+    /// The claim's decision is stored by the outcome's update, not by the claim: a sent row still says why.
+    @Test func aSentDeliveryKeepsTheClaimsDecision() async throws {
+        let harness = try EngineHarness(drivers: [ScriptedDriver(id: "mail", kind: .email)])
+        let store = try await harness.openStore()
+        try await store.upsertContacts([person("a", email: "a@x.io")], at: harness.clock.now)
+        let submitted = try await harness.submit(makeJob("why", ids: ["a"]), to: store)
+        #expect(try await harness.drain(store) == 1)
+        let row = try #require(try await deliveries(store, jobId: submitted.id).first)
+        #expect(row.state == .sent)
+        #expect(row.trace.map(\.rule) == ["fanout", "default"], "the fan-out's step, then the claim's decision")
+        try await store.close()
+    }
+
     @Test func permanentSMSFailureFallsBackToEmail() async throws {
         let sms = ScriptedDriver(id: "sms", kind: .sms, script: [SendResult(outcome: .permanent, error: "rejected")])
         let email = ScriptedDriver(id: "mail", kind: .email)

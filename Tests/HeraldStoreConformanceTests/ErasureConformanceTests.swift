@@ -89,6 +89,32 @@ struct ErasureConformanceTests {
         }
     }
 
+    /// The claim's decision is written with the outcome; a contact erased while its message was in flight must
+    /// not get it back, nor the provider's message id, when the outcome lands after the erasure.
+    @Test(arguments: TestBackends.all)
+    func anOutcomeLandingAfterAnErasureBringsNothingPersonalBack(backend: TestBackend) async throws {
+        try await withStore(backend) { store, fixture in
+            try await store.upsertContacts([contact("shirin", email: PersonalData.email)], at: t0)
+            _ = try await seedJob(store, spec("in-flight", ids: ["shirin"]), now: at(1))
+            let claimed = try #require(try await claim(store, now: at(2)).first)
+            let erasure = try #require(try await erase(store, "shirin"))
+            try await store.recordOutcomes(
+                [
+                    DeliveryOutcome(
+                        deliveryId: claimed.deliveryId, owner: "w1",
+                        attempts: [attempt(1, .sent, id: "pm-in-flight", at: at(3))], next: .sent,
+                        decisionTrace: TraceStep.encode([
+                            TraceStep(rule: "channel", outcome: "pass", detail: "email \(PersonalData.email)")
+                        ]))
+                ], at: at(3))
+            let delivery = try #require(
+                try await store.deliveries(DeliveryQuery(contactId: erasure.tombstone, limit: 10)).first)
+            #expect(delivery.state == .sent, "the message did go out")
+            #expect(delivery.providerMessageId == nil)
+            #expect(found(PersonalData.all, in: try rawStorage(fixture)) == [])
+        }
+    }
+
     @Test(arguments: TestBackends.all)
     func aRecreatedContactStartsWithAnEmptyHistory(backend: TestBackend) async throws {
         try await withStore(backend) { store, _ in
