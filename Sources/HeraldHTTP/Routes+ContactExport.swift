@@ -54,7 +54,8 @@ struct ContactExport: Encodable {
         var suppressions: [Suppression] = []
         var changes: [SuppressionChange] = []
         if let contact, let list = store as? any SuppressionStore {
-            let addresses = contact.allAddresses
+            // Either spelling of an internationalized address is the person's (`EmailAddress.otherSpellings`).
+            let addresses = EmailAddress.withOtherSpellings(contact.allAddresses)
             suppressions = try await list.suppressions(addresses: addresses)
             for address in Set(addresses).sorted() { changes += try await list.suppressionChanges(address: address) }
             changes.sort { $0.id < $1.id }

@@ -69,9 +69,10 @@ extension PostgresStore: ContactErasureStore {
             "UPDATE webhook_events SET contact_id = \(tombstone), trace = NULL WHERE contact_id = \(contactId)",
             logger: logger)
         try await connection.rows("DELETE FROM contacts WHERE id = \(contactId)", logger: logger)
-        try await connection.rows("DELETE FROM suppressions WHERE address = ANY(\(addresses)::text[])", logger: logger)
+        let spellings = EmailAddress.withOtherSpellings(addresses)
+        try await connection.rows("DELETE FROM suppressions WHERE address = ANY(\(spellings)::text[])", logger: logger)
         try await connection.rows(
-            "DELETE FROM suppression_changes WHERE address = ANY(\(addresses)::text[])", logger: logger)
+            "DELETE FROM suppression_changes WHERE address = ANY(\(spellings)::text[])", logger: logger)
         if let addressDigest {
             let digests = Array(Set(addresses.map(addressDigest)))
             try await connection.rows(

@@ -47,26 +47,25 @@ extension PostgresStore {
                 at: Date(milliseconds: try columns.get("at")))
             facts[try columns.get("contact_id", as: String.self)]?.recentSends.append(record)
         }
-        var ownerOf: [String: String] = [:]
-        for contact in contacts.reversed() {
-            contact.forEachAddress { ownerOf[$0] = contact.id }
-        }
-        guard !ownerOf.isEmpty else { return facts }
-        let addresses = Array(ownerOf.keys)
+        let owners = AddressOwners(contacts)
+        guard !owners.isEmpty else { return facts }
+        let spellings = owners.spellings
         for row in try await connection.rows(
-            "SELECT address FROM suppressions WHERE address = ANY(\(addresses)::text[])", logger: logger)
+            "SELECT address FROM suppressions WHERE address = ANY(\(spellings)::text[])", logger: logger)
         {
-            let address: String = try row.makeRandomAccess().get("address")
-            if let owner = ownerOf[address] { facts[owner]?.suppressedAddresses.insert(address) }
+            owners.forEachAddress(spelledAs: try row.makeRandomAccess().get("address")) { owner, address in
+                facts[owner]?.suppressedAddresses.insert(address)
+            }
         }
-        let byDigest = erased.digests(of: addresses)
+        let byDigest = erased.digests(of: spellings)
         guard !byDigest.isEmpty else { return facts }
         let digests = Array(byDigest.keys)
         for row in try await connection.rows(
             "SELECT digest FROM erased_addresses WHERE digest = ANY(\(digests)::text[])", logger: logger)
         {
             let digest: String = try row.makeRandomAccess().get("digest")
-            if let address = byDigest[digest], let owner = ownerOf[address] { facts[owner]?.erasedAddresses.insert(address) }
+            guard let spelling = byDigest[digest] else { continue }
+            owners.forEachAddress(spelledAs: spelling) { owner, address in facts[owner]?.erasedAddresses.insert(address) }
         }
         return facts
     }

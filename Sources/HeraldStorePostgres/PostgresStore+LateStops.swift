@@ -60,10 +60,13 @@ extension PostgresStore {
             facts.erasedContacts = gone
         }
         if !addresses.isEmpty {
+            let others = EmailAddress.otherSpellings(of: addresses)
+            let spellings = addresses + others.keys
             for row in try await connection.rows(
-                "SELECT address FROM suppressions WHERE address = ANY(\(addresses)::text[])", logger: logger)
+                "SELECT address FROM suppressions WHERE address = ANY(\(spellings)::text[])", logger: logger)
             {
-                facts.suppressedAddresses.insert(try row.decode(String.self))
+                let spelling = try row.decode(String.self)
+                facts.suppressedAddresses.insert(others[spelling] ?? spelling)
             }
         }
         return facts

@@ -78,9 +78,11 @@ extension SQLiteStore: ContactErasureStore {
             sql: "UPDATE webhook_events SET contact_id = ?, trace = NULL WHERE contact_id = ?",
             arguments: [tombstone, contactId])
         try db.execute(sql: "DELETE FROM contacts WHERE id = ?", arguments: [contactId])
-        for address in addresses {
+        for address in EmailAddress.withOtherSpellings(addresses) {
             try db.execute(sql: "DELETE FROM suppressions WHERE address = ?", arguments: [address])
             try db.execute(sql: "DELETE FROM suppression_changes WHERE address = ?", arguments: [address])
+        }
+        for address in addresses {
             if let addressDigest {
                 try db.execute(
                     sql: "INSERT INTO erased_addresses (digest, erased_at) VALUES (?, ?) ON CONFLICT DO NOTHING",

@@ -132,24 +132,21 @@ extension SQLiteStore {
                 facts[row.string(0)]?.recentSends.append(record)
             }
         }
-        // Each address and the first contact of the batch that has it (the earlier contact writes last).
-        var ownerOf: [String: String] = [:]
-        ownerOf.reserveCapacity(contacts.count)
-        for contact in contacts.reversed() {
-            contact.forEachAddress { ownerOf[$0] = contact.id }
-        }
-        for list in InList.chunks(of: ownerOf.keys) {
+        let owners = AddressOwners(contacts)
+        for list in InList.chunks(of: owners.spellings) {
             try db.cachedStatement(sql: "SELECT address FROM suppressions WHERE address IN (\(list.sql))")
                 .forEachDirect(db, bind: { list.bind(to: &$0) }) { row in
-                    let address = row.string(0)
-                    if let owner = ownerOf[address] { facts[owner]?.suppressedAddresses.insert(address) }
+                    owners.forEachAddress(spelledAs: row.string(0)) { owner, address in
+                        facts[owner]?.suppressedAddresses.insert(address)
+                    }
                 }
         }
-        let byDigest = erased.digests(of: ownerOf.keys)
+        let byDigest = erased.digests(of: owners.spellings)
         for list in InList.chunks(of: byDigest.keys) {
             try db.cachedStatement(sql: "SELECT digest FROM erased_addresses WHERE digest IN (\(list.sql))")
                 .forEachDirect(db, bind: { list.bind(to: &$0) }) { row in
-                    if let address = byDigest[row.string(0)], let owner = ownerOf[address] {
+                    guard let spelling = byDigest[row.string(0)] else { return }
+                    owners.forEachAddress(spelledAs: spelling) { owner, address in
                         facts[owner]?.erasedAddresses.insert(address)
                     }
                 }

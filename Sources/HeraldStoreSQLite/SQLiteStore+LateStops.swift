@@ -31,9 +31,12 @@ extension SQLiteStore {
                 .forEachDirect(db, bind: { list.bind(to: &$0) }) { row in gone.remove(row.string(0)) }
         }
         facts.erasedContacts = gone
-        for list in InList.chunks(of: addresses) {
+        let others = EmailAddress.otherSpellings(of: addresses)
+        for list in InList.chunks(of: others.isEmpty ? addresses : addresses + others.keys) {
             try db.cachedStatement(sql: "SELECT address FROM suppressions WHERE address IN (\(list.sql))")
-                .forEachDirect(db, bind: { list.bind(to: &$0) }) { row in facts.suppressedAddresses.insert(row.string(0)) }
+                .forEachDirect(db, bind: { list.bind(to: &$0) }) { row in
+                    facts.suppressedAddresses.insert(others[row.string(0)] ?? row.string(0))
+                }
         }
         return facts
     }

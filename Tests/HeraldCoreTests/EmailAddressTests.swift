@@ -45,4 +45,16 @@ import Testing
         #expect(!EmailAddress.isPlausible("a@\u{0301}abc.com"))
         #expect(EmailAddress.isPlausible("ivan@почта.рф"))
     }
+
+    /// A suppression may be stored in either spelling of an internationalized domain; ASCII addresses and phone
+    /// numbers have no other spelling, and are looked up as they are.
+    @Test func theOtherSpellingsOfAnAddress() {
+        #expect(
+            EmailAddress.otherSpellings(of: ["ivan@почта.рф", "olga@xn--80a1acny.xn--p1ai", "maryam@ایران.ir"]) == [
+                "ivan@xn--80a1acny.xn--p1ai": "ivan@почта.рф", "olga@почта.рф": "olga@xn--80a1acny.xn--p1ai",
+                "maryam@xn--mgba3a4f16a.ir": "maryam@ایران.ir",
+            ])
+        #expect(EmailAddress.otherSpellings(of: ["olga@XN--80A1ACNY.XN--P1AI"]) == ["olga@почта.рф": "olga@XN--80A1ACNY.XN--P1AI"])
+        #expect(EmailAddress.otherSpellings(of: ["ann@example.net", "+989121234567", "xn--ab@example.net", "a@☃.com"]).isEmpty)
+    }
 }

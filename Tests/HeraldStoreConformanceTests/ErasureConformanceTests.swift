@@ -115,6 +115,21 @@ struct ErasureConformanceTests {
         }
     }
 
+    /// A suppression of the person's address in its other spelling (A-labels, as a provider reports it) is theirs
+    /// too, and goes with its history.
+    @Test(arguments: TestBackends.all)
+    func anErasureRemovesASuppressionInTheOtherSpellingOfTheAddress(backend: TestBackend) async throws {
+        try await withStore(backend) { store, _ in
+            try await store.upsertContacts([contact("ivan", email: "ivan@почта.рф")], at: t0)
+            let list = try #require(store as? any SuppressionStore)
+            _ = try await list.addSuppressions(
+                [SuppressionEntry(address: "ivan@xn--80a1acny.xn--p1ai", reason: "hard_bounce")], actor: "cli", at: t0)
+            _ = try #require(try await erase(store, "ivan"))
+            #expect(try await list.suppressions(addresses: ["ivan@xn--80a1acny.xn--p1ai"]) == [])
+            #expect(try await list.suppressionChanges(address: "ivan@xn--80a1acny.xn--p1ai") == [])
+        }
+    }
+
     @Test(arguments: TestBackends.all)
     func aRecreatedContactStartsWithAnEmptyHistory(backend: TestBackend) async throws {
         try await withStore(backend) { store, _ in

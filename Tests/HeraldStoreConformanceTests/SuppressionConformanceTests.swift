@@ -59,6 +59,36 @@ struct SuppressionConformanceTests {
         }
     }
 
+    /// A provider reports an internationalized address with its domain in A-labels; a compliance person may type
+    /// either form. A suppression in one spelling suppresses the contact stored in the other, at fan-out and claim
+    /// (the policy's facts) and in the last check before a send.
+    @Test(arguments: TestBackends.all)
+    func aSuppressionInEitherSpellingOfAnInternationalDomainMatches(backend: TestBackend) async throws {
+        try await withStore(backend) { store, _ in
+            let list = try #require(store as? any SuppressionStore)
+            let ivan = contact("ivan", email: "ivan@почта.рф")
+            let olga = contact("olga", email: "olga@xn--80a1acny.xn--p1ai")
+            let bob = contact("bob", email: "bob@почта.рф")
+            try await store.upsertContacts([ivan, olga, bob], at: t0)
+            _ = try await list.addSuppressions(
+                [
+                    SuppressionEntry(address: "ivan@xn--80a1acny.xn--p1ai", reason: "hard_bounce"),
+                    SuppressionEntry(address: "olga@почта.рф", reason: "manual"),
+                ], actor: "cli", at: t0)
+
+            let facts = try await store.policyFacts(for: [ivan, olga, bob], since: t0)
+            #expect(facts["ivan"]?.suppressedAddresses == ["ivan@почта.рф"])
+            #expect(facts["olga"]?.suppressedAddresses == ["olga@xn--80a1acny.xn--p1ai"])
+            #expect(facts["bob"]?.suppressedAddresses.isEmpty == true)
+
+            let late = try await store.lateChanges(
+                afterEvent: 0, stopsSince: nil, jobIds: [], contactIds: [],
+                addresses: ["ivan@почта.рф", "olga@xn--80a1acny.xn--p1ai", "bob@почта.рф"])
+            late.hold.end()
+            #expect(late.stops.suppressedAddresses == ["ivan@почта.рф", "olga@xn--80a1acny.xn--p1ai"])
+        }
+    }
+
     @Test(arguments: TestBackends.all)
     func anImportOfManyIsOneTransaction(backend: TestBackend) async throws {
         try await withStore(backend) { store, _ in
