@@ -98,7 +98,8 @@ extension DueDelivery {
 
 /// The verdicts of one claim, grouped by kind so a store can apply each kind in one statement.
 public struct ClaimDecisions: Sendable {
-    /// Lease it (state `sending`), store the trace, and reserve a `send_log` row where a cap could count it.
+    /// Lease it (state `sending`) and reserve a `send_log` row where a cap could count it; the trace goes with the
+    /// delivery and is stored by its outcome (`ClaimedDelivery.decisionTrace`).
     public struct Send: Sendable {
         public var delivery: ClaimedDelivery
         public var trace: String { delivery.decisionTrace }

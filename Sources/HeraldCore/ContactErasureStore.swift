@@ -57,7 +57,9 @@ extension Contact {
 }
 
 extension ContactErasure {
-    /// What an erased delivery's decision trace becomes (stored JSON): the rules' details named addresses.
+    /// What an erased delivery's decision trace becomes (stored JSON): the rules' details named addresses. Outcomes
+    /// compare a row's trace with this stored form to tell an erased row (`SQLiteStore.outcomeSQL`), so its wording
+    /// must not become a `TracePhrases` entry: rows erased before would no longer compare equal.
     public static let scrubbedTrace = TraceStep.encode([
         TraceStep(rule: "erasure", outcome: "erased", detail: "the contact's personal data was erased")
     ])

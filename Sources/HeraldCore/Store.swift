@@ -71,9 +71,9 @@ public struct DeliveryOutcome: Sendable {
     public var attempts: [Attempt]
     public var next: Next
     public var smsSegments: Int?
-    /// Steps that replace the claim's decision in the stored trace (a retry, a failure, a late stop).
+    /// What happened after the claim's decision (a locale variant, a retry, a failure, a late stop).
     public var trace: [TraceStep]
-    /// The claim's decision in its stored form, stored when `trace` is empty.
+    /// The claim's decision in its stored form.
     public var decisionTrace: String?
     /// With `strategy: first`, a permanent failure queues the job's next channel.
     public var fallback: NewDelivery?
@@ -95,8 +95,15 @@ public struct DeliveryOutcome: Sendable {
         self.invalidAddresses = invalidAddresses
     }
 
-    /// What the outcome's row update stores as the delivery's send trace; nil keeps the stored one.
-    public var storedTrace: String? { trace.isEmpty ? decisionTrace : TraceStep.encode(trace) }
+    /// What the outcome's row update stores as the delivery's send trace, the decision's steps then the
+    /// outcome's; nil keeps the stored one.
+    public var storedTrace: String? {
+        guard !trace.isEmpty else { return decisionTrace }
+        let steps = TraceStep.encode(trace)
+        // Both are JSON arrays in the stored form: joined without decoding either.
+        guard let decisionTrace, decisionTrace.count > 2, decisionTrace.last == "]", steps.first == "[" else { return steps }
+        return decisionTrace.dropLast() + "," + steps.dropFirst()
+    }
 
     /// What it stores instead when the contact was erased while the message was in flight: only a late stop's
     /// step, which names no one (the decision names the address; a provider's answer may).

@@ -9,25 +9,19 @@ import Synchronization
 /// size, so slow providers cannot take every connection; a check beyond the cap waits for a slot. Drains on
 /// one node share their lock requests (`Drains`), so a burst of opt-outs takes one connection, not one each.
 final class PostgresSendFence: Sendable {
-    /// A hold not ended by then (a send that hangs) lets go anyway: the fence weakens for that send only.
-    static let longestHold: Duration = .seconds(60)
-    /// How long a drain waits for the lock: every hold lets go within `longestHold`, so by then only an
-    /// unreachable server or a foreign holder keeps it.
-    static let defaultDrainLimit: Duration = longestHold + .seconds(30)
-
-    private let drainLimit: Duration
+    private let limits: PostgresSendFenceLimits
     private let slots: Mutex<(free: Int, waiting: [CheckedContinuation<Void, Never>])>
     private let drains = Mutex(Drains())
 
     /// Whether a drain is running, and who asked for one while it ran: they need a drain that starts after them.
     private struct Drains {
         var running = false
-        var next: [CheckedContinuation<Void, any Error>] = []
+        var next: [CheckedContinuation<Void, Never>] = []
     }
 
-    init(holds: Int, drainLimit: Duration) {
+    init(holds: Int, limits: PostgresSendFenceLimits) {
         slots = Mutex((max(holds, 1), []))
-        self.drainLimit = drainLimit
+        self.limits = limits
     }
 
     /// Runs `read` inside a transaction that stays open until the answer's hold ends.
@@ -41,7 +35,7 @@ final class PostgresSendFence: Sendable {
             let reply = Reply(continuation)
             Task {
                 do {
-                    try await store.transaction(deadline: Self.longestHold + .seconds(30)) { connection in
+                    try await store.transaction(deadline: self.limits.longestHold + .seconds(30)) { connection in
                         // The read must see what committed before the lock was granted: one snapshot per statement,
                         // whatever the database's default isolation.
                         try await connection.rows("SET TRANSACTION ISOLATION LEVEL READ COMMITTED", logger: store.logger)
@@ -49,10 +43,10 @@ final class PostgresSendFence: Sendable {
                         // A retried transaction after the answer went out has no one to answer: it just ends.
                         guard reply.send(.success(LateChanges(events: events, stops: stops, hold: SendHold { end.finish() })))
                         else { return }
-                        if await !Self.ended(ended) {
+                        if await !Self.ended(ended, within: self.limits.longestHold) {
                             store.logger.warning(
                                 "a send held the send fence past its limit; let go, so a stop acknowledged now does not wait for it",
-                                metadata: ["limit_seconds": "\(Self.longestHold.components.seconds)"])
+                                metadata: ["limit_seconds": "\(self.limits.longestHold.components.seconds)"])
                         }
                     }
                 } catch {
@@ -64,10 +58,9 @@ final class PostgresSendFence: Sendable {
     }
 
     /// Returns once every hold taken before the call has ended, on any node. Callers that ask while a drain
-    /// runs are served together by the next one. Throws `send_fence_unavailable` when that cannot be confirmed:
-    /// the stop is committed, but its caller must not be told that nothing checked before it can still be sent.
-    func drain(_ store: PostgresStore) async throws {
-        try await withCheckedThrowingContinuation { continuation in
+    /// runs are served together by the next one.
+    func drain(_ store: PostgresStore) async {
+        await withCheckedContinuation { continuation in
             let leads = drains.withLock { drains in
                 drains.next.append(continuation)
                 guard !drains.running else { return false }
@@ -86,31 +79,36 @@ final class PostgresSendFence: Sendable {
                 return drains.next
             }
             guard !batch.isEmpty else { return }
-            let result = await takeExclusiveLock(store)
-            for continuation in batch { continuation.resume(with: result) }
+            await takeExclusiveLock(store)
+            for continuation in batch { continuation.resume() }
         }
     }
 
-    private func takeExclusiveLock(_ store: PostgresStore) async -> Result<Void, any Error> {
+    /// Returns once the lock was granted exclusively. When that cannot be confirmed (the server unreachable, the
+    /// wait past `drainWait`) it waits out `longestHold` from its start instead: by then every hold taken before
+    /// the stop committed has ended or let go, on any node, by its own clock. The stop is recorded either way, so
+    /// its caller is not told to repeat it (a repeat appends to the ledger again, and an erasure cannot be
+    /// repeated); its 2xx only comes later.
+    private func takeExclusiveLock(_ store: PostgresStore) async {
         let logger = store.logger
+        let started = ContinuousClock.now
+        // The server ends the wait itself: no exclusive request is left queued ahead of later checks.
+        let lockTimeout = PostgresQuery(unsafeSQL: "SET LOCAL lock_timeout = '\(Int(limits.drainWait / .milliseconds(1)))ms'")
         do {
-            try await store.transaction(deadline: drainLimit) { connection in
+            try await store.transaction(deadline: limits.drainWait + .seconds(30)) { connection in
+                try await connection.rows(lockTimeout, logger: logger)
                 try await connection.rows("SELECT pg_advisory_xact_lock(\(PostgresStore.LockKey.sendFence))", logger: logger)
             }
-            return .success(())
         } catch {
-            logger.warning("the send fence could not be drained", metadata: ["error": "\(error)"])
-            return .failure(
-                HeraldError(
-                    code: "send_fence_unavailable",
-                    message: "the change is recorded, but it could not be confirmed that no message checked before it "
-                        + "is still being sent (\((error as? HeraldError)?.code ?? "store_error")); repeat the request",
-                    statusCode: 503))
+            logger.warning(
+                "the send fence could not be drained; waiting out the longest hold instead", metadata: ["error": "\(error)"])
+            // A margin for a check whose read answered just after the stop committed.
+            try? await Task.sleep(until: started + limits.longestHold + .seconds(1), clock: .continuous)
         }
     }
 
     /// Whether the hold ended before `longestHold` ran out.
-    private static func ended(_ ended: AsyncStream<Void>) async -> Bool {
+    private static func ended(_ ended: AsyncStream<Void>, within longestHold: Duration) async -> Bool {
         await withTaskGroup(of: Bool.self) { group in
             group.addTask {
                 for await _ in ended {}
@@ -163,5 +161,19 @@ final class PostgresSendFence: Sendable {
             continuation.resume(with: result)
             return true
         }
+    }
+}
+
+/// How long the send fence waits (tests shorten them).
+public struct PostgresSendFenceLimits: Sendable {
+    /// A hold not ended by then (a send that hangs) lets go anyway: the fence weakens for that send only.
+    public var longestHold: Duration
+    /// How long a stop waits for the lock before it waits out `longestHold` instead: past `longestHold`, only an
+    /// unreachable server or a holder that is not Herald's keeps it.
+    public var drainWait: Duration
+
+    public init(longestHold: Duration = .seconds(60), drainWait: Duration = .seconds(90)) {
+        self.longestHold = longestHold
+        self.drainWait = drainWait
     }
 }

@@ -13,7 +13,7 @@ extension PostgresStore {
         let event = try await transaction { connection in
             try await Self.appendConsent(input, evidence: evidence, at: at, connection, logger: logger)
         }
-        if event.status == .revoked { try await drainSends() }
+        if event.status == .revoked { await drainSends() }
         return event
     }
 

@@ -57,7 +57,7 @@ extension PostgresStore: ConsentImportStore {
                 imported: events.count, firstId: events.first?.id, lastId: events.last?.id,
                 headHash: events.last?.hash ?? head?.hash ?? ConsentChain.genesis)
         }
-        if inputs.contains(where: { $0.status == .revoked }) { try await drainSends() }
+        if inputs.contains(where: { $0.status == .revoked }) { await drainSends() }
         return result
     }
 }

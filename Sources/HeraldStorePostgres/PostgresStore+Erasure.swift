@@ -13,7 +13,7 @@ extension PostgresStore: ContactErasureStore {
         let erasure = try await transaction { connection in
             try await Self.erase(contactId, actor: actor, at: at, addressDigest: addressDigest, connection, logger)
         }
-        if erasure != nil { try await drainSends() }
+        if erasure != nil { await drainSends() }
         return erasure
     }
 

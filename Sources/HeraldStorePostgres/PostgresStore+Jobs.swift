@@ -105,7 +105,7 @@ extension PostgresStore {
             job.status = .cancelled
             return job
         }
-        if job?.status == .cancelled { try await drainSends() }
+        if job?.status == .cancelled { await drainSends() }
         return job
     }
 

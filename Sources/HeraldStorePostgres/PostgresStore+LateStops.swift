@@ -21,9 +21,9 @@ extension PostgresStore {
     }
 
     /// Returns once every send fence lock taken before the call is released, on any node. Called after a stop
-    /// commits; throws `send_fence_unavailable` when that cannot be confirmed.
-    func drainSends() async throws {
-        try await sendFence.drain(self)
+    /// commits.
+    func drainSends() async {
+        await sendFence.drain(self)
     }
 
     /// Ledger events newer than `eventId` for these contacts, in ledger order.
@@ -60,13 +60,11 @@ extension PostgresStore {
             facts.erasedContacts = gone
         }
         if !addresses.isEmpty {
-            let others = EmailAddress.otherSpellings(of: addresses)
-            let spellings = addresses + others.keys
+            let spellings = AddressSpellings(addresses)
             for row in try await connection.rows(
-                "SELECT address FROM suppressions WHERE address = ANY(\(spellings)::text[])", logger: logger)
+                "SELECT address FROM suppressions WHERE address = ANY(\(spellings.all)::text[])", logger: logger)
             {
-                let spelling = try row.decode(String.self)
-                facts.suppressedAddresses.insert(others[spelling] ?? spelling)
+                spellings.forEachAddress(spelledAs: try row.decode(String.self)) { facts.suppressedAddresses.insert($0) }
             }
         }
         return facts

@@ -69,7 +69,7 @@ extension PostgresStore: SuppressionStore {
                 """, logger: self.logger)
             return added
         }
-        try await drainSends()
+        await drainSends()
         return added
     }
 

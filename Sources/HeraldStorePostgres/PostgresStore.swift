@@ -25,9 +25,8 @@ public final class PostgresStore: Store {
         self.init(url: try PostgresURL(url), logger: logger)
     }
 
-    /// `sendFenceDrainLimit` bounds how long a stop waits for the sends checked before it (tests shorten it).
     public init(
-        url: PostgresURL, maximumConnections: Int = 10, sendFenceDrainLimit: Duration? = nil,
+        url: PostgresURL, maximumConnections: Int = 10, sendFenceLimits: PostgresSendFenceLimits = PostgresSendFenceLimits(),
         logger: Logger = Logger(label: "herald.store.postgres")
     ) {
         var configuration = url.clientConfiguration
@@ -39,8 +38,7 @@ public final class PostgresStore: Store {
         self.client = client
         self.url = url
         self.logger = logger
-        sendFence = PostgresSendFence(
-            holds: maximumConnections / 2, drainLimit: sendFenceDrainLimit ?? PostgresSendFence.defaultDrainLimit)
+        sendFence = PostgresSendFence(holds: maximumConnections / 2, limits: sendFenceLimits)
         runner = Task { await client.run() }
     }
 

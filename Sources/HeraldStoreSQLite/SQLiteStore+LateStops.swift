@@ -31,11 +31,11 @@ extension SQLiteStore {
                 .forEachDirect(db, bind: { list.bind(to: &$0) }) { row in gone.remove(row.string(0)) }
         }
         facts.erasedContacts = gone
-        let others = EmailAddress.otherSpellings(of: addresses)
-        for list in InList.chunks(of: others.isEmpty ? addresses : addresses + others.keys) {
+        let spellings = AddressSpellings(addresses)
+        for list in InList.chunks(of: spellings.all) {
             try db.cachedStatement(sql: "SELECT address FROM suppressions WHERE address IN (\(list.sql))")
                 .forEachDirect(db, bind: { list.bind(to: &$0) }) { row in
-                    facts.suppressedAddresses.insert(others[row.string(0)] ?? row.string(0))
+                    spellings.forEachAddress(spelledAs: row.string(0)) { facts.suppressedAddresses.insert($0) }
                 }
         }
         return facts

@@ -89,10 +89,10 @@ struct ErasureConformanceTests {
         }
     }
 
-    /// The claim's decision is written with the outcome; a contact erased while its message was in flight must
+    /// The claim's decision is written with the outcome; a delivery erased while its message was in flight must
     /// not get it back, nor the provider's message id, when the outcome lands after the erasure.
     @Test(arguments: TestBackends.all)
-    func anOutcomeLandingAfterAnErasureBringsNothingPersonalBack(backend: TestBackend) async throws {
+    func anOutcomeLandingAfterAnErasureRestoresNeitherTheDecisionNorTheProviderId(backend: TestBackend) async throws {
         try await withStore(backend) { store, fixture in
             try await store.upsertContacts([contact("shirin", email: PersonalData.email)], at: t0)
             _ = try await seedJob(store, spec("in-flight", ids: ["shirin"]), now: at(1))

@@ -83,9 +83,28 @@ struct SuppressionConformanceTests {
 
             let late = try await store.lateChanges(
                 afterEvent: 0, stopsSince: nil, jobIds: [], contactIds: [],
-                addresses: ["ivan@почта.рф", "olga@xn--80a1acny.xn--p1ai", "bob@почта.рф"])
+                addresses: ["ivan@почта.рф", "olga@xn--80a1acny.xn--p1ai", "bob@почта.рф", "ivan@xn--80a1acny.xn--p1ai"])
             late.hold.end()
-            #expect(late.stops.suppressedAddresses == ["ivan@почта.рф", "olga@xn--80a1acny.xn--p1ai"])
+            #expect(
+                late.stops.suppressedAddresses == [
+                    "ivan@почта.рф", "olga@xn--80a1acny.xn--p1ai", "ivan@xn--80a1acny.xn--p1ai",
+                ], "a spelling found stands for itself and for the other one")
+        }
+    }
+
+    /// A family's phone on two contacts: its suppression holds for both, also when both are decided in one batch.
+    @Test(arguments: TestBackends.all)
+    func aSharedAddressIsSuppressedForEveryContactThatHasIt(backend: TestBackend) async throws {
+        try await withStore(backend) { store, _ in
+            let list = try #require(store as? any SuppressionStore)
+            let parent = contact("parent", phone: "+989121234567")
+            let child = contact("child", phone: "+989121234567")
+            try await store.upsertContacts([parent, child], at: t0)
+            _ = try await list.addSuppressions(
+                [SuppressionEntry(address: "+989121234567", reason: "complaint")], actor: "cli", at: t0)
+            let facts = try await store.policyFacts(for: [parent, child], since: t0)
+            #expect(facts["parent"]?.suppressedAddresses == ["+989121234567"])
+            #expect(facts["child"]?.suppressedAddresses == ["+989121234567"])
         }
     }
 
