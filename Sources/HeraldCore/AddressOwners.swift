@@ -3,7 +3,7 @@
 /// addresses, and for the address it is another spelling of: both, when both spellings are looked up at once.
 public struct AddressSpellings: Sendable {
     private let addresses: Set<String>
-    private let others: [String: String]
+    private let others: [String: [String]]
     /// Every address, then the other spellings.
     public let all: [String]
 
@@ -15,7 +15,7 @@ public struct AddressSpellings: Sendable {
 
     public func forEachAddress(spelledAs spelling: String, _ body: (_ address: String) -> Void) {
         if addresses.contains(spelling) { body(spelling) }
-        if let address = others[spelling] { body(address) }
+        for address in others[spelling] ?? [] { body(address) }
     }
 }
 
@@ -26,7 +26,7 @@ public struct AddressOwners: Sendable {
     private var firstOwner: [String: String] = [:]
     /// Rare: the owners after the first, so the usual batch builds no array per address.
     private var moreOwners: [String: [String]] = [:]
-    private let others: [String: String]
+    private let others: [String: [String]]
     /// What to look up: every address, then the other spellings.
     public let spellings: [String]
 
@@ -56,7 +56,7 @@ public struct AddressOwners: Sendable {
     /// Each contact address `spelling` stands for, once per contact that has it.
     public func forEachAddress(spelledAs spelling: String, _ body: (_ owner: String, _ address: String) -> Void) {
         forEachOwner(of: spelling) { body($0, spelling) }
-        if let address = others[spelling] { forEachOwner(of: address) { body($0, address) } }
+        for address in others[spelling] ?? [] { forEachOwner(of: address) { body($0, address) } }
     }
 
     private func forEachOwner(of address: String, _ body: (String) -> Void) {

@@ -34,11 +34,12 @@ extension EmailAddress {
     /// The other spellings a suppression (or an erased address's digest) of one of `addresses` may be stored
     /// under, each mapped to the address it stands for: for an internationalized email address, the same mailbox
     /// with its domain in A-labels, or in Unicode when it is written in A-labels. A provider reports a bounce for
-    /// `ivan@xn--80a1acny.xn--p1ai` where the contact is `ivan@почта.рф`, or the other way round. Usually empty.
-    public static func otherSpellings(of addresses: some Sequence<String>) -> [String: String] {
-        var others: [String: String] = [:]
+    /// `ivan@xn--80a1acny.xn--p1ai` where the contact is `ivan@почта.рф`, or the other way round. IDNA folds case,
+    /// so `ivan@Почта.рф` shares that A-label form: a spelling may stand for several addresses. Usually empty.
+    public static func otherSpellings(of addresses: some Sequence<String>) -> [String: [String]] {
+        var others: [String: [String]] = [:]
         for address in addresses where mayHaveOtherSpelling(address) {
-            if let other = otherSpelling(of: address) { others[other] = address }
+            if let other = otherSpelling(of: address) { others[other, default: []].append(address) }
         }
         return others
     }

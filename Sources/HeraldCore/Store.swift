@@ -101,7 +101,7 @@ public struct DeliveryOutcome: Sendable {
         guard !trace.isEmpty else { return decisionTrace }
         let steps = TraceStep.encode(trace)
         // Both are JSON arrays in the stored form: joined without decoding either.
-        guard let decisionTrace, decisionTrace.count > 2, decisionTrace.last == "]", steps.first == "[" else { return steps }
+        guard let decisionTrace, decisionTrace.utf8.count > 2, decisionTrace.last == "]", steps.first == "[" else { return steps }
         return decisionTrace.dropLast() + "," + steps.dropFirst()
     }
 

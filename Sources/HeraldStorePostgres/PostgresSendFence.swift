@@ -39,11 +39,14 @@ final class PostgresSendFence: Sendable {
                         // The read must see what committed before the lock was granted: one snapshot per statement,
                         // whatever the database's default isolation.
                         try await connection.rows("SET TRANSACTION ISOLATION LEVEL READ COMMITTED", logger: store.logger)
+                        // The hold's clock starts before its read: a read that missed a stop started before the stop
+                        // committed, so it lets go before a drain that cannot get the lock stops waiting for it.
+                        let letGo = ContinuousClock.now + self.limits.longestHold
                         let (events, stops) = try await read(connection)
                         // A retried transaction after the answer went out has no one to answer: it just ends.
                         guard reply.send(.success(LateChanges(events: events, stops: stops, hold: SendHold { end.finish() })))
                         else { return }
-                        if await !Self.ended(ended, within: self.limits.longestHold) {
+                        if await !Self.ended(ended, by: letGo) {
                             store.logger.warning(
                                 "a send held the send fence past its limit; let go, so a stop acknowledged now does not wait for it",
                                 metadata: ["limit_seconds": "\(self.limits.longestHold.components.seconds)"])
@@ -79,19 +82,26 @@ final class PostgresSendFence: Sendable {
                 return drains.next
             }
             guard !batch.isEmpty else { return }
-            await takeExclusiveLock(store)
-            for continuation in batch { continuation.resume() }
+            let started = ContinuousClock.now
+            if await takeExclusiveLock(store) {
+                for continuation in batch { continuation.resume() }
+            } else {
+                // Every hold taken before these stops committed has let go by then, on any node, by its own clock
+                // (started before its read). The next batch meanwhile tries the lock again at once.
+                Task {
+                    try? await Task.sleep(until: started + self.limits.longestHold + .seconds(1), clock: .continuous)
+                    for continuation in batch { continuation.resume() }
+                }
+            }
         }
     }
 
-    /// Returns once the lock was granted exclusively. When that cannot be confirmed (the server unreachable, the
-    /// wait past `drainWait`) it waits out `longestHold` from its start instead: by then every hold taken before
-    /// the stop committed has ended or let go, on any node, by its own clock. The stop is recorded either way, so
-    /// its caller is not told to repeat it (a repeat appends to the ledger again, and an erasure cannot be
+    /// Whether the lock was granted exclusively. When it cannot be (the server unreachable, the wait past
+    /// `drainWait`), the drain's callers wait out `longestHold` instead (`runDrains`). The stop is recorded either
+    /// way, so its caller is not told to repeat it (a repeat appends to the ledger again, and an erasure cannot be
     /// repeated); its 2xx only comes later.
-    private func takeExclusiveLock(_ store: PostgresStore) async {
+    private func takeExclusiveLock(_ store: PostgresStore) async -> Bool {
         let logger = store.logger
-        let started = ContinuousClock.now
         // The server ends the wait itself: no exclusive request is left queued ahead of later checks.
         let lockTimeout = PostgresQuery(unsafeSQL: "SET LOCAL lock_timeout = '\(Int(limits.drainWait / .milliseconds(1)))ms'")
         do {
@@ -99,23 +109,24 @@ final class PostgresSendFence: Sendable {
                 try await connection.rows(lockTimeout, logger: logger)
                 try await connection.rows("SELECT pg_advisory_xact_lock(\(PostgresStore.LockKey.sendFence))", logger: logger)
             }
+            return true
         } catch {
             logger.warning(
-                "the send fence could not be drained; waiting out the longest hold instead", metadata: ["error": "\(error)"])
-            // A margin for a check whose read answered just after the stop committed.
-            try? await Task.sleep(until: started + limits.longestHold + .seconds(1), clock: .continuous)
+                "the send fence could not be drained; its stops are answered once the longest hold has passed",
+                metadata: ["error": "\(error)"])
+            return false
         }
     }
 
-    /// Whether the hold ended before `longestHold` ran out.
-    private static func ended(_ ended: AsyncStream<Void>, within longestHold: Duration) async -> Bool {
+    /// Whether the hold ended before `letGo`.
+    private static func ended(_ ended: AsyncStream<Void>, by letGo: ContinuousClock.Instant) async -> Bool {
         await withTaskGroup(of: Bool.self) { group in
             group.addTask {
                 for await _ in ended {}
                 return true
             }
             group.addTask {
-                try? await Task.sleep(for: longestHold)
+                try? await Task.sleep(until: letGo, clock: .continuous)
                 return false
             }
             defer { group.cancelAll() }

@@ -69,15 +69,18 @@ struct SuppressionConformanceTests {
             let ivan = contact("ivan", email: "ivan@почта.рф")
             let olga = contact("olga", email: "olga@xn--80a1acny.xn--p1ai")
             let bob = contact("bob", email: "bob@почта.рф")
-            try await store.upsertContacts([ivan, olga, bob], at: t0)
+            // The same A-label form as Ivan's (IDNA folds case), on another contact.
+            let ivanToo = contact("ivan-too", email: "ivan@Почта.рф")
+            try await store.upsertContacts([ivan, olga, bob, ivanToo], at: t0)
             _ = try await list.addSuppressions(
                 [
                     SuppressionEntry(address: "ivan@xn--80a1acny.xn--p1ai", reason: "hard_bounce"),
                     SuppressionEntry(address: "olga@почта.рф", reason: "manual"),
                 ], actor: "cli", at: t0)
 
-            let facts = try await store.policyFacts(for: [ivan, olga, bob], since: t0)
+            let facts = try await store.policyFacts(for: [ivan, olga, bob, ivanToo], since: t0)
             #expect(facts["ivan"]?.suppressedAddresses == ["ivan@почта.рф"])
+            #expect(facts["ivan-too"]?.suppressedAddresses == ["ivan@Почта.рф"])
             #expect(facts["olga"]?.suppressedAddresses == ["olga@xn--80a1acny.xn--p1ai"])
             #expect(facts["bob"]?.suppressedAddresses.isEmpty == true)
 

@@ -29,7 +29,10 @@ struct PostgresSendFenceDrainTests {
                 ConsentInput(
                     contactId: "a", channel: "*", topic: "*", status: .revoked, source: "test", evidence: nil, actor: "t",
                     occurredAt: t0), at: t0)
-            #expect(ContinuousClock.now - started >= limits.longestHold, "answered before the holds could have ended")
+            let waited = ContinuousClock.now - started
+            #expect(waited >= limits.longestHold, "answered before the holds could have ended")
+            // Without lock_timeout the wait would last until the transaction's deadline (a minute here).
+            #expect(waited < .seconds(30), "the server should have ended the lock wait itself")
             #expect(try await store.consentEvents(contactId: "a").map(\.status) == [.revoked])
             _ = try await holder.query(
                 "SELECT pg_advisory_unlock_shared(\(PostgresStore.LockKey.sendFence))", logger: holder.logger
