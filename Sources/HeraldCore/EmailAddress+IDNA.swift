@@ -16,9 +16,15 @@ extension EmailAddress {
     /// The address with its domain as ASCII (`asciiDomain`) and its local part as it is; nil without a non-empty part
     /// on each side of the last `@`, or when IDNA refuses the domain.
     public static func withASCIIDomain(_ address: String) -> String? {
+        replacingDomain(of: address, with: asciiDomain)
+    }
+
+    /// The address with its domain replaced by `convert`'s answer and its local part as it is; nil without a
+    /// non-empty part on each side of the last `@`, or when `convert` answers nil.
+    static func replacingDomain(of address: String, with convert: (String) -> String?) -> String? {
         let bytes = Array(address.utf8)
         guard let at = bytes.lastIndex(of: UInt8(ascii: "@")), at > 0, at < bytes.count - 1,
-            let domain = asciiDomain(String(decoding: bytes[(at + 1)...], as: UTF8.self))
+            let domain = convert(String(decoding: bytes[(at + 1)...], as: UTF8.self))
         else { return nil }
         return String(decoding: bytes[...at], as: UTF8.self) + domain
     }
@@ -71,12 +77,10 @@ extension EmailAddress {
 
     /// The same mailbox with its domain in the other form; nil when there is none or IDNA refuses it.
     private static func otherSpelling(of address: String) -> String? {
-        let bytes = Array(address.utf8)
-        guard let at = bytes.lastIndex(of: UInt8(ascii: "@")), at > 0, at < bytes.count - 1 else { return nil }
-        let domain = String(decoding: bytes[(at + 1)...], as: UTF8.self)
-        let converted = domain.utf8.allSatisfy({ $0 < 0x80 }) ? unicodeDomain(domain) : asciiDomain(domain)
-        guard let converted, converted != domain else { return nil }
-        return String(decoding: bytes[...at], as: UTF8.self) + converted
+        replacingDomain(of: address) { domain in
+            let converted = domain.utf8.allSatisfy({ $0 < 0x80 }) ? unicodeDomain(domain) : asciiDomain(domain)
+            return converted == domain ? nil : converted
+        }
     }
 
     /// An ASCII domain's Unicode form (`xn--80a1acny.xn--p1ai` is `почта.рф`); nil when IDNA refuses it.
