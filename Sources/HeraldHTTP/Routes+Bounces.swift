@@ -81,7 +81,15 @@ extension HeraldAPI {
             return result
         }
         var contact: Contact?
-        if let delivery { contact = try await deps.store.contact(id: delivery.contactId) }
+        if let delivery {
+            contact = try await deps.store.contact(id: delivery.contactId)
+            // Its contact was erased (a sent delivery's contact is gone only then): recording the address the report
+            // names, as a suppression or a bounce, would bring back what the erasure deleted.
+            guard contact != nil else {
+                result.outcome = "erased"
+                return result
+            }
+        }
         // An ESP reports the address it was given: the contact's, its domain in A-labels. Suppressions match byte for
         // byte, so the contact's own spelling of that mailbox is the one recorded.
         let vouched = (feedback.vouchesForRecipient ? feedback.recipient : nil).map { reported in

@@ -6,12 +6,14 @@ extension PostgresStore {
     /// Attempts, state changes, fallbacks and address suppressions for a batch of sends, in one transaction.
     public func recordOutcomes(_ outcomes: [DeliveryOutcome], at: Date) async throws {
         guard !outcomes.isEmpty else { return }
-        let fallbacks = outcomes.compactMap(\.fallback)
-        let invalid = Array(Set(outcomes.flatMap(\.invalidAddresses))).sorted()
+        let followUps = outcomes.filter { $0.fallback != nil || !$0.invalidAddresses.isEmpty }
         let now = at.ms
         try await transaction { connection in
             try await Self.applyOutcomes(connection, outcomes, at: now, logger: self.logger)
-            try await Self.insertDeliveries(connection, fallbacks, at: now, logger: self.logger)
+            let erased = try await Self.erasedDeliveries(connection, ids: followUps.map(\.deliveryId), logger: self.logger)
+            let kept = followUps.filter { !erased.contains($0.deliveryId) }
+            let invalid = Array(Set(kept.flatMap(\.invalidAddresses))).sorted()
+            try await Self.insertDeliveries(connection, kept.compactMap(\.fallback), at: now, logger: self.logger)
             if !invalid.isEmpty {
                 try await connection.rows(
                     """
@@ -21,6 +23,19 @@ extension PostgresStore {
                     """, logger: self.logger)
             }
         }
+    }
+
+    /// Of these deliveries, the ones erased while their message was in flight. Their outcome queues no fallback
+    /// (it would carry the erased contact's id) and suppresses no address (it would bring the address back).
+    /// Asked only for the few outcomes with such follow-ups, not on every send.
+    private static func erasedDeliveries(_ connection: PostgresConnection, ids: [Int64], logger: Logger) async throws
+        -> Set<Int64>
+    {
+        guard !ids.isEmpty else { return [] }
+        let erased = ContactErasure.scrubbedTrace
+        let rows = try await connection.rows(
+            "SELECT id FROM deliveries WHERE id = ANY(\(ids)::bigint[]) AND trace = \(erased)", logger: logger)
+        return Set(try rows.map { try $0.decode(Int64.self) })
     }
 
     public func applyReceipt(instance: String, providerMessageId: String, state: DeliveryState, at: Date)

@@ -9,8 +9,7 @@ extension SQLiteStore {
         guard !outcomes.isEmpty else { return }
         let changes = outcomes.map { StateChange($0) }
         let attempts = outcomes.flatMap { outcome in outcome.attempts.map { (outcome.deliveryId, $0) } }
-        let fallbacks = outcomes.compactMap(\.fallback)
-        let invalidAddresses = outcomes.flatMap(\.invalidAddresses)
+        let followUps = outcomes.filter { $0.fallback != nil || !$0.invalidAddresses.isEmpty }
         try await write { db in
             try db.runBatched(attempts, columns: 8) { values in
                 """
@@ -30,9 +29,11 @@ extension SQLiteStore {
             }
             let changed = try Self.applyStateChanges(db, changes, at: at)
             try SQLiteDeliveryEvents.record(db, ids: changed)
-            try Self.insertDeliveries(db, fallbacks, at: at.ms)
+            let erased = try Self.erasedDeliveries(db, ids: followUps.map(\.deliveryId))
+            let kept = followUps.filter { !erased.contains($0.deliveryId) }
+            try Self.insertDeliveries(db, kept.compactMap(\.fallback), at: at.ms)
             try Self.recordCompletedJobs(db, deliveryIds: changes.map(\.deliveryId), at: at)
-            for address in invalidAddresses {
+            for address in kept.flatMap(\.invalidAddresses) {
                 try db.run(
                     sql: "INSERT OR IGNORE INTO suppressions (address, reason, created_at) VALUES (?, ?, ?)",
                     arguments: [address, "invalid_address", at.ms])
@@ -81,6 +82,18 @@ extension SQLiteStore {
         send_trace = CASE WHEN trace = \(erasedTrace) THEN ? ELSE COALESCE(?, send_trace) END, updated_at = ?
         WHERE id = ? AND state = 'sending' AND lease_owner = ?
         """
+
+    /// Of these deliveries, the ones erased while their message was in flight. Their outcome queues no fallback
+    /// (it would carry the erased contact's id) and suppresses no address (it would bring the address back).
+    /// Asked only for the few outcomes with such follow-ups, not on every send.
+    private static func erasedDeliveries(_ db: Database, ids: [Int64]) throws -> Set<Int64> {
+        var erased: Set<Int64> = []
+        for chunk in InList.chunks(of: ids) {
+            try db.cachedStatement(sql: "SELECT id FROM deliveries WHERE trace = \(erasedTrace) AND id IN (\(chunk.sql))")
+                .forEachDirect(db, bind: { chunk.bind(to: &$0) }) { row in erased.insert(row.int64(0)) }
+        }
+        return erased
+    }
 
     /// `ContactErasure.scrubbedTrace` as an SQL string literal.
     private static let erasedTrace = "'" + ContactErasure.scrubbedTrace.replacingOccurrences(of: "'", with: "''") + "'"

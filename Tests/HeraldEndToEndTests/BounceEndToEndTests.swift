@@ -174,6 +174,32 @@ import Testing
         }
     }
 
+    @Test func aBounceForAnErasedContactsDeliveryRecordsNothingAboutTheAddress() async throws {
+        try await Self.withSetup { setup in
+            let harness = setup.harness
+            try await setup.application().test(.router) { client in
+                let contact = #"{"id":"ann","email":"ann@example.net"}"#
+                #expect(try await client.send(.post, "/v1/contacts/batch", contact, headers: harness.bearer).0 == .ok)
+                let job = #"{"idempotency_key":"receipt","purpose":"transactional","audience":{"contact_ids":["ann"]},"channels":["email"],"content":{"email":{"subject":"Your order","text":"Thanks"}}}"#
+                #expect(try await client.send(.post, "/v1/jobs", job, headers: harness.bearer).0 == .accepted)
+                try await harness.drain(through: setup.drivers)
+                let toAnn = try #require(try setup.smtp.received().first)
+                #expect(try await client.send(.delete, "/v1/contacts/ann", "", headers: harness.bearer).0 == .ok)
+
+                // The MTA's bounce arrives after the erasure, at the VERP address of the erased contact's delivery.
+                let dsn = ReportMessages.postfixDSN(
+                    returnPath: toAnn.envelope.mailFrom, recipient: "ann@example.net", originalMessageId: try Self.messageId(in: toAnn.raw))
+                let posted = try await client.execute(
+                    uri: "/v1/inbound/email-main", method: .post, headers: setup.pipeHeaders, body: .init(bytes: dsn)
+                ) { ($0.status, String(buffer: $0.body)) }
+                #expect(posted.0 == .accepted)
+                #expect(try Self.json(posted.1)["outcome"] as? String == "erased")
+                let (_, list) = try await client.send(.get, "/v1/suppressions?limit=10", "", headers: harness.bearer)
+                #expect(!list.contains("ann@example.net"), "the erased address came back as a suppression")
+            }
+        }
+    }
+
     @Test func anInternationalAddressGoesOutInALabelsAndAnESPBounceForThatFormSuppressesTheContact() async throws {
         try await Self.withSetup { setup in
             let harness = setup.harness

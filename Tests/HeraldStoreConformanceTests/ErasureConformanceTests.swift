@@ -115,6 +115,40 @@ struct ErasureConformanceTests {
         }
     }
 
+    /// A failure that lands after the erasure queues no fallback (it would carry the erased id again) and puts no
+    /// address on the suppression list (it would bring the address back in plain text).
+    @Test(arguments: TestBackends.all)
+    func aFailureLandingAfterAnErasureQueuesNoFallbackAndSuppressesNoAddress(backend: TestBackend) async throws {
+        try await withStore(backend) { store, fixture in
+            try await store.upsertContacts(
+                [contact("shirin", email: PersonalData.email, phone: PersonalData.phone), contact("bob", phone: "+15550002")],
+                at: t0)
+            let job = try await seedJob(store, spec("in-flight", ids: ["shirin", "bob"], channels: [.sms]), now: at(1))
+            let claimed = try await claim(store, now: at(2))
+            #expect(claimed.count == 2)
+            _ = try #require(try await erase(store, "shirin"))
+            let outcomes = claimed.map { delivery in
+                let address = delivery.contact.id == "shirin" ? PersonalData.phone : "+15550002"
+                return DeliveryOutcome(
+                    deliveryId: delivery.deliveryId, owner: "w1", attempts: [attempt(1, .permanent, instance: "sms-a", at: at(3))],
+                    next: .suppressed(.invalidAddress),
+                    fallback: NewDelivery(
+                        job: job.spec, jobId: job.id, contactId: delivery.contact.id, channel: .email, state: .queued,
+                        reason: nil, notBefore: at(3), trace: [TraceStep(rule: "fallback", outcome: "queued", detail: "sms failed")]),
+                    invalidAddresses: [address])
+            }
+            try await store.recordOutcomes(outcomes, at: at(3))
+            // The bystander's failure still has its follow-ups.
+            let rows = try await allDeliveries(store, jobId: job.id)
+            #expect(rows.filter { $0.channel == .email }.map(\.contactId) == ["bob"])
+            let list = try #require(store as? any SuppressionStore)
+            #expect(try await list.suppressions(addresses: ["+15550002"]).count == 1)
+            #expect(try await list.suppressions(addresses: [PersonalData.phone]) == [])
+            #expect(try await store.deliveries(DeliveryQuery(contactId: "shirin", limit: 10)) == [])
+            #expect(found(PersonalData.all, in: try rawStorage(fixture)) == [])
+        }
+    }
+
     /// A suppression of the person's address in its other spelling (A-labels, as a provider reports it) is theirs
     /// too, and goes with its history.
     @Test(arguments: TestBackends.all)
