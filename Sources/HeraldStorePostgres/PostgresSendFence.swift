@@ -22,9 +22,24 @@ final class PostgresSendFence: Sendable {
     init(holds: Int, limits: PostgresSendFenceLimits) {
         slots = Mutex((max(holds, 1), []))
         self.limits = limits
+        // A server whose `idle_in_transaction_session_timeout` is shorter than a hold would end the session, and
+        // with it the lock, while the hold's sends are in flight: a stop could then be answered before they are
+        // handed over. The hold sets its own, as long as its transaction's deadline, in the statement that takes
+        // the lock (no extra round trip; a startup parameter would be refused by PgBouncer).
+        let idleLimit = Int((limits.longestHold + Self.deadlineMargin) / .milliseconds(1))
+        takeShared = PostgresQuery(
+            unsafeSQL: """
+                SELECT set_config('idle_in_transaction_session_timeout', '\(idleLimit)', true),
+                pg_advisory_xact_lock_shared(\(PostgresStore.LockKey.sendFence))
+                """)
     }
 
-    /// Runs `read` inside a transaction that stays open until the answer's hold ends.
+    /// How long a hold's transaction may outlast `longestHold` before the client gives up on it.
+    private static let deadlineMargin = Duration.seconds(30)
+    /// Takes the fence's lock shared, for this transaction only.
+    private let takeShared: PostgresQuery
+
+    /// Takes the lock shared and runs `read` inside a transaction that stays open until the answer's hold ends.
     func holding(
         _ store: PostgresStore,
         _ read: @escaping @Sendable (PostgresConnection) async throws -> (events: [ConsentEvent], stops: LateStopFacts)
@@ -35,13 +50,14 @@ final class PostgresSendFence: Sendable {
             let reply = Reply(continuation)
             Task {
                 do {
-                    try await store.transaction(deadline: self.limits.longestHold + .seconds(30)) { connection in
+                    try await store.transaction(deadline: self.limits.longestHold + Self.deadlineMargin) { connection in
                         // The read must see what committed before the lock was granted: one snapshot per statement,
                         // whatever the database's default isolation.
                         try await connection.rows("SET TRANSACTION ISOLATION LEVEL READ COMMITTED", logger: store.logger)
                         // The hold's clock starts before its read: a read that missed a stop started before the stop
                         // committed, so it lets go before a drain that cannot get the lock stops waiting for it.
                         let letGo = ContinuousClock.now + self.limits.longestHold
+                        try await connection.rows(self.takeShared, logger: store.logger)
                         let (events, stops) = try await read(connection)
                         // A retried transaction after the answer went out has no one to answer: it just ends.
                         guard reply.send(.success(LateChanges(events: events, stops: stops, hold: SendHold { end.finish() })))

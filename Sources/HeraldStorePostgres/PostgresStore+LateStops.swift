@@ -11,7 +11,6 @@ extension PostgresStore {
     ) async throws -> LateChanges {
         let logger = self.logger
         return try await sendFence.holding(self) { connection in
-            try await connection.rows("SELECT pg_advisory_xact_lock_shared(\(LockKey.sendFence))", logger: logger)
             return (
                 events: try await Self.consentEvents(after: eventId, contactIds: contactIds, connection, logger),
                 stops: try await Self.lateStopFacts(

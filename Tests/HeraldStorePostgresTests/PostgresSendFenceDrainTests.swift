@@ -47,4 +47,43 @@ struct PostgresSendFenceDrainTests {
         try await store.close()
         try await database.drop()
     }
+
+    /// A server whose `idle_in_transaction_session_timeout` is shorter than a send would end the hold's session,
+    /// and the lock with it: the hold sets its own limit, so a stop still waits for the send it did not see.
+    @Test func aHoldOutlastsTheServersIdleInTransactionTimeout() async throws {
+        let database = try await PostgresTestDatabase.create()
+        let role = "herald_idle_" + database.schema.suffix(8)
+        try await PostgresTestDatabase.execute(base: database.baseURL, PostgresQuery(unsafeSQL: "CREATE ROLE \(role) LOGIN SUPERUSER"))
+        try await PostgresTestDatabase.execute(
+            base: database.baseURL,
+            PostgresQuery(unsafeSQL: "ALTER ROLE \(role) SET idle_in_transaction_session_timeout = '300ms'"))
+        var url = try PostgresURL(database.url)
+        url.username = role
+        let store = PostgresStore(url: url, logger: Logger(label: "test.postgres"))
+        do {
+            try await store.migrate()
+            try await store.upsertContacts([contact("a")], at: t0)
+            let check = try await store.lateChanges(afterEvent: 0, stopsSince: nil, jobIds: [], contactIds: ["a"], addresses: [])
+            try await Task.sleep(for: .seconds(1))  // the send is in flight, well past the server's 300 ms
+            let revocation = Task {
+                _ = try await store.appendConsent(
+                    ConsentInput(
+                        contactId: "a", channel: "*", topic: "*", status: .revoked, source: "test", evidence: nil, actor: "t",
+                        occurredAt: t0), at: t0)
+                return ContinuousClock.now
+            }
+            try await Task.sleep(for: .milliseconds(700))
+            let handedOver = ContinuousClock.now
+            check.hold.end()
+            #expect(try await revocation.value >= handedOver, "the stop was answered while the send was in flight")
+        } catch {
+            try? await store.close()
+            try? await database.drop()
+            try? await PostgresTestDatabase.execute(base: database.baseURL, PostgresQuery(unsafeSQL: "DROP ROLE \(role)"))
+            throw error
+        }
+        try await store.close()
+        try await database.drop()
+        try await PostgresTestDatabase.execute(base: database.baseURL, PostgresQuery(unsafeSQL: "DROP ROLE \(role)"))
+    }
 }

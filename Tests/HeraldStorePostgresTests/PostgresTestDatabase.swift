@@ -55,7 +55,7 @@ struct PostgresTestDatabase {
         return store
     }
 
-    private static func execute(base: String, _ query: PostgresQuery) async throws {
+    static func execute(base: String, _ query: PostgresQuery) async throws {
         let configuration = try PostgresURL(base).connectionConfiguration()
         let connection = try await PostgresConnection.connect(
             configuration: configuration, id: 1, logger: Logger(label: "test.postgres.admin"))
