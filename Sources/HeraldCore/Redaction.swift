@@ -28,32 +28,69 @@ public enum Redaction {
     static func maskASCII(_ address: String) -> String? {
         var address = address
         return address.withUTF8 { bytes -> String? in
-            guard !bytes.contains(where: { $0 >= 0x80 || $0 == UInt8(ascii: "\r") }) else { return nil }
-            if let at = bytes.firstIndex(of: UInt8(ascii: "@")) {
-                let kept = min(at, 1)
-                let domain = UnsafeBufferPointer(rebasing: bytes[(at + 1)...])
-                return String(unsafeUninitializedCapacity: kept + 4 + domain.count) { out in
-                    if kept == 1 { out[0] = bytes[0] }
-                    var index = kept
-                    for byte in "***@".utf8 {
-                        out[index] = byte
-                        index += 1
+            guard let count = maskedASCIICount(bytes) else { return nil }
+            return String(unsafeUninitializedCapacity: count) { out in writeMaskedASCII(bytes, into: out, at: 0) }
+        }
+    }
+
+    /// `prefix`, the masked address and `suffix` as one string, built with one allocation: every policy
+    /// decision writes such a line into its trace.
+    public static func mask(_ address: String, after prefix: String, before suffix: String = "") -> String {
+        var address = address
+        let joined = address.withUTF8 { bytes -> String? in
+            guard let count = maskedASCIICount(bytes) else { return nil }
+            var prefix = prefix
+            var suffix = suffix
+            return prefix.withUTF8 { head in
+                suffix.withUTF8 { tail in
+                    String(unsafeUninitializedCapacity: head.count + count + tail.count) { out in
+                        _ = UnsafeMutableBufferPointer(rebasing: out[..<head.count]).initialize(from: head)
+                        let end = writeMaskedASCII(bytes, into: out, at: head.count)
+                        _ = UnsafeMutableBufferPointer(rebasing: out[end...]).initialize(from: tail)
+                        return end + tail.count
                     }
-                    _ = UnsafeMutableBufferPointer(rebasing: out[index...]).initialize(from: domain)
-                    return index + domain.count
                 }
             }
-            let count = bytes.count
-            guard count > 5 else { return String(repeating: "*", count: count) }
-            return String(unsafeUninitializedCapacity: count) { out in
-                out[0] = bytes[0]
-                out[1] = bytes[1]
-                out[2] = bytes[2]
-                for index in 3..<(count - 2) { out[index] = UInt8(ascii: "*") }
-                out[count - 2] = bytes[count - 2]
-                out[count - 1] = bytes[count - 1]
-                return count
-            }
         }
+        return joined ?? prefix + maskCharacters(address) + suffix
+    }
+
+    /// The masked length, or nil when the bytes are not all ASCII (or hold a carriage return).
+    private static func maskedASCIICount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard !bytes.contains(where: { $0 >= 0x80 || $0 == UInt8(ascii: "\r") }) else { return nil }
+        if let at = bytes.firstIndex(of: UInt8(ascii: "@")) { return min(at, 1) + 4 + (bytes.count - at - 1) }
+        return bytes.count
+    }
+
+    /// Writes the masked bytes from `start`; returns where they end.
+    private static func writeMaskedASCII(
+        _ bytes: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>, at start: Int
+    ) -> Int {
+        if let at = bytes.firstIndex(of: UInt8(ascii: "@")) {
+            var index = start
+            if at > 0 {
+                out[index] = bytes[0]
+                index += 1
+            }
+            for byte in "***@".utf8 {
+                out[index] = byte
+                index += 1
+            }
+            let domain = UnsafeBufferPointer(rebasing: bytes[(at + 1)...])
+            _ = UnsafeMutableBufferPointer(rebasing: out[index...]).initialize(from: domain)
+            return index + domain.count
+        }
+        let count = bytes.count
+        guard count > 5 else {
+            for index in start..<(start + count) { out[index] = UInt8(ascii: "*") }
+            return start + count
+        }
+        out[start] = bytes[0]
+        out[start + 1] = bytes[1]
+        out[start + 2] = bytes[2]
+        for index in (start + 3)..<(start + count - 2) { out[index] = UInt8(ascii: "*") }
+        out[start + count - 2] = bytes[count - 2]
+        out[start + count - 1] = bytes[count - 1]
+        return start + count
     }
 }

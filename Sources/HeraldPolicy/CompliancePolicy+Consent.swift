@@ -20,20 +20,20 @@ extension CompliancePolicy {
         let id = events[decider].id
         if events[decider].status == .revoked {
             var detail = TraceText.describe(
-                events[decider], after: topicTier ? "revoked by topic record " : "revoked by channel-wide record ")
+                events, at: decider, after: topicTier ? "revoked by topic record " : "revoked by channel-wide record ")
             if resolution.overridden { detail += ", recorded after the topic-level grant" }
             trace.append(step(.optOut, "suppress", detail, event: id))
             return .optedOut
         }
         let optOutPrefix = "no revocation in force; deciding record "
         guard purpose == .marketing else {
-            trace.append(step(.optOut, "pass", TraceText.describe(events[decider], after: optOutPrefix), event: id))
+            trace.append(step(.optOut, "pass", TraceText.describe(events, at: decider, after: optOutPrefix), event: id))
             return skipConsent(&trace)
         }
-        // Marketing quotes the record twice: it is formatted once.
-        let record = TraceText.describe(events[decider])
-        trace.append(step(.optOut, "pass", TraceText.join(optOutPrefix, record), event: id))
-        let granted = TraceText.join(topicTier ? "granted by topic record " : "granted by channel-wide record ", record)
+        // Marketing quotes the record twice: each line is written whole, one allocation each.
+        trace.append(step(.optOut, "pass", TraceText.describe(events, at: decider, after: optOutPrefix), event: id))
+        let granted = TraceText.describe(
+            events, at: decider, after: topicTier ? "granted by topic record " : "granted by channel-wide record ")
         trace.append(step(.consent, "pass", granted, event: id))
         return nil
     }

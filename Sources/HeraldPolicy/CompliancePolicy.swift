@@ -70,18 +70,23 @@ public struct CompliancePolicy: DeliveryPolicy {
     }
 
     private func checkAddress(_ input: PolicyInput, trace: inout [TraceStep]) -> SuppressionReason? {
-        let addresses = input.contact.addresses(on: input.channel)
-        guard !addresses.isEmpty else {
-            trace.append(step(.address, "suppress", "contact has no \(input.channel.rawValue) address"))
-            return .noAddress
-        }
         let suppressed = input.facts.suppressedAddresses
         // An erased person's address stays closed to marketing when `rights.block_erased_addresses` says so.
         let erased = input.job.purpose == .marketing ? input.facts.erasedAddresses : []
-        let blocked = { (address: String) in suppressed.contains(address) || erased.contains(address) }
-        guard let usable = suppressed.isEmpty && erased.isEmpty ? addresses.first : addresses.first(where: { !blocked($0) })
-        else {
-            if addresses.allSatisfy(erased.contains) {
+        let open = suppressed.isEmpty && erased.isEmpty
+        // The first usable address and how many there are, without building the list (one per decision).
+        var count = 0
+        var usable: String?
+        input.contact.forEachAddress(on: input.channel) { address in
+            count += 1
+            if usable == nil, open || !(suppressed.contains(address) || erased.contains(address)) { usable = address }
+        }
+        guard count > 0 else {
+            trace.append(step(.address, "suppress", "contact has no \(input.channel.rawValue) address"))
+            return .noAddress
+        }
+        guard let usable else {
+            if input.contact.addresses(on: input.channel).allSatisfy(erased.contains) {
                 trace.append(
                     step(
                         .address, "suppress",
@@ -94,10 +99,20 @@ public struct CompliancePolicy: DeliveryPolicy {
                     "every \(input.channel.rawValue) address is suppressed (bounce, complaint or invalid)"))
             return .invalidAddress
         }
-        let others = addresses.count > 1 ? " (+\(addresses.count - 1) more)" : ""
+        let others = count > 1 ? " (+\(count - 1) more)" : ""
         trace.append(
-            step(.address, "pass", TraceText.join(input.channel.rawValue, " address ", Redaction.mask(usable), others)))
+            step(.address, "pass", Redaction.mask(usable, after: Self.addressLabel(input.channel), before: others)))
         return nil
+    }
+
+    /// "sms address ", as a literal: no string is built for it per decision.
+    private static func addressLabel(_ channel: ChannelKind) -> String {
+        switch channel {
+        case .email: "email address "
+        case .sms: "sms address "
+        case .push: "push address "
+        case .messenger: "messenger address "
+        }
     }
 
     func step(_ name: PolicyStepName, _ outcome: String, _ detail: String, event: Int64? = nil, at: Date? = nil)

@@ -33,13 +33,14 @@ struct ConsentResolution {
         let topic = purpose == .marketing && topic != "*" ? topic : nil
         var latestTopic: Int?
         var latestWide: Int?
+        // Fields are read in place: binding `events[index]` to a name copies the event, retaining its strings.
         for index in events.indices {
-            let event = events[index]
-            guard event.channel == "*" || event.channel == kind else { continue }
-            if event.topic == "*" {
-                if latestWide.map({ events[$0].id < event.id }) ?? true { latestWide = index }
-            } else if let topic, event.topic == topic {
-                if latestTopic.map({ events[$0].id < event.id }) ?? true { latestTopic = index }
+            guard events[index].channel == "*" || events[index].channel == kind else { continue }
+            let id = events[index].id
+            if events[index].topic == "*" {
+                if latestWide.map({ events[$0].id < id }) ?? true { latestWide = index }
+            } else if let topic, events[index].topic == topic {
+                if latestTopic.map({ events[$0].id < id }) ?? true { latestTopic = index }
             }
         }
         guard let topicIndex = latestTopic else {

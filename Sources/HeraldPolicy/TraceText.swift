@@ -36,11 +36,12 @@ enum TraceText {
         }
     }
 
-    /// "<prefix>#12 (sms, newsletter) revoked via sms_stop"
-    static func describe(_ event: ConsentEvent, after prefix: String = "") -> String {
+    /// "<prefix>#12 (sms, newsletter) revoked via sms_stop", of `events[index]` read in place (a copy of the
+    /// event would retain all its strings).
+    static func describe(_ events: [ConsentEvent], at index: Int, after prefix: String = "") -> String {
         join(
-            prefix, "#", String(event.id), " (", event.channel, ", ", event.topic, ") ",
-            event.status == .granted ? "granted via " : "revoked via ", event.source)
+            prefix, "#", String(events[index].id), " (", events[index].channel, ", ", events[index].topic, ") ",
+            events[index].status == .granted ? "granted via " : "revoked via ", events[index].source)
     }
 }
 

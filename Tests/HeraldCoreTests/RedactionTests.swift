@@ -21,6 +21,7 @@ import Testing
         #expect(Redaction.mask("é\u{301}x@example.com") == "é\u{301}***@example.com")
         #expect(Redaction.mask("+۹۸۹۱۲۱۲۳۴۵۶۷") == "+۹۸********۶۷")
         #expect(Redaction.mask("ab\r\ncdef") == "ab\r\n**ef")
+        #expect(Redaction.mask("سارا@example.ir", after: "email address ") == "email address س***@example.ir")
     }
 
     @Test("the byte path agrees with the character rules and never shows the whole address")
@@ -33,6 +34,8 @@ import Testing
             let address = String(decoding: bytes, as: UTF8.self)
             let masked = Redaction.mask(address)
             #expect(Redaction.maskASCII(address) == Redaction.maskCharacters(address), "\(address)")
+            // A trace line's form writes the same mask between its prefix and suffix.
+            #expect(Redaction.mask(address, after: "sms address ", before: " (+1 more)") == "sms address \(masked) (+1 more)")
             if !address.isEmpty { #expect(masked != address, "\(address)") }
         }
     }
