@@ -6,7 +6,7 @@ import Hummingbird
 /// What one bounce or complaint did, as `POST /v1/inbound/{email_channel_id}` answers it. `outcome` is one
 /// of `suppressed`, `already_suppressed`, `counted` (a soft bounce under the threshold), `revoked` (a
 /// complaint in the consent ledger), `unmatched` (no delivery of this channel found), `rejected` (a VERP
-/// address whose signature does not hold).
+/// address whose signature does not hold), `erased` (the delivery's contact was erased: nothing recorded).
 struct EmailReportResult: Encodable {
     var kind: String
     var outcome: String
@@ -75,6 +75,12 @@ extension HeraldAPI {
         for messageId in feedback.messageIds where delivery == nil {
             delivery = try await bounces.bouncedDelivery(instance: channelId, messageId: messageId)
         }
+        if delivery == nil, feedback.vouchesForRecipient,
+            try await namesErasedDelivery(feedback.messageIds, bounces: bounces, channelId: channelId)
+        {
+            result.outcome = "erased"
+            return result
+        }
         result.deliveryId = delivery?.deliveryId
         if delivery == nil && feedback.forgedToken {
             result.outcome = "rejected"
@@ -125,6 +131,29 @@ extension HeraldAPI {
             }
         }
         return result
+    }
+
+    /// Whether an ESP's report names, by the Message-ID Herald gave it (`delivery-<id>.<token>@…`), a delivery
+    /// of this channel whose contact was erased. An erasure blanks the delivery's stored Message-ID, so such a
+    /// report matches nothing, and since an ESP speaks for the address it reports, it would put the erased
+    /// address back on the suppression list. The id in the Message-ID only ever stops a write here.
+    private func namesErasedDelivery(_ messageIds: [String], bounces: any BounceStore, channelId: String) async throws
+        -> Bool
+    {
+        for messageId in messageIds {
+            guard let id = Self.deliveryId(inMessageId: messageId),
+                let found = try await bounces.bouncedDelivery(id: id), found.channel == .email,
+                found.instance == nil || found.instance == channelId
+            else { continue }
+            if try await deps.store.contact(id: found.contactId) == nil { return true }
+        }
+        return false
+    }
+
+    /// The delivery id of a Message-ID Herald wrote (`SMTPDriver`), or nil for any other.
+    static func deliveryId(inMessageId messageId: String) -> Int64? {
+        guard messageId.hasPrefix("delivery-"), let dot = messageId.firstIndex(of: ".") else { return nil }
+        return Int64(messageId[messageId.index(messageId.startIndex, offsetBy: 9)..<dot])
     }
 
     /// A spam report revokes the contact's email marketing consent, with the report as evidence.

@@ -62,6 +62,17 @@ extension PostgresStore: ContactErasureStore {
             UPDATE deliveries SET contact_id = \(tombstone), trace = \(scrubbedTrace), send_trace = NULL,
             provider_message_id = NULL WHERE contact_id = \(contactId)
             """, logger: logger)
+        // A send's outcome that held one of these rows while the update above waited for it read the row before
+        // it was scrubbed, so it may have queued a fallback under the erased id. It has committed by now: this
+        // statement, which starts after it, cancels and moves that fallback too.
+        let late = try await connection.rows(
+            """
+            UPDATE deliveries SET state = CASE WHEN state IN ('queued', 'scheduled') THEN 'suppressed' ELSE state END,
+            reason = CASE WHEN state IN ('queued', 'scheduled') THEN 'cancelled' ELSE reason END,
+            contact_id = \(tombstone), trace = \(scrubbedTrace), send_trace = NULL, provider_message_id = NULL,
+            updated_at = \(updated) WHERE contact_id = \(contactId) RETURNING id
+            """, logger: logger
+        ).count
         try await connection.rows("DELETE FROM send_log WHERE contact_id = \(contactId)", logger: logger)
         // Webhook events not yet sent move to the tombstone without their traces; the `contact.erased` event
         // that deleting the contact writes (trigger) names the id the caller asked to erase.
@@ -83,7 +94,7 @@ extension PostgresStore: ContactErasureStore {
         }
         let erasure = ContactErasure(
             tombstone: tombstone, ledgerEventId: erasureEvent.id, ledgerEventsErased: eventIds.count,
-            deliveriesCancelled: cancelled, deliveriesScrubbed: deliveryCount,
+            deliveriesCancelled: cancelled + late, deliveriesScrubbed: deliveryCount + late,
             addressesBlocked: addressDigest == nil ? 0 : Set(addresses).count)
         return erasure
     }

@@ -194,8 +194,23 @@ import Testing
                 ) { ($0.status, String(buffer: $0.body)) }
                 #expect(posted.0 == .accepted)
                 #expect(try Self.json(posted.1)["outcome"] as? String == "erased")
+
+                // The relay's ESP reports it too, by the Message-ID it was given (the erasure blanked the stored one).
+                let event = #"[{"email":"ann@example.net","smtp-id":"<\#(try Self.messageId(in: toAnn.raw))>","event":"bounce","type":"bounce","status":"5.1.1"}]"#
+                let reported = try await client.execute(
+                    uri: "/v1/inbound/email-main", method: .post,
+                    headers: [Self.secretHeader: "pipe-secret", .contentType: "application/json"], body: .init(string: event)
+                ) { ($0.status, String(buffer: $0.body)) }
+                #expect(reported.0 == .accepted)
+                #expect(try Self.json(reported.1)["outcome"] as? String == "erased")
+
                 let (_, list) = try await client.send(.get, "/v1/suppressions?limit=10", "", headers: harness.bearer)
                 #expect(!list.contains("ann@example.net"), "the erased address came back as a suppression")
+                // Nor as a bounce, or anywhere else in the database file.
+                let path = harness.directory.appendingPathComponent("herald.sqlite").path
+                var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+                bytes += FileManager.default.contents(atPath: path + "-wal") ?? Data()
+                #expect(bytes.range(of: Data("ann@example.net".utf8)) == nil, "the erased address is back in the store")
             }
         }
     }
