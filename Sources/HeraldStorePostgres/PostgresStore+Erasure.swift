@@ -84,6 +84,8 @@ extension PostgresStore: ContactErasureStore {
         try await connection.rows("DELETE FROM suppressions WHERE address = ANY(\(spellings)::text[])", logger: logger)
         try await connection.rows(
             "DELETE FROM suppression_changes WHERE address = ANY(\(spellings)::text[])", logger: logger)
+        // Bounce reports are kept by address (soft bounces are counted per address), so they go by address too.
+        try await connection.rows("DELETE FROM email_bounces WHERE address = ANY(\(spellings)::text[])", logger: logger)
         if let addressDigest {
             let digests = Array(Set(addresses.map(addressDigest)))
             try await connection.rows(

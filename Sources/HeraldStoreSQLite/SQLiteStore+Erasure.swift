@@ -78,9 +78,11 @@ extension SQLiteStore: ContactErasureStore {
             sql: "UPDATE webhook_events SET contact_id = ?, trace = NULL WHERE contact_id = ?",
             arguments: [tombstone, contactId])
         try db.execute(sql: "DELETE FROM contacts WHERE id = ?", arguments: [contactId])
+        // Bounce reports are kept by address (soft bounces are counted per address), so they go by address too.
         for address in EmailAddress.withOtherSpellings(addresses) {
             try db.execute(sql: "DELETE FROM suppressions WHERE address = ?", arguments: [address])
             try db.execute(sql: "DELETE FROM suppression_changes WHERE address = ?", arguments: [address])
+            try db.execute(sql: "DELETE FROM email_bounces WHERE address = ?", arguments: [address])
         }
         for address in addresses {
             if let addressDigest {

@@ -31,6 +31,10 @@ struct ErasureConformanceTests {
         let suppressions = try #require(store as? any SuppressionStore)
         _ = try await suppressions.addSuppressions(
             [SuppressionEntry(address: PersonalData.phone, reason: "complaint", note: nil)], actor: "test", at: at(6))
+        // An earlier message to her soft-bounced: the bounce log names the address.
+        let bounces = try #require(store as? any BounceStore)
+        _ = try await bounces.recordBounce(
+            BounceRecord(kind: .soft, address: PersonalData.email, status: "4.2.2", source: "dsn"), rule: .standard, at: at(6))
         let job = try await seedJob(store, spec("j", ids: ["shirin", "bob"], channels: [.email, .sms]), now: at(7))
         // Shirin's e-mail goes out (an attempt whose error text names the address); her SMS stays queued.
         let claimed = try await claim(store, now: at(8), limit: 1)
