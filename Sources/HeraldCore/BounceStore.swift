@@ -20,7 +20,7 @@ public struct BouncedDelivery: Sendable, Hashable {
 
 /// A bounce to record against an address (and its delivery, when matched).
 public struct BounceRecord: Sendable, Hashable {
-    public enum Kind: String, Sendable, Hashable { case hard, soft }
+    public enum Kind: String, Codable, Sendable, Hashable { case hard, soft }
 
     public var kind: Kind
     public var address: String
@@ -70,6 +70,26 @@ public struct BounceResult: Sendable, Hashable {
     }
 }
 
+/// One line of the bounce log: what a report said about an address, kept for counting soft bounces and for
+/// a person's access export.
+public struct BounceReport: Codable, Sendable, Hashable {
+    public var address: String
+    public var kind: BounceRecord.Kind
+    public var deliveryId: Int64?
+    public var status: String?
+    public var source: String
+    public var at: Date
+
+    public init(address: String, kind: BounceRecord.Kind, deliveryId: Int64?, status: String?, source: String, at: Date) {
+        self.address = address
+        self.kind = kind
+        self.deliveryId = deliveryId
+        self.status = status
+        self.source = source
+        self.at = at
+    }
+}
+
 /// Bounces in: a protocol of its own so `Store` stays as it is; both backends conform.
 public protocol BounceStore: Sendable {
     func bouncedDelivery(id: Int64) async throws -> BouncedDelivery?
@@ -80,4 +100,6 @@ public protocol BounceStore: Sendable {
     /// (reason `soft_bounce`) once `rule.threshold` soft bounces fall within `rule.window`. Suppressions
     /// are written with their history line (actor `bounce:<source>`).
     func recordBounce(_ bounce: BounceRecord, rule: SoftBounceRule, at: Date) async throws -> BounceResult
+    /// The bounce log's lines for these addresses, oldest first.
+    func bounceReports(addresses: [String]) async throws -> [BounceReport]
 }

@@ -21,7 +21,8 @@ extension HeraldAPI {
 }
 
 /// The access-request document: the contact, its consent history with evidence, its deliveries with attempts
-/// and decision traces, and the suppressions (with their history) of its addresses.
+/// and decision traces, the suppressions (with their history) of its addresses, and the bounce reports logged
+/// for them.
 struct ContactExport: Encodable {
     struct Consent: Encodable {
         var current: [ConsentState]
@@ -35,6 +36,7 @@ struct ContactExport: Encodable {
     var deliveries: [Delivery]
     var suppressions: [Suppression]
     var suppressionChanges: [SuppressionChange]
+    var bounces: [BounceReport]
     /// The newest signed head of the whole ledger and the key that checks it: the events above are part of
     /// a chain someone signed, and a later `audit verify` must still reach it.
     var ledgerCheckpoint: LedgerCheckpoint?
@@ -53,17 +55,21 @@ struct ContactExport: Encodable {
         }
         var suppressions: [Suppression] = []
         var changes: [SuppressionChange] = []
-        if let contact, let list = store as? any SuppressionStore {
-            // Either spelling of an internationalized address is the person's (`EmailAddress.otherSpellings`).
-            let addresses = EmailAddress.withOtherSpellings(contact.allAddresses)
+        var bounces: [BounceReport] = []
+        // Either spelling of an internationalized address is the person's (`EmailAddress.otherSpellings`).
+        let addresses = EmailAddress.withOtherSpellings(contact?.allAddresses ?? [])
+        if let list = store as? any SuppressionStore, !addresses.isEmpty {
             suppressions = try await list.suppressions(addresses: addresses)
             for address in Set(addresses).sorted() { changes += try await list.suppressionChanges(address: address) }
             changes.sort { $0.id < $1.id }
         }
+        if let log = store as? any BounceStore, !addresses.isEmpty {
+            bounces = try await log.bounceReports(addresses: addresses)
+        }
         return ContactExport(
             contactId: contactId, exportedAt: at, contact: contact,
             consent: Consent(current: ConsentState.current(events), events: events), deliveries: deliveries,
-            suppressions: suppressions, suppressionChanges: changes)
+            suppressions: suppressions, suppressionChanges: changes, bounces: bounces)
     }
 }
 

@@ -17,6 +17,23 @@ extension PostgresStore: BounceStore {
         ).first.flatMap(Self.bouncedDelivery(from:))
     }
 
+    public func bounceReports(addresses: [String]) async throws -> [BounceReport] {
+        guard !addresses.isEmpty else { return [] }
+        return try await rows(
+            """
+            SELECT address, kind, delivery_id, status, source, at FROM email_bounces
+            WHERE address = ANY(\(addresses)::text[]) ORDER BY id
+            """
+        ).map { row in
+            let columns = row.makeRandomAccess()
+            return BounceReport(
+                address: try columns.get("address"),
+                kind: BounceRecord.Kind(rawValue: try columns.get("kind", as: String.self)) ?? .hard,
+                deliveryId: try columns.get("delivery_id"), status: try columns.get("status"),
+                source: try columns.get("source"), at: Date(milliseconds: try columns.get("at")))
+        }
+    }
+
     public func recordBounce(_ bounce: BounceRecord, rule: SoftBounceRule, at: Date) async throws -> BounceResult {
         let now = at.ms
         return try await transaction { connection in

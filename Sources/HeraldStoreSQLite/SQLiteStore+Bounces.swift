@@ -24,6 +24,26 @@ extension SQLiteStore: BounceStore {
         }
     }
 
+    public func bounceReports(addresses: [String]) async throws -> [BounceReport] {
+        let unique = Array(Set(addresses))
+        guard !unique.isEmpty else { return [] }
+        return try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT address, kind, delivery_id, status, source, at FROM email_bounces
+                    WHERE address IN (\(databaseQuestionMarks(count: unique.count))) ORDER BY id
+                    """,
+                arguments: StatementArguments(unique)
+            ).map { row in
+                BounceReport(
+                    address: row["address"], kind: BounceRecord.Kind(rawValue: row["kind"]) ?? .hard,
+                    deliveryId: row["delivery_id"], status: row["status"], source: row["source"],
+                    at: Date(milliseconds: row["at"]))
+            }
+        }
+    }
+
     public func recordBounce(_ bounce: BounceRecord, rule: SoftBounceRule, at: Date) async throws -> BounceResult {
         try await write { db in
             try db.execute(

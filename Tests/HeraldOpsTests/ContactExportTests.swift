@@ -8,7 +8,7 @@ import Testing
 
 @Suite("Access export of one contact")
 struct ContactExportTests {
-    @Test("one document: contact, consent with evidence, deliveries with attempts and traces, suppressions; audited")
+    @Test("one document: contact, consent, deliveries with attempts and traces, suppressions, bounces; audited")
     func exportsEverythingHeld() async throws {
         let fixture = try await OpsFixture()
         defer { Task { await fixture.close() } }
@@ -22,6 +22,9 @@ struct ContactExportTests {
         _ = try await fixture.store.addSuppressions(
             [SuppressionEntry(address: OpsFixture.failingAddress, reason: "hard_bounce", note: "550 from the MX")],
             actor: "cli", at: Date())
+        _ = try await fixture.store.recordBounce(
+            BounceRecord(kind: .soft, address: OpsFixture.failingAddress, status: "4.2.2", source: "dsn"), rule: .standard,
+            at: Date())
         let app = try await OpsApp(fixture: fixture)
         try await app.application().test(.router) { client in
             try await client.execute(uri: "/v1/contacts/c-3/export", method: .get, headers: app.bearer(.ops)) {
@@ -55,6 +58,10 @@ struct ContactExportTests {
                 #expect(suppressions.map { $0["reason"] as? String } == ["hard_bounce"])
                 let changes = try #require(document["suppression_changes"] as? [[String: Any]])
                 #expect(changes.map { $0["action"] as? String } == ["added"])
+                let bounces = try #require(document["bounces"] as? [[String: Any]])
+                #expect(bounces.map { $0["kind"] as? String } == ["soft"])
+                #expect(bounces.first?["address"] as? String == OpsFixture.failingAddress)
+                #expect(bounces.first?["status"] as? String == "4.2.2")
             }
             try await client.execute(uri: "/v1/contacts/nobody/export", method: .get, headers: app.bearer(.compliance)) {
                 #expect($0.status == .notFound)

@@ -58,6 +58,8 @@ struct ErasureConformanceTests {
         try await withStore(backend) { store, fixture in
             let job = try await plant(store)
             #expect(found(PersonalData.all, in: try rawStorage(fixture)).count == PersonalData.all.count)
+            let bounces = try #require(store as? any BounceStore)
+            #expect(try await bounces.bounceReports(addresses: [PersonalData.email]).map(\.status) == ["4.2.2"])
             let before = try await ConsentChainCheck.verify(store)
             #expect(before == .ok(events: 4, headHash: before.head))
             let progressBefore = try await store.progress(jobId: job.id)
@@ -90,6 +92,7 @@ struct ErasureConformanceTests {
             #expect(try await store.deliveries(DeliveryQuery(contactId: "shirin", limit: 10)) == [])
             let suppressions = try #require(store as? any SuppressionStore)
             #expect(try await suppressions.suppressions(addresses: [PersonalData.phone]) == [])
+            #expect(try await bounces.bounceReports(addresses: [PersonalData.email]) == [])
         }
     }
 
