@@ -53,7 +53,8 @@ enum ConfigSchema {
         ]),
         "rights": .object(["block_erased_addresses": .value, "address_key_env": .value, "address_key_file": .value]),
         "retention": .object([
-            "deliveries": .value, "attempts": .value, "traces": .value, "webhook_events": .value, "batch_size": .value,
+            "deliveries": .value, "attempts": .value, "traces": .value, "webhook_events": .value, "bounces": .value,
+            "batch_size": .value,
         ]),
     ])
 

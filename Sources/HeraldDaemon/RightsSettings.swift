@@ -14,6 +14,7 @@ import Yams
 ///   attempts: 30d
 ///   traces: 30d
 ///   webhook_events: 30d               # default 30d when `webhooks:` names an endpoint
+///   bounces: 90d                      # the bounce log; at least every soft_bounce_window
 ///   batch_size: 500
 /// ```
 public enum RightsSettings {
@@ -34,10 +35,11 @@ public enum RightsSettings {
         var attempts: String?
         var traces: String?
         var webhookEvents: String?
+        var bounces: String?
         var batchSize: Int?
 
         enum CodingKeys: String, CodingKey {
-            case deliveries, attempts, traces
+            case deliveries, attempts, traces, bounces
             case webhookEvents = "webhook_events"
             case batchSize = "batch_size"
         }
@@ -81,13 +83,22 @@ public enum RightsSettings {
             deliveries: try age(section.deliveries, "deliveries"), attempts: try age(section.attempts, "attempts"),
             traces: try age(section.traces, "traces"),
             webhookEvents: try webhookEventsAge(try age(section.webhookEvents, "webhook_events"), loaded),
-            batchSize: batchSize)
+            bounces: try age(section.bounces, "bounces"), batchSize: batchSize)
         // Pruning a delivery also forgets its send in the cap counters: keeping deliveries for less than the
         // longest cap window would let a capped contact be messaged again.
         let capLookback = try PolicySettings.rules(loaded).capLookback
         if let deliveries = policy.deliveries, deliveries < capLookback {
             throw HeraldError.invalid(
                 "retention.deliveries", "must be at least the longest cap window (\(PolicyDuration(seconds: capLookback)))",
+                code: "config_invalid")
+        }
+        // Soft bounces are counted from the log: pruning inside a channel's window would let an address that
+        // keeps soft-bouncing never reach its threshold.
+        let softWindow = try (loaded.config.channels ?? []).filter { $0.kind == .email }
+            .map { try BounceSettings.softBounceRule($0).window }.max() ?? SoftBounceRule.standard.window
+        if let bounces = policy.bounces, bounces < softWindow {
+            throw HeraldError.invalid(
+                "retention.bounces", "must be at least the longest soft_bounce_window (\(PolicyDuration(seconds: softWindow)))",
                 code: "config_invalid")
         }
         return policy

@@ -35,7 +35,7 @@ public struct RetentionService: Service {
                         metadata: [
                             "retention.deliveries": "\(pruned.deliveries)", "retention.attempts": "\(pruned.attempts)",
                             "retention.traces": "\(pruned.traces)",
-                            "retention.webhook_events": "\(pruned.webhookEvents)",
+                            "retention.webhook_events": "\(pruned.webhookEvents)", "retention.bounces": "\(pruned.bounces)",
                         ])
                 }
             } catch {
@@ -51,7 +51,8 @@ public struct RetentionService: Service {
         public var attempts = 0
         public var traces = 0
         public var webhookEvents = 0
-        public var total: Int { deliveries + attempts + traces + webhookEvents }
+        public var bounces = 0
+        public var total: Int { deliveries + attempts + traces + webhookEvents + bounces }
     }
 
     /// One pass: every kind, batch after batch until nothing is left past its cutoff (cutoffs fixed at the
@@ -72,6 +73,9 @@ public struct RetentionService: Service {
             pruned.webhookEvents = try await drain(pause) {
                 try await store.pruneWebhookEvents(before: start - age, limit: $0)
             }
+        }
+        if let age = policy.bounces {
+            pruned.bounces = try await drain(pause) { try await store.pruneBounces(before: start - age, limit: $0) }
         }
         return pruned
     }

@@ -36,6 +36,21 @@ struct RightsConfigTests {
         #expect(try RightsSettings.retention(try load("policy: {caps: []}\nretention: {deliveries: 12h}")).deliveries == 43_200)
     }
 
+    @Test("the bounce log is kept at least as long as the longest soft_bounce_window")
+    func bounceRetention() throws {
+        #expect(try RightsSettings.retention(try load("retention: {bounces: 30d}")).bounces == 30 * 86_400)
+        // Soft bounces are counted from the log: the default window is 7 days.
+        #expect(throws: HeraldError.self) { try RightsSettings.retention(try load("retention: {bounces: 3d}")) }
+        let longWindow = """
+            channels:
+              - {id: mail, kind: email, driver: smtp, options: {url: "smtp://127.0.0.1:25", from: a@example.com, soft_bounce_window: 40d}}
+            retention: {bounces: 30d}
+            """
+        #expect(throws: HeraldError.self) { try RightsSettings.retention(try load(longWindow)) }
+        let shortWindow = longWindow.replacingOccurrences(of: "40d", with: "2d").replacingOccurrences(of: "30d", with: "3d")
+        #expect(try RightsSettings.retention(try load(shortWindow)).bounces == 3 * 86_400)
+    }
+
     @Test("with a webhook endpoint the event log is kept 30 days unless set; never less than the retry horizon")
     func webhookEventRetention() throws {
         let crm = "webhooks: [{id: crm, url: \"https://crm.example.com/h\", secret_env: S"

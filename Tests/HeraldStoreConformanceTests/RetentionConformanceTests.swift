@@ -95,6 +95,29 @@ struct RetentionConformanceTests {
         }
     }
 
+    /// Bounce reports name their address: old ones go, batch by batch; recent ones stay and still count.
+    @Test(arguments: TestBackends.all)
+    func oldBounceReportsGoAndRecentOnesStillCount(backend: TestBackend) async throws {
+        try await withStore(backend) { store, _ in
+            let log = try #require(store as? any BounceStore)
+            let address = "gone@example.org"
+            for day in [1.0, 2, 3] {
+                _ = try await log.recordBounce(
+                    BounceRecord(kind: .soft, address: address, status: "4.2.2", source: "dsn"), rule: .standard, at: at(day * Self.day))
+            }
+            _ = try await log.recordBounce(
+                BounceRecord(kind: .soft, address: address, status: "4.2.1", source: "dsn"), rule: .standard, at: Self.now - 3_600)
+            let pruned = try await service(store, RetentionPolicy(bounces: 7 * Self.day, batchSize: 2)).prune()
+            #expect(pruned.bounces == 3)
+            #expect(try await log.bounceReports(addresses: [address]).map(\.status) == ["4.2.1"])
+            #expect(try await service(store, RetentionPolicy(bounces: 7 * Self.day, batchSize: 2)).prune().total == 0)
+            // The one left still counts toward the threshold.
+            let next = try await log.recordBounce(
+                BounceRecord(kind: .soft, address: address, status: "4.2.1", source: "dsn"), rule: .standard, at: Self.now)
+            #expect(next.softBounces == 2)
+        }
+    }
+
     /// Five events a day apart (the last one recent). `crm` has read them all and parked the third; `slow` has
     /// read the first three.
     @Test(arguments: TestBackends.all)
