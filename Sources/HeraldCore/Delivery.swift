@@ -25,19 +25,71 @@ public enum SuppressionReason: String, Codable, Sendable, CaseIterable {
 }
 
 /// One line of a decision trace: which rule looked, what it concluded and why.
-public struct TraceStep: Codable, Sendable, Hashable {
+///
+/// The policy writes a line's variable parts as a `TraceWording`, so a decision builds no text: the line is
+/// written once, straight into the stored JSON (`TraceStep.encode`), or spelled out when `detail` is read.
+public struct TraceStep: Sendable {
     public var rule: String
     public var outcome: String
-    public var detail: String
+    package var wording: TraceWording
     public var consentEventId: Int64?
     public var at: Date?
 
+    public var detail: String {
+        get { wording.text }
+        set { wording = .text(newValue) }
+    }
+
     public init(rule: String, outcome: String, detail: String, consentEventId: Int64? = nil, at: Date? = nil) {
+        self.init(rule: rule, outcome: outcome, wording: .text(detail), consentEventId: consentEventId, at: at)
+    }
+
+    package init(rule: String, outcome: String, wording: TraceWording, consentEventId: Int64? = nil, at: Date? = nil) {
         self.rule = rule
         self.outcome = outcome
-        self.detail = detail
+        self.wording = wording
         self.consentEventId = consentEventId
         self.at = at
+    }
+}
+
+/// Lines compare and hash by their text, however it is held.
+extension TraceStep: Hashable {
+    public static func == (left: TraceStep, right: TraceStep) -> Bool {
+        left.rule == right.rule && left.outcome == right.outcome && left.consentEventId == right.consentEventId
+            && left.at == right.at && left.detail == right.detail
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(rule)
+        hasher.combine(outcome)
+        hasher.combine(detail)
+        hasher.combine(consentEventId)
+        hasher.combine(at)
+    }
+}
+
+extension TraceStep: Codable {
+    enum CodingKeys: String, CodingKey {
+        case rule, outcome, detail, consentEventId, at
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            rule: try container.decode(String.self, forKey: .rule), outcome: try container.decode(String.self, forKey: .outcome),
+            detail: try container.decode(String.self, forKey: .detail),
+            consentEventId: try container.decodeIfPresent(Int64.self, forKey: .consentEventId),
+            at: try container.decodeIfPresent(Date.self, forKey: .at))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(rule, forKey: .rule)
+        try container.encode(outcome, forKey: .outcome)
+        try container.encode(detail, forKey: .detail)
+        try container.encodeIfPresent(consentEventId, forKey: .consentEventId)
+        try container.encodeIfPresent(at, forKey: .at)
     }
 }
 

@@ -32,6 +32,13 @@ public enum FastJSON {
         out.append(0x22)
     }
 
+    /// The same literal, of UTF-8 bytes written elsewhere (a trace line formatted straight into a scratch buffer).
+    public static func appendString(utf8 bytes: [UInt8], to out: inout [UInt8]) {
+        out.append(0x22)
+        appendEscaped(bytes, to: &out)
+        out.append(0x22)
+    }
+
     private static func needsEscape(_ byte: UInt8) -> Bool { byte < 0x20 || byte == 0x22 || byte == 0x5C }
 
     private static func appendEscaped<Bytes: Collection<UInt8>>(_ bytes: Bytes, to out: inout [UInt8]) {

@@ -33,26 +33,17 @@ public enum Redaction {
         }
     }
 
-    /// `prefix`, the masked address and `suffix` as one string, built with one allocation: every policy
-    /// decision writes such a line into its trace.
-    public static func mask(_ address: String, after prefix: String, before suffix: String = "") -> String {
+    /// Appends the masked address's UTF-8 bytes: a trace line writes it straight into the stored JSON.
+    public static func appendMasked(_ address: String, to bytes: inout [UInt8]) {
         var address = address
-        let joined = address.withUTF8 { bytes -> String? in
-            guard let count = maskedASCIICount(bytes) else { return nil }
-            var prefix = prefix
-            var suffix = suffix
-            return prefix.withUTF8 { head in
-                suffix.withUTF8 { tail in
-                    String(unsafeUninitializedCapacity: head.count + count + tail.count) { out in
-                        _ = UnsafeMutableBufferPointer(rebasing: out[..<head.count]).initialize(from: head)
-                        let end = writeMaskedASCII(bytes, into: out, at: head.count)
-                        _ = UnsafeMutableBufferPointer(rebasing: out[end...]).initialize(from: tail)
-                        return end + tail.count
-                    }
-                }
-            }
+        let written = address.withUTF8 { source -> Bool in
+            guard let count = maskedASCIICount(source) else { return false }
+            let start = bytes.count
+            bytes.append(contentsOf: repeatElement(0, count: count))
+            bytes.withUnsafeMutableBufferPointer { out in _ = writeMaskedASCII(source, into: out, at: start) }
+            return true
         }
-        return joined ?? prefix + maskCharacters(address) + suffix
+        if !written { bytes.append(contentsOf: maskCharacters(address).utf8) }
     }
 
     /// The masked length, or nil when the bytes are not all ASCII (or hold a carriage return).

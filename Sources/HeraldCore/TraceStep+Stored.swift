@@ -11,6 +11,7 @@ extension TraceStep {
     public static func encode(_ steps: [TraceStep]) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(steps.count * 48)
+        var line: [UInt8] = []
         out.append(UInt8(ascii: "["))
         for (i, step) in steps.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
@@ -19,10 +20,18 @@ extension TraceStep {
             out.append(UInt8(ascii: ","))
             FastJSON.appendString(step.outcome, to: &out)
             out.append(UInt8(ascii: ","))
-            if let code = TracePhrases.codes[step.detail] {
-                FastJSON.appendInteger(Int64(code), to: &out)
-            } else {
-                FastJSON.appendString(step.detail, to: &out)
+            switch step.wording {
+            case .text(let detail):
+                if let code = TracePhrases.codes[detail] {
+                    FastJSON.appendInteger(Int64(code), to: &out)
+                } else {
+                    FastJSON.appendString(detail, to: &out)
+                }
+            default:
+                // Written from its parts (never a fixed phrase: each holds something of this decision's own).
+                line.removeAll(keepingCapacity: true)
+                step.wording.write(to: &line)
+                FastJSON.appendString(utf8: line, to: &out)
             }
             if step.at != nil || step.consentEventId != nil {
                 out.append(UInt8(ascii: ","))

@@ -9,7 +9,8 @@ extension CompliancePolicy {
             events: events, channel: input.channel, purpose: purpose, topic: input.job.topic)
         let topicTier = resolution.tier == .topic
 
-        // The deciding record is read in place: copying a ConsentEvent retains its eight strings.
+        // The deciding record is quoted from the facts in place (`TraceWording.consentRecord`): copying a
+        // ConsentEvent retains its eight strings, and the line is written only when the trace is stored.
         guard let decider = resolution.decidingIndex else {
             trace.append(step(.optOut, "pass", TraceText.join("no ledger record covers ", input.channel.rawValue)))
             guard purpose == .marketing else { return skipConsent(&trace) }
@@ -19,21 +20,19 @@ extension CompliancePolicy {
         }
         let id = events[decider].id
         if events[decider].status == .revoked {
-            var detail = TraceText.describe(
-                events, at: decider, after: topicTier ? "revoked by topic record " : "revoked by channel-wide record ")
-            if resolution.overridden { detail += ", recorded after the topic-level grant" }
-            trace.append(step(.optOut, "suppress", detail, event: id))
+            var wording = TraceWording.consentRecord(
+                prefix: topicTier ? "revoked by topic record " : "revoked by channel-wide record ", events: events,
+                index: decider)
+            if resolution.overridden { wording = .text(wording.text + ", recorded after the topic-level grant") }
+            trace.append(step(.optOut, "suppress", wording, event: id))
             return .optedOut
         }
-        let optOutPrefix = "no revocation in force; deciding record "
-        guard purpose == .marketing else {
-            trace.append(step(.optOut, "pass", TraceText.describe(events, at: decider, after: optOutPrefix), event: id))
-            return skipConsent(&trace)
-        }
-        // Marketing quotes the record twice: each line is written whole, one allocation each.
-        trace.append(step(.optOut, "pass", TraceText.describe(events, at: decider, after: optOutPrefix), event: id))
-        let granted = TraceText.describe(
-            events, at: decider, after: topicTier ? "granted by topic record " : "granted by channel-wide record ")
+        let deciding = TraceWording.consentRecord(
+            prefix: "no revocation in force; deciding record ", events: events, index: decider)
+        trace.append(step(.optOut, "pass", deciding, event: id))
+        guard purpose == .marketing else { return skipConsent(&trace) }
+        let granted = TraceWording.consentRecord(
+            prefix: topicTier ? "granted by topic record " : "granted by channel-wide record ", events: events, index: decider)
         trace.append(step(.consent, "pass", granted, event: id))
         return nil
     }

@@ -9,7 +9,7 @@ extension CompliancePolicy {
     /// opening exists in the search horizon (e.g. a rule that allows no weekday).
     func applyWindows(at: Date, input: PolicyInput, clock: ZonedClock, trace: inout [TraceStep]) -> Date? {
         if isOpen(at, input: input, clock: clock) {
-            trace.append(step(.sendWindow, "pass", clock.describe(at, after: "open at "), at: at))
+            trace.append(step(.sendWindow, "pass", TraceWording.localTime(prefix: "open at ", clock: clock, date: at), at: at))
             return at
         }
         guard let opening = nextOpening(after: at, input: input, clock: clock) else {

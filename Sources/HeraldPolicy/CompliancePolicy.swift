@@ -99,14 +99,13 @@ public struct CompliancePolicy: DeliveryPolicy {
                     "every \(input.channel.rawValue) address is suppressed (bounce, complaint or invalid)"))
             return .invalidAddress
         }
-        let others = count > 1 ? " (+\(count - 1) more)" : ""
-        trace.append(
-            step(.address, "pass", Redaction.mask(usable, after: Self.addressLabel(input.channel), before: others)))
+        let masked = TraceWording.maskedAddress(label: Self.addressLabel(input.channel), address: usable, others: count - 1)
+        trace.append(step(.address, "pass", masked))
         return nil
     }
 
     /// "sms address ", as a literal: no string is built for it per decision.
-    private static func addressLabel(_ channel: ChannelKind) -> String {
+    private static func addressLabel(_ channel: ChannelKind) -> StaticString {
         switch channel {
         case .email: "email address "
         case .sms: "sms address "
@@ -119,5 +118,11 @@ public struct CompliancePolicy: DeliveryPolicy {
         -> TraceStep
     {
         TraceStep(rule: name.rawValue, outcome: outcome, detail: detail, consentEventId: event, at: at)
+    }
+
+    func step(_ name: PolicyStepName, _ outcome: String, _ wording: TraceWording, event: Int64? = nil, at: Date? = nil)
+        -> TraceStep
+    {
+        TraceStep(rule: name.rawValue, outcome: outcome, wording: wording, consentEventId: event, at: at)
     }
 }

@@ -35,14 +35,6 @@ enum TraceText {
             return start + bytes.count
         }
     }
-
-    /// "<prefix>#12 (sms, newsletter) revoked via sms_stop", of `events[index]` read in place (a copy of the
-    /// event would retain all its strings).
-    static func describe(_ events: [ConsentEvent], at index: Int, after prefix: String = "") -> String {
-        join(
-            prefix, "#", String(events[index].id), " (", events[index].channel, ", ", events[index].topic, ") ",
-            events[index].status == .granted ? "granted via " : "revoked via ", events[index].source)
-    }
 }
 
 /// Per-rule wording computed once per policy, so a decision only formats what varies.

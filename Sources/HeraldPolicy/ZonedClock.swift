@@ -87,43 +87,42 @@ final class ZonedClock: Sendable {
         return high
     }
 
-    /// "2026-03-08 03:00 Sun Europe/London": how a trace shows a local moment, after `prefix`
-    /// (one allocation for the whole line).
+    /// "2026-03-08 03:00 Sun Europe/London": how a trace shows a local moment, after `prefix`.
     func describe(_ date: Date, after prefix: StaticString = "") -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(prefix.utf8CodeUnitCount + 21 + identifier.utf8.count)
+        bytes.append(contentsOf: UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
+        appendLocalTime(of: date, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+extension ZonedClock: TraceClock {
+    func appendLocalTime(of date: Date, to bytes: inout [UInt8]) {
         let moment = local(date)
         let (year, month, dayOfMonth) = CivilCalendar.date(fromDays: moment.day)
         let seconds = Int(moment.secondOfDay)
         let names: StaticString = "MonTueWedThuFriSatSun"
-        let zoneBytes = identifier.utf8
-        return String(unsafeUninitializedCapacity: prefix.utf8CodeUnitCount + 21 + zoneBytes.count) { buffer in
-            var index = 0
-            func put(_ byte: UInt8) {
-                buffer[index] = byte
-                index += 1
+        func digits(_ value: Int, _ count: Int) {
+            var divisor = 1
+            for _ in 1..<count { divisor *= 10 }
+            for _ in 0..<count {
+                bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                divisor /= 10
             }
-            func digits(_ value: Int, _ count: Int) {
-                var divisor = 1
-                for _ in 1..<count { divisor *= 10 }
-                for _ in 0..<count {
-                    put(UInt8(ascii: "0") + UInt8(value / divisor % 10))
-                    divisor /= 10
-                }
-            }
-            for offset in 0..<prefix.utf8CodeUnitCount { put(prefix.utf8Start[offset]) }
-            digits(year, 4)
-            put(UInt8(ascii: "-"))
-            digits(month, 2)
-            put(UInt8(ascii: "-"))
-            digits(dayOfMonth, 2)
-            put(UInt8(ascii: " "))
-            digits(seconds / 3600, 2)
-            put(UInt8(ascii: ":"))
-            digits(seconds / 60 % 60, 2)
-            put(UInt8(ascii: " "))
-            for offset in 0..<3 { put(names.utf8Start[moment.weekday * 3 + offset]) }
-            put(UInt8(ascii: " "))
-            for byte in zoneBytes { put(byte) }
-            return index
         }
+        digits(year, 4)
+        bytes.append(UInt8(ascii: "-"))
+        digits(month, 2)
+        bytes.append(UInt8(ascii: "-"))
+        digits(dayOfMonth, 2)
+        bytes.append(UInt8(ascii: " "))
+        digits(seconds / 3600, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(seconds / 60 % 60, 2)
+        bytes.append(UInt8(ascii: " "))
+        bytes.append(contentsOf: UnsafeBufferPointer(start: names.utf8Start + moment.weekday * 3, count: 3))
+        bytes.append(UInt8(ascii: " "))
+        bytes.append(contentsOf: identifier.utf8)
     }
 }
