@@ -10,8 +10,9 @@ import Foundation
 extension TraceStep {
     public static func encode(_ steps: [TraceStep]) -> String {
         var out: [UInt8] = []
-        out.reserveCapacity(steps.count * 48)
+        out.reserveCapacity(steps.count * 80)
         var line: [UInt8] = []
+        line.reserveCapacity(128)
         out.append(UInt8(ascii: "["))
         for (i, step) in steps.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
@@ -22,7 +23,7 @@ extension TraceStep {
             out.append(UInt8(ascii: ","))
             switch step.wording {
             case .text(let detail):
-                if let code = TracePhrases.codes[detail] {
+                if let code = TracePhrases.code(of: detail) {
                     FastJSON.appendInteger(Int64(code), to: &out)
                 } else {
                     FastJSON.appendString(detail, to: &out)
@@ -128,6 +129,18 @@ public enum TracePhrases {
         "the content has no locale variants; default content",
     ]
 
-    static let codes: [String: Int] = Dictionary(
-        uniqueKeysWithValues: all.enumerated().map { ($0.element, $0.offset) })
+    /// The phrases by their length in bytes: a detail of another length is no phrase, and one of a phrase's
+    /// length is compared with the few of that length. Hashing every detail of every trace cost more.
+    private static let byLength: [[(text: String, code: Int)]] = {
+        var table = Array(repeating: [(text: String, code: Int)](), count: (all.map(\.utf8.count).max() ?? 0) + 1)
+        for (code, text) in all.enumerated() { table[text.utf8.count].append((text, code)) }
+        return table
+    }()
+
+    static func code(of detail: String) -> Int? {
+        let count = detail.utf8.count
+        guard count < byLength.count else { return nil }
+        for phrase in byLength[count] where phrase.text == detail { return phrase.code }
+        return nil
+    }
 }

@@ -22,7 +22,14 @@ extension PostgresStore {
 
     func runMigrations() async throws {
         try await transaction(deadline: nil) { connection in
-            try await connection.rows("SELECT pg_advisory_xact_lock(\(LockKey.migrations))", logger: self.logger)
+            // No deadline here, and no server-side idle limit either: a migration's connection ended by a short
+            // `idle_in_transaction_session_timeout` between two statements was seen to leave the call suspended
+            // inside postgres-nio for good (`withConnectionDeadline`).
+            try await connection.rows(
+                """
+                SELECT set_config('idle_in_transaction_session_timeout', '0', true),
+                pg_advisory_xact_lock(\(LockKey.migrations))
+                """, logger: self.logger)
             try await connection.rows(
                 "CREATE TABLE IF NOT EXISTS herald_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
                 logger: self.logger)

@@ -69,6 +69,16 @@ import Testing
     @Test func stringsAndTimestampsAreWrittenAsBefore() {
         var texts = (0..<0x80).map { String(UnicodeScalar(UInt8($0))) }
         texts += ["plain", "", "q\"b\\s", "a\u{0}b\u{1f}c\n", "فارسی 😀 \u{7f}", "Привет \t\r"]
+        // Every ASCII byte at every place of a longer text: the scan reads eight bytes at a time, then the rest.
+        for byte in 0..<0x80 {
+            for place in 0..<17 {
+                var scalars = Array("abcdefghijklmnopq".unicodeScalars)
+                scalars[place] = UnicodeScalar(UInt8(byte))
+                var view = String.UnicodeScalarView()
+                view.append(contentsOf: scalars)
+                texts.append(String(view))
+            }
+        }
         for text in texts {
             var string = ""
             FastJSON.appendString(text, to: &string)
@@ -134,6 +144,22 @@ import Testing
             let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
             return era * 146_097 + dayOfEra - 719_468
         }
+    }
+
+    @Test func integersAreWrittenAsStringWritesThem() {
+        var generator = SystemRandomNumberGenerator()
+        var values: [Int64] = [0, 1, -1, 9, 10, -10, 99, 100, .max, .min, .max - 1, .min + 1]
+        values += (0..<5000).map { _ in Int64.random(in: .min ... .max, using: &generator) >> Int64.random(in: 0...63, using: &generator) }
+        for value in values {
+            var bytes: [UInt8] = []
+            FastJSON.appendInteger(value, to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == String(value))
+        }
+        var padded: [UInt8] = []
+        FastJSON.appendPadded(-1, width: 4, to: &padded)
+        FastJSON.appendPadded(7, width: 3, to: &padded)
+        FastJSON.appendPadded(12345, width: 2, to: &padded)
+        #expect(String(decoding: padded, as: UTF8.self) == "00-100712345")
     }
 
     @Test func timestampsMatchTheFormatter() {

@@ -50,21 +50,24 @@ struct PostgresSendFenceDrainTests {
 
     /// A server whose `idle_in_transaction_session_timeout` is shorter than a send would end the hold's session,
     /// and the lock with it: the hold sets its own limit, so a stop still waits for the send it did not see.
+    /// Only the hold runs as the role with the short limit: postgres-nio can leave a call suspended for good on a
+    /// connection the server ended (`withConnectionDeadline`), and a loaded machine can pause a second between
+    /// two statements of a setup transaction.
     @Test func aHoldOutlastsTheServersIdleInTransactionTimeout() async throws {
         let database = try await PostgresTestDatabase.create()
         let role = "herald_idle_" + database.schema.suffix(8)
         try await PostgresTestDatabase.execute(base: database.baseURL, PostgresQuery(unsafeSQL: "CREATE ROLE \(role) LOGIN SUPERUSER"))
         try await PostgresTestDatabase.execute(
             base: database.baseURL,
-            PostgresQuery(unsafeSQL: "ALTER ROLE \(role) SET idle_in_transaction_session_timeout = '300ms'"))
+            PostgresQuery(unsafeSQL: "ALTER ROLE \(role) SET idle_in_transaction_session_timeout = '1s'"))
         var url = try PostgresURL(database.url)
         url.username = role
-        let store = PostgresStore(url: url, logger: Logger(label: "test.postgres"))
+        let store = try await database.makeStore()
+        let holder = PostgresStore(url: url, logger: Logger(label: "test.postgres.holder"))
         do {
-            try await store.migrate()
             try await store.upsertContacts([contact("a")], at: t0)
-            let check = try await store.lateChanges(afterEvent: 0, stopsSince: nil, jobIds: [], contactIds: ["a"], addresses: [])
-            try await Task.sleep(for: .seconds(1))  // the send is in flight, well past the server's 300 ms
+            let check = try await holder.lateChanges(afterEvent: 0, stopsSince: nil, jobIds: [], contactIds: ["a"], addresses: [])
+            try await Task.sleep(for: .seconds(2.5))  // the send is in flight, well past the server's 1 s
             let revocation = Task {
                 _ = try await store.appendConsent(
                     ConsentInput(
@@ -77,11 +80,13 @@ struct PostgresSendFenceDrainTests {
             check.hold.end()
             #expect(try await revocation.value >= handedOver, "the stop was answered while the send was in flight")
         } catch {
+            try? await holder.close()
             try? await store.close()
             try? await database.drop()
             try? await PostgresTestDatabase.execute(base: database.baseURL, PostgresQuery(unsafeSQL: "DROP ROLE \(role)"))
             throw error
         }
+        try await holder.close()
         try await store.close()
         try await database.drop()
         try await PostgresTestDatabase.execute(base: database.baseURL, PostgresQuery(unsafeSQL: "DROP ROLE \(role)"))
