@@ -54,17 +54,16 @@ extension PostgresStore: RetentionStore {
         }
     }
 
-    /// Reports are logged in the order they arrive and `at` has no index of its own: the pass reads from the
-    /// oldest and stops at the first recent one. Several nodes may prune at once: each skips the rows another
-    /// is deleting.
+    /// Reports are logged in the order they arrive and `at` has no index of its own: a batch looks at the oldest
+    /// `limit` rows by id only, and deletes those past the cutoff, so it reads `limit` rows whatever the log's
+    /// size. Several nodes may prune at once: each skips the rows another is deleting.
     public func pruneBounces(before cutoff: Date, limit: Int) async throws -> Int {
         let before = cutoff.ms
         return try await rows(
             """
             DELETE FROM email_bounces WHERE id IN (
-                SELECT id FROM email_bounces WHERE at < \(before) AND id < coalesce(
-                    (SELECT id FROM email_bounces WHERE at >= \(before) ORDER BY id LIMIT 1), 9223372036854775807)
-                ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED)
+                SELECT id FROM (SELECT id, at FROM email_bounces ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED) AS oldest
+                WHERE at < \(before))
             RETURNING id
             """
         ).count

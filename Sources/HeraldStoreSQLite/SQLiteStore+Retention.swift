@@ -60,24 +60,23 @@ extension SQLiteStore: RetentionStore {
         }
     }
 
-    /// The newest event stays: without AUTOINCREMENT SQLite would give its id to the next event, and a cursor
-    /// already at that id would never read it.
-    /// Reports are logged in the order they arrive and `at` has no index of its own: the pass reads from the
-    /// oldest and stops at the first recent one, rather than reading the whole retained log.
+    /// Reports are logged in the order they arrive and `at` has no index of its own: a batch looks at the oldest
+    /// `limit` rows by id only, and deletes those past the cutoff. Whatever the log's size, a batch reads
+    /// `limit` rows (a report logged out of order waits until the ones before it go).
     public func pruneBounces(before cutoff: Date, limit: Int) async throws -> Int {
         try await write { db in
             try db.execute(
                 sql: """
                     DELETE FROM email_bounces WHERE id IN (
-                        SELECT id FROM email_bounces WHERE at < ?1 AND id < coalesce(
-                            (SELECT id FROM email_bounces WHERE at >= ?1 ORDER BY id LIMIT 1), 9223372036854775807)
-                        ORDER BY id LIMIT ?2)
+                        SELECT id FROM (SELECT id, at FROM email_bounces ORDER BY id LIMIT ?2) WHERE at < ?1)
                     """,
                 arguments: [cutoff.ms, limit])
             return db.changesCount
         }
     }
 
+    /// The newest event stays: without AUTOINCREMENT SQLite would give its id to the next event, and a cursor
+    /// already at that id would never read it.
     public func pruneWebhookEvents(before cutoff: Date, limit: Int) async throws -> Int {
         try await write { db in
             guard let newest = try Int64.fetchOne(db, sql: "SELECT max(id) FROM webhook_events") else { return 0 }

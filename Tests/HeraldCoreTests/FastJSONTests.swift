@@ -48,6 +48,34 @@ import Testing
     }
 
     /// Rows written before the positional form keep their keyed objects and read as before.
+    /// A line held as its parts (`TraceWording`) is stored byte for byte as its text would be, and reads back as it.
+    @Test func linesWrittenFromTheirPartsAreStoredAsTheirText() throws {
+        final class Clock: TraceClock {
+            func appendLocalTime(of date: Date, to bytes: inout [UInt8]) { bytes += "2026-03-08 03:00 Sun Europe/London".utf8 }
+        }
+        let event = ConsentEvent(
+            id: 12,
+            input: ConsentInput(
+                contactId: "c", channel: "sms", topic: "news\"letter", status: .granted, source: "web_form", occurredAt: Date()),
+            recordedAt: Date(), prevHash: ConsentChain.genesis)
+        let record = TraceWording.consentRecord(prefix: "granted by topic record ", events: [event], index: 0)
+        #expect(record.text == "granted by topic record #12 (sms, news\"letter) granted via web_form")
+        let address = TraceWording.maskedAddress(label: "email address ", address: "q\"u@example.com", others: 2)
+        #expect(address.text == "email address q***@example.com (+2 more)")
+        let wordings = [
+            record, address, .maskedAddress(label: "sms address ", address: "+989121234567", others: 0),
+            .maskedAddress(label: "email address ", address: "سارا@example.ir", others: 0),
+            .localTime(prefix: "open at ", clock: Clock(), date: Date()),
+        ]
+        for wording in wordings {
+            let parts = TraceStep(rule: "r", outcome: "pass", wording: wording, consentEventId: 4, at: Date(milliseconds: 5))
+            let text = TraceStep(rule: "r", outcome: "pass", detail: wording.text, consentEventId: 4, at: Date(milliseconds: 5))
+            #expect(TraceStep.encode([parts]) == TraceStep.encode([text]), "\(wording.text)")
+            #expect(try TraceStep.decodeStored(TraceStep.encode([parts])) == [text])
+            #expect(parts == text && parts.hashValue == text.hashValue)
+        }
+    }
+
     @Test func tracesStoredAsKeyedObjectsStillRead() throws {
         let old = #"[{"at":"2026-11-23T12:27:49.336Z","consent_event_id":4,"detail":"kept","outcome":"pass","rule":"consent"}]"#
         let read = try #require(try TraceStep.decodeStored(old).first)
