@@ -29,13 +29,19 @@ public struct BounceRecord: Sendable, Hashable {
     public var status: String?
     /// `dsn` or the ESP profile id.
     public var source: String
+    /// The matched delivery's contact. If it is gone when the bounce is written (erased since the delivery was
+    /// read), nothing is recorded: the address would come back in plain text.
+    public var contactId: String?
 
-    public init(kind: Kind, address: String, deliveryId: Int64? = nil, status: String? = nil, source: String) {
+    public init(
+        kind: Kind, address: String, deliveryId: Int64? = nil, status: String? = nil, source: String, contactId: String? = nil
+    ) {
         self.kind = kind
         self.address = address
         self.deliveryId = deliveryId
         self.status = status
         self.source = source
+        self.contactId = contactId
     }
 }
 
@@ -62,12 +68,17 @@ public struct BounceResult: Sendable, Hashable {
     /// Soft bounces of this address within the rule's window, this one included, one per delivery (0 for a
     /// hard bounce).
     public var softBounces: Int
+    /// The bounce's contact was erased before it could be written: nothing was recorded.
+    public var erased: Bool
 
-    public init(deliveryFailed: Bool, suppressed: Bool, softBounces: Int) {
+    public init(deliveryFailed: Bool, suppressed: Bool, softBounces: Int, erased: Bool = false) {
         self.deliveryFailed = deliveryFailed
         self.suppressed = suppressed
         self.softBounces = softBounces
+        self.erased = erased
     }
+
+    public static let erasedContact = BounceResult(deliveryFailed: false, suppressed: false, softBounces: 0, erased: true)
 }
 
 /// One line of the bounce log: what a report said about an address, kept for counting soft bounces and for
@@ -99,7 +110,13 @@ public protocol BounceStore: Sendable {
     /// attempt line saying why) and suppresses the address (reason `bounce`); a soft bounce suppresses it
     /// (reason `soft_bounce`) once `rule.threshold` soft bounces fall within `rule.window`. Suppressions
     /// are written with their history line (actor `bounce:<source>`).
+    /// A bounce whose `contactId` is gone when the transaction reads it writes nothing (`erased`); on PostgreSQL
+    /// the read locks the contact's row, so an erasure cannot commit between it and the writes.
     func recordBounce(_ bounce: BounceRecord, rule: SoftBounceRule, at: Date) async throws -> BounceResult
+    /// Appends a spam report's revocation, unless its contact was erased (nil): the check and the append share the
+    /// transaction (and, on PostgreSQL, the chain's lock, which an erasure takes first), so the event cannot land
+    /// under an erased id.
+    func recordComplaint(_ input: ConsentInput, at: Date) async throws -> ConsentEvent?
     /// The bounce log's lines for these addresses, oldest first.
     func bounceReports(addresses: [String]) async throws -> [BounceReport]
 }

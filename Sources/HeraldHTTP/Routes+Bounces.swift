@@ -90,7 +90,8 @@ extension HeraldAPI {
         if let delivery {
             contact = try await deps.store.contact(id: delivery.contactId)
             // Its contact was erased (a sent delivery's contact is gone only then): recording the address the report
-            // names, as a suppression or a bounce, would bring back what the erasure deleted.
+            // names, as a suppression or a bounce, would bring back what the erasure deleted. The store checks again
+            // inside its write, for an erasure that commits after this read.
             guard contact != nil else {
                 result.outcome = "erased"
                 return result
@@ -110,9 +111,11 @@ extension HeraldAPI {
         case .hardBounce, .softBounce:
             let record = BounceRecord(
                 kind: feedback.kind == .hardBounce ? .hard : .soft, address: address, deliveryId: delivery?.deliveryId,
-                status: feedback.status, source: feedback.source)
+                status: feedback.status, source: feedback.source, contactId: delivery?.contactId)
             let recorded = try await bounces.recordBounce(record, rule: rule, at: now)
-            if feedback.kind == .softBounce {
+            if recorded.erased {
+                result.outcome = "erased"
+            } else if feedback.kind == .softBounce {
                 result.softBounces = recorded.softBounces
                 result.outcome = recorded.suppressed ? "suppressed" : recorded.softBounces >= rule.threshold ? "already_suppressed" : "counted"
             } else {
@@ -120,8 +123,8 @@ extension HeraldAPI {
             }
         case .complaint:
             if let delivery {
-                try await recordComplaint(feedback, delivery: delivery, channelId: channelId, at: now)
-                result.outcome = "revoked"
+                let recorded = try await recordComplaint(feedback, delivery: delivery, bounces: bounces, channelId: channelId, at: now)
+                result.outcome = recorded ? "revoked" : "erased"
             } else if let list = deps.store as? any SuppressionStore {
                 // An ESP's complaint about an address we cannot tie to a contact: never mail it again.
                 let added = try await list.addSuppressions(
@@ -156,8 +159,11 @@ extension HeraldAPI {
         return Int64(messageId[messageId.index(messageId.startIndex, offsetBy: 9)..<dot])
     }
 
-    /// A spam report revokes the contact's email marketing consent, with the report as evidence.
-    private func recordComplaint(_ feedback: EmailFeedback, delivery: BouncedDelivery, channelId: String, at now: Date) async throws {
+    /// A spam report revokes the contact's email marketing consent, with the report as evidence; false when the
+    /// contact was erased meanwhile (nothing recorded).
+    private func recordComplaint(
+        _ feedback: EmailFeedback, delivery: BouncedDelivery, bounces: any BounceStore, channelId: String, at now: Date
+    ) async throws -> Bool {
         var evidence: [String: JSONValue] = [
             "channel_id": .string(channelId), "delivery_id": .number(Double(delivery.deliveryId)),
             "reported_by": .string(feedback.source),
@@ -166,6 +172,6 @@ extension HeraldAPI {
         let input = ConsentInput(
             contactId: delivery.contactId, channel: ChannelKind.email.rawValue, topic: "*", status: .revoked,
             source: "complaint", evidence: .object(evidence), actor: "recipient", occurredAt: now)
-        _ = try await deps.store.appendConsent(input, at: now)
+        return try await bounces.recordComplaint(input, at: now) != nil
     }
 }

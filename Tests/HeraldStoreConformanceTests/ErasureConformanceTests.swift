@@ -156,6 +156,55 @@ struct ErasureConformanceTests {
         }
     }
 
+    /// A bounce or complaint matched to a delivery read before the erasure and written after it (the report's route
+    /// reads, then writes) records nothing: the address, or a revocation under the erased id, would come back.
+    @Test(arguments: TestBackends.all)
+    func aBounceOrComplaintWrittenAfterTheErasureOfItsContactRecordsNothing(backend: TestBackend) async throws {
+        try await withStore(backend) { store, fixture in
+            try await store.upsertContacts([contact("shirin", email: PersonalData.email)], at: t0)
+            _ = try await seedJob(store, spec("sent", ids: ["shirin"]), now: at(1))
+            let claimed = try #require(try await claim(store, now: at(2)).first)
+            try await store.recordOutcomes(
+                [
+                    DeliveryOutcome(
+                        deliveryId: claimed.deliveryId, owner: "w1", attempts: [attempt(1, .sent, id: "pm-1", at: at(3))],
+                        next: .sent)
+                ], at: at(3))
+            let bounces = try #require(store as? any BounceStore)
+            let matched = try #require(try await bounces.bouncedDelivery(id: claimed.deliveryId))
+            #expect(matched.contactId == "shirin")
+            let eventsBefore = try await store.consentEvents(ConsentExportQuery(afterId: 0, limit: 100)).count
+
+            _ = try #require(try await erase(store, "shirin"))
+
+            for kind in [BounceRecord.Kind.hard, .soft] {
+                let result = try await bounces.recordBounce(
+                    BounceRecord(
+                        kind: kind, address: PersonalData.email, deliveryId: matched.deliveryId, status: "5.1.1",
+                        source: "dsn", contactId: matched.contactId),
+                    rule: SoftBounceRule(threshold: 1, window: 86_400), at: at(4))
+                #expect(result == .erasedContact)
+            }
+            let complaint = try await bounces.recordComplaint(
+                ConsentInput(
+                    contactId: matched.contactId, channel: "email", topic: "*", status: .revoked, source: "complaint",
+                    evidence: ["delivery_id": .number(Double(matched.deliveryId))], actor: "recipient", occurredAt: at(4)),
+                at: at(4))
+            #expect(complaint == nil)
+            #expect(try await store.consentEvents(ConsentExportQuery(afterId: 0, limit: 100)).count == eventsBefore + 1, "only the erasure's record")
+            #expect(try await bounces.bounceReports(addresses: [PersonalData.email]) == [])
+            let list = try #require(store as? any SuppressionStore)
+            #expect(try await list.suppressions(addresses: [PersonalData.email]) == [])
+            #expect(try await bounces.bouncedDelivery(id: matched.deliveryId)?.state == .sent)
+            #expect(found(PersonalData.all, in: try rawStorage(fixture)) == [])
+            // A report about a contact that still exists is recorded as before.
+            try await store.upsertContacts([contact("bob", email: "bob@example.org")], at: at(5))
+            let bob = try await bounces.recordBounce(
+                BounceRecord(kind: .hard, address: "bob@example.org", source: "dsn", contactId: "bob"), rule: .standard, at: at(5))
+            #expect(bob.suppressed && !bob.erased)
+        }
+    }
+
     /// A suppression of the person's address in its other spelling (A-labels, as a provider reports it) is theirs
     /// too, and goes with its history.
     @Test(arguments: TestBackends.all)
