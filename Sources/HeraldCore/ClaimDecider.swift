@@ -168,6 +168,9 @@ public struct ClaimDecisions: Sendable {
     /// The store's count of cancels, erasures and suppressions as the claim read it, before its facts; while it
     /// has not moved, the check before the send has nothing else to look up. Nil where the store keeps none.
     public var stopWatermark: Int64?
+    /// `Store.contactDeletions()` as the claim read it (`DeliveryOutcome.contactDeletions`). Nil where the store
+    /// keeps no count.
+    public var contactDeletions: Int64?
 
     public init() {}
 

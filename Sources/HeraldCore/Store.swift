@@ -79,6 +79,9 @@ public struct DeliveryOutcome: Sendable {
     public var fallback: NewDelivery?
     /// Addresses the provider said are dead (bounce, unregistered token).
     public var invalidAddresses: [String]
+    /// `Store.contactDeletions()` as the delivery's claim read it: while it has not moved, no delivery of the batch
+    /// was erased in flight, and the store need not look. Nil: the store looks.
+    public var contactDeletions: Int64?
 
     public init(
         deliveryId: Int64, owner: String, attempts: [Attempt], next: Next, smsSegments: Int? = nil, trace: [TraceStep] = [],

@@ -92,7 +92,8 @@ public struct DispatchService: Service {
         let claimed = decisions.claimed
         guard !claimed.isEmpty else { return 0 }
         let gate = SendGate(store: store, watermark: decisions.consentWatermark, stopWatermark: decisions.stopWatermark)
-        let outcomes = await send(claimed, gate: gate)
+        var outcomes = await send(claimed, gate: gate)
+        for index in outcomes.indices { outcomes[index].contactDeletions = decisions.contactDeletions }
         try await store.recordOutcomes(outcomes, at: now())
         observability.recorded(outcomes, claimed: claimed, at: now(), logger: logger)
         await observability.breakers(sender.router)

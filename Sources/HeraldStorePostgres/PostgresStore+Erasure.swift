@@ -51,11 +51,6 @@ extension PostgresStore: ContactErasureStore {
             WHERE contact_id = \(contactId) AND state IN ('queued', 'scheduled') RETURNING id
             """, logger: logger
         ).count
-        try await connection.rows(
-            """
-            UPDATE attempts SET error = NULL, provider_message_id = NULL
-            WHERE delivery_id IN (SELECT id FROM deliveries WHERE contact_id = \(contactId))
-            """, logger: logger)
         let scrubbedTrace = ContactErasure.scrubbedTrace
         try await connection.rows(
             """
@@ -73,6 +68,12 @@ extension PostgresStore: ContactErasureStore {
             updated_at = \(updated) WHERE contact_id = \(contactId) RETURNING id
             """, logger: logger
         ).count
+        // After both: an outcome that held a row logged its attempts with the provider's id before it committed.
+        try await connection.rows(
+            """
+            UPDATE attempts SET error = NULL, provider_message_id = NULL
+            WHERE delivery_id IN (SELECT id FROM deliveries WHERE contact_id = \(tombstone))
+            """, logger: logger)
         try await connection.rows("DELETE FROM send_log WHERE contact_id = \(contactId)", logger: logger)
         // Webhook events not yet sent move to the tombstone without their traces; the `contact.erased` event
         // that deleting the contact writes (trigger) names the id the caller asked to erase.

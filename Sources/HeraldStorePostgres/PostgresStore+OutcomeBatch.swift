@@ -29,7 +29,8 @@ extension PostgresStore {
             traces: PostgresNullableArray(sorted.map(\.storedTrace)),
             erasedTraces: PostgresNullableArray(sorted.map(\.storedTraceAfterErasure)))
         // A row erased while its message was in flight (its trace is the erasure's) gets neither the decision's
-        // trace nor the provider's id back (`DeliveryOutcome.storedTraceAfterErasure`).
+        // trace nor the provider's id back (`DeliveryOutcome.storedTraceAfterErasure`), and its attempts are logged
+        // without the provider's id or error, as the erasure left the earlier ones.
         let erased = ContactErasure.scrubbedTrace
         try await connection.rows(
             """
@@ -43,10 +44,15 @@ extension PostgresStore {
                 trace_after_erasure)),
             logged AS (
                 INSERT INTO attempts (delivery_id, number, at, latency_ms, instance, outcome, provider_message_id, error)
-                SELECT * FROM unnest(
+                SELECT a.delivery_id, a.number, a.at, a.latency_ms, a.instance, a.outcome,
+                CASE WHEN d.trace = \(erased) THEN NULL ELSE a.provider_message_id END,
+                CASE WHEN d.trace = \(erased) THEN NULL ELSE a.error END
+                FROM unnest(
                     \(attempt.deliveryIds)::bigint[], \(attempt.numbers)::bigint[], \(attempt.at)::bigint[],
                     \(attempt.latencies)::bigint[], \(attempt.instances)::text[], \(attempt.outcomes)::text[],
-                    \(attempt.providerIds)::text[], \(attempt.errors)::text[])),
+                    \(attempt.providerIds)::text[], \(attempt.errors)::text[]) WITH ORDINALITY
+                AS a(delivery_id, number, at, latency_ms, instance, outcome, provider_message_id, error, position)
+                LEFT JOIN deliveries d ON d.id = a.delivery_id ORDER BY a.position),
             moved AS (
                 UPDATE deliveries d SET state = o.state, reason = o.reason, not_before = COALESCE(o.not_before, d.not_before),
                 lease_owner = NULL, lease_until = NULL, instance = COALESCE(o.instance, d.instance),

@@ -12,6 +12,7 @@ extension SQLiteStore {
             // Read before the facts, in the same transaction: every event up to it is in the facts.
             let watermark = try Self.newestConsentEventId(db)
             let stops = try Self.sendStops(db)
+            let deletions = try Self.contactDeletions(db)
             let contacts = try Self.fetchContacts(db, ids: Array(Set(due.map(\.contactId))))
             let contactById = Dictionary(contacts.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             let facts = try Self.loadFacts(
@@ -21,6 +22,7 @@ extension SQLiteStore {
             var decisions = try decider.decideInParallel(due, contacts: contactById, facts: facts)
             decisions.consentWatermark = watermark
             decisions.stopWatermark = stops
+            decisions.contactDeletions = deletions
             try Self.apply(db, decisions, request: request)
             try Self.recordCompletedJobs(db, deliveryIds: decisions.suppressions.map(\.deliveryId), at: request.now)
             return decisions

@@ -11,6 +11,9 @@ extension SQLiteStore {
         let attempts = outcomes.flatMap { outcome in outcome.attempts.map { (outcome.deliveryId, $0) } }
         let followUps = outcomes.filter { $0.fallback != nil || !$0.invalidAddresses.isEmpty }
         try await write { db in
+            // Rows erased while their message was in flight: their attempts are logged without the provider's id
+            // or error, as the erasure left the earlier ones, and their follow-ups are dropped.
+            let erased = try Self.erasedInFlight(db, outcomes)
             try db.runBatched(attempts, columns: 8) { values in
                 """
                 INSERT INTO attempts (delivery_id, number, at, latency_ms, instance, outcome, provider_message_id, error)
@@ -18,18 +21,18 @@ extension SQLiteStore {
                 """
             } bind: { row, values in
                 let (deliveryId, attempt) = row
+                let scrubbed = !erased.isEmpty && erased.contains(deliveryId)
                 values.add(deliveryId)
                 values.add(attempt.number)
                 values.add(attempt.at.ms)
                 values.add(attempt.latencyMs)
                 values.add(attempt.instance)
                 values.add(attempt.outcome.rawValue)
-                values.add(attempt.providerMessageId)
-                values.add(attempt.error)
+                values.add(scrubbed ? nil : attempt.providerMessageId)
+                values.add(scrubbed ? nil : attempt.error)
             }
             let changed = try Self.applyStateChanges(db, changes, at: at)
             try SQLiteDeliveryEvents.record(db, ids: changed)
-            let erased = try Self.erasedDeliveries(db, ids: followUps.map(\.deliveryId))
             let kept = followUps.filter { !erased.contains($0.deliveryId) }
             try Self.insertDeliveries(db, kept.compactMap(\.fallback), at: at.ms)
             try Self.recordCompletedJobs(db, deliveryIds: changes.map(\.deliveryId), at: at)
@@ -83,9 +86,18 @@ extension SQLiteStore {
         WHERE id = ? AND state = 'sending' AND lease_owner = ?
         """
 
+    /// The outcomes' deliveries erased while their message was in flight; looked up only if a contact was deleted
+    /// since their claims read the count (`DeliveryOutcome.contactDeletions`), so a campaign's sends ask nothing.
+    private static func erasedInFlight(_ db: Database, _ outcomes: [DeliveryOutcome]) throws -> Set<Int64> {
+        var claimedAt = Int64.max
+        for outcome in outcomes { claimedAt = min(claimedAt, outcome.contactDeletions ?? -1) }
+        if claimedAt >= 0, try contactDeletions(db) == claimedAt { return [] }
+        return try erasedDeliveries(db, ids: outcomes.map(\.deliveryId))
+    }
+
     /// Of these deliveries, the ones erased while their message was in flight. Their outcome queues no fallback
-    /// (it would carry the erased contact's id) and suppresses no address (it would bring the address back).
-    /// Asked only for the few outcomes with such follow-ups, not on every send.
+    /// (it would carry the erased contact's id), suppresses no address (it would bring the address back) and logs
+    /// its attempts without the provider's id or error.
     private static func erasedDeliveries(_ db: Database, ids: [Int64]) throws -> Set<Int64> {
         var erased: Set<Int64> = []
         for chunk in InList.chunks(of: ids) {

@@ -99,25 +99,30 @@ struct ErasureConformanceTests {
     /// The claim's decision is written with the outcome; a delivery erased while its message was in flight must
     /// not get it back, nor the provider's message id, when the outcome lands after the erasure.
     @Test(arguments: TestBackends.all)
-    func anOutcomeLandingAfterAnErasureRestoresNeitherTheDecisionNorTheProviderId(backend: TestBackend) async throws {
+    func anOutcomeLandingAfterAnErasureRestoresNeitherTheDecisionNorTheProviderIdNorTheAttemptsDetails(backend: TestBackend) async throws {
         try await withStore(backend) { store, fixture in
             try await store.upsertContacts([contact("shirin", email: PersonalData.email)], at: t0)
             _ = try await seedJob(store, spec("in-flight", ids: ["shirin"]), now: at(1))
             let claimed = try #require(try await claim(store, now: at(2)).first)
+            // The count of deleted contacts as the claim saw it, as the engine passes it on: the erasure moves it.
+            let deletionsAtClaim = try await store.contactDeletions()
             let erasure = try #require(try await erase(store, "shirin"))
-            try await store.recordOutcomes(
-                [
-                    DeliveryOutcome(
-                        deliveryId: claimed.deliveryId, owner: "w1",
-                        attempts: [attempt(1, .sent, id: "pm-in-flight", at: at(3))], next: .sent,
-                        decisionTrace: TraceStep.encode([
-                            TraceStep(rule: "channel", outcome: "pass", detail: "email \(PersonalData.email)")
-                        ]))
-                ], at: at(3))
+            var outcome = DeliveryOutcome(
+                deliveryId: claimed.deliveryId, owner: "w1",
+                attempts: [
+                    Attempt(
+                        number: 1, at: at(3), latencyMs: 5, instance: "mail-a", outcome: .sent,
+                        providerMessageId: "pm-in-flight", error: "250 queued as 4F2A")
+                ], next: .sent,
+                decisionTrace: TraceStep.encode([TraceStep(rule: "channel", outcome: "pass", detail: "email \(PersonalData.email)")]))
+            outcome.contactDeletions = deletionsAtClaim
+            try await store.recordOutcomes([outcome], at: at(3))
             let delivery = try #require(
                 try await store.deliveries(DeliveryQuery(contactId: erasure.tombstone, limit: 10)).first)
             #expect(delivery.state == .sent, "the message did go out")
             #expect(delivery.providerMessageId == nil)
+            #expect(delivery.attempts.count == 1)
+            #expect(delivery.attempts.allSatisfy { $0.providerMessageId == nil && $0.error == nil }, "as the erasure left earlier attempts")
             #expect(found(PersonalData.all, in: try rawStorage(fixture)) == [])
         }
     }

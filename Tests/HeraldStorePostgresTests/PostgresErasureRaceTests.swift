@@ -8,7 +8,7 @@ import Testing
 /// the claimed row and queues a fallback under the contact's id; the erasure waits for the row, then goes on.
 @Suite("PostgreSQL erasure beside an outcome in flight", .enabled(if: !PostgresTestDatabase.skipped, "HERALD_SKIP_POSTGRES=1"))
 struct PostgresErasureRaceTests {
-    @Test func aFallbackQueuedByAnOutcomeTheErasureWaitedForIsCancelledAndMoved() async throws {
+    @Test func aFallbackAndAttemptWrittenByAnOutcomeTheErasureWaitedForAreCancelledAndScrubbed() async throws {
         try await withPostgresStores { stores in
             let store = stores[0]
             let job = try await seedJob(store, key: "in-flight", contactIds: ["a"], purpose: .transactional)
@@ -23,6 +23,11 @@ struct PostgresErasureRaceTests {
                     _ = try await connection.rows(
                         "SELECT id FROM deliveries WHERE id = \(claimed.deliveryId) FOR UPDATE", logger: store.logger)
                     try await PostgresStore.insertDeliveries(connection, [fallback], at: t0.ms, logger: store.logger)
+                    _ = try await connection.rows(
+                        """
+                        INSERT INTO attempts (delivery_id, number, at, latency_ms, instance, outcome, provider_message_id, error)
+                        VALUES (\(claimed.deliveryId), 1, \(t0.ms), 5, 'mail-a', 'permanent', 'pm-held', '550 no such user')
+                        """, logger: store.logger)
                     held.yield()
                     for await _ in release { break }
                 }
@@ -38,6 +43,10 @@ struct PostgresErasureRaceTests {
             #expect(moved.count == 2)
             #expect(moved.first { $0.channel == .sms }?.state == .suppressed)
             #expect(moved.first { $0.channel == .sms }?.reason == .cancelled)
+            // The outcome's attempt committed while the erasure waited: it is scrubbed like the earlier ones.
+            let attempts = try #require(moved.first { $0.channel == .email }?.attempts)
+            #expect(attempts.count == 1)
+            #expect(attempts.allSatisfy { $0.providerMessageId == nil && $0.error == nil })
         }
     }
 }
