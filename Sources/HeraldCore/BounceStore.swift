@@ -29,8 +29,9 @@ public struct BounceRecord: Sendable, Hashable {
     public var status: String?
     /// `dsn` or the ESP profile id.
     public var source: String
-    /// The matched delivery's contact. If it is gone when the bounce is written (erased since the delivery was
-    /// read), nothing is recorded: the address would come back in plain text.
+    /// The contact the matched delivery (`deliveryId`) belonged to when it was matched. If the delivery no longer
+    /// belongs to it when the bounce is written (an erasure moved it to the tombstone meanwhile), nothing is
+    /// recorded: the address would come back in plain text.
     public var contactId: String?
 
     public init(
@@ -68,7 +69,7 @@ public struct BounceResult: Sendable, Hashable {
     /// Soft bounces of this address within the rule's window, this one included, one per delivery (0 for a
     /// hard bounce).
     public var softBounces: Int
-    /// The bounce's contact was erased before it could be written: nothing was recorded.
+    /// The bounce's delivery was erased before it could be written: nothing was recorded.
     public var erased: Bool
 
     public init(deliveryFailed: Bool, suppressed: Bool, softBounces: Int, erased: Bool = false) {
@@ -110,13 +111,10 @@ public protocol BounceStore: Sendable {
     /// attempt line saying why) and suppresses the address (reason `bounce`); a soft bounce suppresses it
     /// (reason `soft_bounce`) once `rule.threshold` soft bounces fall within `rule.window`. Suppressions
     /// are written with their history line (actor `bounce:<source>`).
-    /// A bounce whose `contactId` is gone when the transaction reads it writes nothing (`erased`); on PostgreSQL
-    /// the read locks the contact's row, so an erasure cannot commit between it and the writes.
+    /// A bounce whose delivery no longer belongs to its `contactId` when the transaction reads it writes nothing
+    /// (`erased`); on PostgreSQL the read locks the delivery's row, which an erasure updates before it deletes the
+    /// person's suppressions and bounce reports, so the two cannot interleave.
     func recordBounce(_ bounce: BounceRecord, rule: SoftBounceRule, at: Date) async throws -> BounceResult
-    /// Appends a spam report's revocation, unless its contact was erased (nil): the check and the append share the
-    /// transaction (and, on PostgreSQL, the chain's lock, which an erasure takes first), so the event cannot land
-    /// under an erased id.
-    func recordComplaint(_ input: ConsentInput, at: Date) async throws -> ConsentEvent?
     /// The bounce log's lines for these addresses, oldest first.
     func bounceReports(addresses: [String]) async throws -> [BounceReport]
 }

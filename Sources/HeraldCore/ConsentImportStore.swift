@@ -24,6 +24,31 @@ public protocol ConsentImportStore: Sendable {
     func importConsents(
         _ inputs: [ConsentInput], at: Date, progress: (@Sendable (Int) -> Void)?
     ) async throws -> ConsentImportResult
+    /// Revocations a recipient made through a message (a spam report, a provider's "blocked" answer), appended in
+    /// one transaction, but only those whose delivery still belongs to the input's contact: an erasure moves its
+    /// contact's deliveries to the tombstone, so none lands under an erased id, even one re-created since. Returns
+    /// the events appended.
+    func recordDeliveryRevocations(_ revocations: [DeliveryRevocation], at: Date) async throws -> [ConsentEvent]
+}
+
+/// A revocation reported about one delivery (`ConsentImportStore.recordDeliveryRevocations`).
+public struct DeliveryRevocation: Sendable {
+    public var deliveryId: Int64
+    public var input: ConsentInput
+
+    public init(deliveryId: Int64, input: ConsentInput) {
+        self.deliveryId = deliveryId
+        self.input = input
+    }
+
+    /// Each revocation's evidence as stored (JSON text), after checking the input can be stored at all.
+    public static func storedEvidence(of revocations: [DeliveryRevocation]) throws -> [String?] {
+        let encoder = HeraldJSON.encoder()
+        return try revocations.map { revocation in
+            try revocation.input.checkStorable()
+            return try revocation.input.evidence.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+        }
+    }
 }
 
 extension ConsentChain {

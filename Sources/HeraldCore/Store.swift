@@ -249,7 +249,9 @@ public protocol Store: Sendable {
     /// or the job was cancelled: the caller stops.
     func writeFanoutBatch(_ batch: FanoutBatch) async throws -> Bool
     /// How many contacts were ever deleted (erased), or nil where the store does not count them. Fan-out reads
-    /// it before each page, and `writeFanoutBatch` looks for contacts gone since the read only when it moved.
+    /// it before each page, and `writeFanoutBatch` looks for contacts gone since the read only when it moved; a
+    /// claim reads it too (`ClaimDecisions.contactDeletions`), and `recordOutcomes` looks for rows erased in flight
+    /// only when it moved.
     func contactDeletions() async throws -> Int64?
     /// A restarted node takes its own work back at once instead of waiting out its leases: sending rows and
     /// fan-outs leased to `owner` (by a process of this node that died) become claimable now.

@@ -124,22 +124,23 @@ public struct DispatchService: Service {
     private func recordProviderOptOuts(_ outcomes: [DeliveryOutcome], claimed: [ClaimedDelivery]) async throws {
         let byId = Dictionary(claimed.map { ($0.deliveryId, $0) }, uniquingKeysWith: { first, _ in first })
         // Only the provider's own answer: a delivery the revocation gate stopped is already in the ledger.
-        var inputs: [ConsentInput] = []
+        var revocations: [DeliveryRevocation] = []
         for outcome in outcomes where outcome.attempts.last?.outcome == .optedOut {
             guard let delivery = byId[outcome.deliveryId] else { continue }
             let instance = outcome.attempts.last?.instance ?? "unknown"
-            inputs.append(
-                ConsentInput(
-                    contactId: delivery.contact.id, channel: delivery.channel.rawValue, topic: "*", status: .revoked,
-                    source: "provider_opt_out", evidence: ["instance": .string(instance), "delivery_id": .number(Double(delivery.deliveryId))],
-                    actor: "herald", occurredAt: now()))
+            let input = ConsentInput(
+                contactId: delivery.contact.id, channel: delivery.channel.rawValue, topic: "*", status: .revoked,
+                source: "provider_opt_out", evidence: ["instance": .string(instance), "delivery_id": .number(Double(delivery.deliveryId))],
+                actor: "herald", occurredAt: now())
+            revocations.append(DeliveryRevocation(deliveryId: delivery.deliveryId, input: input))
         }
-        guard !inputs.isEmpty else { return }
-        // One write (and one wait for the send fence) for the batch, where the store can append many at once.
-        if let importer = store as? any ConsentImportStore {
-            _ = try await importer.importConsents(inputs, at: now(), progress: nil)
+        guard !revocations.isEmpty else { return }
+        // One write (and one wait for the send fence) for the batch; a contact erased while its message was in flight
+        // gets no event back under its id.
+        if let ledger = store as? any ConsentImportStore {
+            _ = try await ledger.recordDeliveryRevocations(revocations, at: now())
         } else {
-            for input in inputs { _ = try await store.appendConsent(input, at: now()) }
+            for revocation in revocations { _ = try await store.appendConsent(revocation.input, at: now()) }
         }
     }
 }

@@ -123,7 +123,7 @@ extension HeraldAPI {
             }
         case .complaint:
             if let delivery {
-                let recorded = try await recordComplaint(feedback, delivery: delivery, bounces: bounces, channelId: channelId, at: now)
+                let recorded = try await recordComplaint(feedback, delivery: delivery, channelId: channelId, at: now)
                 result.outcome = recorded ? "revoked" : "erased"
             } else if let list = deps.store as? any SuppressionStore {
                 // An ESP's complaint about an address we cannot tie to a contact: never mail it again.
@@ -161,9 +161,9 @@ extension HeraldAPI {
 
     /// A spam report revokes the contact's email marketing consent, with the report as evidence; false when the
     /// contact was erased meanwhile (nothing recorded).
-    private func recordComplaint(
-        _ feedback: EmailFeedback, delivery: BouncedDelivery, bounces: any BounceStore, channelId: String, at now: Date
-    ) async throws -> Bool {
+    private func recordComplaint(_ feedback: EmailFeedback, delivery: BouncedDelivery, channelId: String, at now: Date)
+        async throws -> Bool
+    {
         var evidence: [String: JSONValue] = [
             "channel_id": .string(channelId), "delivery_id": .number(Double(delivery.deliveryId)),
             "reported_by": .string(feedback.source),
@@ -172,6 +172,11 @@ extension HeraldAPI {
         let input = ConsentInput(
             contactId: delivery.contactId, channel: ChannelKind.email.rawValue, topic: "*", status: .revoked,
             source: "complaint", evidence: .object(evidence), actor: "recipient", occurredAt: now)
-        return try await bounces.recordComplaint(input, at: now) != nil
+        guard let ledger = deps.store as? any ConsentImportStore else {
+            _ = try await deps.store.appendConsent(input, at: now)
+            return true
+        }
+        let revocation = DeliveryRevocation(deliveryId: delivery.deliveryId, input: input)
+        return !(try await ledger.recordDeliveryRevocations([revocation], at: now)).isEmpty
     }
 }

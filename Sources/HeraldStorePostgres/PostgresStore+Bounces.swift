@@ -38,7 +38,9 @@ extension PostgresStore: BounceStore {
     public func recordBounce(_ bounce: BounceRecord, rule: SoftBounceRule, at: Date) async throws -> BounceResult {
         let now = at.ms
         return try await transaction { connection in
-            if let contactId = bounce.contactId, try await !Self.lockContact(contactId, connection, self.logger) {
+            if let deliveryId = bounce.deliveryId, let contactId = bounce.contactId,
+                try await !Self.lockDelivery(deliveryId, of: contactId, connection, self.logger)
+            {
                 return .erasedContact
             }
             try await connection.rows(
@@ -89,27 +91,15 @@ extension PostgresStore: BounceStore {
         }
     }
 
-    public func recordComplaint(_ input: ConsentInput, at: Date) async throws -> ConsentEvent? {
-        try input.checkStorable()
-        let evidence = try input.evidence.map { String(decoding: try HeraldJSON.encoder().encode($0), as: UTF8.self) }
-        let logger = self.logger
-        let event = try await transaction { connection -> ConsentEvent? in
-            // The chain's lock before the check: an erasure takes it first, so the check sees an erasure that
-            // committed, and one that starts later waits for this append and moves it to the tombstone.
-            try await connection.rows("SELECT pg_advisory_xact_lock(\(LockKey.consentChain))", logger: logger)
-            guard try await Self.lockContact(input.contactId, connection, logger) else { return nil }
-            return try await Self.appendConsent(input, evidence: evidence, at: at, connection, logger: logger)
-        }
-        if event != nil { await drainSends() }
-        return event
-    }
-
-    /// Whether the contact exists, holding its row until the transaction ends: an erasure locks the row `FOR UPDATE`
-    /// before it deletes what names the person, so it waits for this transaction's writes and deletes them too.
-    private static func lockContact(_ contactId: String, _ connection: PostgresConnection, _ logger: Logger) async throws
-        -> Bool
-    {
-        !(try await connection.rows("SELECT 1 FROM contacts WHERE id = \(contactId) FOR SHARE", logger: logger).isEmpty)
+    /// Whether the delivery still belongs to the contact, locking its row until the transaction ends: an erasure
+    /// moves the row to its tombstone before it deletes the person's suppressions and bounce reports, so it waits
+    /// for this transaction's writes and deletes them too, or this read waits for the erasure and finds the row moved.
+    private static func lockDelivery(
+        _ deliveryId: Int64, of contactId: String, _ connection: PostgresConnection, _ logger: Logger
+    ) async throws -> Bool {
+        !(try await connection.rows(
+            "SELECT 1 FROM deliveries WHERE id = \(deliveryId) AND contact_id = \(contactId) FOR UPDATE", logger: logger
+        ).isEmpty)
     }
 
     /// A sent (or delivered: some relays accept, then bounce) delivery becomes failed, with an attempt line.

@@ -42,17 +42,6 @@ extension PostgresStore {
                     \(outcome.erasedTraces)::text[])
                 AS o(id, owner, state, reason, not_before, instance, provider_message_id, sms_segments, trace,
                 trace_after_erasure)),
-            logged AS (
-                INSERT INTO attempts (delivery_id, number, at, latency_ms, instance, outcome, provider_message_id, error)
-                SELECT a.delivery_id, a.number, a.at, a.latency_ms, a.instance, a.outcome,
-                CASE WHEN d.trace = \(erased) THEN NULL ELSE a.provider_message_id END,
-                CASE WHEN d.trace = \(erased) THEN NULL ELSE a.error END
-                FROM unnest(
-                    \(attempt.deliveryIds)::bigint[], \(attempt.numbers)::bigint[], \(attempt.at)::bigint[],
-                    \(attempt.latencies)::bigint[], \(attempt.instances)::text[], \(attempt.outcomes)::text[],
-                    \(attempt.providerIds)::text[], \(attempt.errors)::text[]) WITH ORDINALITY
-                AS a(delivery_id, number, at, latency_ms, instance, outcome, provider_message_id, error, position)
-                LEFT JOIN deliveries d ON d.id = a.delivery_id ORDER BY a.position),
             moved AS (
                 UPDATE deliveries d SET state = o.state, reason = o.reason, not_before = COALESCE(o.not_before, d.not_before),
                 lease_owner = NULL, lease_until = NULL, instance = COALESCE(o.instance, d.instance),
@@ -62,7 +51,19 @@ extension PostgresStore {
                 send_trace = CASE WHEN d.trace = \(erased) THEN o.trace_after_erasure ELSE COALESCE(o.trace, d.send_trace) END,
                 updated_at = \(now)
                 FROM outcome o WHERE d.id = o.id AND d.state = 'sending' AND d.lease_owner = o.owner
-                RETURNING d.id, d.state)
+                RETURNING d.id, d.state, d.trace = \(erased) AS erased),
+            logged AS (
+                INSERT INTO attempts (delivery_id, number, at, latency_ms, instance, outcome, provider_message_id, error)
+                SELECT a.delivery_id, a.number, a.at, a.latency_ms, a.instance, a.outcome,
+                CASE WHEN COALESCE(m.erased, d.trace = \(erased)) THEN NULL ELSE a.provider_message_id END,
+                CASE WHEN COALESCE(m.erased, d.trace = \(erased)) THEN NULL ELSE a.error END
+                FROM unnest(
+                    \(attempt.deliveryIds)::bigint[], \(attempt.numbers)::bigint[], \(attempt.at)::bigint[],
+                    \(attempt.latencies)::bigint[], \(attempt.instances)::text[], \(attempt.outcomes)::text[],
+                    \(attempt.providerIds)::text[], \(attempt.errors)::text[]) WITH ORDINALITY
+                AS a(delivery_id, number, at, latency_ms, instance, outcome, provider_message_id, error, position)
+                LEFT JOIN moved m ON m.id = a.delivery_id LEFT JOIN deliveries d ON d.id = a.delivery_id
+                ORDER BY a.position)
             DELETE FROM send_log WHERE delivery_id IN (SELECT id FROM moved WHERE state <> 'sent')
             """, logger: logger)
     }

@@ -46,7 +46,11 @@ extension SQLiteStore: BounceStore {
 
     public func recordBounce(_ bounce: BounceRecord, rule: SoftBounceRule, at: Date) async throws -> BounceResult {
         try await write { db in
-            if let contactId = bounce.contactId, try !Self.contactExists(db, contactId) { return .erasedContact }
+            if let deliveryId = bounce.deliveryId, let contactId = bounce.contactId,
+                try !Self.deliveryBelongs(db, deliveryId, to: contactId)
+            {
+                return .erasedContact
+            }
             try db.execute(
                 sql: "INSERT INTO email_bounces (address, kind, delivery_id, status, source, at) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [bounce.address, bounce.kind.rawValue, bounce.deliveryId, bounce.status, bounce.source, at.ms])
@@ -87,19 +91,9 @@ extension SQLiteStore: BounceStore {
         }
     }
 
-    public func recordComplaint(_ input: ConsentInput, at: Date) async throws -> ConsentEvent? {
-        try input.checkStorable()
-        let evidence = try input.evidence.map { String(decoding: try HeraldJSON.encoder().encode($0), as: UTF8.self) }
-        let event = try await write { db -> ConsentEvent? in
-            guard try Self.contactExists(db, input.contactId) else { return nil }
-            return try Self.appendConsent(input, evidence: evidence, at: at, db)
-        }
-        if event != nil { await sendFence.drain() }
-        return event
-    }
-
-    private static func contactExists(_ db: Database, _ contactId: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT 1 FROM contacts WHERE id = ?", arguments: [contactId]) ?? false
+    private static func deliveryBelongs(_ db: Database, _ deliveryId: Int64, to contactId: String) throws -> Bool {
+        try Bool.fetchOne(
+            db, sql: "SELECT 1 FROM deliveries WHERE id = ? AND contact_id = ?", arguments: [deliveryId, contactId]) ?? false
     }
 
     /// A sent (or delivered: some relays accept, then bounce) delivery becomes failed, with an attempt line.

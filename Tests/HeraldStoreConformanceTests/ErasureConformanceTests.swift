@@ -181,6 +181,8 @@ struct ErasureConformanceTests {
             let eventsBefore = try await store.consentEvents(ConsentExportQuery(afterId: 0, limit: 100)).count
 
             _ = try #require(try await erase(store, "shirin"))
+            // The same id, re-created meanwhile (a CRM sync): the delivery is still the erased person's.
+            try await store.upsertContacts([contact("shirin", email: "new-shirin@example.org")], at: at(4))
 
             for kind in [BounceRecord.Kind.hard, .soft] {
                 let result = try await bounces.recordBounce(
@@ -190,23 +192,32 @@ struct ErasureConformanceTests {
                     rule: SoftBounceRule(threshold: 1, window: 86_400), at: at(4))
                 #expect(result == .erasedContact)
             }
-            let complaint = try await bounces.recordComplaint(
-                ConsentInput(
+            // A spam report, or a provider's "blocked" answer for the message in flight.
+            let ledger = try #require(store as? any ConsentImportStore)
+            let revocation = DeliveryRevocation(
+                deliveryId: matched.deliveryId,
+                input: ConsentInput(
                     contactId: matched.contactId, channel: "email", topic: "*", status: .revoked, source: "complaint",
-                    evidence: ["delivery_id": .number(Double(matched.deliveryId))], actor: "recipient", occurredAt: at(4)),
-                at: at(4))
-            #expect(complaint == nil)
+                    evidence: ["delivery_id": .number(Double(matched.deliveryId))], actor: "recipient", occurredAt: at(4)))
+            #expect(try await ledger.recordDeliveryRevocations([revocation], at: at(4)).isEmpty)
             #expect(try await store.consentEvents(ConsentExportQuery(afterId: 0, limit: 100)).count == eventsBefore + 1, "only the erasure's record")
             #expect(try await bounces.bounceReports(addresses: [PersonalData.email]) == [])
             let list = try #require(store as? any SuppressionStore)
             #expect(try await list.suppressions(addresses: [PersonalData.email]) == [])
             #expect(try await bounces.bouncedDelivery(id: matched.deliveryId)?.state == .sent)
             #expect(found(PersonalData.all, in: try rawStorage(fixture)) == [])
-            // A report about a contact that still exists is recorded as before.
+            // Reports about a delivery whose contact still exists are recorded as before.
             try await store.upsertContacts([contact("bob", email: "bob@example.org")], at: at(5))
+            _ = try await seedJob(store, spec("bob's", ids: ["bob"]), now: at(5))
+            let bobs = try #require(try await claim(store, now: at(6)).first)
             let bob = try await bounces.recordBounce(
-                BounceRecord(kind: .hard, address: "bob@example.org", source: "dsn", contactId: "bob"), rule: .standard, at: at(5))
-            #expect(bob.suppressed && !bob.erased)
+                BounceRecord(kind: .soft, address: "bob@example.org", deliveryId: bobs.deliveryId, source: "dsn", contactId: "bob"),
+                rule: .standard, at: at(6))
+            #expect(bob.softBounces == 1 && !bob.erased)
+            let bobsRevocation = DeliveryRevocation(
+                deliveryId: bobs.deliveryId,
+                input: ConsentInput(contactId: "bob", channel: "email", topic: "*", status: .revoked, source: "complaint", occurredAt: at(6)))
+            #expect(try await ledger.recordDeliveryRevocations([revocation, bobsRevocation], at: at(6)).map(\.contactId) == ["bob"])
         }
     }
 
