@@ -134,13 +134,9 @@ public struct DispatchService: Service {
                 actor: "herald", occurredAt: now())
             revocations.append(DeliveryRevocation(deliveryId: delivery.deliveryId, input: input))
         }
-        guard !revocations.isEmpty else { return }
         // One write (and one wait for the send fence) for the batch; a contact erased while its message was in flight
-        // gets no event back under its id.
-        if let ledger = store as? any ConsentImportStore {
-            _ = try await ledger.recordDeliveryRevocations(revocations, at: now())
-        } else {
-            for revocation in revocations { _ = try await store.appendConsent(revocation.input, at: now()) }
-        }
+        // gets no event back under its id. Both stores keep the ledger this way.
+        guard !revocations.isEmpty, let ledger = store as? any ConsentImportStore else { return }
+        _ = try await ledger.recordDeliveryRevocations(revocations, at: now())
     }
 }

@@ -172,10 +172,8 @@ extension HeraldAPI {
         let input = ConsentInput(
             contactId: delivery.contactId, channel: ChannelKind.email.rawValue, topic: "*", status: .revoked,
             source: "complaint", evidence: .object(evidence), actor: "recipient", occurredAt: now)
-        guard let ledger = deps.store as? any ConsentImportStore else {
-            _ = try await deps.store.appendConsent(input, at: now)
-            return true
-        }
+        // Both stores keep the ledger this way; one that does not records no complaint.
+        guard let ledger = deps.store as? any ConsentImportStore else { return false }
         let revocation = DeliveryRevocation(deliveryId: delivery.deliveryId, input: input)
         return !(try await ledger.recordDeliveryRevocations([revocation], at: now)).isEmpty
     }

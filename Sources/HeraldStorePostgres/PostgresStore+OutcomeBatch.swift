@@ -7,8 +7,9 @@ extension PostgresStore {
     /// worker still holds its lease (a late answer for a delivery another worker re-claimed is kept as an
     /// attempt and changes nothing else), and a delivery that did not reach its contact releases its cap
     /// reservation. Rows go in id order, so two nodes writing overlapping batches lock in the same order.
+    /// Returns the deliveries that may have been erased in flight: those erased that it moved, and those it did not.
     static func applyOutcomes(_ connection: PostgresConnection, _ outcomes: [DeliveryOutcome], at now: Int64, logger: Logger)
-        async throws
+        async throws -> [Int64]
     {
         let sorted = outcomes.sorted { $0.deliveryId < $1.deliveryId }
         let next = sorted.map(Self.nextState)
@@ -29,12 +30,13 @@ extension PostgresStore {
             traces: PostgresNullableArray(sorted.map(\.storedTrace)),
             erasedTraces: PostgresNullableArray(sorted.map(\.storedTraceAfterErasure)))
         // A row erased while its message was in flight (its trace is the erasure's) gets neither the decision's
-        // trace nor the provider's id back (`DeliveryOutcome.storedTraceAfterErasure`), and its attempts are logged
-        // without the provider's id or error, as the erasure left the earlier ones.
+        // trace nor the provider's id back (`DeliveryOutcome.storedTraceAfterErasure`). The statement returns the
+        // rows it moved that were erased (the update sees an erasure it waited for) and those it did not move (late
+        // answers), for the caller to look at: none, as a rule.
         let erased = ContactErasure.scrubbedTrace
-        try await connection.rows(
+        return try await connection.rows(
             """
-            WITH outcome AS (
+            WITH outcome AS NOT MATERIALIZED (
                 SELECT * FROM unnest(
                     \(outcome.ids)::bigint[], \(outcome.owners)::text[], \(outcome.states)::text[],
                     \(outcome.reasons)::text[], \(outcome.notBefore)::bigint[], \(outcome.instances)::text[],
@@ -42,6 +44,12 @@ extension PostgresStore {
                     \(outcome.erasedTraces)::text[])
                 AS o(id, owner, state, reason, not_before, instance, provider_message_id, sms_segments, trace,
                 trace_after_erasure)),
+            logged AS (
+                INSERT INTO attempts (delivery_id, number, at, latency_ms, instance, outcome, provider_message_id, error)
+                SELECT * FROM unnest(
+                    \(attempt.deliveryIds)::bigint[], \(attempt.numbers)::bigint[], \(attempt.at)::bigint[],
+                    \(attempt.latencies)::bigint[], \(attempt.instances)::text[], \(attempt.outcomes)::text[],
+                    \(attempt.providerIds)::text[], \(attempt.errors)::text[])),
             moved AS (
                 UPDATE deliveries d SET state = o.state, reason = o.reason, not_before = COALESCE(o.not_before, d.not_before),
                 lease_owner = NULL, lease_until = NULL, instance = COALESCE(o.instance, d.instance),
@@ -52,20 +60,10 @@ extension PostgresStore {
                 updated_at = \(now)
                 FROM outcome o WHERE d.id = o.id AND d.state = 'sending' AND d.lease_owner = o.owner
                 RETURNING d.id, d.state, d.trace = \(erased) AS erased),
-            logged AS (
-                INSERT INTO attempts (delivery_id, number, at, latency_ms, instance, outcome, provider_message_id, error)
-                SELECT a.delivery_id, a.number, a.at, a.latency_ms, a.instance, a.outcome,
-                CASE WHEN COALESCE(m.erased, d.trace = \(erased)) THEN NULL ELSE a.provider_message_id END,
-                CASE WHEN COALESCE(m.erased, d.trace = \(erased)) THEN NULL ELSE a.error END
-                FROM unnest(
-                    \(attempt.deliveryIds)::bigint[], \(attempt.numbers)::bigint[], \(attempt.at)::bigint[],
-                    \(attempt.latencies)::bigint[], \(attempt.instances)::text[], \(attempt.outcomes)::text[],
-                    \(attempt.providerIds)::text[], \(attempt.errors)::text[]) WITH ORDINALITY
-                AS a(delivery_id, number, at, latency_ms, instance, outcome, provider_message_id, error, position)
-                LEFT JOIN moved m ON m.id = a.delivery_id LEFT JOIN deliveries d ON d.id = a.delivery_id
-                ORDER BY a.position)
-            DELETE FROM send_log WHERE delivery_id IN (SELECT id FROM moved WHERE state <> 'sent')
-            """, logger: logger)
+            released AS (DELETE FROM send_log WHERE delivery_id IN (SELECT id FROM moved WHERE state <> 'sent'))
+            SELECT o.id FROM outcome o LEFT JOIN moved m ON m.id = o.id WHERE m.id IS NULL OR m.erased
+            """, logger: logger
+        ).map { try $0.decode(Int64.self) }
     }
 
     private static func nextState(_ outcome: DeliveryOutcome) -> (state: String, reason: String?, notBefore: Int64?) {

@@ -9,8 +9,17 @@ extension PostgresStore {
         let followUps = outcomes.filter { $0.fallback != nil || !$0.invalidAddresses.isEmpty }
         let now = at.ms
         try await transaction { connection in
-            try await Self.applyOutcomes(connection, outcomes, at: now, logger: self.logger)
-            let erased = try await Self.erasedDeliveries(connection, ids: followUps.map(\.deliveryId), logger: self.logger)
+            let unsure = try await Self.applyOutcomes(connection, outcomes, at: now, logger: self.logger)
+            let erased = try await Self.erasedDeliveries(connection, ids: unsure, logger: self.logger)
+            if !erased.isEmpty {
+                // As the erasure left the earlier attempts: the provider's id ties the message to its log of the address.
+                try await connection.rows(
+                    """
+                    UPDATE attempts SET provider_message_id = NULL, error = NULL
+                    WHERE delivery_id = ANY(\(Array(erased))::bigint[])
+                    AND (provider_message_id IS NOT NULL OR error IS NOT NULL)
+                    """, logger: self.logger)
+            }
             let kept = followUps.filter { !erased.contains($0.deliveryId) }
             let invalid = Array(Set(kept.flatMap(\.invalidAddresses))).sorted()
             try await Self.insertDeliveries(connection, kept.compactMap(\.fallback), at: now, logger: self.logger)
@@ -26,8 +35,8 @@ extension PostgresStore {
     }
 
     /// Of these deliveries, the ones erased while their message was in flight. Their outcome queues no fallback
-    /// (it would carry the erased contact's id) and suppresses no address (it would bring the address back).
-    /// Asked only for the few outcomes with such follow-ups, not on every send.
+    /// (it would carry the erased contact's id), suppresses no address (it would bring the address back) and logs
+    /// its attempts without the provider's id or error. Asked only for the rows `applyOutcomes` was unsure of.
     private static func erasedDeliveries(_ connection: PostgresConnection, ids: [Int64], logger: Logger) async throws
         -> Set<Int64>
     {

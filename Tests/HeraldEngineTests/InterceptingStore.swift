@@ -94,3 +94,17 @@ final class InterceptingStore: Store {
         try await base.suppress(addresses: addresses, reason: reason, at: at)
     }
 }
+
+extension InterceptingStore: ConsentImportStore {
+    private var ledger: any ConsentImportStore { base as! any ConsentImportStore }
+
+    func importConsents(_ inputs: [ConsentInput], at: Date, progress: (@Sendable (Int) -> Void)?) async throws
+        -> ConsentImportResult
+    {
+        try await ledger.importConsents(inputs, at: at, progress: progress)
+    }
+
+    func recordDeliveryRevocations(_ revocations: [DeliveryRevocation], at: Date) async throws -> [ConsentEvent] {
+        try await ledger.recordDeliveryRevocations(revocations, at: at)
+    }
+}

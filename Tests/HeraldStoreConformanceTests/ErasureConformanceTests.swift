@@ -214,6 +214,10 @@ struct ErasureConformanceTests {
                 BounceRecord(kind: .soft, address: "bob@example.org", deliveryId: bobs.deliveryId, source: "dsn", contactId: "bob"),
                 rule: .standard, at: at(6))
             #expect(bob.softBounces == 1 && !bob.erased)
+            let bobHard = try await bounces.recordBounce(
+                BounceRecord(kind: .hard, address: "bob@example.org", deliveryId: bobs.deliveryId, source: "dsn", contactId: "bob"),
+                rule: .standard, at: at(6))
+            #expect(bobHard.suppressed && !bobHard.erased)
             let bobsRevocation = DeliveryRevocation(
                 deliveryId: bobs.deliveryId,
                 input: ConsentInput(contactId: "bob", channel: "email", topic: "*", status: .revoked, source: "complaint", occurredAt: at(6)))
