@@ -111,8 +111,8 @@ public protocol BounceStore: Sendable {
     /// attempt line saying why) and suppresses the address (reason `bounce`); a soft bounce suppresses it
     /// (reason `soft_bounce`) once `rule.threshold` soft bounces fall within `rule.window`. Suppressions
     /// are written with their history line (actor `bounce:<source>`).
-    /// A bounce whose delivery no longer belongs to its `contactId` when the transaction reads it writes nothing
-    /// (`erased`); on PostgreSQL the read locks the delivery's row, which an erasure updates before it deletes the
+    /// A bounce whose delivery names another contact than its `contactId` when the transaction reads it (an erasure
+    /// moved it to its tombstone) writes nothing (`erased`); one whose delivery was pruned since is recorded; on PostgreSQL the read locks the delivery's row, which an erasure updates before it deletes the
     /// person's suppressions and bounce reports, so the two cannot interleave.
     func recordBounce(_ bounce: BounceRecord, rule: SoftBounceRule, at: Date) async throws -> BounceResult
     /// The bounce log's lines for these addresses, oldest first.

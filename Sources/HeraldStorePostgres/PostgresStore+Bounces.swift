@@ -39,7 +39,7 @@ extension PostgresStore: BounceStore {
         let now = at.ms
         return try await transaction { connection in
             if let deliveryId = bounce.deliveryId, let contactId = bounce.contactId,
-                try await !Self.lockDelivery(deliveryId, of: contactId, connection, self.logger)
+                try await Self.lockDeliveryMovedAway(deliveryId, from: contactId, connection, self.logger)
             {
                 return .erasedContact
             }
@@ -91,15 +91,15 @@ extension PostgresStore: BounceStore {
         }
     }
 
-    /// Whether the delivery still belongs to the contact, locking its row until the transaction ends: an erasure
-    /// moves the row to its tombstone before it deletes the person's suppressions and bounce reports, so it waits
-    /// for this transaction's writes and deletes them too, or this read waits for the erasure and finds the row moved.
-    private static func lockDelivery(
-        _ deliveryId: Int64, of contactId: String, _ connection: PostgresConnection, _ logger: Logger
+    /// Whether the delivery now names another contact (an erasure moved it to its tombstone; a delivery pruned since
+    /// is not one), locking its row until the transaction ends: an erasure moves the row before it deletes the
+    /// person's suppressions and bounce reports, so it waits for this transaction's writes and deletes them too, or
+    /// this read waits for the erasure and finds the row moved.
+    private static func lockDeliveryMovedAway(
+        _ deliveryId: Int64, from contactId: String, _ connection: PostgresConnection, _ logger: Logger
     ) async throws -> Bool {
-        !(try await connection.rows(
-            "SELECT 1 FROM deliveries WHERE id = \(deliveryId) AND contact_id = \(contactId) FOR UPDATE", logger: logger
-        ).isEmpty)
+        try await connection.rows("SELECT contact_id FROM deliveries WHERE id = \(deliveryId) FOR UPDATE", logger: logger)
+            .first.map { try $0.decode(String.self) != contactId } ?? false
     }
 
     /// A sent (or delivered: some relays accept, then bounce) delivery becomes failed, with an attempt line.

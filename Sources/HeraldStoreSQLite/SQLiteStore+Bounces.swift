@@ -47,7 +47,7 @@ extension SQLiteStore: BounceStore {
     public func recordBounce(_ bounce: BounceRecord, rule: SoftBounceRule, at: Date) async throws -> BounceResult {
         try await write { db in
             if let deliveryId = bounce.deliveryId, let contactId = bounce.contactId,
-                try !Self.deliveryBelongs(db, deliveryId, to: contactId)
+                try Self.deliveryMovedAway(db, deliveryId, from: contactId)
             {
                 return .erasedContact
             }
@@ -91,9 +91,11 @@ extension SQLiteStore: BounceStore {
         }
     }
 
-    private static func deliveryBelongs(_ db: Database, _ deliveryId: Int64, to contactId: String) throws -> Bool {
-        try Bool.fetchOne(
-            db, sql: "SELECT 1 FROM deliveries WHERE id = ? AND contact_id = ?", arguments: [deliveryId, contactId]) ?? false
+    /// Whether the delivery now names another contact: an erasure moved it to its tombstone. A delivery pruned
+    /// since (retention) is not one: the bounce is recorded without it.
+    private static func deliveryMovedAway(_ db: Database, _ deliveryId: Int64, from contactId: String) throws -> Bool {
+        try String.fetchOne(db, sql: "SELECT contact_id FROM deliveries WHERE id = ?", arguments: [deliveryId])
+            .map { $0 != contactId } ?? false
     }
 
     /// A sent (or delivered: some relays accept, then bounce) delivery becomes failed, with an attempt line.

@@ -218,6 +218,11 @@ struct ErasureConformanceTests {
                 BounceRecord(kind: .hard, address: "bob@example.org", deliveryId: bobs.deliveryId, source: "dsn", contactId: "bob"),
                 rule: .standard, at: at(6))
             #expect(bobHard.suppressed && !bobHard.erased)
+            // A delivery pruned since the match (retention) is no erasure: the report is recorded without it.
+            let pruned = try await bounces.recordBounce(
+                BounceRecord(kind: .hard, address: "carol@example.org", deliveryId: 9_999_999, source: "dsn", contactId: "carol"),
+                rule: .standard, at: at(7))
+            #expect(pruned.suppressed && !pruned.erased)
             let bobsRevocation = DeliveryRevocation(
                 deliveryId: bobs.deliveryId,
                 input: ConsentInput(contactId: "bob", channel: "email", topic: "*", status: .revoked, source: "complaint", occurredAt: at(6)))
