@@ -201,7 +201,10 @@ let package = Package(
         // Provider fakes are small Hummingbird apps on loopback that replay channels/ fixtures (found via #filePath).
         .testTarget(
             name: "HeraldChannelsTests",
-            dependencies: ["HeraldChannels", "HeraldTestSupport", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "HeraldChannels", "HeraldTestSupport", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             exclude: ["Support/smtp"],
             swiftSettings: swiftSettings
         ),

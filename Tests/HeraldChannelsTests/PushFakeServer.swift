@@ -51,23 +51,11 @@ func withPushFakeServer<T: Sendable>(
 ) async throws -> T {
     let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
     var logger = Logger(label: "push-fake")
-    logger.logLevel = .critical  // cancelling the fake at the end of a test logs expected shutdown noise
+    logger.logLevel = .critical  // a client's connection cut at shutdown logs noise that means nothing here
     let app = Application(
         router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
         onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
-    return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await app.runService(gracefulShutdownSignals: []) }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw CancellationError() }
-        do {
-            let result = try await body("http://127.0.0.1:\(port)")
-            group.cancelAll()
-            return result
-        } catch {
-            group.cancelAll()
-            throw error
-        }
-    }
+    return try await serving(app, ports: ports, logger: logger) { port in try await body("http://127.0.0.1:\(port)") }
 }
 
 /// Reads a compact JWT's header and claims without checking anything: the fakes check the signature separately.

@@ -76,19 +76,15 @@ enum FakeProvider {
         }
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(label: "fake-provider")
-        logger.logLevel = .critical  // shutdown by cancellation logs errors that mean nothing here
+        logger.logLevel = .critical  // a client's connection cut at shutdown logs errors that mean nothing here
         let app = Application(
             responder: responder,
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) },
             logger: logger
         )
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService(gracefulShutdownSignals: []) }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw CancellationError() }
-            defer { group.cancelAll() }
-            return try await body("http://127.0.0.1:\(port)", state)
+        return try await serving(app, ports: ports, logger: logger) { port in
+            try await body("http://127.0.0.1:\(port)", state)
         }
     }
 }
