@@ -111,4 +111,23 @@ struct DeliveryEventsTests {
         let metrics = PrometheusSamples(fixture.renderMetrics())
         #expect(metrics.value("herald_deliveries_total", ["state": "suppressed", "reason": "invalid_address"]) == 1)
     }
+
+    /// With nobody on the live tail the engine builds no events, only counts: the counters must say the same.
+    @Test("with no live-tail subscriber, fan-out's rows and a send-time suppression are still counted")
+    func claimTimeSuppressionIsCountedWithoutSubscribers() async throws {
+        let fixture = try await OpsFixture()
+        defer { Task { await fixture.close() } }
+        _ = try await fixture.seed()
+        let now = Date()
+        let claimedJob = try #require(
+            try await fixture.store.claimFanout(owner: "test-worker", now: now, leaseUntil: now.addingTimeInterval(60)))
+        try await fixture.fanout.fanOut(claimedJob)
+        try await fixture.store.suppress(addresses: ["anna@example.com"], reason: "bounce", at: now)
+        while try await fixture.dispatch.dispatchOnce() > 0 {}
+        #expect(fixture.events.subscriberCount == 0)
+        let metrics = PrometheusSamples(fixture.renderMetrics())
+        #expect(metrics.value("herald_deliveries_total", ["channel": "email", "instance": "none", "state": "queued"]) == 3)
+        #expect(metrics.value("herald_deliveries_total", ["state": "suppressed", "reason": "invalid_address"]) == 1)
+        #expect(metrics.value("herald_deliveries_total", ["instance": "mail-main", "state": "sent", "reason": "none"]) == 1)
+    }
 }
