@@ -6,42 +6,48 @@ public struct SMSLength: Sendable, Hashable {
     public var units: Int
     public var segments: Int
 
+    /// Measured once per message the engine sends: counted in one pass with no array, and the characters' widths
+    /// are walked again only for a text longer than one segment.
     public init(measuring text: String) {
-        // Each element is the width of one character that must stay whole inside a segment:
-        // an escaped GSM character (2 septets) or a surrogate pair (2 UTF-16 units).
-        if let septets = Self.gsmSeptetWidths(text) {
-            self.init(encoding: .gsm7, widths: septets, single: 160, perPart: 153)
+        if let septets = Self.gsmSeptets(text) {
+            encoding = .gsm7
+            units = septets
+            segments = septets <= 160 ? 1 : Self.parts(text.unicodeScalars.lazy.map(GSMAlphabet.width), capacity: 153)
         } else {
-            let unitWidths = text.unicodeScalars.map { $0.utf16.count }
-            self.init(encoding: .ucs2, widths: unitWidths, single: 70, perPart: 67)
+            encoding = .ucs2
+            units = text.utf16.count
+            // A surrogate pair (2 UTF-16 units) stays whole inside a part.
+            segments = units <= 70 ? 1 : Self.parts(text.unicodeScalars.lazy.map { $0.utf16.count }, capacity: 67)
         }
     }
 
-    private init(encoding: Encoding, widths: [Int], single: Int, perPart: Int) {
-        self.encoding = encoding
-        self.units = widths.reduce(0, +)
-        self.segments = units <= single ? 1 : Self.parts(widths, capacity: perPart)
-    }
-
-    /// Septet widths of every character, or nil when one is outside GSM 03.38.
-    private static func gsmSeptetWidths(_ text: String) -> [Int]? {
-        var widths: [Int] = []
-        widths.reserveCapacity(text.unicodeScalars.count)
-        for scalar in text.unicodeScalars {
-            if GSMAlphabet.basic.contains(scalar) {
-                widths.append(1)
-            } else if GSMAlphabet.extension.contains(scalar) {
-                widths.append(2)
-            } else {
-                return nil
+    /// Septets of the text, or nil when a character is outside GSM 03.38. ASCII text, the usual SMS, is read as
+    /// bytes through a table.
+    private static func gsmSeptets(_ text: String) -> Int? {
+        var septets = 0
+        var ascii = true
+        for byte in text.utf8 {
+            guard byte < 0x80 else {
+                ascii = false
+                break
             }
+            let width = GSMAlphabet.asciiWidths[Int(byte)]
+            guard width > 0 else { return nil }
+            septets += width
         }
-        return widths
+        if ascii { return septets }
+        septets = 0
+        for scalar in text.unicodeScalars {
+            let width = GSMAlphabet.width(scalar)
+            guard width > 0 else { return nil }
+            septets += width
+        }
+        return septets
     }
 
     /// Packs characters into parts of `capacity` units without splitting one across two parts,
     /// which is what senders do with escape sequences and surrogate pairs.
-    private static func parts(_ widths: [Int], capacity: Int) -> Int {
+    private static func parts(_ widths: some Sequence<Int>, capacity: Int) -> Int {
         var parts = 1
         var used = 0
         for width in widths {

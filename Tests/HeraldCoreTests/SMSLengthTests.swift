@@ -1,3 +1,4 @@
+import PropertyBased
 import Testing
 
 @testable import HeraldCore
@@ -63,5 +64,65 @@ import Testing
     @Test func surrogatePairsAreNeverSplitAcrossParts() {
         let text = String(repeating: "ب", count: 66) + String(repeating: "😀", count: 34)
         #expect(measure(text) == (.ucs2, 134, 3))
+    }
+}
+
+/// The length as it was first written (every character's width in an array, looked up in the alphabet's sets), kept
+/// as the reference the faster count must agree with.
+private func referenceLength(_ text: String) -> (SMSLength.Encoding, Int, Int) {
+    func parts(_ widths: [Int], _ single: Int, _ perPart: Int) -> Int {
+        guard widths.reduce(0, +) > single else { return 1 }
+        var parts = 1
+        var used = 0
+        for width in widths {
+            if used + width > perPart {
+                parts += 1
+                used = 0
+            }
+            used += width
+        }
+        return parts
+    }
+    var septets: [Int]? = []
+    for scalar in text.unicodeScalars {
+        if GSMAlphabet.basic.contains(scalar) {
+            septets?.append(1)
+        } else if GSMAlphabet.extension.contains(scalar) {
+            septets?.append(2)
+        } else {
+            septets = nil
+            break
+        }
+    }
+    if let septets { return (.gsm7, septets.reduce(0, +), parts(septets, 160, 153)) }
+    let units = text.unicodeScalars.map { $0.utf16.count }
+    return (.ucs2, units.reduce(0, +), parts(units, 70, 67))
+}
+
+@Suite struct SMSLengthPropertyTests {
+    /// GSM basic and extension characters (a line break as \r\n too).
+    static let gsm = Array("aZ09 @\n\r\r\n£ÇÅΔü€^{}[]|~\\\u{0C}")
+    /// ASCII outside GSM (` and controls), Persian, Cyrillic, a Latin letter GSM lacks, emoji.
+    static let other = Array("`\u{01}\u{7F}سلام۴жЖû😀👋")
+
+    /// Texts of up to 400 characters, "a" twice as likely as any other character; GSM-only texts often reach two or
+    /// three parts, the others mix in anything.
+    @Test(arguments: [false, true])
+    func agreesWithTheReferenceForAnyText(gsmOnly: Bool) async {
+        let alphabet = gsmOnly ? Self.gsm : Self.gsm + Self.other
+        let gen = Gen.int(in: 0...(alphabet.count * 3)).array(of: 0...400)
+        await propertyCheck(count: 1000, input: gen) { picks in
+            let text = String(picks.map { $0 < alphabet.count ? alphabet[$0] : "a" })
+            let length = SMSLength(measuring: text)
+            #expect((length.encoding, length.units, length.segments) == referenceLength(text), "\(text.debugDescription)")
+        }
+    }
+
+    @Test func everyASCIICharacterAgreesWithTheReference() {
+        for value in UInt8(0)..<128 {
+            let text = String(repeating: String(UnicodeScalar(value)), count: 100)
+            let length = SMSLength(measuring: text)
+            #expect((length.encoding, length.units, length.segments) == referenceLength(text), "byte \(value)")
+        }
     }
 }
