@@ -4,9 +4,9 @@ import HeraldCore
 import PostgresNIO
 import Testing
 
-/// An erasure and a send's outcome on overlapping rows, in the order only PostgreSQL allows: the outcome holds
-/// the claimed row and queues a fallback under the contact's id; the erasure waits for the row, then goes on.
-@Suite("PostgreSQL erasure beside an outcome in flight", .enabled(if: !PostgresTestDatabase.skipped, "HERALD_SKIP_POSTGRES=1"))
+/// An erasure and a send's outcome or a bounce on overlapping rows, in orders only PostgreSQL allows: the writes
+/// queue for the delivery's row, and whichever comes second must see what the first did.
+@Suite("PostgreSQL erasure beside an outcome or a bounce in flight", .enabled(if: !PostgresTestDatabase.skipped, "HERALD_SKIP_POSTGRES=1"))
 struct PostgresErasureRaceTests {
     @Test func aFallbackAndAttemptWrittenByAnOutcomeTheErasureWaitedForAreCancelledAndScrubbed() async throws {
         try await withPostgresStores { stores in
@@ -47,6 +47,48 @@ struct PostgresErasureRaceTests {
             let attempts = try #require(moved.first { $0.channel == .email }?.attempts)
             #expect(attempts.count == 1)
             #expect(attempts.allSatisfy { $0.providerMessageId == nil && $0.error == nil })
+        }
+    }
+
+    /// A bounce that arrives while an erasure of its contact is under way: its write waits for the delivery's row, which
+    /// the erasure holds until it commits, then finds the row moved to the tombstone and writes nothing. A bounce
+    /// that read the row without locking it would log the address in a line the erasure had already deleted.
+    @Test func aBounceWaitingForAnErasureWritesNothingOnceItCommits() async throws {
+        try await withPostgresStores { stores in
+            let store = stores[0]
+            try await seedJob(store, key: "bounced", contactIds: ["a"], purpose: .transactional)
+            let claimed = try #require(try await claim(store).first)
+            let sent = Attempt(number: 1, at: t0, latencyMs: 5, instance: "mail-a", outcome: .sent, providerMessageId: "pm-1", error: nil)
+            try await store.recordOutcomes(
+                [DeliveryOutcome(deliveryId: claimed.deliveryId, owner: "node-a", attempts: [sent], next: .sent)], at: t0)
+            // A third party holds the row, so the erasure queues for it first and the bounce behind it.
+            let (holding, held) = AsyncStream<Void>.makeStream()
+            let (release, released) = AsyncStream<Void>.makeStream()
+            let holder = Task {
+                try await store.transaction { connection in
+                    _ = try await connection.rows(
+                        "SELECT id FROM deliveries WHERE id = \(claimed.deliveryId) FOR UPDATE", logger: store.logger)
+                    held.yield()
+                    for await _ in release { break }
+                }
+            }
+            for await _ in holding { break }
+            let erasure = Task { try await store.eraseContact("a", actor: "test", at: t0, addressDigest: nil) }
+            try await Task.sleep(for: .milliseconds(300))  // the erasure now waits for the held row
+            let bounce = Task {
+                try await store.recordBounce(
+                    BounceRecord(
+                        kind: .hard, address: "a@example.com", deliveryId: claimed.deliveryId, status: "5.1.1", source: "test",
+                        contactId: "a"),
+                    rule: .standard, at: t0)
+            }
+            try await Task.sleep(for: .milliseconds(300))  // and the bounce behind it
+            released.finish()
+            try await holder.value
+            #expect(try await erasure.value != nil)
+            #expect(try await bounce.value.erased)
+            #expect(try await store.bounceReports(addresses: ["a@example.com"]) == [])
+            #expect(try await store.suppressions(addresses: ["a@example.com"]).isEmpty)
         }
     }
 }
