@@ -117,7 +117,4 @@ public protocol BounceStore: Sendable {
     func recordBounce(_ bounce: BounceRecord, rule: SoftBounceRule, at: Date) async throws -> BounceResult
     /// The bounce log's lines for these addresses, oldest first.
     func bounceReports(addresses: [String]) async throws -> [BounceReport]
-    /// Whether the address, in any of its spellings, belonged to an erased contact and is kept blocked as a keyed
-    /// hash (`rights.block_erased_addresses`); false while that is off.
-    func isErasedAddress(_ address: String) async throws -> Bool
 }

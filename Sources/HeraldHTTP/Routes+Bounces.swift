@@ -106,13 +106,6 @@ extension HeraldAPI {
             let rawAddress = vouched ?? contact?.email ?? feedback.recipient,
             let address = try? SuppressionAddress.normalize(rawAddress)
         else { return result }
-        // An ESP's report about an erased person's address that names no delivery (sent before Herald's Message-IDs, or
-        // by another system): recording it would put the address back in plain text. With erased addresses kept
-        // blocked, the block list knows it.
-        if delivery == nil, try await bounces.isErasedAddress(address) {
-            result.outcome = "erased"
-            return result
-        }
         let now = deps.now()
         switch feedback.kind {
         case .hardBounce, .softBounce:

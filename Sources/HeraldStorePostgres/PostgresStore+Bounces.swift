@@ -35,12 +35,6 @@ extension PostgresStore: BounceStore {
         }
     }
 
-    public func isErasedAddress(_ address: String) async throws -> Bool {
-        let digests = Array(erasedAddresses.digests(of: EmailAddress.withOtherSpellings([address])).keys)
-        guard !digests.isEmpty else { return false }
-        return try await !rows("SELECT 1 FROM erased_addresses WHERE digest = ANY(\(digests)::text[])").isEmpty
-    }
-
     public func recordBounce(_ bounce: BounceRecord, rule: SoftBounceRule, at: Date) async throws -> BounceResult {
         let now = at.ms
         return try await transaction { connection in

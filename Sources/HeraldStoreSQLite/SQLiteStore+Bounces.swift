@@ -44,16 +44,6 @@ extension SQLiteStore: BounceStore {
         }
     }
 
-    public func isErasedAddress(_ address: String) async throws -> Bool {
-        let digests = Array(erasedAddresses.digests(of: EmailAddress.withOtherSpellings([address])).keys)
-        guard !digests.isEmpty else { return false }
-        return try await pool.read { db in
-            try Bool.fetchOne(
-                db, sql: "SELECT 1 FROM erased_addresses WHERE digest IN (\(databaseQuestionMarks(count: digests.count)))",
-                arguments: StatementArguments(digests)) ?? false
-        }
-    }
-
     public func recordBounce(_ bounce: BounceRecord, rule: SoftBounceRule, at: Date) async throws -> BounceResult {
         try await write { db in
             if let deliveryId = bounce.deliveryId, let contactId = bounce.contactId,

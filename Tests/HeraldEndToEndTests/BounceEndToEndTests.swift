@@ -54,13 +54,11 @@ import Testing
             inbound = try InboundRouter(loaded: loaded, environment: environment)
         }
 
-        func application(erasure: ErasureSettings = ErasureSettings()) -> some ApplicationProtocol {
+        func application() -> some ApplicationProtocol {
             let now = BounceEndToEndTests.noon
-            var deps = APIDependencies(
+            let deps = APIDependencies(
                 store: harness.store, templates: harness.store, fanoutSignal: WorkSignal(), unsubscribeSecret: Harness.secret,
                 inbound: inbound, now: { now })
-            deps.erasure = erasure
-            harness.store.erasedAddresses.enable(erasure)
             return Application(router: HeraldAPI(deps: deps).router())
         }
 
@@ -209,42 +207,6 @@ import Testing
                 let (_, list) = try await client.send(.get, "/v1/suppressions?limit=10", "", headers: harness.bearer)
                 #expect(!list.contains("ann@example.net"), "the erased address came back as a suppression")
                 // Nor as a bounce, or anywhere else in the database file.
-                let path = harness.directory.appendingPathComponent("herald.sqlite").path
-                var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-                bytes += FileManager.default.contents(atPath: path + "-wal") ?? Data()
-                #expect(bytes.range(of: Data("ann@example.net".utf8)) == nil, "the erased address is back in the store")
-            }
-        }
-    }
-
-    /// An ESP's report that names no delivery (no Message-ID Herald gave it) about an erased person's address: with
-    /// erased addresses kept blocked, the report is answered `erased` and the address is not written back.
-    @Test func anUnmatchedReportAboutAnErasedAddressRecordsNothing() async throws {
-        try await Self.withSetup { setup in
-            let harness = setup.harness
-            let blocking = ErasureSettings(blockedAddressKey: Array("bounce-test-key".utf8))
-            try await setup.application(erasure: blocking).test(.router) { client in
-                let contact = #"{"id":"ann","email":"ann@example.net"}"#
-                #expect(try await client.send(.post, "/v1/contacts/batch", contact, headers: harness.bearer).0 == .ok)
-                #expect(try await client.send(.delete, "/v1/contacts/ann", "", headers: harness.bearer).0 == .ok)
-
-                func report(_ address: String, _ event: String) async throws -> String? {
-                    let body = #"[{"email":"\#(address)","event":"\#(event)","type":"bounce","status":"5.1.1"}]"#
-                    let answer = try await client.execute(
-                        uri: "/v1/inbound/email-main", method: .post,
-                        headers: [Self.secretHeader: "pipe-secret", .contentType: "application/json"], body: .init(string: body)
-                    ) { ($0.status, String(buffer: $0.body)) }
-                    #expect(answer.0 == .accepted)
-                    return try Self.json(answer.1)["outcome"] as? String
-                }
-                #expect(try await report("ann@example.net", "bounce") == "erased")
-                #expect(try await report("ann@example.net", "spamreport") == "erased")
-                // Anyone else's address is recorded as before.
-                #expect(try await report("zed@example.net", "bounce") == "suppressed")
-
-                let (_, list) = try await client.send(.get, "/v1/suppressions?limit=10", "", headers: harness.bearer)
-                #expect(list.contains("zed@example.net"))
-                #expect(!list.contains("ann@example.net"), "the erased address came back as a suppression")
                 let path = harness.directory.appendingPathComponent("herald.sqlite").path
                 var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
                 bytes += FileManager.default.contents(atPath: path + "-wal") ?? Data()

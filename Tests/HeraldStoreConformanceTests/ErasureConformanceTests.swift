@@ -317,23 +317,6 @@ struct ErasureConformanceTests {
         }
     }
 
-    /// A bounce report that names no delivery asks the block list before it records the address it names: an erased
-    /// person's address must not come back in plain text (the route answers `erased`).
-    @Test(arguments: TestBackends.all)
-    func aReportedAddressIsKnownAsErasedOnlyThroughTheBlockList(backend: TestBackend) async throws {
-        try await withStore(backend) { store, _ in
-            _ = try await plant(store)
-            let bounces = try #require(store as? any BounceStore)
-            _ = try #require(try await erase(store, "shirin", block: true))
-            #expect(try await !bounces.isErasedAddress(PersonalData.email), "off until the store knows the key")
-            try #require(store as? any ContactErasureStore).erasedAddresses
-                .enable(ErasureSettings(blockedAddressKey: Array("test-key".utf8)))
-            #expect(try await bounces.isErasedAddress(PersonalData.email))
-            #expect(try await bounces.isErasedAddress(PersonalData.phone))
-            #expect(try await !bounces.isErasedAddress("other@example.org"))
-        }
-    }
-
     /// Events written before digest hashing (hash version 1) are sealed by an erasure: their stored hash
     /// stands, the erasure event names them, and the chain still verifies.
     @Test(arguments: TestBackends.all)
