@@ -55,7 +55,7 @@ func withPushFakeServer<T: Sendable>(
     let app = Application(
         router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
         onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
-    return try await serving(app, ports: ports, logger: logger) { port in try await body("http://127.0.0.1:\(port)") }
+    return try await serving(app, ports: (ports, portContinuation), logger: logger) { port in try await body("http://127.0.0.1:\(port)") }
 }
 
 /// Reads a compact JWT's header and claims without checking anything: the fakes check the signature separately.

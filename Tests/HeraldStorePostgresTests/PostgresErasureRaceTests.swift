@@ -6,7 +6,9 @@ import Testing
 
 /// An erasure and a send's outcome or a bounce on overlapping rows, in orders only PostgreSQL allows: the writes
 /// queue for the delivery's row, and whichever comes second must see what the first did.
-@Suite("PostgreSQL erasure beside an outcome or a bounce in flight", .enabled(if: !PostgresTestDatabase.skipped, "HERALD_SKIP_POSTGRES=1"))
+@Suite(
+    "PostgreSQL erasure beside an outcome or a bounce in flight", .enabled(if: !PostgresTestDatabase.skipped, "HERALD_SKIP_POSTGRES=1"),
+    .timeLimit(.minutes(2)))
 struct PostgresErasureRaceTests {
     @Test func aFallbackAndAttemptWrittenByAnOutcomeTheErasureWaitedForAreCancelledAndScrubbed() async throws {
         try await withPostgresStores { stores in
@@ -18,7 +20,9 @@ struct PostgresErasureRaceTests {
                 trace: [TraceStep(rule: "fallback", outcome: "queued", detail: "email failed")])
             let (holding, held) = AsyncStream<Void>.makeStream()
             let (release, released) = AsyncStream<Void>.makeStream()
+            defer { released.finish() }
             let outcome = Task {
+                defer { held.finish() }
                 try await store.transaction { connection in
                     _ = try await connection.rows(
                         "SELECT id FROM deliveries WHERE id = \(claimed.deliveryId) FOR UPDATE", logger: store.logger)
@@ -34,7 +38,7 @@ struct PostgresErasureRaceTests {
             }
             for await _ in holding { break }
             let erasure = Task { try await store.eraseContact("a", actor: "test", at: t0, addressDigest: nil) }
-            try await Task.sleep(for: .milliseconds(300))  // the erasure now waits for the held row
+            try await waitForLockWaiters(store, 1)  // the erasure now waits for the held row
             released.finish()
             try await outcome.value
             let erased = try #require(try await erasure.value)
@@ -64,7 +68,9 @@ struct PostgresErasureRaceTests {
             // A third party holds the row, so the erasure queues for it first and the bounce behind it.
             let (holding, held) = AsyncStream<Void>.makeStream()
             let (release, released) = AsyncStream<Void>.makeStream()
+            defer { released.finish() }
             let holder = Task {
+                defer { held.finish() }
                 try await store.transaction { connection in
                     _ = try await connection.rows(
                         "SELECT id FROM deliveries WHERE id = \(claimed.deliveryId) FOR UPDATE", logger: store.logger)
@@ -74,7 +80,7 @@ struct PostgresErasureRaceTests {
             }
             for await _ in holding { break }
             let erasure = Task { try await store.eraseContact("a", actor: "test", at: t0, addressDigest: nil) }
-            try await Task.sleep(for: .milliseconds(300))  // the erasure now waits for the held row
+            try await waitForLockWaiters(store, 1)  // the erasure now waits for the held row
             let bounce = Task {
                 try await store.recordBounce(
                     BounceRecord(
@@ -82,7 +88,7 @@ struct PostgresErasureRaceTests {
                         contactId: "a"),
                     rule: .standard, at: t0)
             }
-            try await Task.sleep(for: .milliseconds(300))  // and the bounce behind it
+            try await waitForLockWaiters(store, 2)  // and the bounce behind it
             released.finish()
             try await holder.value
             #expect(try await erasure.value != nil)
@@ -91,4 +97,16 @@ struct PostgresErasureRaceTests {
             #expect(try await store.suppressions(addresses: ["a@example.com"]).isEmpty)
         }
     }
+}
+
+/// Waits until `count` of this database's sessions wait for a lock, so the test sets up the order of a lock queue
+/// instead of betting on a sleep. Bounded: a setup that never queues fails the test.
+private func waitForLockWaiters(_ store: PostgresStore, _ count: Int) async throws {
+    for _ in 0..<400 {
+        let rows = try await store.rows(
+            "SELECT count(*)::bigint FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
+        if let waiting = try rows.first?.decode(Int64.self), waiting >= count { return }
+        try await Task.sleep(for: .milliseconds(25))
+    }
+    Issue.record("fewer than \(count) sessions waited for a lock")
 }

@@ -83,7 +83,7 @@ enum FakeProvider {
             onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) },
             logger: logger
         )
-        return try await serving(app, ports: ports, logger: logger) { port in
+        return try await serving(app, ports: (ports, portContinuation), logger: logger) { port in
             try await body("http://127.0.0.1:\(port)", state)
         }
     }
