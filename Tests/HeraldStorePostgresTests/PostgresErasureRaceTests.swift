@@ -38,7 +38,7 @@ struct PostgresErasureRaceTests {
             }
             for await _ in holding { break }
             let erasure = Task { try await store.eraseContact("a", actor: "test", at: t0, addressDigest: nil) }
-            try await waitForLockWaiters(store, 1)  // the erasure now waits for the held row
+            try await waitUntilWaiting(store, "UPDATE deliveries SET contact_id")  // the erasure waits for the held row
             released.finish()
             try await outcome.value
             let erased = try #require(try await erasure.value)
@@ -80,7 +80,7 @@ struct PostgresErasureRaceTests {
             }
             for await _ in holding { break }
             let erasure = Task { try await store.eraseContact("a", actor: "test", at: t0, addressDigest: nil) }
-            try await waitForLockWaiters(store, 1)  // the erasure now waits for the held row
+            try await waitUntilWaiting(store, "UPDATE deliveries SET contact_id")  // the erasure waits for the held row
             let bounce = Task {
                 try await store.recordBounce(
                     BounceRecord(
@@ -88,7 +88,7 @@ struct PostgresErasureRaceTests {
                         contactId: "a"),
                     rule: .standard, at: t0)
             }
-            try await waitForLockWaiters(store, 2)  // and the bounce behind it
+            try await waitUntilWaiting(store, "SELECT contact_id FROM deliveries")  // and the bounce behind it
             released.finish()
             try await holder.value
             #expect(try await erasure.value != nil)
@@ -99,14 +99,18 @@ struct PostgresErasureRaceTests {
     }
 }
 
-/// Waits until `count` of this database's sessions wait for a lock, so the test sets up the order of a lock queue
-/// instead of betting on a sleep. Bounded: a setup that never queues fails the test.
-private func waitForLockWaiters(_ store: PostgresStore, _ count: Int) async throws {
-    for _ in 0..<400 {
+/// Waits until a session of this database runs a statement starting with `statement` and waits for a lock, so the test
+/// sets up the order of a lock queue instead of betting on a sleep. Bounded: a setup that never queues fails the test.
+private func waitUntilWaiting(_ store: PostgresStore, _ statement: String) async throws {
+    let pattern = statement + "%"
+    for _ in 0..<1200 {
         let rows = try await store.rows(
-            "SELECT count(*)::bigint FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
-        if let waiting = try rows.first?.decode(Int64.self), waiting >= count { return }
+            """
+            SELECT count(*)::bigint FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE \(pattern)
+            """)
+        if let waiting = try rows.first?.decode(Int64.self), waiting > 0 { return }
         try await Task.sleep(for: .milliseconds(25))
     }
-    Issue.record("fewer than \(count) sessions waited for a lock")
+    Issue.record("no session waited for a lock in: \(statement)")
 }
