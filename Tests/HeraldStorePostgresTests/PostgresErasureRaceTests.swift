@@ -8,7 +8,7 @@ import Testing
 /// queue for the delivery's row, and whichever comes second must see what the first did.
 @Suite(
     "PostgreSQL erasure beside an outcome or a bounce in flight", .enabled(if: !PostgresTestDatabase.skipped, "HERALD_SKIP_POSTGRES=1"),
-    .timeLimit(.minutes(2)))
+    .timeLimit(.minutes(10)))
 struct PostgresErasureRaceTests {
     @Test func aFallbackAndAttemptWrittenByAnOutcomeTheErasureWaitedForAreCancelledAndScrubbed() async throws {
         try await withPostgresStores { stores in
