@@ -33,8 +33,8 @@ if which == "cluster", let url = ProcessInfo.processInfo.environment["HERALD_BEN
     let rounds = Int(environment["HERALD_BENCH_ROUNDS"] ?? "") ?? 3
     rows += try await ClusterBench.run(contacts: contacts, postgresURL: url, nodeCounts: nodes, rounds: rounds)
 }
-// `codec`: only the HTTP driver's, the live tail's and SMS length's own per-message work, no network (HERALD_BENCH_CODEC_CALLS,
-// _ROUNDS).
+// `codec`: only the HTTP driver's, the live tail's, SMS length's and stored contacts' own per-message work, no network
+// (HERALD_BENCH_CODEC_CALLS, _ROUNDS).
 if which == "codec" {
     let environment = ProcessInfo.processInfo.environment
     let calls = Int(environment["HERALD_BENCH_CODEC_CALLS"] ?? "") ?? 1_000_000
@@ -42,6 +42,7 @@ if which == "codec" {
     rows += try await ProfileCodecBench.run(calls: calls, rounds: rounds)
     rows += LiveTailCodecBench.run(events: calls, rounds: rounds)
     rows += SMSLengthBench.run(calls: calls, rounds: rounds)
+    rows += StoredContactBench.run(calls: calls, rounds: rounds)
 }
 // `consents`: bulk consent import and audit verify on SQLite (HERALD_BENCH_CONSENTS, default 100,000).
 if which == "consents" || which == "all" {

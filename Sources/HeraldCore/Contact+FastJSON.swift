@@ -34,7 +34,6 @@ extension Contact {
     /// Reads the stored form back; nil when the text is not a contact. Fan-out reads every contact of a segment
     /// through here, so the top level is read member by member instead of through a dictionary.
     public init?(storedJSON text: String) {
-        guard let members = try? FastJSON.parseMembers(text) else { return nil }
         var id: String?
         var timezone: String?
         var locale: String?
@@ -44,19 +43,23 @@ extension Contact {
         var tokens: [PushToken] = []
         var telegramChatId: String?
         var whatsapp: String?
-        for (key, value) in members {
-            switch key {
-            case "id": id = value.stringValue
-            case "timezone": timezone = value.stringValue
-            case "locale": locale = value.stringValue
-            case "attributes": attributes = value.objectValue ?? [:]
-            case "email": email = value.stringValue
-            case "phone": phone = value.stringValue
-            case "push_tokens": tokens = Self.pushTokens(value)
-            case "telegram_chat_id": telegramChatId = value.stringValue
-            case "whatsapp": whatsapp = value.stringValue
-            default: continue
+        do {
+            try FastJSON.forEachMember(in: text) { key, value in
+                switch key {
+                case "id": id = value.stringValue
+                case "timezone": timezone = value.stringValue
+                case "locale": locale = value.stringValue
+                case "attributes": attributes = value.objectValue ?? [:]
+                case "email": email = value.stringValue
+                case "phone": phone = value.stringValue
+                case "push_tokens": tokens = Self.pushTokens(value)
+                case "telegram_chat_id": telegramChatId = value.stringValue
+                case "whatsapp": whatsapp = value.stringValue
+                default: return
+                }
             }
+        } catch {
+            return nil
         }
         guard let id else { return nil }
         self.init(

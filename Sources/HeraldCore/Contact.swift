@@ -46,6 +46,12 @@ public struct Contact: Codable, Sendable, Hashable {
         return found
     }
 
+    /// How many addresses `forEachAddress()` hands over, counted without spelling them.
+    public var addressCount: Int {
+        (email == nil ? 0 : 1) + (phone == nil ? 0 : 1) + pushTokens.count + (telegramChatId == nil ? 0 : 1)
+            + (whatsapp == nil ? 0 : 1)
+    }
+
     /// Hands over each address the contact has on `kind` (every kind when nil), in kind order, building no list:
     /// fan-out and claims look up every address of thousands of contacts per batch.
     public func forEachAddress(on kind: ChannelKind? = nil, _ body: (String) -> Void) {

@@ -28,6 +28,9 @@ public struct ChannelRouter: Sendable {
         let routes = (routesByKind[kind] ?? []).filter { route in
             addresses.contains { route.driver.handles(address: $0) }
         }
+        // Without prefixes every score is equal: the configured order stands, and a campaign's messages skip the
+        // scoring and sorting.
+        guard routes.contains(where: { !$0.prefixes.isEmpty }) else { return routes.map(\.instance) }
         func score(_ route: Route) -> Int {
             let lengths = route.prefixes.filter { prefix in addresses.contains { $0.hasPrefix(prefix) } }.map(\.count)
             return lengths.max() ?? (route.prefixes.isEmpty ? 0 : -1)

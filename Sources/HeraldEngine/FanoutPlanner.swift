@@ -10,6 +10,14 @@ public struct FanoutPlanner: Sendable {
 
     public func plan(job: Job, contact: Contact, facts: ContactPolicyFacts, now: Date) -> [NewDelivery] {
         var planned: [NewDelivery] = []
+        plan(job: job, contact: contact, facts: facts, now: now, into: &planned)
+        return planned
+    }
+
+    /// Appends the contact's rows to a page's rows: no array per contact.
+    private func plan(
+        job: Job, contact: Contact, facts: ContactPolicyFacts, now: Date, into planned: inout [NewDelivery]
+    ) {
         for channel in job.spec.channels {
             let decision = policy.decide(
                 PolicyInput(now: now, stage: .fanout, contact: contact, channel: channel, job: job.spec, facts: facts))
@@ -21,7 +29,6 @@ public struct FanoutPlanner: Sendable {
             planned.append(row)
             if job.spec.effectiveStrategy == .first, row.state != .suppressed { break }
         }
-        return planned
     }
 
     /// Rows for a page of an audience: the contacts found, then the ids the store does not know.
@@ -30,7 +37,9 @@ public struct FanoutPlanner: Sendable {
     ) -> [NewDelivery] {
         var rows: [NewDelivery] = []
         rows.reserveCapacity(contacts.count * job.spec.channels.count + unknownIds.count)
-        for contact in contacts { rows += plan(job: job, contact: contact, facts: facts[contact.id] ?? .init(), now: now) }
+        for contact in contacts {
+            plan(job: job, contact: contact, facts: facts[contact.id] ?? .init(), now: now, into: &rows)
+        }
         for id in unknownIds { rows.append(unknownContact(job: job, contactId: id, now: now)) }
         return rows
     }
