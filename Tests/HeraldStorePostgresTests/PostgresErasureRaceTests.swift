@@ -66,37 +66,88 @@ struct PostgresErasureRaceTests {
             try await store.recordOutcomes(
                 [DeliveryOutcome(deliveryId: claimed.deliveryId, owner: "node-a", attempts: [sent], next: .sent)], at: t0)
             // A third party holds the row, so the erasure queues for it first and the bounce behind it.
-            let (holding, held) = AsyncStream<Void>.makeStream()
-            let (release, released) = AsyncStream<Void>.makeStream()
-            defer { released.finish() }
-            let holder = Task {
-                defer { held.finish() }
-                try await store.transaction { connection in
-                    _ = try await connection.rows(
-                        "SELECT id FROM deliveries WHERE id = \(claimed.deliveryId) FOR UPDATE", logger: store.logger)
-                    held.yield()
-                    for await _ in release { break }
+            let (erasure, bounce) = try await holdingRow(store, claimed.deliveryId) {
+                let erasure = Task { try await store.eraseContact("a", actor: "test", at: t0, addressDigest: nil) }
+                try await waitUntilWaiting(store, "UPDATE deliveries SET contact_id")  // the erasure waits for the held row
+                let bounce = Task {
+                    try await store.recordBounce(
+                        BounceRecord(
+                            kind: .hard, address: "a@example.com", deliveryId: claimed.deliveryId, status: "5.1.1",
+                            source: "test", contactId: "a"),
+                        rule: .standard, at: t0)
                 }
+                try await waitUntilWaiting(store, "SELECT contact_id FROM deliveries")  // and the bounce behind it
+                return (erasure, bounce)
             }
-            for await _ in holding { break }
-            let erasure = Task { try await store.eraseContact("a", actor: "test", at: t0, addressDigest: nil) }
-            try await waitUntilWaiting(store, "UPDATE deliveries SET contact_id")  // the erasure waits for the held row
-            let bounce = Task {
-                try await store.recordBounce(
-                    BounceRecord(
-                        kind: .hard, address: "a@example.com", deliveryId: claimed.deliveryId, status: "5.1.1", source: "test",
-                        contactId: "a"),
-                    rule: .standard, at: t0)
-            }
-            try await waitUntilWaiting(store, "SELECT contact_id FROM deliveries")  // and the bounce behind it
-            released.finish()
-            try await holder.value
             #expect(try await erasure.value != nil)
             #expect(try await bounce.value.erased)
             #expect(try await store.bounceReports(addresses: ["a@example.com"]) == [])
             #expect(try await store.suppressions(addresses: ["a@example.com"]).isEmpty)
         }
     }
+
+    /// The provider's answer for a message whose contact is being erased: the outcome's statement queues behind the
+    /// erasure, finds the row no longer its to move, and hands it back as one to look at. Its attempt is logged
+    /// without the provider's id or error, and neither its fallback nor the address it calls invalid is kept: each
+    /// would bring the erased person back.
+    @Test func aLateAnswerQueuedBehindAnErasureBringsNothingPersonalBack() async throws {
+        try await withPostgresStores { stores in
+            let store = stores[0]
+            let job = try await seedJob(store, key: "late", contactIds: ["a"], purpose: .transactional)
+            let claimed = try #require(try await claim(store).first)
+            var answer = DeliveryOutcome(
+                deliveryId: claimed.deliveryId, owner: "node-a",
+                attempts: [
+                    Attempt(
+                        number: 1, at: t0, latencyMs: 5, instance: "mail-a", outcome: .invalidAddress,
+                        providerMessageId: "pm-late", error: "550 5.1.1 <a@example.com>: no such user")
+                ], next: .suppressed(.invalidAddress))
+            answer.invalidAddresses = ["a@example.com"]
+            answer.fallback = NewDelivery(
+                job: job.spec, jobId: job.id, contactId: "a", channel: .sms, state: .queued, reason: nil, notBefore: t0,
+                trace: [TraceStep(rule: "fallback", outcome: "queued", detail: "email failed")])
+            let (erasure, outcome) = try await holdingRow(store, claimed.deliveryId) {
+                let erasure = Task { try await store.eraseContact("a", actor: "test", at: t0, addressDigest: nil) }
+                try await waitUntilWaiting(store, "UPDATE deliveries SET contact_id")  // the erasure waits for the held row
+                let outcome = Task { [answer] in try await store.recordOutcomes([answer], at: t0) }
+                try await waitUntilWaiting(store, "WITH outcome AS")  // and the outcome behind it
+                return (erasure, outcome)
+            }
+            let erased = try #require(try await erasure.value)
+            try await outcome.value
+            #expect(try await store.deliveries(DeliveryQuery(contactId: "a", limit: 10)) == [], "a delivery names the erased id")
+            let moved = try await store.deliveries(DeliveryQuery(contactId: erased.tombstone, limit: 10))
+            #expect(moved.map(\.channel) == [.email], "the fallback was queued")
+            let delivery = try #require(moved.first)
+            #expect(delivery.providerMessageId == nil)
+            #expect(delivery.attempts.count == 1)
+            #expect(delivery.attempts.allSatisfy { $0.providerMessageId == nil && $0.error == nil })
+            #expect(try await store.suppressions(addresses: ["a@example.com"]).isEmpty)
+        }
+    }
+}
+
+/// Holds the delivery's row (`FOR UPDATE`, in a transaction of its own) while `body` runs, so the writes `body` starts
+/// queue for the row in the order it starts them; the row is released when `body` returns.
+private func holdingRow<T: Sendable>(
+    _ store: PostgresStore, _ deliveryId: Int64, _ body: () async throws -> T
+) async throws -> T {
+    let (holding, held) = AsyncStream<Void>.makeStream()
+    let (release, released) = AsyncStream<Void>.makeStream()
+    defer { released.finish() }
+    let holder = Task {
+        defer { held.finish() }
+        try await store.transaction { connection in
+            _ = try await connection.rows("SELECT id FROM deliveries WHERE id = \(deliveryId) FOR UPDATE", logger: store.logger)
+            held.yield()
+            for await _ in release { break }
+        }
+    }
+    for await _ in holding { break }
+    let result = try await body()
+    released.finish()
+    try await holder.value
+    return result
 }
 
 /// Waits until a session of this database runs a statement starting with `statement` and waits for a lock, so the test
