@@ -45,30 +45,12 @@ extension PostgresStore: ContactErasureStore {
         let evidence = try input.evidence.map { String(decoding: try HeraldJSON.encoder().encode($0), as: UTF8.self) }
         let erasureEvent = try await appendConsent(input, evidence: evidence, at: at, connection, logger: logger)
         let updated = at.ms
-        let cancelled = try await connection.rows(
-            """
-            UPDATE deliveries SET state = 'suppressed', reason = 'cancelled', updated_at = \(updated)
-            WHERE contact_id = \(contactId) AND state IN ('queued', 'scheduled') RETURNING id
-            """, logger: logger
-        ).count
-        let scrubbedTrace = ContactErasure.scrubbedTrace
-        try await connection.rows(
-            """
-            UPDATE deliveries SET contact_id = \(tombstone), trace = \(scrubbedTrace), send_trace = NULL,
-            provider_message_id = NULL WHERE contact_id = \(contactId)
-            """, logger: logger)
-        // A send's outcome that held one of these rows while the update above waited for it read the row before
-        // it was scrubbed, so it may have queued a fallback under the erased id. It has committed by now: this
-        // statement, which starts after it, cancels and moves that fallback too.
-        let late = try await connection.rows(
-            """
-            UPDATE deliveries SET state = CASE WHEN state IN ('queued', 'scheduled') THEN 'suppressed' ELSE state END,
-            reason = CASE WHEN state IN ('queued', 'scheduled') THEN 'cancelled' ELSE reason END,
-            contact_id = \(tombstone), trace = \(scrubbedTrace), send_trace = NULL, provider_message_id = NULL,
-            updated_at = \(updated) WHERE contact_id = \(contactId) RETURNING id
-            """, logger: logger
-        ).count
-        // After both: an outcome that held a row logged its attempts with the provider's id before it committed.
+        let first = try await moveDeliveries(of: contactId, to: tombstone, at: updated, connection, logger)
+        // A send's outcome that held one of these rows while the sweep waited for it read the row before it was
+        // scrubbed, so it may have queued a fallback under the erased id. It has committed by now: the same sweep,
+        // started after it, cancels and moves that fallback too.
+        let late = try await moveDeliveries(of: contactId, to: tombstone, at: updated, connection, logger)
+        // After both sweeps: an outcome that held a row logged its attempts with the provider's id before it committed.
         try await connection.rows(
             """
             UPDATE attempts SET error = NULL, provider_message_id = NULL
@@ -97,8 +79,29 @@ extension PostgresStore: ContactErasureStore {
         }
         let erasure = ContactErasure(
             tombstone: tombstone, ledgerEventId: erasureEvent.id, ledgerEventsErased: eventIds.count,
-            deliveriesCancelled: cancelled + late, deliveriesScrubbed: deliveryCount + late,
+            deliveriesCancelled: first.cancelled + late.cancelled, deliveriesScrubbed: deliveryCount + late.moved,
             addressesBlocked: addressDigest == nil ? 0 : Set(addresses).count)
         return erasure
+    }
+
+    /// Cancels the contact's waiting deliveries and moves every one of its deliveries to the tombstone, scrubbed;
+    /// returns how many it moved and how many of those it cancelled. Only a cancelled row's `updated_at` moves.
+    private static func moveDeliveries(
+        of contactId: String, to tombstone: String, at updated: Int64, _ connection: PostgresConnection, _ logger: Logger
+    ) async throws -> (moved: Int, cancelled: Int) {
+        let scrubbedTrace = ContactErasure.scrubbedTrace
+        let waiting = try await connection.rows(
+            """
+            UPDATE deliveries d SET contact_id = \(tombstone), trace = \(scrubbedTrace), send_trace = NULL,
+            provider_message_id = NULL,
+            state = CASE WHEN w.waiting THEN 'suppressed' ELSE d.state END,
+            reason = CASE WHEN w.waiting THEN 'cancelled' ELSE d.reason END,
+            updated_at = CASE WHEN w.waiting THEN \(updated) ELSE d.updated_at END
+            FROM (SELECT id, state IN ('queued', 'scheduled') AS waiting FROM deliveries
+                WHERE contact_id = \(contactId) FOR NO KEY UPDATE) w
+            WHERE d.id = w.id RETURNING w.waiting
+            """, logger: logger
+        ).map { try $0.decode(Bool.self) }
+        return (waiting.count, waiting.filter { $0 }.count)
     }
 }

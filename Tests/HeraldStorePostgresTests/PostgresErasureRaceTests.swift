@@ -18,29 +18,19 @@ struct PostgresErasureRaceTests {
             let fallback = NewDelivery(
                 job: job.spec, jobId: job.id, contactId: "a", channel: .sms, state: .queued, reason: nil, notBefore: t0,
                 trace: [TraceStep(rule: "fallback", outcome: "queued", detail: "email failed")])
-            let (holding, held) = AsyncStream<Void>.makeStream()
-            let (release, released) = AsyncStream<Void>.makeStream()
-            defer { released.finish() }
-            let outcome = Task {
-                defer { held.finish() }
-                try await store.transaction { connection in
-                    _ = try await connection.rows(
-                        "SELECT id FROM deliveries WHERE id = \(claimed.deliveryId) FOR UPDATE", logger: store.logger)
-                    try await PostgresStore.insertDeliveries(connection, [fallback], at: t0.ms, logger: store.logger)
-                    _ = try await connection.rows(
-                        """
-                        INSERT INTO attempts (delivery_id, number, at, latency_ms, instance, outcome, provider_message_id, error)
-                        VALUES (\(claimed.deliveryId), 1, \(t0.ms), 5, 'mail-a', 'permanent', 'pm-held', '550 no such user')
-                        """, logger: store.logger)
-                    held.yield()
-                    for await _ in release { break }
-                }
+            // The outcome holds the row it answers for, having queued a fallback and logged its attempt.
+            let erasure = try await holdingRow(store, claimed.deliveryId) { connection in
+                try await PostgresStore.insertDeliveries(connection, [fallback], at: t0.ms, logger: store.logger)
+                _ = try await connection.rows(
+                    """
+                    INSERT INTO attempts (delivery_id, number, at, latency_ms, instance, outcome, provider_message_id, error)
+                    VALUES (\(claimed.deliveryId), 1, \(t0.ms), 5, 'mail-a', 'permanent', 'pm-held', '550 no such user')
+                    """, logger: store.logger)
+            } whileHeld: { holder in
+                let erasure = Task { try await store.eraseContact("a", actor: "test", at: t0, addressDigest: nil) }
+                try await waitUntilWaiting(store, "UPDATE deliveries d SET contact_id", behind: holder)
+                return erasure
             }
-            for await _ in holding { break }
-            let erasure = Task { try await store.eraseContact("a", actor: "test", at: t0, addressDigest: nil) }
-            try await waitUntilWaiting(store, "UPDATE deliveries SET contact_id")  // the erasure waits for the held row
-            released.finish()
-            try await outcome.value
             let erased = try #require(try await erasure.value)
             #expect(try await store.deliveries(DeliveryQuery(contactId: "a", limit: 10)) == [], "a delivery kept the erased id")
             let moved = try await store.deliveries(DeliveryQuery(contactId: erased.tombstone, limit: 10))
@@ -66,9 +56,9 @@ struct PostgresErasureRaceTests {
             try await store.recordOutcomes(
                 [DeliveryOutcome(deliveryId: claimed.deliveryId, owner: "node-a", attempts: [sent], next: .sent)], at: t0)
             // A third party holds the row, so the erasure queues for it first and the bounce behind it.
-            let (erasure, bounce) = try await holdingRow(store, claimed.deliveryId) {
+            let (erasure, bounce) = try await holdingRow(store, claimed.deliveryId) { holder in
                 let erasure = Task { try await store.eraseContact("a", actor: "test", at: t0, addressDigest: nil) }
-                try await waitUntilWaiting(store, "UPDATE deliveries SET contact_id")  // the erasure waits for the held row
+                try await waitUntilWaiting(store, "UPDATE deliveries d SET contact_id", behind: holder)
                 let bounce = Task {
                     try await store.recordBounce(
                         BounceRecord(
@@ -76,7 +66,7 @@ struct PostgresErasureRaceTests {
                             source: "test", contactId: "a"),
                         rule: .standard, at: t0)
                 }
-                try await waitUntilWaiting(store, "SELECT contact_id FROM deliveries")  // and the bounce behind it
+                try await waitUntilWaiting(store, "SELECT contact_id FROM deliveries", behind: holder)
                 return (erasure, bounce)
             }
             #expect(try await erasure.value != nil)
@@ -106,11 +96,11 @@ struct PostgresErasureRaceTests {
             answer.fallback = NewDelivery(
                 job: job.spec, jobId: job.id, contactId: "a", channel: .sms, state: .queued, reason: nil, notBefore: t0,
                 trace: [TraceStep(rule: "fallback", outcome: "queued", detail: "email failed")])
-            let (erasure, outcome) = try await holdingRow(store, claimed.deliveryId) {
+            let (erasure, outcome) = try await holdingRow(store, claimed.deliveryId) { holder in
                 let erasure = Task { try await store.eraseContact("a", actor: "test", at: t0, addressDigest: nil) }
-                try await waitUntilWaiting(store, "UPDATE deliveries SET contact_id")  // the erasure waits for the held row
+                try await waitUntilWaiting(store, "UPDATE deliveries d SET contact_id", behind: holder)
                 let outcome = Task { [answer] in try await store.recordOutcomes([answer], at: t0) }
-                try await waitUntilWaiting(store, "WITH outcome AS")  // and the outcome behind it
+                try await waitUntilWaiting(store, "WITH outcome AS", behind: holder)
                 return (erasure, outcome)
             }
             let erased = try #require(try await erasure.value)
@@ -127,38 +117,57 @@ struct PostgresErasureRaceTests {
     }
 }
 
-/// Holds the delivery's row (`FOR UPDATE`, in a transaction of its own) while `body` runs, so the writes `body` starts
-/// queue for the row in the order it starts them; the row is released when `body` returns.
+/// Holds the delivery's row (`FOR UPDATE`, in a transaction of its own, after `prepare` ran in it) while `body` runs,
+/// so the writes `body` starts queue for the row in the order it starts them; the row is released, and `prepare`'s
+/// writes committed, when `body` returns. `body` gets the holding session's process id.
 private func holdingRow<T: Sendable>(
-    _ store: PostgresStore, _ deliveryId: Int64, _ body: () async throws -> T
+    _ store: PostgresStore, _ deliveryId: Int64,
+    prepare: @escaping @Sendable (PostgresConnection) async throws -> Void = { _ in },
+    whileHeld body: (_ holder: Int32) async throws -> T
 ) async throws -> T {
-    let (holding, held) = AsyncStream<Void>.makeStream()
+    let (holding, held) = AsyncStream<Int32>.makeStream()
     let (release, released) = AsyncStream<Void>.makeStream()
     defer { released.finish() }
     let holder = Task {
         defer { held.finish() }
         try await store.transaction { connection in
-            _ = try await connection.rows("SELECT id FROM deliveries WHERE id = \(deliveryId) FOR UPDATE", logger: store.logger)
-            held.yield()
+            let pid = try await connection.rows(
+                "SELECT pg_backend_pid() FROM deliveries WHERE id = \(deliveryId) FOR UPDATE", logger: store.logger
+            ).first?.decode(Int32.self)
+            try await prepare(connection)
+            if let pid { held.yield(pid) }
             for await _ in release { break }
         }
     }
-    for await _ in holding { break }
-    let result = try await body()
+    var holderPid: Int32?
+    for await pid in holding {
+        holderPid = pid
+        break
+    }
+    guard let holderPid else {
+        try await holder.value
+        throw TestFailure("the delivery's row could not be held")
+    }
+    let result = try await body(holderPid)
     released.finish()
     try await holder.value
     return result
 }
 
-/// Waits until a session of this database runs a statement starting with `statement` and waits for a lock, so the test
-/// sets up the order of a lock queue instead of betting on a sleep. Bounded: a setup that never queues fails the test.
-private func waitUntilWaiting(_ store: PostgresStore, _ statement: String) async throws {
+/// Waits until a session runs a statement starting with `statement` and waits for a lock, in the queue behind the
+/// `holder` session (directly, or behind a session that waits for it), so the test sets up the order of a lock queue
+/// instead of betting on a sleep; sessions of tests running beside it do not count. Bounded: a setup that never
+/// queues fails the test.
+private func waitUntilWaiting(_ store: PostgresStore, _ statement: String, behind holder: Int32) async throws {
     let pattern = statement + "%"
     for _ in 0..<1200 {
         let rows = try await store.rows(
             """
-            SELECT count(*)::bigint FROM pg_stat_activity
-            WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE \(pattern)
+            WITH RECURSIVE queue(pid) AS (
+                SELECT \(holder)::int
+                UNION SELECT a.pid FROM pg_stat_activity a JOIN queue q ON q.pid = ANY(pg_blocking_pids(a.pid)))
+            SELECT count(*)::bigint FROM pg_stat_activity a JOIN queue q ON q.pid = a.pid
+            WHERE a.pid <> \(holder) AND a.wait_event_type = 'Lock' AND a.query LIKE \(pattern)
             """)
         if let waiting = try rows.first?.decode(Int64.self), waiting > 0 { return }
         try await Task.sleep(for: .milliseconds(25))
