@@ -42,8 +42,8 @@ enum FanoutBench {
             logger: Logger(label: "bench"))
         Measure.resetPeakRSS()
         let rssBefore = Measure.peakRSSMiB()
-        // The process's CPU per 1,000 rows beside the rate: on a shared host the rate moves with the neighbours' load,
-        // the CPU a phase spends much less.
+        // The process's CPU per 1,000 rows beside the rate: a second view of the same work. On a shared host both
+        // move with the neighbours' load; compare alternating runs.
         let fanoutCPUBefore = Measure.processCPUSeconds()
         let fanoutSeconds = try await Measure.seconds {
             guard let claimed = try await store.claimFanout(owner: "bench", now: now, leaseUntil: now.addingTimeInterval(3600)) else { return }

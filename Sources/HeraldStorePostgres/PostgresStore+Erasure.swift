@@ -79,13 +79,16 @@ extension PostgresStore: ContactErasureStore {
         }
         let erasure = ContactErasure(
             tombstone: tombstone, ledgerEventId: erasureEvent.id, ledgerEventsErased: eventIds.count,
-            deliveriesCancelled: first.cancelled + late.cancelled, deliveriesScrubbed: deliveryCount + late.moved,
+            deliveriesCancelled: first.cancelled + late.cancelled, deliveriesScrubbed: first.moved + late.moved,
             addressesBlocked: addressDigest == nil ? 0 : Set(addresses).count)
         return erasure
     }
 
     /// Cancels the contact's waiting deliveries and moves every one of its deliveries to the tombstone, scrubbed;
-    /// returns how many it moved and how many of those it cancelled. Only a cancelled row's `updated_at` moves.
+    /// returns how many it moved and how many of those it cancelled. Only a cancelled row's `updated_at` moves:
+    /// moving a row to the tombstone changes no state a caller follows by time. The locking subquery reads each
+    /// row's state as it stands after any wait for its lock (a send's outcome may have moved it meanwhile), so the
+    /// update cancels exactly the rows still waiting; it locks in id order, as outcome batches do.
     private static func moveDeliveries(
         of contactId: String, to tombstone: String, at updated: Int64, _ connection: PostgresConnection, _ logger: Logger
     ) async throws -> (moved: Int, cancelled: Int) {
@@ -98,7 +101,7 @@ extension PostgresStore: ContactErasureStore {
             reason = CASE WHEN w.waiting THEN 'cancelled' ELSE d.reason END,
             updated_at = CASE WHEN w.waiting THEN \(updated) ELSE d.updated_at END
             FROM (SELECT id, state IN ('queued', 'scheduled') AS waiting FROM deliveries
-                WHERE contact_id = \(contactId) FOR NO KEY UPDATE) w
+                WHERE contact_id = \(contactId) ORDER BY id FOR UPDATE) w
             WHERE d.id = w.id RETURNING w.waiting
             """, logger: logger
         ).map { try $0.decode(Bool.self) }

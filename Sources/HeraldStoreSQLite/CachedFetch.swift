@@ -41,7 +41,10 @@ struct InList {
     }
 
     /// `?,?,…` for each padded size, built once: joining up to 256 strings per list showed in fan-out's profile.
-    private static let placeholderLists = (0...maxCount.trailingZeroBitCount).map { placeholders(1 << $0) }
+    private static let placeholderLists: [String] = {
+        precondition(maxCount.nonzeroBitCount == 1, "lists are padded to powers of two up to maxCount")
+        return (0...maxCount.trailingZeroBitCount).map { placeholders(1 << $0) }
+    }()
 
     func bind(to binding: inout DirectBinding) {
         switch values {

@@ -236,6 +236,7 @@ import Testing
         try FastJSON.forEachMember(in: text) { key, _ in keys.append(key) }
         #expect(keys == ["id", "phone", "id", "attributes", "attributes"])
         #expect(Contact(storedJSON: #"{"id":7}"#) == nil)
+        #expect(Contact(storedJSON: #"{"id":"a"} {}"#) == nil, "members were read before the text turned out not to be one object")
         for text in ["[1]", "\"id\"", "{\"id\":\"a\"} {}", ""] {
             #expect(throws: (any Error).self) { try FastJSON.forEachMember(in: text) { _, _ in } }
         }
