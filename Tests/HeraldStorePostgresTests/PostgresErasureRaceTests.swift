@@ -47,6 +47,32 @@ struct PostgresErasureRaceTests {
         }
     }
 
+    /// A send answered "retry" while the erasure waited for its row: the sweep reads the row again once it has it, finds
+    /// it waiting, and cancels it, so no retry goes out under the tombstone.
+    @Test func aRetryQueuedWhileTheErasureWaitedIsCancelled() async throws {
+        try await withPostgresStores { stores in
+            let store = stores[0]
+            try await seedJob(store, key: "retried", contactIds: ["a"], purpose: .transactional)
+            let claimed = try #require(try await claim(store).first)
+            let erasure = try await holdingRow(store, claimed.deliveryId) { connection in
+                _ = try await connection.rows(
+                    """
+                    UPDATE deliveries SET state = 'scheduled', lease_owner = NULL, lease_until = NULL,
+                    not_before = \(t0.ms + 60_000) WHERE id = \(claimed.deliveryId)
+                    """, logger: store.logger)
+            } whileHeld: { holder in
+                let erasure = Task { try await store.eraseContact("a", actor: "test", at: t0, addressDigest: nil) }
+                try await waitUntilWaiting(store, "UPDATE deliveries d SET contact_id", behind: holder)
+                return erasure
+            }
+            let erased = try #require(try await erasure.value)
+            #expect(erased.deliveriesCancelled == 1)
+            let moved = try await store.deliveries(DeliveryQuery(contactId: erased.tombstone, limit: 10))
+            #expect(moved.map(\.state) == [.suppressed])
+            #expect(moved.first?.reason == .cancelled)
+        }
+    }
+
     /// A bounce that arrives while an erasure of its contact is under way: its write waits for the delivery's row, which
     /// the erasure holds until it commits, then finds the row moved to the tombstone and writes nothing. A bounce
     /// that read the row without locking it would log the address in a line the erasure had already deleted.
