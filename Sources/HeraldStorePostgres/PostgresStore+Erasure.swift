@@ -58,10 +58,13 @@ extension PostgresStore: ContactErasureStore {
             """, logger: logger)
         try await connection.rows("DELETE FROM send_log WHERE contact_id = \(contactId)", logger: logger)
         // Webhook events not yet sent move to the tombstone without their traces; the `contact.erased` event
-        // that deleting the contact writes (trigger) names the id the caller asked to erase.
+        // that deleting the contact writes (trigger) names the id the caller asked to erase. The sweeps' own
+        // `delivery.suppressed` events were written under the tombstone with its trace, and lose it too, as on SQLite.
         try await connection.rows(
-            "UPDATE webhook_events SET contact_id = \(tombstone), trace = NULL WHERE contact_id = \(contactId)",
-            logger: logger)
+            """
+            UPDATE webhook_events SET contact_id = \(tombstone), trace = NULL
+            WHERE contact_id = \(contactId) OR contact_id = \(tombstone)
+            """, logger: logger)
         try await connection.rows("DELETE FROM contacts WHERE id = \(contactId)", logger: logger)
         let spellings = EmailAddress.withOtherSpellings(addresses)
         try await connection.rows("DELETE FROM suppressions WHERE address = ANY(\(spellings)::text[])", logger: logger)

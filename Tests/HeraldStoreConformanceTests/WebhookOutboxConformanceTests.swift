@@ -303,4 +303,30 @@ struct WebhookErasureConformanceTests {
             #expect(events.map(\.contactId) == [erasure.tombstone, erasure.tombstone, "shirin"])
         }
     }
+
+    /// A delivery the erasure cancels is reported as `delivery.suppressed` (`cancelled`) under the tombstone, with no
+    /// trace, on every backend alike: the erased contact's decision is theirs, and the tombstone's own trace says only
+    /// "erased".
+    @Test(arguments: TestBackends.all)
+    func aDeliveryTheErasureCancelsIsReportedWithoutItsTrace(backend: TestBackend) async throws {
+        try await withStore(backend) { store, _ in
+            let outbox = try #require(store as? any WebhookOutboxStore)
+            try await outbox.installWebhookEvents([.deliverySuppressed], endpoints: ["crm"])
+            try await store.upsertContacts([contact("shirin", email: "s@x.io")], at: t0)
+            let start = try #require(try await outbox.leaseWebhookEndpoint("crm", owner: "n1", now: t0, leaseUntil: at(30)))
+            let job = try await seedJob(store, spec("otp", ids: ["shirin"]))
+            let erasure = try #require(try await erase(store, "shirin"))
+            #expect(erasure.deliveriesCancelled == 1)
+            var events: [WebhookEventRecord] = []
+            for _ in 0..<600 where events.isEmpty {
+                events = try await outbox.webhookEvents(after: start, limit: 10)
+                if events.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(events.map(\.type) == [.deliverySuppressed])
+            #expect(events.map(\.jobId) == [job.id])
+            #expect(events.map(\.contactId) == [erasure.tombstone])
+            #expect(events.map(\.detail) == ["cancelled"])
+            #expect(events.map(\.trace) == [nil])
+        }
+    }
 }

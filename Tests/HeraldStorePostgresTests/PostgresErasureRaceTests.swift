@@ -27,9 +27,7 @@ struct PostgresErasureRaceTests {
                     VALUES (\(claimed.deliveryId), 1, \(t0.ms), 5, 'mail-a', 'permanent', 'pm-held', '550 no such user')
                     """, logger: store.logger)
             } whileHeld: { holder in
-                let erasure = Task { try await store.eraseContact("a", actor: "test", at: t0, addressDigest: nil) }
-                try await waitUntilWaiting(store, "UPDATE deliveries d SET contact_id", behind: holder)
-                return erasure
+                try await erasureQueued(store, behind: holder)
             }
             let erased = try #require(try await erasure.value)
             // The held email moved; the fallback it queued meanwhile was cancelled and moved by the second sweep.
@@ -61,9 +59,7 @@ struct PostgresErasureRaceTests {
                     not_before = \(t0.ms + 60_000) WHERE id = \(claimed.deliveryId)
                     """, logger: store.logger)
             } whileHeld: { holder in
-                let erasure = Task { try await store.eraseContact("a", actor: "test", at: t0, addressDigest: nil) }
-                try await waitUntilWaiting(store, "UPDATE deliveries d SET contact_id", behind: holder)
-                return erasure
+                try await erasureQueued(store, behind: holder)
             }
             let erased = try #require(try await erasure.value)
             #expect(erased.deliveriesCancelled == 1)
@@ -86,8 +82,7 @@ struct PostgresErasureRaceTests {
                 [DeliveryOutcome(deliveryId: claimed.deliveryId, owner: "node-a", attempts: [sent], next: .sent)], at: t0)
             // A third party holds the row, so the erasure queues for it first and the bounce behind it.
             let (erasure, bounce) = try await holdingRow(store, claimed.deliveryId) { holder in
-                let erasure = Task { try await store.eraseContact("a", actor: "test", at: t0, addressDigest: nil) }
-                try await waitUntilWaiting(store, "UPDATE deliveries d SET contact_id", behind: holder)
+                let erasure = try await erasureQueued(store, behind: holder)
                 let bounce = Task {
                     try await store.recordBounce(
                         BounceRecord(
@@ -126,8 +121,7 @@ struct PostgresErasureRaceTests {
                 job: job.spec, jobId: job.id, contactId: "a", channel: .sms, state: .queued, reason: nil, notBefore: t0,
                 trace: [TraceStep(rule: "fallback", outcome: "queued", detail: "email failed")])
             let (erasure, outcome) = try await holdingRow(store, claimed.deliveryId) { holder in
-                let erasure = Task { try await store.eraseContact("a", actor: "test", at: t0, addressDigest: nil) }
-                try await waitUntilWaiting(store, "UPDATE deliveries d SET contact_id", behind: holder)
+                let erasure = try await erasureQueued(store, behind: holder)
                 let outcome = Task { [answer] in try await store.recordOutcomes([answer], at: t0) }
                 try await waitUntilWaiting(store, "WITH outcome AS", behind: holder)
                 return (erasure, outcome)
@@ -183,6 +177,13 @@ private func holdingRow<T: Sendable>(
     released.finish()
     try await holder.value
     return result
+}
+
+/// Starts erasing contact "a" and returns once its sweep waits for a row in the lock queue behind `holder`.
+private func erasureQueued(_ store: PostgresStore, behind holder: Int32) async throws -> Task<ContactErasure?, any Error> {
+    let erasure = Task { try await store.eraseContact("a", actor: "test", at: t0, addressDigest: nil) }
+    try await waitUntilWaiting(store, "UPDATE deliveries d SET contact_id", behind: holder)
+    return erasure
 }
 
 /// Waits until a session runs a statement starting with `statement` and waits for a lock, in the queue behind the
