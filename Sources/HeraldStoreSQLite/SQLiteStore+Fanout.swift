@@ -112,9 +112,8 @@ extension SQLiteStore {
         for contact in contacts { facts[contact.id] = ContactPolicyFacts() }
         let ids = contacts.map(\.id)
         for list in InList.chunks(of: ids) {
-            // Each contact's events in ledger order, in the index's own order: `ORDER BY id` sorted every chunk.
             try db.cachedStatement(
-                sql: "SELECT \(ConsentEvent.policyColumns) FROM consent_events WHERE contact_id IN (\(list.sql)) ORDER BY contact_id, id"
+                sql: "SELECT \(ConsentEvent.policyColumns) FROM consent_events WHERE contact_id IN (\(list.sql)) ORDER BY id"
             ).forEachDirect(db, bind: { list.bind(to: &$0) }) { row in
                 let event = policyConsentEvent(from: row)
                 facts[event.contactId]?.consents.append(event)
