@@ -12,31 +12,62 @@ public struct PushToken: Codable, Sendable, Hashable {
 }
 
 /// A recipient, keyed by the caller's own user id.
-public struct Contact: Codable, Sendable, Hashable {
-    public var id: String
-    public var timezone: String?
-    public var locale: String?
-    public var attributes: [String: JSONValue]
-    public var email: String?
-    public var phone: String?
-    public var pushTokens: [PushToken]
-    public var telegramChatId: String?
-    public var whatsapp: String?
+///
+/// A value, as any struct: its fields live in one immutable box that copies share and a change replaces. Fan-out and
+/// claims hand each contact through several layers per delivery (facts, address owners, the policy's input), and
+/// copying nine reference-counted fields at each step was about 7% of fan-out's CPU.
+public struct Contact: Sendable, Hashable {
+    private var box: Box
 
     public init(
         id: String, timezone: String? = nil, locale: String? = nil, attributes: [String: JSONValue] = [:],
         email: String? = nil, phone: String? = nil, pushTokens: [PushToken] = [], telegramChatId: String? = nil,
         whatsapp: String? = nil
     ) {
-        self.id = id
-        self.timezone = timezone
-        self.locale = locale
-        self.attributes = attributes
-        self.email = email
-        self.phone = phone
-        self.pushTokens = pushTokens
-        self.telegramChatId = telegramChatId
-        self.whatsapp = whatsapp
+        box = Box(
+            Fields(
+                id: id, timezone: timezone, locale: locale, attributes: attributes, email: email, phone: phone,
+                pushTokens: pushTokens, telegramChatId: telegramChatId, whatsapp: whatsapp))
+    }
+
+    public var id: String { get { box.fields.id } set { change { $0.id = newValue } } }
+    public var timezone: String? { get { box.fields.timezone } set { change { $0.timezone = newValue } } }
+    public var locale: String? { get { box.fields.locale } set { change { $0.locale = newValue } } }
+    public var attributes: [String: JSONValue] { get { box.fields.attributes } set { change { $0.attributes = newValue } } }
+    public var email: String? { get { box.fields.email } set { change { $0.email = newValue } } }
+    public var phone: String? { get { box.fields.phone } set { change { $0.phone = newValue } } }
+    public var pushTokens: [PushToken] { get { box.fields.pushTokens } set { change { $0.pushTokens = newValue } } }
+    public var telegramChatId: String? { get { box.fields.telegramChatId } set { change { $0.telegramChatId = newValue } } }
+    public var whatsapp: String? { get { box.fields.whatsapp } set { change { $0.whatsapp = newValue } } }
+
+    public static func == (lhs: Contact, rhs: Contact) -> Bool {
+        lhs.box === rhs.box || lhs.box.fields == rhs.box.fields
+    }
+
+    public func hash(into hasher: inout Hasher) { box.fields.hash(into: &hasher) }
+
+    private struct Fields: Sendable, Hashable {
+        var id: String
+        var timezone: String?
+        var locale: String?
+        var attributes: [String: JSONValue]
+        var email: String?
+        var phone: String?
+        var pushTokens: [PushToken]
+        var telegramChatId: String?
+        var whatsapp: String?
+    }
+
+    private final class Box: Sendable {
+        let fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    /// A changed contact gets a box of its own; every copy made before keeps the old one.
+    private mutating func change(_ body: (inout Fields) -> Void) {
+        var fields = box.fields
+        body(&fields)
+        box = Box(fields)
     }
 
     /// The addresses this contact has on one kind of channel, in the form drivers need.
@@ -86,26 +117,43 @@ public struct Contact: Codable, Sendable, Hashable {
     }
 }
 
-extension Contact {
+extension Contact: Codable {
     private enum CodingKeys: String, CodingKey {
         case id, timezone, locale, attributes, email, phone, pushTokens, telegramChatId, whatsapp
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        id = try c.decode(String.self, forKey: .id)
-        timezone = try c.decodeIfPresent(String.self, forKey: .timezone)
-        locale = try c.decodeIfPresent(String.self, forKey: .locale)
-        attributes = try c.decodeIfPresent([String: JSONValue].self, forKey: .attributes) ?? [:]
-        email = try c.decodeIfPresent(String.self, forKey: .email)
-        phone = try c.decodeIfPresent(String.self, forKey: .phone)
-        pushTokens = try c.decodeIfPresent([PushToken].self, forKey: .pushTokens) ?? []
         // Telegram chat ids are integers in the Bot API; accept them as numbers or strings.
+        let telegramChatId: String?
         if let number = try? c.decodeIfPresent(Int64.self, forKey: .telegramChatId) {
             telegramChatId = String(number)
         } else {
             telegramChatId = try c.decodeIfPresent(String.self, forKey: .telegramChatId)
         }
-        whatsapp = try c.decodeIfPresent(String.self, forKey: .whatsapp)
+        self.init(
+            id: try c.decode(String.self, forKey: .id),
+            timezone: try c.decodeIfPresent(String.self, forKey: .timezone),
+            locale: try c.decodeIfPresent(String.self, forKey: .locale),
+            attributes: try c.decodeIfPresent([String: JSONValue].self, forKey: .attributes) ?? [:],
+            email: try c.decodeIfPresent(String.self, forKey: .email),
+            phone: try c.decodeIfPresent(String.self, forKey: .phone),
+            pushTokens: try c.decodeIfPresent([PushToken].self, forKey: .pushTokens) ?? [],
+            telegramChatId: telegramChatId,
+            whatsapp: try c.decodeIfPresent(String.self, forKey: .whatsapp))
+    }
+
+    /// As the compiler's own encoding of the stored fields did: absent optionals left out, the rest always written.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encodeIfPresent(timezone, forKey: .timezone)
+        try c.encodeIfPresent(locale, forKey: .locale)
+        try c.encode(attributes, forKey: .attributes)
+        try c.encodeIfPresent(email, forKey: .email)
+        try c.encodeIfPresent(phone, forKey: .phone)
+        try c.encode(pushTokens, forKey: .pushTokens)
+        try c.encodeIfPresent(telegramChatId, forKey: .telegramChatId)
+        try c.encodeIfPresent(whatsapp, forKey: .whatsapp)
     }
 }
