@@ -14,9 +14,9 @@ public struct PushToken: Codable, Sendable, Hashable {
 /// A recipient, keyed by the caller's own user id.
 ///
 /// A value, as any struct: its fields live in one immutable box that copies share and a change replaces. Fan-out and
-/// claims hand each contact through several layers per delivery (facts, address owners, the policy's input), and
-/// copying nine reference-counted fields at each step was about 7% of fan-out's CPU.
-public struct Contact: Sendable, Hashable {
+/// claims hand each contact through several layers per delivery (facts, address owners, the policy's input); copying
+/// nine reference-counted fields at each step was about 7% of fan-out's CPU in a profile (BENCHMARKS.md, session 28).
+public struct Contact: Sendable, Hashable, CustomReflectable {
     private var box: Box
 
     public init(
@@ -45,6 +45,9 @@ public struct Contact: Sendable, Hashable {
     }
 
     public func hash(into hasher: inout Hasher) { box.fields.hash(into: &hasher) }
+
+    /// Printed and dumped with its fields, as before the box (test failures name the field that differs).
+    public var customMirror: Mirror { Mirror(self, children: Mirror(reflecting: box.fields).children, displayStyle: .struct) }
 
     private struct Fields: Sendable, Hashable {
         var id: String
@@ -122,8 +125,16 @@ extension Contact: Codable {
         case id, timezone, locale, attributes, email, phone, pushTokens, telegramChatId, whatsapp
     }
 
+    /// Fields are read in declaration order, so a record with several bad fields reports the first, as before.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        let id = try c.decode(String.self, forKey: .id)
+        let timezone = try c.decodeIfPresent(String.self, forKey: .timezone)
+        let locale = try c.decodeIfPresent(String.self, forKey: .locale)
+        let attributes = try c.decodeIfPresent([String: JSONValue].self, forKey: .attributes) ?? [:]
+        let email = try c.decodeIfPresent(String.self, forKey: .email)
+        let phone = try c.decodeIfPresent(String.self, forKey: .phone)
+        let pushTokens = try c.decodeIfPresent([PushToken].self, forKey: .pushTokens) ?? []
         // Telegram chat ids are integers in the Bot API; accept them as numbers or strings.
         let telegramChatId: String?
         if let number = try? c.decodeIfPresent(Int64.self, forKey: .telegramChatId) {
@@ -132,14 +143,8 @@ extension Contact: Codable {
             telegramChatId = try c.decodeIfPresent(String.self, forKey: .telegramChatId)
         }
         self.init(
-            id: try c.decode(String.self, forKey: .id),
-            timezone: try c.decodeIfPresent(String.self, forKey: .timezone),
-            locale: try c.decodeIfPresent(String.self, forKey: .locale),
-            attributes: try c.decodeIfPresent([String: JSONValue].self, forKey: .attributes) ?? [:],
-            email: try c.decodeIfPresent(String.self, forKey: .email),
-            phone: try c.decodeIfPresent(String.self, forKey: .phone),
-            pushTokens: try c.decodeIfPresent([PushToken].self, forKey: .pushTokens) ?? [],
-            telegramChatId: telegramChatId,
+            id: id, timezone: timezone, locale: locale, attributes: attributes, email: email, phone: phone,
+            pushTokens: pushTokens, telegramChatId: telegramChatId,
             whatsapp: try c.decodeIfPresent(String.self, forKey: .whatsapp))
     }
 

@@ -6,9 +6,12 @@ import Testing
 /// and the JSON must stay what the API and the stores have always written.
 @Suite("Contact as a value")
 struct ContactValueTests {
-    static let sara = Contact(
-        id: "u1", timezone: "Asia/Tehran", locale: "fa", attributes: ["first_name": .string("سارا")],
-        email: "sara@example.com", phone: "+989121234567", pushTokens: [PushToken(platform: .fcm, token: "t1")])
+    /// Built anew on each call: two results share no fields, so `==` compares them field by field.
+    static var sara: Contact {
+        Contact(
+            id: "u1", timezone: "Asia/Tehran", locale: "fa", attributes: ["first_name": .string("سارا")],
+            email: "sara@example.com", phone: "+989121234567", pushTokens: [PushToken(platform: .fcm, token: "t1")])
+    }
 
     @Test func changingACopyLeavesTheOthersAsTheyWere() {
         var changed = Self.sara
@@ -48,5 +51,31 @@ struct ContactValueTests {
         #expect(
             keys == ["id", "timezone", "locale", "attributes", "email", "phone", "push_tokens", "telegram_chat_id", "whatsapp"])
         #expect(try HeraldJSON.decoder().decode(Contact.self, from: data) == full)
+    }
+
+    /// A record with several bad fields names the first of them in the declared order, and a numeric Telegram chat id
+    /// reads as its digits.
+    @Test func decodingReportsTheFirstBadFieldAndReadsNumericChatIds() throws {
+        let decoder = HeraldJSON.decoder()
+        do {
+            _ = try decoder.decode(Contact.self, from: Data(#"{"telegram_chat_id": true, "email": 5}"#.utf8))
+            Issue.record("a contact without an id was read")
+        } catch DecodingError.keyNotFound(let key, _) {
+            #expect(key.stringValue == "id")
+        }
+        do {
+            _ = try decoder.decode(Contact.self, from: Data(#"{"id": "u4", "telegram_chat_id": true, "email": 5}"#.utf8))
+            Issue.record("an email that is a number was read")
+        } catch DecodingError.typeMismatch(_, let context) {
+            #expect(context.codingPath.last?.stringValue == "email")
+        }
+        let chat = try decoder.decode(Contact.self, from: Data(#"{"id": "u5", "telegram_chat_id": 42}"#.utf8))
+        #expect(chat.telegramChatId == "42")
+    }
+
+    @Test func aContactPrintsItsFields() {
+        let printed = String(describing: Contact(id: "u6", locale: "ar"))
+        #expect(printed.hasPrefix("Contact("))
+        #expect(printed.contains("id: \"u6\"") && printed.contains("locale: Optional(\"ar\")"))
     }
 }
