@@ -17,6 +17,21 @@ enum Measure {
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
+    /// Calls per second of `body(0..<calls)`, once per round, and the sum of what the calls returned: a caller that
+    /// reports or checks the sum keeps the work from being optimized away. For one-core loops without I/O.
+    static func callRates(calls: Int, rounds: Int, _ body: (Int) -> Int) -> (rates: [Double], total: Int) {
+        var rates: [Double] = []
+        var total = 0
+        for _ in 0..<rounds {
+            let clock = ContinuousClock()
+            let start = clock.now
+            for index in 0..<calls { total &+= body(index) }
+            let elapsed = clock.now - start
+            rates.append(Double(calls) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
+        }
+        return (rates, total)
+    }
+
     static func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()
         return sorted.isEmpty ? 0 : sorted[sorted.count / 2]

@@ -18,17 +18,9 @@ enum ProfileCodecBench {
         let response = ProviderResponse(status: 200, headers: ["content-type": "application/json"], body: Array(#"{"id":"x"}"#.utf8))
         // Messages arrive built; building them (String(format:)) is not the driver's work.
         let messages = (0..<1024).map(HTTPDriverBench.message)
-        var rates: [Double] = []
-        var sent = 0
-        for _ in 0..<rounds {
-            let clock = ContinuousClock()
-            let start = clock.now
-            for index in 0..<calls {
-                let (request, result) = driver.sendOffline(messages[index & 1023], answer: response)
-                if result.outcome == .sent, result.providerMessageId == "x", request?.body != nil { sent += 1 }
-            }
-            let elapsed = clock.now - start
-            rates.append(Double(calls) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
+        let (rates, sent) = Measure.callRates(calls: calls, rounds: rounds) { index in
+            let (request, result) = driver.sendOffline(messages[index & 1023], answer: response)
+            return result.outcome == .sent && result.providerMessageId == "x" && request?.body != nil ? 1 : 0
         }
         await driver.shutdown()
         let rounds = rates.map { String(format: "%.0f", $0) }.joined(separator: " / ")

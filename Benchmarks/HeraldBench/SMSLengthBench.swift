@@ -11,15 +11,7 @@ enum SMSLengthBench {
 
     static func run(calls: Int, rounds: Int) -> [Row] {
         texts.map { name, text in
-            var rates: [Double] = []
-            var units = 0
-            for _ in 0..<rounds {
-                let clock = ContinuousClock()
-                let start = clock.now
-                for _ in 0..<calls { units &+= SMSLength(measuring: text).units }
-                let elapsed = clock.now - start
-                rates.append(Double(calls) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
-            }
+            let (rates, units) = Measure.callRates(calls: calls, rounds: rounds) { _ in SMSLength(measuring: text).units }
             let length = SMSLength(measuring: text)
             return Row(
                 scenario: "SMS length: \(name)", metric: "texts/s (one core)", median: Measure.median(rates), unit: "/s",

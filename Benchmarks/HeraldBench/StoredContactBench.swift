@@ -23,18 +23,10 @@ enum StoredContactBench {
         ]
     }
 
-    /// Median calls per second of `body` over `rounds`; its results are summed so the work is not optimized away.
+    /// Median calls per second; the calls' results are checked so the work is not optimized away.
     private static func rate(calls: Int, rounds: Int, _ body: (Int) -> Int) -> Double {
-        var rates: [Double] = []
-        var sink = 0
-        for _ in 0..<rounds {
-            let clock = ContinuousClock()
-            let start = clock.now
-            for index in 0..<calls { sink &+= body(index) }
-            let elapsed = clock.now - start
-            rates.append(Double(calls) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
-        }
-        precondition(sink != 0)
+        let (rates, total) = Measure.callRates(calls: calls, rounds: rounds, body)
+        precondition(total != 0)
         return Measure.median(rates)
     }
 }

@@ -7,8 +7,7 @@ extension HeraldAPI {
         router.put("/v1/contacts/:id") { request, context in
             try context.require(.enqueue)
             let id = try context.identifier("id", field: "id")
-            var contact = try await request.decodeJSON(ContactBody.self, context: context).contact(id: id)
-            contact.id = id
+            let contact = try await request.decodeJSON(ContactBody.self, context: context).contact(id: id)
             try ContactValidation.validate(contact)
             try await deps.store.upsertContacts([contact], at: deps.now())
             return try JSONResponse.make(contact)

@@ -13,8 +13,7 @@ struct PostgresErasureRaceTests {
     @Test func aFallbackAndAttemptWrittenByAnOutcomeTheErasureWaitedForAreCancelledAndScrubbed() async throws {
         try await withPostgresStores { stores in
             let store = stores[0]
-            let job = try await seedJob(store, key: "in-flight", contactIds: ["a"], purpose: .transactional)
-            let claimed = try #require(try await claim(store).first)
+            let (job, claimed) = try await claimedFor("a", store, key: "in-flight")
             let fallback = NewDelivery(
                 job: job.spec, jobId: job.id, contactId: "a", channel: .sms, state: .queued, reason: nil, notBefore: t0,
                 trace: [TraceStep(rule: "fallback", outcome: "queued", detail: "email failed")])
@@ -50,8 +49,7 @@ struct PostgresErasureRaceTests {
     @Test func aRetryQueuedWhileTheErasureWaitedIsCancelled() async throws {
         try await withPostgresStores { stores in
             let store = stores[0]
-            try await seedJob(store, key: "retried", contactIds: ["a"], purpose: .transactional)
-            let claimed = try #require(try await claim(store).first)
+            let (_, claimed) = try await claimedFor("a", store, key: "retried")
             let erasure = try await holdingRow(store, claimed.deliveryId) { connection in
                 _ = try await connection.rows(
                     """
@@ -75,8 +73,7 @@ struct PostgresErasureRaceTests {
     @Test func aBounceWaitingForAnErasureWritesNothingOnceItCommits() async throws {
         try await withPostgresStores { stores in
             let store = stores[0]
-            try await seedJob(store, key: "bounced", contactIds: ["a"], purpose: .transactional)
-            let claimed = try #require(try await claim(store).first)
+            let (_, claimed) = try await claimedFor("a", store, key: "bounced")
             let sent = Attempt(number: 1, at: t0, latencyMs: 5, instance: "mail-a", outcome: .sent, providerMessageId: "pm-1", error: nil)
             try await store.recordOutcomes(
                 [DeliveryOutcome(deliveryId: claimed.deliveryId, owner: "node-a", attempts: [sent], next: .sent)], at: t0)
@@ -107,8 +104,7 @@ struct PostgresErasureRaceTests {
     @Test func aLateAnswerQueuedBehindAnErasureBringsNothingPersonalBack() async throws {
         try await withPostgresStores { stores in
             let store = stores[0]
-            let job = try await seedJob(store, key: "late", contactIds: ["a"], purpose: .transactional)
-            let claimed = try #require(try await claim(store).first)
+            let (job, claimed) = try await claimedFor("a", store, key: "late")
             var answer = DeliveryOutcome(
                 deliveryId: claimed.deliveryId, owner: "node-a",
                 attempts: [
@@ -138,6 +134,12 @@ struct PostgresErasureRaceTests {
             #expect(try await store.suppressions(addresses: ["a@example.com"]).isEmpty)
         }
     }
+}
+
+/// A transactional job for contact `id`, and its one delivery claimed: the row the tests' outcomes and erasures race for.
+private func claimedFor(_ id: String, _ store: PostgresStore, key: String) async throws -> (Job, ClaimedDelivery) {
+    let job = try await seedJob(store, key: key, contactIds: [id], purpose: .transactional)
+    return (job, try #require(try await claim(store).first))
 }
 
 /// Holds the delivery's row (`FOR UPDATE`, in a transaction of its own, after `prepare` ran in it) while `body` runs,
