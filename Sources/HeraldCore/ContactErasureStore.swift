@@ -45,6 +45,9 @@ public protocol ContactErasureStore: Sendable {
     /// When the contact row now under `contactId` was first stored (an update keeps it; an erasure deletes the
     /// row, so storing the id again starts anew); 1970 for rows stored before this was kept; nil if there is none.
     func contactCreatedAt(_ contactId: String) async throws -> Date?
+
+    /// Whether any of these keyed hashes is on the erased-address block list.
+    func listsErasedAddress(digests: [String]) async throws -> Bool
 }
 
 extension Contact {

@@ -6,7 +6,8 @@ import Hummingbird
 /// What one bounce or complaint did, as `POST /v1/inbound/{email_channel_id}` answers it. `outcome` is one
 /// of `suppressed`, `already_suppressed`, `counted` (a soft bounce under the threshold), `revoked` (a
 /// complaint in the consent ledger), `unmatched` (no delivery of this channel found), `rejected` (a VERP
-/// address whose signature does not hold), `erased` (the delivery's contact was erased: nothing recorded).
+/// address whose signature does not hold), `erased` (the delivery's contact was erased, or no delivery matched and
+/// the address is on the erased-address block list: nothing recorded).
 struct EmailReportResult: Encodable {
     var kind: String
     var outcome: String
@@ -106,6 +107,12 @@ extension HeraldAPI {
             let rawAddress = vouched ?? contact?.email ?? feedback.recipient,
             let address = try? SuppressionAddress.normalize(rawAddress)
         else { return result }
+        // A report no delivery matched, about an address an erasure keeps blocked: recording it, as a suppression
+        // or a bounce, would bring the erased person's address back in clear.
+        if delivery == nil, try await isErasedAddress(address) {
+            result.outcome = "erased"
+            return result
+        }
         let now = deps.now()
         switch feedback.kind {
         case .hardBounce, .softBounce:
@@ -134,6 +141,14 @@ extension HeraldAPI {
             }
         }
         return result
+    }
+
+    /// Whether `address`, in either spelling, is on the erased-address block list (`rights.block_erased_addresses`;
+    /// without it Herald keeps nothing that could tell).
+    private func isErasedAddress(_ address: String) async throws -> Bool {
+        guard deps.erasure.blockedAddressKey != nil, let store = deps.store as? any ContactErasureStore else { return false }
+        let digests = AddressSpellings([address]).all.compactMap { deps.erasure.addressDigest($0) }
+        return try await store.listsErasedAddress(digests: digests)
     }
 
     /// Whether an ESP's report names, by the Message-ID Herald gave it (`delivery-<id>.<token>@…`), a delivery

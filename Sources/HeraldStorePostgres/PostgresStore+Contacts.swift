@@ -42,6 +42,11 @@ extension PostgresStore {
             .map { Date(milliseconds: try $0.decode(Int64.self)) }
     }
 
+    public func listsErasedAddress(digests: [String]) async throws -> Bool {
+        guard !digests.isEmpty else { return false }
+        return try await !rows("SELECT 1 FROM erased_addresses WHERE digest = ANY(\(digests)::text[]) LIMIT 1").isEmpty
+    }
+
     public func contact(id: String) async throws -> Contact? {
         try await contacts(ids: [id]).first
     }

@@ -26,6 +26,16 @@ extension SQLiteStore {
         }.map(Date.init(milliseconds:))
     }
 
+    public func listsErasedAddress(digests: [String]) async throws -> Bool {
+        guard !digests.isEmpty else { return false }
+        // One or two digests: an address and its other spelling.
+        return try await pool.read { db in
+            try digests.contains { digest in
+                try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM erased_addresses WHERE digest = ?)", arguments: [digest]) ?? false
+            }
+        }
+    }
+
     public func contact(id: String) async throws -> Contact? {
         try await contacts(ids: [id]).first
     }

@@ -54,11 +54,12 @@ import Testing
             inbound = try InboundRouter(loaded: loaded, environment: environment)
         }
 
-        func application() -> some ApplicationProtocol {
+        func application(erasure: ErasureSettings = ErasureSettings()) -> some ApplicationProtocol {
             let now = BounceEndToEndTests.noon
-            let deps = APIDependencies(
+            var deps = APIDependencies(
                 store: harness.store, templates: harness.store, fanoutSignal: WorkSignal(), unsubscribeSecret: Harness.secret,
                 inbound: inbound, now: { now })
+            deps.erasure = erasure
             return Application(router: HeraldAPI(deps: deps).router())
         }
 
@@ -207,6 +208,42 @@ import Testing
                 let (_, list) = try await client.send(.get, "/v1/suppressions?limit=10", "", headers: harness.bearer)
                 #expect(!list.contains("ann@example.net"), "the erased address came back as a suppression")
                 // Nor as a bounce, or anywhere else in the database file.
+                let path = harness.directory.appendingPathComponent("herald.sqlite").path
+                var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+                bytes += FileManager.default.contents(atPath: path + "-wal") ?? Data()
+                #expect(bytes.range(of: Data("ann@example.net".utf8)) == nil, "the erased address is back in the store")
+            }
+        }
+    }
+
+    /// With `rights.block_erased_addresses` Herald can tell an erased person's address when a report matches none of
+    /// its deliveries (an ESP's event without Herald's Message-ID): it records nothing, as for a matched one.
+    @Test func anUnmatchedESPReportAboutABlockedErasedAddressRecordsNothing() async throws {
+        try await Self.withSetup { setup in
+            let harness = setup.harness
+            let erasure = ErasureSettings(blockedAddressKey: Array("erased-address-key".utf8))
+            try await setup.application(erasure: erasure).test(.router) { client in
+                let contact = #"{"id":"ann","email":"ann@example.net"}"#
+                #expect(try await client.send(.post, "/v1/contacts/batch", contact, headers: harness.bearer).0 == .ok)
+                #expect(try await client.send(.delete, "/v1/contacts/ann", "", headers: harness.bearer).0 == .ok)
+
+                func report(_ kind: String, _ address: String) async throws -> String? {
+                    let event = #"[{"email":"\#(address)","smtp-id":"<4f2a@relay.example>","event":"\#(kind)","type":"bounce","status":"5.1.1"}]"#
+                    let posted = try await client.execute(
+                        uri: "/v1/inbound/email-main", method: .post,
+                        headers: [Self.secretHeader: "pipe-secret", .contentType: "application/json"], body: .init(string: event)
+                    ) { ($0.status, String(buffer: $0.body)) }
+                    #expect(posted.0 == .accepted)
+                    return try Self.json(posted.1)["outcome"] as? String
+                }
+                #expect(try await report("bounce", "ann@example.net") == "erased")
+                #expect(try await report("spamreport", "ann@example.net") == "erased")
+                // An address nobody erased is still suppressed on the ESP's word.
+                #expect(try await report("bounce", "bob@example.net") == "suppressed")
+
+                let (_, list) = try await client.send(.get, "/v1/suppressions?limit=10", "", headers: harness.bearer)
+                #expect(list.contains("bob@example.net"))
+                #expect(!list.contains("ann@example.net"), "the erased address came back as a suppression")
                 let path = harness.directory.appendingPathComponent("herald.sqlite").path
                 var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
                 bytes += FileManager.default.contents(atPath: path + "-wal") ?? Data()

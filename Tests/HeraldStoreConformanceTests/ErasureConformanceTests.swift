@@ -314,6 +314,12 @@ struct ErasureConformanceTests {
             facts = try await store.policyFacts(for: [again, other], since: t0)
             #expect(facts["someone-else"]?.erasedAddresses == [PersonalData.phone])
             #expect(facts["x"]?.erasedAddresses == [])
+            // And an address on its own (an ESP's report no delivery matched) is found by its keyed hash alone.
+            let key = ErasureSettings(blockedAddressKey: Array("test-key".utf8))
+            let erasing = try erasable(store)
+            #expect(try await erasing.listsErasedAddress(digests: [try #require(key.addressDigest(PersonalData.phone))]))
+            #expect(try await !erasing.listsErasedAddress(digests: [try #require(key.addressDigest("other@example.org"))]))
+            #expect(try await !erasing.listsErasedAddress(digests: []))
         }
     }
 
