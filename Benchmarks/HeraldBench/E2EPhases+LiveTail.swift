@@ -66,6 +66,7 @@ extension E2EPhases {
         let key = herald.key
         let read = ManagedCounter()
         let chunks = ManagedCounter()
+        let dropped = ManagedCounter()
         let subscribers = (0..<clients).map { index in
             Task {
                 var request = HTTPClientRequest(url: url)
@@ -77,6 +78,7 @@ extension E2EPhases {
                     for try await chunk in response.body {
                         read.add(chunk.readableBytes)
                         chunks.add(1)
+                        if inflate { dropped.add(Self.droppedCount(in: chunk)) }
                     }
                 } else {
                     // Holds the stream open without reading it.
@@ -94,13 +96,37 @@ extension E2EPhases {
         let rows = [
             Row(scenario: "campaign with \(clients) live-tail clients: POST → last message", metric: "msgs/s", median: run.rate,
                 unit: "/s",
-                note: "\(clients / 2) reading\(gzip ? " gzip" : "") (\(read.value / 1_048_576) MiB in \(chunks.value) chunks\(inflate ? " after inflating" : gzip ? " as sent, not inflated" : "")), \(clients - clients / 2) never reading\(missing)"),
+                note: "\(clients / 2) reading\(gzip ? " gzip" : "") (\(read.value / 1_048_576) MiB in \(chunks.value) chunks\(inflate ? " after inflating" : gzip ? " as sent, not inflated" : "")), \(clients - clients / 2) never reading\(missing)"
+                    + (inflate ? "; the readers were told of \(dropped.value) dropped events" : "")),
             Row(scenario: "campaign with \(clients) live-tail clients: herald CPU per 1,000 messages", metric: "ms",
                 median: cost.cpuPerThousand, unit: "ms",
                 note: "what the subscribers cost the daemon itself; the readers run in this benchmark, on the same cores",
                 format: "%.0f"),
         ]
         return (rows, cost)
+    }
+
+    /// The events a reader was told it missed (`data: {"dropped":N}`) in one piece of its stream; a count split
+    /// across two pieces is missed, so this is a lower bound.
+    static func droppedCount(in chunk: ByteBuffer) -> Int {
+        let marker = Array(#"{"dropped":"#.utf8)
+        let bytes = Array(chunk.readableBytesView)
+        var total = 0
+        var index = 0
+        while index + marker.count <= bytes.count {
+            guard bytes[index] == marker[0], bytes[index..<index + marker.count].elementsEqual(marker) else {
+                index += 1
+                continue
+            }
+            index += marker.count
+            var count = 0
+            while index < bytes.count, (0x30...0x39).contains(bytes[index]) {
+                count = count * 10 + Int(bytes[index] - 0x30)
+                index += 1
+            }
+            total += count
+        }
+        return total
     }
 }
 

@@ -22,6 +22,8 @@ public final class DeliverySubscription: AsyncSequence, Sendable {
         /// Events lost since the buffer filled; reported before the next event that fits.
         var pendingDrops = 0
         var waiter: CheckedContinuation<Void, Never>?
+        /// Events buffered at which `offer` wakes the waiter: 1 for `nextPieces`, more while `gather` waits.
+        var wakeAt = 1
         var finished = false
 
         var isEmpty: Bool { pieces.isEmpty && pendingDrops == 0 }
@@ -80,7 +82,9 @@ public final class DeliverySubscription: AsyncSequence, Sendable {
                     buffer.events += 1
                 }
             }
-            guard buffer.pieces.count > before || buffer.pendingDrops > 0 else { return nil }
+            guard buffer.pieces.count > before || buffer.pendingDrops > 0,
+                buffer.events >= buffer.wakeAt || buffer.pendingDrops > 0
+            else { return nil }
             defer { buffer.waiter = nil }
             return buffer.waiter
         }
@@ -124,6 +128,7 @@ public final class DeliverySubscription: AsyncSequence, Sendable {
                     let resumeNow = buffer.withLock { buffer in
                         if !buffer.isEmpty || buffer.finished { return true }
                         buffer.waiter = continuation
+                        buffer.wakeAt = 1
                         return false
                     }
                     if resumeNow { continuation.resume() }
@@ -131,6 +136,42 @@ public final class DeliverySubscription: AsyncSequence, Sendable {
             } onCancel: {
                 cancel()
             }
+        }
+    }
+
+    /// Waits, after a write, for more to gather before the next: until `events` are buffered (half the capacity
+    /// unless given, so a busy stream never drops while it waits), something was dropped, the stream ended, or
+    /// `duration` passed. A busy stream thus writes a few large pieces a second instead of one per batch.
+    public func gather(for duration: Duration, events: Int? = nil) async {
+        let threshold = Swift.max(1, events ?? capacity / 2)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await Task.sleep(for: duration) }
+            group.addTask { await self.waitUntilBuffered(threshold) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func waitUntilBuffered(_ threshold: Int) async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let resumeNow = buffer.withLock { buffer in
+                    if buffer.events >= threshold || buffer.pendingDrops > 0 || buffer.finished || Task.isCancelled {
+                        return true
+                    }
+                    buffer.waiter = continuation
+                    buffer.wakeAt = threshold
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            // The pause ended first: the waiter is taken back, the stream itself goes on.
+            let waiter = buffer.withLock { buffer in
+                defer { buffer.waiter = nil }
+                return buffer.waiter
+            }
+            waiter?.resume()
         }
     }
 

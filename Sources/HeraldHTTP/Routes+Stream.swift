@@ -45,11 +45,11 @@ extension HeraldAPI {
                             }
                         }
                         // Whatever piled up since the last write goes out in one write. The pause after each
-                        // lets a busy stream gather many published batches (often a handful of events each)
-                        // into one write and one wake-up instead of one per batch.
+                        // lets a busy stream gather many published batches into one write and one wake-up: up to
+                        // 100 ms, or until half its buffer is full, so gathering never costs it events.
                         while let pieces = await subscription.nextPieces() {
                             try await writer.write(try encoding.encode(pieces))
-                            try await Task.sleep(for: .milliseconds(25))
+                            await subscription.gather(for: .milliseconds(100))
                         }
                         group.cancelAll()
                     }

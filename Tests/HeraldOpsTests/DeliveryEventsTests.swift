@@ -2,6 +2,7 @@ import Foundation
 import HeraldCore
 import HeraldStoreSQLite
 import HeraldEngine
+import Synchronization
 import Testing
 
 @Suite("Live-tail broadcaster")
@@ -64,6 +65,46 @@ struct DeliveryEventsTests {
         #expect(last.events.map(\.deliveryId) == [6])
         first.cancel()
         second.cancel()
+    }
+
+    /// The stream waits after each write for more to gather; with a pause of an hour, only the buffer filling
+    /// half way (or the stream ending) can end the wait before the test's time limit.
+    @Test("a stream gathering after a write wakes once half its buffer is full, before it could drop anything",
+        .timeLimit(.minutes(1)))
+    func gatherWakesAtHalfTheBuffer() async {
+        let events = DeliveryEvents(bufferSize: 8)
+        let subscription = events.subscribe()
+        let woke = Mutex(false)
+        let gathering = Task {
+            await subscription.gather(for: .seconds(3_600))
+            woke.withLock { $0 = true }
+        }
+        // Let the wait begin first, so the events below arrive while it waits.
+        try? await Task.sleep(for: .milliseconds(50))
+        events.publish((1...3).map { Self.event(job: 1, delivery: $0) })
+        // Three of eight: still gathering (a correct wait lasts the hour, so this cannot fail spuriously).
+        try? await Task.sleep(for: .milliseconds(100))
+        #expect(!woke.withLock { $0 }, "woke before half the buffer was full")
+        events.publish([Self.event(job: 1, delivery: 4)])
+        await gathering.value
+        let pieces = await subscription.nextBatch() ?? []
+        #expect(pieces.count == 4, "all four events, none dropped")
+        #expect(!pieces.contains { if case .dropped = $0 { true } else { false } })
+        subscription.cancel()
+    }
+
+    @Test("a quiet stream's wait ends after its pause with what arrived, and a cancelled one's at once",
+        .timeLimit(.minutes(1)))
+    func gatherEndsAfterThePauseOrACancel() async {
+        let events = DeliveryEvents(bufferSize: 8)
+        let subscription = events.subscribe()
+        events.publish([Self.event(job: 1, delivery: 1)])
+        await subscription.gather(for: .milliseconds(10))
+        #expect(await subscription.nextBatch()?.count == 1)
+        let gathering = Task { await subscription.gather(for: .seconds(3_600)) }
+        subscription.cancel()
+        await gathering.value
+        #expect(await subscription.nextPieces() == nil)
     }
 
     @Test("the engine publishes each state change of a job: queued, sending, then sent or failed")
