@@ -149,6 +149,26 @@ public enum FastJSON {
         out.append(UInt8(ascii: "Z"))
     }
 
+    /// The last timestamp written and its text: the events of a published batch share their time, so a batch's
+    /// frames format it once instead of once per event (a fifth of a frame's cost).
+    public struct TimestampMemo {
+        private var milliseconds = Int64.min
+        private var text: [UInt8] = []
+
+        public init() {}
+
+        /// `appendTimestamp`'s text for `date`.
+        public mutating func append(_ date: Date, to out: inout [UInt8]) {
+            let ms = date.millisecondsSince1970
+            if ms != milliseconds {
+                text.removeAll(keepingCapacity: true)
+                FastJSON.appendTimestamp(date, to: &text)
+                milliseconds = ms
+            }
+            out.append(contentsOf: text)
+        }
+    }
+
     /// `n` in decimal, zero-filled on the left to `width` characters. The sign counts as a character and comes
     /// after the zeros (year -1 is `00-1`): consent digests hash these timestamps, and that is how they were
     /// always written.
@@ -173,5 +193,10 @@ public enum FastJSON {
     /// `n` in decimal, as `String(n)` writes it.
     public static func appendInteger(_ n: Int64, to out: inout [UInt8]) {
         appendPadded(n, width: 1, to: &out)
+    }
+
+    /// `n` in decimal (a sequence number).
+    public static func appendInteger(_ n: UInt64, to out: inout [UInt8]) {
+        if let signed = Int64(exactly: n) { appendPadded(signed, width: 1, to: &out) } else { out.append(contentsOf: String(n).utf8) }
     }
 }

@@ -12,8 +12,14 @@ extension DeliveryEvent {
 
     /// `json` appended as bytes, for a caller building a larger buffer (a batch of Server-Sent Events frames).
     public func appendJSON(to out: inout [UInt8]) {
+        var stamps = FastJSON.TimestampMemo()
+        appendJSON(to: &out, stamps: &stamps)
+    }
+
+    /// `json` appended as bytes, its time formatted through `stamps` (a batch's events share theirs).
+    public func appendJSON(to out: inout [UInt8], stamps: inout FastJSON.TimestampMemo) {
         out.append(contentsOf: #"{"at":""#.utf8)
-        FastJSON.appendTimestamp(at, to: &out)
+        stamps.append(at, to: &out)
         out.append(UInt8(ascii: "\""))
         if let attempt {
             out.append(contentsOf: #","attempt":"#.utf8)
@@ -48,7 +54,7 @@ extension DeliveryEvent {
             out.append(UInt8(ascii: "\""))
         }
         out.append(contentsOf: #","seq":"#.utf8)
-        out.append(contentsOf: String(seq).utf8)
+        FastJSON.appendInteger(seq, to: &out)
         out.append(contentsOf: #","state":""#.utf8)
         out.append(contentsOf: state.rawValue.utf8)
         out.append(contentsOf: #""}"#.utf8)

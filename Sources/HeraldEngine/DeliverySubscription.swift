@@ -140,8 +140,9 @@ public final class DeliverySubscription: AsyncSequence, Sendable {
     }
 
     /// Waits, after a write, for more to gather before the next: until `events` are buffered (half the capacity
-    /// unless given, so a busy stream never drops while it waits), something was dropped, the stream ended, or
-    /// `duration` passed. A busy stream thus writes a few large pieces a second instead of one per batch.
+    /// unless given, so the wait alone does not make a busy stream drop events), something was dropped, the stream
+    /// ended, or `duration` passed. A busy stream thus writes a few large pieces a second instead of one per batch.
+    /// Like `nextPieces`, for the subscription's one reader: the two share one waiter slot and are called in turn.
     public func gather(for duration: Duration, events: Int? = nil) async {
         let threshold = Swift.max(1, events ?? capacity / 2)
         await withTaskGroup(of: Void.self) { group in

@@ -46,10 +46,12 @@ extension HeraldAPI {
                         }
                         // Whatever piled up since the last write goes out in one write. The pause after each
                         // lets a busy stream gather many published batches into one write and one wake-up: up to
-                        // 100 ms, or until half its buffer is full, so gathering never costs it events.
+                        // 100 ms, or until half its buffer is full, so the wait itself does not make it drop events.
                         while let pieces = await subscription.nextPieces() {
                             try await writer.write(try encoding.encode(pieces))
                             await subscription.gather(for: .milliseconds(100))
+                            // The wait ends early, not with an error, when the body's task is cancelled.
+                            try Task.checkCancellation()
                         }
                         group.cancelAll()
                     }
@@ -72,20 +74,31 @@ public enum SSEFrame {
         return String(decoding: frame, as: UTF8.self)
     }
 
-    /// The frame appended as bytes: a published batch's frames are written into one buffer.
+    /// A published batch's frames appended into one buffer, the time its events share formatted once.
+    public static func append(_ events: [DeliveryEvent], to out: inout [UInt8]) {
+        var stamps = FastJSON.TimestampMemo()
+        for event in events { append(event, stamps: &stamps, to: &out) }
+    }
+
+    /// The frame appended as bytes.
     public static func append(_ item: DeliveryStreamItem, to out: inout [UInt8]) {
         switch item {
         case .event(let event):
-            out.append(contentsOf: "id: ".utf8)
-            out.append(contentsOf: String(event.seq).utf8)
-            out.append(contentsOf: "\nevent: delivery\ndata: ".utf8)
-            event.appendJSON(to: &out)
-            out.append(contentsOf: "\n\n".utf8)
+            var stamps = FastJSON.TimestampMemo()
+            append(event, stamps: &stamps, to: &out)
         case .dropped(let count):
             out.append(
                 contentsOf: ": dropped \(count) events: this client fell behind\nevent: dropped\ndata: {\"dropped\":\(count)}\n\n".utf8)
         case .heartbeat:
             out.append(contentsOf: ": keep-alive\n\n".utf8)
         }
+    }
+
+    private static func append(_ event: DeliveryEvent, stamps: inout FastJSON.TimestampMemo, to out: inout [UInt8]) {
+        out.append(contentsOf: "id: ".utf8)
+        FastJSON.appendInteger(event.seq, to: &out)
+        out.append(contentsOf: "\nevent: delivery\ndata: ".utf8)
+        event.appendJSON(to: &out, stamps: &stamps)
+        out.append(contentsOf: "\n\n".utf8)
     }
 }

@@ -54,7 +54,7 @@ final class SSEFrameCache: Sendable {
         batch.encoded { events in
             var frames: [UInt8] = []
             frames.reserveCapacity(events.count * 256)
-            for event in events { SSEFrame.append(.event(event), to: &frames) }
+            SSEFrame.append(events, to: &frames)
             return ByteBuffer(bytes: frames)
         }
     }

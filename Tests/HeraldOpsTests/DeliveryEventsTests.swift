@@ -102,6 +102,8 @@ struct DeliveryEventsTests {
         await subscription.gather(for: .milliseconds(10))
         #expect(await subscription.nextBatch()?.count == 1)
         let gathering = Task { await subscription.gather(for: .seconds(3_600)) }
+        // Let the wait begin, so the cancel wakes a waiting stream rather than one that has not started.
+        try? await Task.sleep(for: .milliseconds(50))
         subscription.cancel()
         await gathering.value
         #expect(await subscription.nextPieces() == nil)

@@ -97,6 +97,23 @@ struct LiveTailTests {
         }
     }
 
+    /// A batch formats the time its events share once; a batch whose events do not share it (a retry's outcome
+    /// beside fresh ones) must still carry each event's own.
+    @Test("a batch's frames are each event's own frame, whether or not the events share their time")
+    func batchFramesMatchSingleFrames() {
+        var events = (1...4).map { Self.event(job: 3, delivery: Int64($0), state: .sent) }
+        events[1].at = events[0].at.addingTimeInterval(0.001)
+        events[2].at = events[0].at.addingTimeInterval(-86_400)
+        events[3].seq = 12_345_678_901
+        var batch: [UInt8] = []
+        SSEFrame.append(events, to: &batch)
+        let single = events.map { SSEFrame.encode(.event($0)) }.joined()
+        #expect(String(decoding: batch, as: UTF8.self) == single)
+        #expect(single.contains("id: 12345678901\n") && single.contains(#""seq":12345678901"#))
+        #expect(Set(events.map { FastJSON.timestamp($0.at) }).count >= 3)
+        #expect(events.allSatisfy { single.contains(FastJSON.timestamp($0.at)) })
+    }
+
     @Test("the CLI's parser and formatter turn frames into readable lines, and report drops")
     func cliFormatting() throws {
         var parser = SSEParser()
