@@ -14,8 +14,8 @@ public final class DeliveryEvents: Sendable {
     private let state = Mutex(State())
     public let bufferSize: Int
 
-    /// 4,096 events hold what a campaign publishes while a stream pauses between writes (about 2,000 in
-    /// 25 ms at full speed); an unfiltered subscriber holds references to shared batches, not copies.
+    /// 4,096 events: a stream gathering between writes wakes at half of it (`DeliverySubscription.gather`), well
+    /// before a campaign's batches overflow it; an unfiltered subscriber holds references to shared batches, not copies.
     public init(bufferSize: Int = 4096) {
         self.bufferSize = max(bufferSize, 1)
     }
