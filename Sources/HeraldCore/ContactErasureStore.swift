@@ -50,6 +50,15 @@ public protocol ContactErasureStore: Sendable {
     func listsErasedAddress(digests: [String]) async throws -> Bool
 }
 
+extension ContactErasureStore {
+    /// Whether `address`, in either spelling, is on the erased-address block list, hashed with the key the policy
+    /// facts use (`erasedAddresses`); false while that is off.
+    public func listsErasedAddress(_ address: String) async throws -> Bool {
+        let digests = erasedAddresses.digests(of: AddressSpellings([address]).all)
+        return try await listsErasedAddress(digests: Array(digests.keys))
+    }
+}
+
 extension Contact {
     /// Every address the contact has, in the form suppressions and the erased-address block list use.
     public var allAddresses: [String] {

@@ -109,7 +109,7 @@ extension HeraldAPI {
         else { return result }
         // A report no delivery matched, about an address an erasure keeps blocked: recording it, as a suppression
         // or a bounce, would bring the erased person's address back in clear.
-        if delivery == nil, try await isErasedAddress(address) {
+        if delivery == nil, let erasing = deps.store as? any ContactErasureStore, try await erasing.listsErasedAddress(address) {
             result.outcome = "erased"
             return result
         }
@@ -141,14 +141,6 @@ extension HeraldAPI {
             }
         }
         return result
-    }
-
-    /// Whether `address`, in either spelling, is on the erased-address block list (`rights.block_erased_addresses`;
-    /// without it Herald keeps nothing that could tell).
-    private func isErasedAddress(_ address: String) async throws -> Bool {
-        guard deps.erasure.blockedAddressKey != nil, let store = deps.store as? any ContactErasureStore else { return false }
-        let digests = AddressSpellings([address]).all.compactMap { deps.erasure.addressDigest($0) }
-        return try await store.listsErasedAddress(digests: digests)
     }
 
     /// Whether an ESP's report names, by the Message-ID Herald gave it (`delivery-<id>.<token>@…`), a delivery

@@ -60,6 +60,8 @@ import Testing
                 store: harness.store, templates: harness.store, fanoutSignal: WorkSignal(), unsubscribeSecret: Harness.secret,
                 inbound: inbound, now: { now })
             deps.erasure = erasure
+            // As the daemon does: the store's facts and lookups hash addresses with the same key.
+            harness.store.erasedAddresses.enable(erasure)
             return Application(router: HeraldAPI(deps: deps).router())
         }
 
